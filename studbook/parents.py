@@ -7,7 +7,8 @@ A parent cell holds one of
 - ``WILD``: wild-born parent (unique, unrelated to everyone but its descendants, a known founder);
 - a studbook id: that animal;
 - ``A:0.6|B:0.4`` or ``A|B``: MULT, one of several possible parents with probabilities that sum
-  to 1 (equal shares when none are given).
+  to 1 (equal shares when none are given). Only a cell with ``|`` is MULT, so a plain id may
+  contain ``:``.
 
 Ids are text: ``"0042"`` and ``"42"`` are different animals.
 """
@@ -94,7 +95,7 @@ def parse_parent(token: str) -> ParentSpec:
         return UNKNOWN
     if text.upper() == WILD_TOKEN:
         return WILD
-    if "|" not in text and ":" not in text:
+    if "|" not in text:
         return ParentSpec.known(text)
     parts = [_split_probability(p) for p in text.split("|")]
     if any(not name for name, _ in parts):
@@ -112,8 +113,6 @@ def parse_parent(token: str) -> ParentSpec:
         probabilities = [p for _, p in parts if p is not None]
         if any(not (0.0 <= p <= 1.0) or math.isnan(p) for p in probabilities):
             raise ValueError(f"probabilities must lie between 0 and 1 in {token!r}")
-    if len(parts) == 1:
-        return ParentSpec.known(names[0])
     return ParentSpec(ParentKind.MULT, tuple(zip(names, probabilities, strict=True)))
 
 
