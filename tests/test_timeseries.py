@@ -12,13 +12,13 @@ from studbook.timeseries import age_sex_pyramid, census_dates, gene_diversity_ov
 
 
 def _family() -> Pedigree:
-    # s and d are founders (born 2000); c1 and c2 are their offspring; old died in 2010.
+    # s and d are founders (born 2000 and 2001); c1 and c2 are their offspring; old died in 2010.
     return Pedigree.from_cells(
         ["s", "d", "c1", "c2", "old", "x"],
         ["", "", "s", "s", "", ""],
         ["", "", "d", "d", "", ""],
         ["M", "F", "F", "U", "M", "M"],
-        birth_date=["2000-01-01", "2000-06-01", "2010-01-01", "2015-01-01", "1990-01-01", ""],
+        birth_date=["2000-01-01", "2001-06-01", "2010-01-01", "2015-01-01", "1990-01-01", ""],
         death_date=["", "", "", "", "2010-01-01", ""],
     )
 
@@ -26,7 +26,7 @@ def _family() -> Pedigree:
 class TestAgeSexPyramid:
     def test_counts_each_living_member_once_by_class_and_sex(self) -> None:
         """Every member lands in one class of its sex; unknown ages are counted apart."""
-        pop = reference_population(_family(), census_date="2020-01-01")
+        pop = reference_population(_family(), census_date="2020-06-01")
         pyr = age_sex_pyramid(pop, width=5)
         assert pyr.labels == ("0-4", "5-9", "10-14", "15-19", "20-24")
         assert pyr.males.tolist() == [0, 0, 0, 0, 1]
@@ -37,7 +37,7 @@ class TestAgeSexPyramid:
 
     def test_fixed_number_of_classes_makes_the_last_open_ended(self) -> None:
         """With classes=2 the oldest animals fall in the open class '5+'."""
-        pop = reference_population(_family(), census_date="2020-01-01")
+        pop = reference_population(_family(), census_date="2020-06-01")
         pyr = age_sex_pyramid(pop, width=5, classes=2)
         assert pyr.labels == ("0-4", "5+")
         assert pyr.males.tolist() == [0, 1]
