@@ -1,0 +1,191 @@
+"""The audit log: who changed what, when, and the old and new values.
+
+Every change made through the ORM (the editing services, the UI) is logged by a session hook
+installed on the session factory (:func:`install_audit_hooks`): after each flush it writes one
+``insert`` row per new record, one ``delete`` row per deleted record, and one ``update`` row per
+changed column with the old and the new value. The author is ``Session.info["studbook_user"]``
+(set by :func:`db.session.make_session_factory`; override per session with :func:`set_user`).
+
+Bulk imports write with Core ``insert()`` statements, which bypass the ORM; the importer logs them
+with :func:`log_import` (one ``import`` row per imported record, naming the source file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import insert, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.models import (
+    Animal,
+    AnimalAttribute,
+    AnimalFlag,
+    AuditLog,
+    Base,
+    Event,
+    ExtraColumn,
+    Institution,
+    ParentCandidate,
+)
+from db.session import USER_KEY, current_user
+
+__all__ = ["history", "install_audit_hooks", "log_import", "row_key", "set_user"]
+
+_SKIPPED_COLUMNS = frozenset({"version_id"})
+
+
+def set_user(session: Session, user: str) -> None:
+    """Record ``user`` as the author of the changes this session makes from now on."""
+    session.info[USER_KEY] = user
+
+
+def _who(session: Session) -> str:
+    return str(session.info.get(USER_KEY) or current_user())
+
+
+def row_key(obj: Base) -> str:
+    """A readable key for a record: studbook id, mnemonic, or a composite for child rows."""
+    if isinstance(obj, Animal):
+        return obj.studbook_id
+    if isinstance(obj, Institution):
+        return obj.mnemonic
+    if isinstance(obj, Event):
+        return f"{obj.animal_id}/{obj.id}"
+    if isinstance(obj, ParentCandidate):
+        return f"{obj.child_id}/{obj.role}/{obj.parent_id}"
+    if isinstance(obj, AnimalFlag):
+        return f"{obj.animal_id}/{obj.flag}"
+    if isinstance(obj, AnimalAttribute):
+        return f"{obj.animal_id}/{obj.name}"
+    if isinstance(obj, ExtraColumn):
+        return obj.name
+    identity = inspect(obj).identity
+    return "/".join(str(part) for part in identity or ())
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _columns(obj: Base) -> list[str]:
+    return [
+        attr.key for attr in inspect(obj).mapper.column_attrs if attr.key not in _SKIPPED_COLUMNS
+    ]
+
+
+def _summary(obj: Base) -> str:
+    """``column=value`` pairs of the record's set columns, for insert and delete rows."""
+    parts = []
+    for key in _columns(obj):
+        value = _text(getattr(obj, key, None))
+        if value not in (None, ""):
+            parts.append(f"{key}={value}")
+    return "; ".join(parts)
+
+
+def _audit_rows(session: Session) -> list[dict[str, Any]]:
+    who = _who(session)
+    at = dt.datetime.now(dt.UTC)
+    rows: list[dict[str, Any]] = []
+
+    def add(action: str, obj: Base, field: str | None, old: str | None, new: str | None) -> None:
+        rows.append(
+            {
+                "at": at,
+                "who": who,
+                "action": action,
+                "table_name": obj.__tablename__,
+                "row_key": row_key(obj),
+                "field": field,
+                "old_value": old,
+                "new_value": new,
+            }
+        )
+
+    for obj in session.new:
+        if isinstance(obj, Base) and not isinstance(obj, AuditLog):
+            add("insert", obj, None, None, _summary(obj))
+    for obj in session.deleted:
+        if isinstance(obj, Base) and not isinstance(obj, AuditLog):
+            add("delete", obj, None, _summary(obj), None)
+    for obj in session.dirty:
+        if not isinstance(obj, Base) or isinstance(obj, AuditLog):
+            continue
+        state = inspect(obj)
+        for key in _columns(obj):
+            changes = state.attrs[key].history
+            if not changes.has_changes():
+                continue
+            old = changes.deleted[0] if changes.deleted else None
+            new = changes.added[0] if changes.added else None
+            if _text(old) != _text(new):
+                add("update", obj, key, _text(old), _text(new))
+    return rows
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    rows = _audit_rows(session)
+    if rows:
+        session.connection().execute(insert(AuditLog), rows)
+
+
+def install_audit_hooks(factory: sessionmaker[Session]) -> None:
+    """Log every ORM change made by sessions of ``factory`` (idempotent)."""
+    from sqlalchemy import event
+
+    if not event.contains(factory, "after_flush", _after_flush):
+        event.listen(factory, "after_flush", _after_flush)
+
+
+def log_import(
+    session: Session, table: str, keys: Iterable[str], source: str, *, chunk: int = 50_000
+) -> int:
+    """Log records written by a bulk import: one ``import`` row per key. Returns the count."""
+    who = _who(session)
+    at = dt.datetime.now(dt.UTC)
+    count = 0
+    batch: list[dict[str, Any]] = []
+    for key in keys:
+        batch.append(
+            {
+                "at": at,
+                "who": who,
+                "action": "import",
+                "table_name": table,
+                "row_key": key,
+                "field": None,
+                "old_value": None,
+                "new_value": source,
+            }
+        )
+        if len(batch) >= chunk:
+            session.execute(insert(AuditLog), batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        session.execute(insert(AuditLog), batch)
+        count += len(batch)
+    return count
+
+
+def history(session: Session, table: str, key: str) -> Sequence[AuditLog]:
+    """Every audit row about one record (``table`` as in the model, e.g. ``"animal"``), oldest
+    first. Child rows (MULT candidates, flags, events) of an animal are included."""
+    stmt = (
+        select(AuditLog)
+        .where(
+            (AuditLog.table_name == table) & (AuditLog.row_key == key)
+            | (AuditLog.row_key.startswith(f"{key}/", autoescape=True))
+        )
+        .order_by(AuditLog.id)
+    )
+    return session.scalars(stmt).all()

@@ -1,0 +1,140 @@
+"""Engines and sessions: nothing connects at import time.
+
+The command line and the UI call :func:`make_engine` once with the URL the user chose
+(``--db``, else ``STUDBOOK_DB_URL``, else an SQLite file in the user data directory: see
+:func:`default_url`), build a factory with :func:`make_session_factory`, and run each unit of
+work in :func:`session_scope`, which commits or rolls back as one transaction.
+
+SQLite enforces foreign keys only when each connection says ``PRAGMA foreign_keys=ON``; the
+engine's ``connect`` event does that for every connection it opens.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from db.errors import EditConflictError
+
+__all__ = [
+    "ENV_URL",
+    "current_user",
+    "default_url",
+    "make_engine",
+    "make_session_factory",
+    "resolve_url",
+    "session_scope",
+]
+
+ENV_URL = "STUDBOOK_DB_URL"
+"""Environment variable that overrides the default database URL."""
+
+USER_KEY = "studbook_user"
+"""Key in ``Session.info`` naming who makes the changes (written to the audit log)."""
+
+
+def default_url() -> str:
+    """The SQLite database in the user data directory (created on first use).
+
+    Linux: ``~/.local/share/studbook/studbook.sqlite3``; platformdirs picks the right place on
+    macOS and Windows.
+    """
+    from platformdirs import user_data_dir
+
+    return f"sqlite:///{Path(user_data_dir('studbook', appauthor=False)) / 'studbook.sqlite3'}"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The database URL to use: ``url`` if given, else ``$STUDBOOK_DB_URL``, else the default.
+
+    A plain file path (no ``://``) is taken as an SQLite file.
+    """
+    chosen = url or os.environ.get(ENV_URL) or default_url()
+    if "://" not in chosen:
+        chosen = f"sqlite:///{Path(chosen).expanduser().resolve()}"
+    return chosen
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """Create an engine for ``url`` (see :func:`resolve_url`); ``kwargs`` go to ``create_engine``.
+
+    For SQLite files the parent directory is created, and every connection enables foreign
+    keys. PostgreSQL URLs use psycopg 3 (``postgresql+psycopg://user:pw@host/db``); a bare
+    ``postgresql://`` URL is switched to that driver.
+    """
+    parsed = make_url(resolve_url(url))
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def current_user() -> str:
+    """The operating-system user name, the default author of changes."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def make_session_factory(engine: Engine, user: str | None = None) -> sessionmaker[Session]:
+    """A session factory bound to ``engine`` whose sessions record ``user`` in the audit log.
+
+    ``expire_on_commit=False`` so records read in a unit of work stay usable afterwards (the UI
+    shows them after the session has closed).
+    """
+    from db.audit import install_audit_hooks
+
+    factory = sessionmaker(
+        bind=engine, expire_on_commit=False, info={USER_KEY: user or current_user()}
+    )
+    install_audit_hooks(factory)
+    return factory
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit when the block ends, roll back on any exception.
+
+    A concurrent edit detected at commit (SQLAlchemy's ``StaleDataError`` from the version
+    counter) is raised as :class:`~db.errors.EditConflictError`.
+
+    >>> from db.session import make_engine, make_session_factory, session_scope
+    >>> factory = make_session_factory(make_engine("sqlite://"))
+    >>> with session_scope(factory) as session:
+    ...     session.connection().exec_driver_sql("select 1").scalar()
+    1
+    """
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise EditConflictError.from_stale(exc) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
