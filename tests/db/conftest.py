@@ -30,7 +30,7 @@ def _postgres_base_url() -> str:
     url = os.environ.get(PG_ENV)
     if url:
         return url
-    reason = f"{PG_ENV} is not set; run: eval \"$(scripts/start-test-postgres)\""
+    reason = f'{PG_ENV} is not set; run: eval "$(scripts/start-test-postgres)"'
     if os.environ.get("CI") == "true":
         pytest.fail(f"PostgreSQL is required under CI=true: {reason}")
     pytest.skip(reason)
