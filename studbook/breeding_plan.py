@@ -1,0 +1,421 @@
+"""The breeding plan: the best set of pairs for this season, solved exactly, beside a greedy plan.
+
+Given the breeding candidates (:class:`~studbook.pairing.PairingInputs`), a plan is a set of
+male x female pairs such that
+
+* each animal appears in at most ``max_per_animal`` (K) pairs;
+* pairs whose kinship f_mf (the offspring's F) is at or above ``kinship_limit`` (default 0.0625,
+  offspring of first cousins) are forbidden;
+* the plan has ``n_pairs`` pairs, by default as many as these rules allow (a coordinator wants
+  every animal that can breed to have a mate; maximising a sum of delta GD without fixing the
+  count would pick almost no pairs, since most single offspring lower GD slightly).
+
+Among those plans the solver maximises the sum over the chosen pairs of a per-pair score:
+
+* ``objective="delta_gd"``: score = delta GD of the pairing (see :mod:`studbook.pairing`) minus
+  ``region_penalty`` for a pair in different regions;
+* ``objective="offspring_f"``: score = -(f_mf + ``region_penalty`` for a pair in different
+  regions); with the count fixed this minimises the mean offspring F.
+
+The penalty is in the objective's unit (GD or F); pairs whose regions are unknown carry none.
+
+**Exact solution.** This is a maximum-weight b-matching of fixed cardinality on a bipartite graph.
+With x_mf in {0, 1}: maximise sum w_mf x_mf subject to sum_f x_mf <= K, sum_m x_mf <= K,
+sum x_mf = n_pairs. It is a min-cost flow (source -> males, capacity K; male -> female,
+capacity 1, cost -w; female -> sink, capacity K; flow value n_pairs), so its LP relaxation
+has integral basic optima. It is solved as that LP (HiGHS interior point + crossover, which
+returns a basic solution) and the answer is checked to be 0/1, with ``scipy.optimize.milp``
+as the fallback; for K = 1 it is an assignment problem solved by
+``scipy.optimize.linear_sum_assignment`` (see :func:`solve_b_matching`).
+
+**Greedy plan** (shown beside the optimum): animals of both sexes are visited by increasing MK
+(the most valuable first; ties by studbook id), and each takes, while it has capacity, the
+available allowed mate with the lowest MK (then the lowest f_mf), until the target count is
+reached. It is the classic "pair the lowest-MK animals" rule of thumb.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import maximum_flow
+
+from studbook.errors import StudbookError
+from studbook.pairing import TRANSFER_LABELS, PairingInputs
+from studbook.population import studbook_order
+
+__all__ = [
+    "BreedingPlan",
+    "Objective",
+    "Plan",
+    "PlanSettings",
+    "PlannedPair",
+    "SolverMethod",
+    "breeding_plan",
+    "greedy_mk_plan",
+    "max_pairs",
+    "solve_b_matching",
+]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+Objective = Literal["delta_gd", "offspring_f"]
+
+_BETWEEN_REGIONS = TRANSFER_LABELS.index("between regions")
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """Parameters of a breeding plan (see the module docstring)."""
+
+    objective: Objective = "delta_gd"
+    max_per_animal: int = 1
+    kinship_limit: float = 0.0625
+    region_penalty: float = 0.0
+    n_pairs: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.objective not in ("delta_gd", "offspring_f"):
+            raise ValueError(f"objective must be 'delta_gd' or 'offspring_f', not {self.objective}")
+        if self.max_per_animal < 1:
+            raise ValueError("max_per_animal must be at least 1")
+
+    def describe(self) -> dict[str, Any]:
+        """The parameters for report headers."""
+        return {
+            "objective": self.objective,
+            "max pairings per animal": self.max_per_animal,
+            "forbidden kinship >=": self.kinship_limit,
+            "between-region penalty": self.region_penalty,
+            "pairs": "as many as allowed" if self.n_pairs is None else self.n_pairs,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPair:
+    """One pair of a plan."""
+
+    male: str
+    female: str
+    delta_gd: float
+    offspring_f: float
+    mk_male: float
+    mk_female: float
+    transfer: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A set of pairs with its totals; ``objective_value`` is the sum of the pair scores."""
+
+    method: str
+    pairs: tuple[PlannedPair, ...]
+    total_delta_gd: float
+    mean_offspring_f: float
+    between_region_transfers: int
+    objective_value: float
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+@dataclass(frozen=True)
+class BreedingPlan:
+    """The exact optimum and the greedy MK-order plan, with the settings used."""
+
+    settings: PlanSettings
+    optimal: Plan
+    greedy: Plan
+    population: str = ""
+
+
+def _as_caps(cap: int | npt.ArrayLike, size: int) -> IntArray:
+    out = np.broadcast_to(np.asarray(cap, np.int64), (size,)).copy()
+    if (out < 0).any():
+        raise ValueError("capacities must be non-negative")
+    return out
+
+
+def max_pairs(
+    allowed: BoolArray, cap_male: int | npt.ArrayLike, cap_female: int | npt.ArrayLike
+) -> int:
+    """The largest number of pairs (a maximum b-matching) the allowed pairs and caps permit.
+
+    Solved as an integer maximum flow (``scipy.sparse.csgraph.maximum_flow``).
+
+    >>> max_pairs(np.array([[True, True], [True, False]]), 1, 1)
+    2
+    >>> max_pairs(np.array([[True, True], [False, False]]), 2, 1)
+    2
+    """
+    nm, nf = allowed.shape
+    cm, cf = _as_caps(cap_male, nm), _as_caps(cap_female, nf)
+    if not allowed.any():
+        return 0
+    src, sink = nm + nf, nm + nf + 1
+    mi, fi = np.nonzero(allowed)
+    rows = np.concatenate([np.full(nm, src), mi, nm + np.arange(nf)])
+    cols = np.concatenate([np.arange(nm), nm + fi, np.full(nf, sink)])
+    caps = np.concatenate([cm, np.ones(mi.size, np.int64), cf]).astype(np.int32)
+    graph = csr_matrix((caps, (rows, cols)), shape=(nm + nf + 2, nm + nf + 2))
+    return int(maximum_flow(graph, src, sink).flow_value)
+
+
+SolverMethod = Literal["auto", "assignment", "lp", "milp"]
+
+
+def solve_b_matching(
+    weight: FloatArray,
+    allowed: BoolArray,
+    cap_male: int | npt.ArrayLike = 1,
+    cap_female: int | npt.ArrayLike = 1,
+    n_pairs: int | None = None,
+    *,
+    method: SolverMethod = "auto",
+) -> tuple[IntArray, IntArray]:
+    """Exact maximum-weight bipartite b-matching with ``n_pairs`` pairs (default: the most).
+
+    Returns the male and female indices of the chosen pairs, sorted by male then female.
+
+    ``method``: ``"assignment"`` (all caps 1 only) solves a square assignment problem with
+    ``scipy.optimize.linear_sum_assignment``: M real males plus F - n dummy males, F real
+    females plus M - n dummy females; a dummy may take any real animal at cost 0, two dummies
+    may not meet, so exactly n real pairs are formed. ``"lp"`` solves the LP relaxation with
+    HiGHS' interior point method and crossover (a basic solution, integral because the
+    constraint matrix is that of a network flow) and raises if it is not 0/1; ``"milp"``
+    solves the integer program with ``scipy.optimize.milp``. ``"auto"`` takes the assignment
+    when all caps are 1, else the LP, falling back to the integer program if the LP answer
+    were ever fractional.
+
+    Examples
+    --------
+    >>> w = np.array([[3.0, 2.0], [2.0, 0.0]])
+    >>> m, f = solve_b_matching(w, np.ones((2, 2), bool))
+    >>> m.tolist(), f.tolist()
+    ([0, 1], [1, 0])
+    >>> m, f = solve_b_matching(w, np.ones((2, 2), bool), n_pairs=1)
+    >>> m.tolist(), f.tolist()
+    ([0], [0])
+    """
+    nm, nf = weight.shape
+    cm, cf = _as_caps(cap_male, nm), _as_caps(cap_female, nf)
+    most = max_pairs(allowed, cm, cf)
+    target = most if n_pairs is None else n_pairs
+    if target > most:
+        raise StudbookError(f"only {most} pairs are possible under these rules, not {target}")
+    if target == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    unit = bool((cm == 1).all() and (cf == 1).all())
+    # With the count fixed, shifting and scaling the weights changes no optimum; O(1)
+    # coefficients keep the solvers' absolute tolerances far below real differences.
+    w = weight[allowed]
+    spread = float(np.abs(w - np.median(w)).max())
+    weight = (weight - np.median(w)) / (spread if spread > 0 else 1.0)
+    if method == "assignment" or (method == "auto" and unit):
+        if not unit:
+            raise ValueError("the assignment method needs every cap to be 1")
+        rows, cols = _assignment(weight, allowed, target)
+    elif method == "milp":
+        rows, cols = _linear_program(weight, allowed, cm, cf, target, integer=True)
+    else:
+        try:
+            rows, cols = _linear_program(weight, allowed, cm, cf, target, integer=False)
+        except _FractionalError:
+            if method == "lp":
+                raise
+            rows, cols = _linear_program(weight, allowed, cm, cf, target, integer=True)
+    order = np.lexsort((cols, rows))
+    return rows[order], cols[order]
+
+
+class _FractionalError(StudbookError):
+    """The LP relaxation returned a fractional point."""
+
+
+def _assignment(weight: FloatArray, allowed: BoolArray, target: int) -> tuple[IntArray, IntArray]:
+    nm, nf = weight.shape
+    size = nm + nf - target
+    cost = np.zeros((size, size))
+    cost[:nm, :nf] = np.where(allowed, -weight, np.inf)
+    cost[nm:, nf:] = np.inf
+    rows, cols = linear_sum_assignment(cost)
+    real = (rows < nm) & (cols < nf)
+    return rows[real].astype(np.int64), cols[real].astype(np.int64)
+
+
+def _linear_program(
+    weight: FloatArray,
+    allowed: BoolArray,
+    cm: IntArray,
+    cf: IntArray,
+    target: int,
+    *,
+    integer: bool,
+) -> tuple[IntArray, IntArray]:
+    nm, nf = weight.shape
+    mi, fi = np.nonzero(allowed)
+    e = mi.size
+    edge = np.arange(e)
+    a = coo_matrix(
+        (
+            np.ones(3 * e),
+            (np.concatenate([mi, nm + fi, np.full(e, nm + nf)]), np.concatenate([edge] * 3)),
+        ),
+        shape=(nm + nf + 1, e),
+    ).tocsr()
+    caps = np.concatenate([cm, cf]).astype(np.float64)
+    if integer:
+        result = milp(
+            c=-weight[mi, fi],
+            constraints=LinearConstraint(
+                a, np.concatenate([np.zeros(nm + nf), [target]]), np.append(caps, target)
+            ),
+            integrality=np.ones(e),
+            bounds=Bounds(0, 1),
+            options={"mip_rel_gap": 0.0},
+        )
+    else:
+        result = linprog(
+            -weight[mi, fi],
+            A_ub=a[: nm + nf],
+            b_ub=caps,
+            A_eq=a[nm + nf :],
+            b_eq=[target],
+            bounds=(0, 1),
+            method="highs-ipm",
+        )
+    if result.x is None or result.status != 0:
+        raise StudbookError(f"breeding plan solver failed: {result.message}")
+    x = np.asarray(result.x)
+    if np.abs(x - np.round(x)).max() > 1e-6:
+        raise _FractionalError("the LP relaxation of the breeding plan was fractional")
+    chosen = np.round(x) > 0.5
+    return mi[chosen].astype(np.int64), fi[chosen].astype(np.int64)
+
+
+def _scores(inputs: PairingInputs, settings: PlanSettings) -> tuple[FloatArray, FloatArray]:
+    dgd = inputs.delta_gd()
+    between = inputs.transfers() == _BETWEEN_REGIONS
+    penalty = settings.region_penalty * between
+    if settings.objective == "delta_gd":
+        return dgd, dgd - penalty
+    return dgd, -(inputs.kinship + penalty)
+
+
+def _plan(
+    method: str,
+    inputs: PairingInputs,
+    dgd: FloatArray,
+    score: FloatArray,
+    males: IntArray,
+    females: IntArray,
+) -> Plan:
+    order = np.lexsort(
+        (studbook_order(inputs.female_ids)[females], studbook_order(inputs.male_ids)[males])
+    )
+    males, females = males[order], females[order]
+    transfers = inputs.transfers()[males, females]
+    pairs = tuple(
+        PlannedPair(
+            male=inputs.male_ids[m],
+            female=inputs.female_ids[f],
+            delta_gd=float(dgd[m, f]),
+            offspring_f=float(inputs.kinship[m, f]),
+            mk_male=float(inputs.mk_male[m]),
+            mk_female=float(inputs.mk_female[f]),
+            transfer=TRANSFER_LABELS[int(t)],
+            score=float(score[m, f]),
+        )
+        for m, f, t in zip(males.tolist(), females.tolist(), transfers.tolist(), strict=True)
+    )
+    return Plan(
+        method=method,
+        pairs=pairs,
+        total_delta_gd=float(dgd[males, females].sum()),
+        mean_offspring_f=float(inputs.kinship[males, females].mean()) if males.size else 0.0,
+        between_region_transfers=int((transfers == _BETWEEN_REGIONS).sum()),
+        objective_value=float(score[males, females].sum()),
+    )
+
+
+def greedy_mk_plan(
+    inputs: PairingInputs,
+    allowed: BoolArray,
+    max_per_animal: int,
+    n_pairs: int,
+) -> tuple[IntArray, IntArray]:
+    """The greedy MK-order plan (see the module docstring): male and female indices.
+
+    The loop runs over animals (not pairs); each step picks mates with array operations.
+    """
+    nm, nf = allowed.shape
+    cap_m = np.full(nm, max_per_animal, np.int64)
+    cap_f = np.full(nf, max_per_animal, np.int64)
+    taken = np.zeros((nm, nf), bool)
+    rank_m, rank_f = studbook_order(inputs.male_ids), studbook_order(inputs.female_ids)
+    mk = np.concatenate([inputs.mk_male, inputs.mk_female])
+    sex = np.concatenate([np.zeros(nm, np.int64), np.ones(nf, np.int64)])
+    index = np.concatenate([np.arange(nm), np.arange(nf)])
+    tiebreak = np.concatenate([rank_m, rank_f])
+    visit = np.lexsort((tiebreak, sex, mk))
+    mate_order_f = np.lexsort((rank_f, inputs.mk_female))
+    mate_order_m = np.lexsort((rank_m, inputs.mk_male))
+    count = 0
+    for a in visit.tolist():
+        if count >= n_pairs:
+            break
+        k = int(index[a])
+        if sex[a] == 0:
+            free = cap_m[k]
+            ok = allowed[k] & ~taken[k] & (cap_f > 0)
+            cand = mate_order_f[ok[mate_order_f]]
+            # lowest MK first, then lowest kinship among equal MKs
+            cand = cand[np.lexsort((inputs.kinship[k, cand], inputs.mk_female[cand]))]
+            chosen = cand[: min(free, n_pairs - count)]
+            taken[k, chosen] = True
+            cap_m[k] -= chosen.size
+            cap_f[chosen] -= 1
+        else:
+            free = cap_f[k]
+            ok = allowed[:, k] & ~taken[:, k] & (cap_m > 0)
+            cand = mate_order_m[ok[mate_order_m]]
+            cand = cand[np.lexsort((inputs.kinship[cand, k], inputs.mk_male[cand]))]
+            chosen = cand[: min(free, n_pairs - count)]
+            taken[chosen, k] = True
+            cap_f[k] -= chosen.size
+            cap_m[chosen] -= 1
+        count += int(chosen.size)
+    males, females = np.nonzero(taken)
+    return males.astype(np.int64), females.astype(np.int64)
+
+
+def breeding_plan(inputs: PairingInputs, settings: PlanSettings | None = None) -> BreedingPlan:
+    """The exact optimal plan and the greedy MK-order plan (see the module docstring).
+
+    The greedy plan aims at the same number of pairs as the optimum; it may reach fewer when an
+    early choice blocks later ones.
+
+    Examples
+    --------
+    >>> inp = PairingInputs.from_arrays(
+    ...     ["m1", "m2"], ["f1", "f2"], [[0.0, 0.25], [0.0, 0.0]], [0.05, 0.10], [0.05, 0.10],
+    ...     n=10, mean_mk=0.08)
+    >>> plan = breeding_plan(inp)
+    >>> [(p.male, p.female) for p in plan.optimal.pairs]
+    [('m1', 'f1'), ('m2', 'f2')]
+    """
+    s = settings or PlanSettings()
+    allowed = inputs.kinship < s.kinship_limit
+    dgd, score = _scores(inputs, s)
+    m, f = solve_b_matching(score, allowed, s.max_per_animal, s.max_per_animal, s.n_pairs)
+    optimal = _plan("optimal (exact)", inputs, dgd, score, m, f)
+    gm, gf = greedy_mk_plan(inputs, allowed, s.max_per_animal, len(optimal))
+    greedy = _plan("greedy MK order", inputs, dgd, score, gm, gf)
+    return BreedingPlan(settings=s, optimal=optimal, greedy=greedy, population=inputs.population)

@@ -1,0 +1,421 @@
+"""The reference population and the breeding and release candidates drawn from it.
+
+Definitions (stated in every report header through :attr:`ReferencePopulation.definition`):
+
+* **Reference population P** at a census date: animals alive on that date (born on or before
+  it, no death on or before it, and recorded as living unless a later death date says
+  otherwise), not released, not lost to follow-up (LTF), not hypothetical; optionally restricted
+  to some regions or institutions and with named animals excluded. Mean kinship (MK) and gene
+  diversity (GD) are taken over P unless a report says otherwise.
+* **Breeding candidates**: animals of P with known sex (``M``/``F``) inside the species
+  profile's breeding-age window for their sex, not listed as non-breeders or on health hold.
+  Contracepted animals stay candidates; the pairing report shows the flag.
+* **Release candidates**: animals of P inside the profile's release-age window and not listed as
+  ineligible.
+
+Ages are in years of 365.25 days from the recorded birth date (the first day of an estimated
+period) to the census date. An animal without a birth date is outside every age window unless
+the caller passes ``include_unknown_age=True``; a window of ``None`` means no age limit.
+
+The status lists (released, LTF, non-breeders, health hold, contracepted, ineligible) are plain
+id collections so the database layer can pass what it knows; pedigree CSV columns
+``released``, ``lost_to_followup`` (yes/no) and ``status`` (``RELEASED``, ``LTF``, ...) are read
+as well when present.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from studbook.errors import StudbookError
+from studbook.pedigree import Pedigree
+from studbook.records import parse_bool
+
+__all__ = [
+    "AMUR_LEOPARD",
+    "NO_AGE_LIMITS",
+    "Candidates",
+    "ReferencePopulation",
+    "SpeciesProfile",
+    "age_years",
+    "as_day",
+    "breeding_candidates",
+    "read_institution_regions",
+    "reference_population",
+    "release_candidates",
+    "studbook_order",
+]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+AgeWindow = tuple[float, float] | None
+
+DAYS_PER_YEAR = 365.25
+_RELEASED_STATUS = frozenset({"RELEASED", "RELEASE", "REINTRODUCED"})
+_LTF_STATUS = frozenset({"LTF", "GO LTF", "LOST", "LOST TO FOLLOW-UP", "LOST_TO_FOLLOWUP"})
+
+
+@dataclass(frozen=True)
+class SpeciesProfile:
+    """Age windows (years, inclusive) for breeding and release.
+
+    The defaults are the Amur leopard's (:data:`AMUR_LEOPARD`): both sexes breed from 2 to 15
+    years, cubs are released at 1 to 4 years. ``None`` means no age limit.
+    """
+
+    name: str = "Amur leopard (Panthera pardus orientalis)"
+    breeding_age_male: AgeWindow = (2.0, 15.0)
+    breeding_age_female: AgeWindow = (2.0, 15.0)
+    release_age: AgeWindow = (1.0, 4.0)
+
+    def describe(self) -> str:
+        """One line for report headers."""
+
+        def window(w: AgeWindow) -> str:
+            return "any age" if w is None else f"{w[0]:g}-{w[1]:g} y"
+
+        return (
+            f"{self.name}: breeding males {window(self.breeding_age_male)}, "
+            f"females {window(self.breeding_age_female)}; release {window(self.release_age)}"
+        )
+
+
+AMUR_LEOPARD = SpeciesProfile()
+"""The Amur leopard profile: breeding 2-15 years (both sexes), release 1-4 years."""
+
+NO_AGE_LIMITS = SpeciesProfile(
+    name="no age limits", breeding_age_male=None, breeding_age_female=None, release_age=None
+)
+"""A profile without age windows (pedigrees without birth dates, tests)."""
+
+
+@dataclass(frozen=True, eq=False)
+class ReferencePopulation:
+    """P: a mask over the pedigree plus how it was defined.
+
+    Attributes
+    ----------
+    pedigree : the pedigree the mask refers to.
+    mask : ``True`` for the members of P (aligned with ``pedigree.ids``).
+    census_date : the date the population was taken at.
+    definition : a human-readable definition for report headers.
+    region : region of each animal's institution (``''`` unknown), aligned with the pedigree.
+    released, lost_to_followup : status masks used to build P (aligned with the pedigree).
+    """
+
+    pedigree: Pedigree
+    mask: BoolArray
+    census_date: np.datetime64
+    definition: str
+    region: npt.NDArray[np.object_]
+    released: BoolArray = field(default_factory=lambda: np.zeros(0, bool))
+    lost_to_followup: BoolArray = field(default_factory=lambda: np.zeros(0, bool))
+
+    @property
+    def indices(self) -> IntArray:
+        """Pedigree positions of the members of P, in pedigree order."""
+        return np.flatnonzero(self.mask).astype(np.int64)
+
+    @property
+    def ids(self) -> list[str]:
+        """Studbook ids of the members of P, in pedigree order."""
+        return [self.pedigree.ids[k] for k in self.indices.tolist()]
+
+    @property
+    def size(self) -> int:
+        """N, the number of animals in P."""
+        return int(self.mask.sum())
+
+    def ages(self) -> FloatArray:
+        """Age in years at the census date of every animal in the pedigree (NaN unknown)."""
+        return age_years(self.pedigree, self.census_date)
+
+
+@dataclass(frozen=True, eq=False)
+class Candidates:
+    """Breeding candidates: pedigree positions of males and females, in studbook-id order.
+
+    ``excluded`` maps each animal of P that is not a candidate to the reason.
+    ``contracepted`` marks animals on contraception (aligned with the pedigree; shown, not
+    excluded).
+    """
+
+    population: ReferencePopulation
+    profile: SpeciesProfile
+    males: IntArray
+    females: IntArray
+    contracepted: BoolArray
+    excluded: Mapping[str, str]
+
+    @property
+    def male_ids(self) -> list[str]:
+        return [self.population.pedigree.ids[k] for k in self.males.tolist()]
+
+    @property
+    def female_ids(self) -> list[str]:
+        return [self.population.pedigree.ids[k] for k in self.females.tolist()]
+
+
+def studbook_order(ids: Iterable[str]) -> IntArray:
+    """Rank of each id in studbook order: numeric ids by value, then other ids as text.
+
+    Ties between ``"042"`` and ``"42"`` (distinct animals) are broken by the text, so the
+    order is total and deterministic.
+
+    >>> studbook_order(["100", "42", "T12", "042"]).tolist()
+    [2, 1, 3, 0]
+    """
+    keys = [(0, int(s), s) if s.isdigit() else (1, 0, s) for s in ids]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = np.empty(len(keys), np.int64)
+    rank[order] = np.arange(len(keys))
+    return rank
+
+
+def as_day(value: np.datetime64 | str | None) -> np.datetime64:
+    """A day (``datetime64[D]``) from ISO text or a datetime64; ``None`` = today.
+
+    >>> str(as_day("2024-03-05"))
+    '2024-03-05'
+    """
+    return np.datetime64("today" if value is None else str(value), "D")
+
+
+def age_years(ped: Pedigree, date: np.datetime64 | str) -> FloatArray:
+    """Age in years (365.25 days) at ``date`` of every animal; NaN when the birth date is unknown.
+
+    >>> from studbook.pedigree import Pedigree
+    >>> ped = Pedigree.from_cells(["a", "b"], ["", ""], ["", ""], birth_date=["2020-01-01", ""])
+    >>> age_years(ped, "2022-01-01").round(3).tolist()
+    [2.001, nan]
+    """
+    day = as_day(date)
+    days: FloatArray = (day - ped.birth_date).astype("timedelta64[D]").astype(np.float64)
+    days[np.isnat(ped.birth_date)] = np.nan
+    return days / DAYS_PER_YEAR
+
+
+def _attribute_mask(ped: Pedigree, name: str) -> BoolArray:
+    cells = ped.attributes.get(name)
+    if cells is None:
+        return np.zeros(len(ped), bool)
+    out = np.zeros(len(ped), bool)
+    for k, cell in enumerate(cells):
+        try:
+            out[k] = bool(parse_bool(cell))
+        except ValueError:
+            raise StudbookError(
+                f"column {name!r} of {ped.ids[k]!r}: {cell!r} is not yes/no"
+            ) from None
+    return out
+
+
+def _status_mask(ped: Pedigree, values: frozenset[str]) -> BoolArray:
+    cells = ped.attributes.get("status")
+    if cells is None:
+        return np.zeros(len(ped), bool)
+    return np.array([c.strip().upper() in values for c in cells], bool)
+
+
+def _id_mask(ped: Pedigree, ids: Iterable[str] | None) -> BoolArray:
+    mask = np.zeros(len(ped), bool)
+    if ids is not None:
+        mask[ped.indices(list(ids))] = True
+    return mask
+
+
+def read_institution_regions(path: str | Path) -> dict[str, str]:
+    """Read an institutions CSV into a mnemonic -> region mapping.
+
+    The file needs a header with a ``region`` column and one of ``mnemonic``,
+    ``institution``, ``code`` or ``id`` for the institution.
+    """
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        names = dict(zip(header, reader.fieldnames or [], strict=True))
+        key = next(
+            (names[h] for h in ("mnemonic", "institution", "code", "id") if h in names), None
+        )
+        if key is None or "region" not in names:
+            raise StudbookError(f"{path}: needs a 'mnemonic' and a 'region' column, has {header}")
+        return {row[key].strip(): row[names["region"]].strip() for row in reader if row[key]}
+
+
+def reference_population(
+    ped: Pedigree,
+    *,
+    census_date: np.datetime64 | str | None = None,
+    regions: Collection[str] | None = None,
+    institutions: Collection[str] | None = None,
+    institution_regions: Mapping[str, str] | None = None,
+    exclude: Iterable[str] = (),
+    released: Iterable[str] = (),
+    lost_to_followup: Iterable[str] = (),
+) -> ReferencePopulation:
+    """The reference population P at ``census_date`` (see the module docstring).
+
+    Parameters
+    ----------
+    ped : the pedigree.
+    census_date : the census date (``YYYY-MM-DD``); default today. Without birth or death
+        dates the recorded ``alive`` value decides.
+    regions, institutions : keep only animals in these regions / at these institutions
+        (mnemonics). ``regions`` needs ``institution_regions``.
+    institution_regions : institution mnemonic -> region.
+    exclude : studbook ids to leave out (e.g. animals already committed elsewhere).
+    released, lost_to_followup : ids released to the wild or lost to follow-up (added to any
+        ``released`` / ``lost_to_followup`` / ``status`` column of the pedigree).
+
+    Examples
+    --------
+    >>> from studbook.pedigree import Pedigree
+    >>> ped = Pedigree.from_cells(["a", "b", "c"], ["", "", "a"], ["", "", "b"],
+    ...                           alive=[False, True, True])
+    >>> pop = reference_population(ped, census_date="2024-01-01", exclude=["c"])
+    >>> pop.ids
+    ['b']
+    """
+    day = as_day(census_date)
+    regionmap = dict(institution_regions or {})
+    location = np.array([str(loc) for loc in ped.location], object)
+    region = np.array([regionmap.get(loc, "") for loc in location], object)
+    born = np.isnat(ped.birth_date) | (ped.birth_date <= day)
+    died_later = ~np.isnat(ped.death_date) & (ped.death_date > day)
+    dead_by_then = ~np.isnat(ped.death_date) & (ped.death_date <= day)
+    alive_then = born & ~dead_by_then & (ped.alive | died_later)
+    released_mask = (
+        _id_mask(ped, released)
+        | _attribute_mask(ped, "released")
+        | _status_mask(ped, _RELEASED_STATUS)
+    )
+    ltf_mask = (
+        _id_mask(ped, lost_to_followup)
+        | _attribute_mask(ped, "lost_to_followup")
+        | _status_mask(ped, _LTF_STATUS)
+    )
+    excluded = _id_mask(ped, exclude)
+    mask = alive_then & ~ped.hypothetical & ~released_mask & ~ltf_mask & ~excluded
+    parts = [
+        f"living on {day} (alive, not released, not lost to follow-up, not hypothetical)",
+    ]
+    if institutions is not None:
+        mask &= np.isin(location, list(institutions))
+        parts.append("at " + ", ".join(sorted(institutions)))
+    if regions is not None:
+        if institution_regions is None:
+            raise StudbookError("restricting to regions needs an institution -> region mapping")
+        mask &= np.isin(region, list(regions))
+        parts.append("in region " + ", ".join(sorted(regions)))
+    ex = sorted(set(exclude))
+    if ex:
+        parts.append("excluding " + ", ".join(ex))
+    definition = "; ".join(parts) + f"; N = {int(mask.sum())}"
+    return ReferencePopulation(
+        pedigree=ped,
+        mask=mask,
+        census_date=day,
+        definition=definition,
+        region=region,
+        released=released_mask,
+        lost_to_followup=ltf_mask,
+    )
+
+
+def _in_window(age: FloatArray, window: AgeWindow, include_unknown: bool) -> BoolArray:
+    if window is None:
+        return np.ones(age.shape, bool)
+    unknown = np.isnan(age)
+    with np.errstate(invalid="ignore"):
+        inside = (age >= window[0]) & (age <= window[1])
+    return inside | (unknown & include_unknown)
+
+
+def _sorted_by_id(ped: Pedigree, positions: IntArray) -> IntArray:
+    rank = studbook_order([ped.ids[k] for k in positions.tolist()])
+    out = np.empty_like(positions)
+    out[rank] = positions
+    return out
+
+
+def breeding_candidates(
+    population: ReferencePopulation,
+    profile: SpeciesProfile = AMUR_LEOPARD,
+    *,
+    non_breeders: Iterable[str] = (),
+    health_hold: Iterable[str] = (),
+    contracepted: Iterable[str] = (),
+    include_unknown_age: bool = False,
+) -> Candidates:
+    """Males and females of P that may be paired (see the module docstring).
+
+    Examples
+    --------
+    >>> from studbook.pedigree import Pedigree
+    >>> ped = Pedigree.from_cells(["m", "f", "u", "h"], [""] * 4, [""] * 4, ["M", "F", "U", "F"])
+    >>> pop = reference_population(ped, census_date="2024-01-01")
+    >>> c = breeding_candidates(pop, NO_AGE_LIMITS, health_hold=["h"])
+    >>> c.male_ids, c.female_ids, dict(c.excluded)
+    (['m'], ['f'], {'u': 'sex unknown', 'h': 'health hold'})
+    """
+    ped = population.pedigree
+    ages = population.ages()
+    reasons: dict[str, str] = {}
+    ok = population.mask.copy()
+    checks: list[tuple[BoolArray, str]] = [
+        (~np.isin(ped.sex, ["M", "F"]), "sex unknown"),
+        (_id_mask(ped, non_breeders), "non-breeder"),
+        (_id_mask(ped, health_hold), "health hold"),
+    ]
+    window = np.where(
+        ped.sex == "M",
+        _in_window(ages, profile.breeding_age_male, include_unknown_age),
+        _in_window(ages, profile.breeding_age_female, include_unknown_age),
+    )
+    checks.append((~window, "outside breeding age"))
+    for bad, reason in checks:
+        for k in np.flatnonzero(ok & bad).tolist():
+            reasons[ped.ids[k]] = reason
+        ok &= ~bad
+    males = _sorted_by_id(ped, np.flatnonzero(ok & (ped.sex == "M")).astype(np.int64))
+    females = _sorted_by_id(ped, np.flatnonzero(ok & (ped.sex == "F")).astype(np.int64))
+    return Candidates(
+        population=population,
+        profile=profile,
+        males=males,
+        females=females,
+        contracepted=_id_mask(ped, contracepted),
+        excluded=reasons,
+    )
+
+
+def release_candidates(
+    population: ReferencePopulation,
+    profile: SpeciesProfile = AMUR_LEOPARD,
+    *,
+    ineligible: Iterable[str] = (),
+    include_unknown_age: bool = False,
+) -> IntArray:
+    """Pedigree positions of the animals of P inside the release-age window, in id order.
+
+    >>> from studbook.pedigree import Pedigree
+    >>> ped = Pedigree.from_cells(["a", "b"], ["", ""], ["", ""],
+    ...                           birth_date=["2022-06-01", "2010-01-01"])
+    >>> pop = reference_population(ped, census_date="2024-01-01")
+    >>> [ped.ids[k] for k in release_candidates(pop)]
+    ['a']
+    """
+    ped = population.pedigree
+    ok = (
+        population.mask
+        & _in_window(population.ages(), profile.release_age, include_unknown_age)
+        & ~_id_mask(ped, ineligible)
+    )
+    return _sorted_by_id(ped, np.flatnonzero(ok).astype(np.int64))

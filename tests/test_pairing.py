@@ -1,0 +1,263 @@
+"""Pairing rankings: delta GD in closed form, the provisional MSI, and the deterministic order."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from studbook.pairing import (
+    MSI_DASH,
+    MsiTable,
+    PairingInputs,
+    pairing_delta_gd,
+    rank_pairings,
+)
+
+# Lacy (1989), P = {C, D, F, G}: kinship matrix worked by hand from the pedigree
+# (A x B -> C, D; D x E -> F, G).
+LACY_IDS = ["C", "D", "F", "G"]
+LACY_K = np.array(
+    [
+        [1 / 2, 1 / 4, 1 / 8, 1 / 8],
+        [1 / 4, 1 / 2, 1 / 4, 1 / 4],
+        [1 / 8, 1 / 4, 1 / 2, 1 / 4],
+        [1 / 8, 1 / 4, 1 / 4, 1 / 2],
+    ]
+)
+
+
+def gd_of(kin: np.ndarray) -> float:
+    """GD = 1 - mean kinship over all ordered pairs, self-kinship included (the definition)."""
+    return float(1.0 - kin.mean())
+
+
+def with_offspring(kin: np.ndarray, m: int, f: int) -> np.ndarray:
+    """The kinship matrix of P plus a virtual offspring of m and f, from the definition."""
+    n = kin.shape[0]
+    out = np.zeros((n + 1, n + 1))
+    out[:n, :n] = kin
+    row = (kin[m] + kin[f]) / 2
+    out[n, :n] = out[:n, n] = row
+    out[n, n] = (1 + kin[m, f]) / 2
+    return out
+
+
+def random_kinship(rng: np.random.Generator, n: int) -> np.ndarray:
+    """A symmetric kinship-like matrix: self-kinship in [1/2, 1), kinships in [0, 1/2)."""
+    a = rng.uniform(0, 0.5, (n, n))
+    a = (a + a.T) / 2 * (rng.random((n, n)) < 0.5)
+    np.fill_diagonal(a, 0.5 + rng.uniform(0, 0.25, n))
+    return a
+
+
+class TestDeltaGd:
+    """delta GD of a pairing: the O(1) formula equals recomputing GD over N + 1 animals."""
+
+    def test_lacy_hand_worked(self) -> None:
+        """An offspring of C and F in Lacy's pedigree: GD goes from 23/32 to 1 - 3.65625/25."""
+        mk = LACY_K.mean(axis=1)
+        assert mk.tolist() == [0.25, 0.3125, 0.28125, 0.28125]
+        formula = pairing_delta_gd(LACY_K[0, 2], mk[0], mk[2], 1 - 23 / 32, 4)
+        assert float(formula) == pytest.approx(-0.00625, abs=1e-15)
+        brute = gd_of(with_offspring(LACY_K, 0, 2)) - gd_of(LACY_K)
+        assert float(formula) == pytest.approx(brute, abs=1e-15)
+
+    @pytest.mark.parametrize("seed", range(20))
+    def test_formula_equals_recomputation_on_random_matrices(self, seed: int) -> None:
+        """All pairs at once (broadcast) equal one recomputation per pair."""
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(2, 30))
+        kin = random_kinship(rng, n)
+        mk = kin.mean(axis=1)
+        males = rng.choice(n, size=min(n, 5), replace=False)
+        females = rng.choice(n, size=min(n, 4), replace=False)
+        fast = pairing_delta_gd(
+            kin[np.ix_(males, females)], mk[males, None], mk[None, females], mk.mean(), n
+        )
+        base = gd_of(kin)
+        for a, m in enumerate(males):
+            for b, f in enumerate(females):
+                slow = gd_of(with_offspring(kin, m, f)) - base
+                assert fast[a, b] == pytest.approx(slow, abs=1e-14)
+
+
+def inputs_for(
+    kin: np.ndarray, males: list[int], females: list[int], ids: list[str], **extra: object
+) -> PairingInputs:
+    mk = kin.mean(axis=1)
+    return PairingInputs.from_arrays(
+        [ids[k] for k in males],
+        [ids[k] for k in females],
+        kin[np.ix_(males, females)],
+        mk[males],
+        mk[females],
+        n=kin.shape[0],
+        mean_mk=float(mk.mean()),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+class TestMsi:
+    """The provisional mate suitability index."""
+
+    def test_unrelated_low_mk_pair_outranks_full_siblings(self) -> None:
+        """Two unrelated founders' offspring beat an offspring of full siblings."""
+        # P: founders a (M), b (F), c (M), d (F); s1 (M), s2 (F) are full sibs from c x d.
+        ids = ["a", "b", "c", "d", "s1", "s2"]
+        kin = np.zeros((6, 6))
+        np.fill_diagonal(kin, 0.5)
+        for parent in (2, 3):
+            for child in (4, 5):
+                kin[parent, child] = kin[child, parent] = 0.25
+        kin[4, 5] = kin[5, 4] = 0.25
+        table = rank_pairings(inputs_for(kin, [0, 4], [1, 5], ids))
+        rows = {(r.male, r.female): r for r in table.rows()}
+        unrelated, sibs = rows[("a", "b")], rows[("s1", "s2")]
+        assert unrelated.rank < sibs.rank
+        assert unrelated.msi != "-" and sibs.msi == "-"
+        assert unrelated.delta_gd > sibs.delta_gd
+        assert table.rows()[0].male == "a" and table.rows()[0].female == "b"
+
+    @pytest.mark.parametrize("seed", range(10))
+    def test_offspring_f_at_limit_always_gets_dash(self, seed: int) -> None:
+        """Whatever the other inputs and the limit, F >= the forbidden limit scores '-'."""
+        rng = np.random.default_rng(seed)
+        limit = float(rng.choice([1 / 32, 1 / 16, 1 / 8]))
+        table = MsiTable(forbidden_f=limit)
+        size = 500
+        f = rng.choice([0.0, limit / 2, limit * 0.999, limit, limit * 1.5, 0.25], size)
+        scores = table.score(
+            rng.normal(0, 1e-3, size), rng.uniform(0, 0.1, size), f, rng.uniform(0, 0.3, size), 50
+        )
+        assert (scores[f >= limit] == MSI_DASH).all()
+        assert (scores[f < limit] <= 6).all() and (scores >= 1).all()
+
+    def test_too_much_unknown_ancestry_gets_dash(self) -> None:
+        """More than half the smaller parent's genome unknown scores '-'."""
+        s = MsiTable().score(np.zeros(2), np.zeros(2), np.zeros(2), np.array([0.5, 0.51]), 20)
+        assert s.tolist() == [5, MSI_DASH]  # 3, plus 1 each for > 10 % and > 25 % unknown
+
+    def test_base_score_bands(self) -> None:
+        """The size-free GD value maps to scores 1-6 at the documented cuts."""
+        n = 99
+        values = np.array([0.03, 0.01, 0.0, -0.01, -0.03, -0.06])
+        dgd = values * 2 * n / (n + 1) ** 2
+        zeros = np.zeros(6)
+        assert MsiTable().score(dgd, zeros, zeros, zeros, n).tolist() == [1, 2, 3, 4, 5, 6]
+
+    def test_penalties_add_points(self) -> None:
+        """MK difference, offspring F and unknown ancestry each add points, capped at 6."""
+        one = np.zeros(1)
+        t = MsiTable()
+        assert t.score(one, np.array([0.03]), one, one, 10).tolist() == [4]
+        assert t.score(one, np.array([0.06]), one, one, 10).tolist() == [5]
+        assert t.score(one, one, np.array([1 / 32]), one, 10).tolist() == [5]
+        assert t.score(one, one, one, np.array([0.2]), 10).tolist() == [4]
+        assert t.score(one, np.array([0.06]), np.array([1 / 32]), np.array([0.3]), 10).tolist() == [
+            6
+        ]
+
+    @pytest.mark.parametrize("seed", range(5))
+    def test_more_gd_never_scores_worse(self, seed: int) -> None:
+        """Raising delta GD with the other inputs fixed never raises the score."""
+        rng = np.random.default_rng(seed)
+        size = 400
+        other = (rng.uniform(0, 0.08, size), rng.uniform(0, 0.06, size), rng.uniform(0, 0.6, size))
+        low = rng.normal(0, 2e-3, size)
+        high = low + rng.uniform(0, 2e-3, size)
+        t = MsiTable()
+        assert (t.score(high, *other, 30) <= t.score(low, *other, 30)).all()
+
+    def test_thresholds_must_decrease(self) -> None:
+        """A misordered GD threshold table is refused."""
+        with pytest.raises(ValueError, match="decreasing"):
+            MsiTable(gd_cuts=(0.0, 0.01, -0.01, -0.02, -0.05))
+
+
+class TestRanking:
+    """Order: MSI, then delta GD desc, then offspring F asc, then studbook ids."""
+
+    def test_keys_in_order(self) -> None:
+        """Rows are sorted by (MSI, -delta GD, F, male id, female id)."""
+        rng = np.random.default_rng(3)
+        kin = random_kinship(rng, 40) * 0.3
+        np.fill_diagonal(kin, 0.5)
+        table = rank_pairings(inputs_for(kin, list(range(0, 20)), list(range(20, 40)),
+                                         [str(k) for k in range(40)]))  # fmt: skip
+        rows = table.rows()
+        keys = [
+            (7 if r.msi == "-" else int(r.msi), -r.delta_gd, r.offspring_f, int(r.male),
+             int(r.female))
+            for r in rows
+        ]  # fmt: skip
+        assert keys == sorted(keys)
+        assert [r.rank for r in rows] == list(range(1, 401))
+
+    def test_ties_broken_by_numeric_studbook_id(self) -> None:
+        """Identical pairs are ordered by male then female id, numeric ids by value."""
+        inputs = PairingInputs.from_arrays(
+            ["100", "9"], ["20", "3"], np.zeros((2, 2)), [0.1, 0.1], [0.1, 0.1], n=10,
+            mean_mk=0.1,
+        )  # fmt: skip
+        rows = rank_pairings(inputs).rows()
+        assert [(r.male, r.female) for r in rows] == [
+            ("9", "3"), ("9", "20"), ("100", "3"), ("100", "20"),
+        ]  # fmt: skip
+
+    def test_identical_across_runs_and_input_order(self) -> None:
+        """Two runs, and the candidates given in another order, rank identically."""
+        rng = np.random.default_rng(5)
+        kin = random_kinship(rng, 30) * 0.3
+        np.fill_diagonal(kin, 0.5)
+        ids = [str(1000 + k) for k in range(30)]
+        males, females = list(range(0, 15)), list(range(15, 30))
+        first = rank_pairings(inputs_for(kin, males, females, ids)).rows()
+        again = rank_pairings(inputs_for(kin, males, females, ids)).rows()
+        shuffled = rank_pairings(inputs_for(kin, males[::-1], females[::-1], ids)).rows()
+        assert first == again
+        assert [r.as_dict() for r in first] == [r.as_dict() for r in shuffled]
+
+    def test_select_filters_keep_global_ranks(self) -> None:
+        """--male / --female / --institution filter the ranked rows without renumbering."""
+        kin = np.full((4, 4), 0.0)
+        np.fill_diagonal(kin, 0.5)
+        table = rank_pairings(
+            inputs_for(kin, [0, 1], [2, 3], ["1", "2", "3", "4"],
+                       location_male=["TALLINN", "BERLINTP"], location_female=["MOSCOW", "TALLINN"])
+        )  # fmt: skip
+        assert [r.female for r in table.select(male="1")] == ["3", "4"]
+        assert len(table.select(female=["3"], top=1)) == 1
+        at_tallinn = table.select(institution="TALLINN")
+        assert {(r.male, r.female) for r in at_tallinn} == {("1", "3"), ("1", "4"), ("2", "4")}
+        assert sorted(r.rank for r in table.rows()) == [1, 2, 3, 4]
+
+
+class TestPairColumns:
+    """Raw inputs shown beside the MSI: % known, flagged share, places."""
+
+    def test_columns(self) -> None:
+        """Smaller % known, mean flagged share, same institution/region and transfer."""
+        kin = np.eye(4) * 0.5
+        table = rank_pairings(
+            inputs_for(
+                kin, [0, 1], [2, 3], ["m1", "m2", "f1", "f2"],
+                known_male=[1.0, 0.8], known_female=[0.9, 1.0],
+                flagged_male=[0.2, 0.0], flagged_female=[0.1, 0.0],
+                location_male=["A", "B"], location_female=["A", "C"],
+                region_male=["EAZA", "EAZA"], region_female=["EAZA", "AZA"],
+                contracepted_female=[False, True],
+            )
+        )  # fmt: skip
+        rows = {(r.male, r.female): r for r in table.rows()}
+        r = rows[("m1", "f1")]
+        assert (r.known, r.offspring_flagged, r.same_institution, r.transfer) == (
+            0.9, pytest.approx(0.15), True, "none",
+        )  # fmt: skip
+        r = rows[("m2", "f1")]
+        assert (r.known, r.same_institution, r.same_region, r.transfer) == (
+            0.8, False, True, "within region",
+        )  # fmt: skip
+        r = rows[("m2", "f2")]
+        assert (r.same_region, r.transfer, r.female_contracepted) == (
+            False, "between regions", True,
+        )  # fmt: skip
