@@ -1,0 +1,128 @@
+"""The command palette: namespaced commands (``go to: ...``, ``animal: ...``, ``report: ...``).
+
+Besides fixed commands, typing a studbook id or a house name offers ``animal: open <id>`` for
+every matching animal (the index is read from the database when the palette opens).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from tui.app import StudbookApp
+
+__all__ = ["StudbookCommands"]
+
+Command = tuple[str, Callable[[], object], str]
+
+
+class StudbookCommands(Provider):
+    """Commands for the studbook app, depending on the screen the palette was opened from."""
+
+    _animals: list[tuple[str, str]]
+
+    @property
+    def studbook(self) -> StudbookApp:
+        return cast("StudbookApp", self.app)
+
+    async def startup(self) -> None:
+        store = self.studbook.store
+        self._animals = [] if store is None else await asyncio.to_thread(store.animal_index)
+
+    def commands(self) -> list[Command]:
+        """The fixed commands that make sense on the current screen."""
+        app = self.studbook
+        if app.store is None:
+            return []
+        go = [
+            ("go to: animals", partial(app.run_action, "go('animals')"), "The table of animals"),
+            (
+                "go to: population",
+                partial(app.run_action, "go('population')"),
+                "Summary, founder representation, age-sex pyramid, GD over time",
+            ),
+            (
+                "go to: pairings",
+                partial(app.run_action, "go('pairings')"),
+                "Ranked pairs and the breeding plan",
+            ),
+            (
+                "go to: releases",
+                partial(app.run_action, "go('releases')"),
+                "Release candidates and group selection",
+            ),
+            ("go to: help", app.action_help, "Keys and what each screen shows"),
+        ]
+        animal: list[Command] = [
+            (
+                "animal: record a birth",
+                partial(app.open_edit, "birth", None),
+                "A new animal with sire, dam or MULT sires",
+            ),
+        ]
+        from tui.screens.animal import AnimalScreen
+
+        screen = self.screen
+        if isinstance(screen, AnimalScreen):
+            aid = screen.animal_id
+            for kind, label, what in (
+                ("death", "record the death of", "Date and cause of death"),
+                ("transfer", "record a transfer of", "Move to another institution"),
+                ("release", "record the release of", "Release to the wild"),
+                ("contraception", "record contraception for", "Start or end contraception"),
+                ("edit", "edit the record of", "House name, sex, dates, notes"),
+            ):
+                animal.append((f"animal: {label} {aid}", partial(app.open_edit, kind, aid), what))
+        report: list[Command] = []
+        export = getattr(screen, "action_export", None)
+        if export is not None:
+            report.append(
+                ("report: export this view", export, "Write what is shown to a report file")
+            )
+        report += [
+            (
+                "report: breeding plan",
+                partial(app.run_action, "show_breeding_plan"),
+                "The optimal set of pairs for the living population",
+            ),
+            (
+                "report: recompute genetics",
+                app.refresh_genetics,
+                "Read the pedigree again and recompute F, MK, GD",
+            ),
+        ]
+        return go + animal + report
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self.commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self.commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        needle = query.strip().removeprefix("animal:").strip().casefold()
+        if not needle:
+            return
+        shown = 0
+        for animal_id, house_name in self._animals:
+            if needle in animal_id.casefold() or needle in house_name.casefold():
+                text = f"animal: open {animal_id}" + (f" ({house_name})" if house_name else "")
+                exact = needle in (animal_id.casefold(), house_name.casefold())
+                yield Hit(
+                    1.0 if exact else 0.6,
+                    matcher.highlight(text),
+                    partial(self.studbook.open_animal, animal_id),
+                    text=text,
+                    help="Show the record, genetics and pedigree",
+                )
+                shown += 1
+                if shown >= 20:
+                    return

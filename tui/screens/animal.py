@@ -1,0 +1,199 @@
+"""One animal: the record, parents, relatives, location history, genetics and pedigree tree."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from tui.messages import AnimalLoaded
+from tui.screens.base import StudbookScreen
+from tui.store import AnimalDetail, AnimalGenetics
+from tui.widgets.pedigree import PedigreeTree
+
+__all__ = ["AnimalScreen", "genetics_text", "history_text", "record_text"]
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def _num(value: float | None, fmt: str = "{:.4f}") -> str:
+    return "–" if value is None else fmt.format(value)
+
+
+def record_text(d: AnimalDetail) -> str:
+    """The record as aligned lines (plain text)."""
+    parents: dict[str, list[str]] = {}
+    for link in d.parents:
+        parents.setdefault(link.role, []).append(link.label)
+    lines = [
+        ("Studbook id", d.id),
+        ("House name", d.house_name or "–"),
+        ("Sex", {"M": "male", "F": "female"}.get(d.sex, "unknown")),
+        ("Born", f"{d.birth_date or 'unknown'} ({d.birth_type})"),
+        ("Died", d.death_date or "–"),
+        ("Status", d.status),
+        ("Institution", f"{d.institution or '–'}" + (f" ({d.region})" if d.region else "")),
+        ("Sire", " | ".join(parents.get("sire", ["UNK"]))),
+        ("Dam", " | ".join(parents.get("dam", ["UNK"]))),
+    ]
+    if d.flags:
+        lines.append(("Flags", ", ".join(d.flags)))
+    if d.notes:
+        lines.append(("Notes", d.notes))
+    return "\n".join(f"{k:<12} {v}" for k, v in lines)
+
+
+def genetics_text(g: AnimalGenetics | None) -> str:
+    """F, MK with its rank, % known, flagged-founder share and genome uniqueness."""
+    if g is None:
+        return "Genetics are being computed…"
+    rank = f"rank {g.mk_rank} of {g.mk_of}" if g.mk_rank is not None else "not in the population"
+    lines = [
+        ("F (inbreeding)", _num(g.f)),
+        ("MK", f"{_num(g.mk)}  ({rank})"),
+        ("% known", _pct(g.known)),
+        ("Flagged founders", _pct(g.flagged)),
+        ("Genome uniqueness", _pct(g.uniqueness)),
+    ]
+    return "\n".join(f"{k:<18} {v}" for k, v in lines)
+
+
+def history_text(d: AnimalDetail) -> str:
+    """The location history as a timeline, oldest first."""
+    if not d.history:
+        return "No events recorded."
+    out = []
+    last = len(d.history) - 1
+    for i, stay in enumerate(d.history):
+        mark = "●" if i in (0, last) else "○"
+        bar = " " if i == last else "│"
+        detail = f"  ({stay.detail})" if stay.detail else ""
+        out.append(
+            f"{mark} {stay.date or '????-??-??':<10}  {stay.event:<12} {stay.institution}{detail}"
+        )
+        if i != last:
+            out.append(bar)
+    return "\n".join(out)
+
+
+class AnimalScreen(StudbookScreen):
+    """One animal; enter on a relative or a pedigree node jumps to it, backspace goes back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="animal.close"),
+        Binding("backspace", "back", "Back", id="animal.back"),
+        Binding("p", "focus_pedigree", "Pedigree", id="animal.pedigree"),
+        Binding("plus", "expand_all", "Expand all", id="animal.expand", show=False),
+        Binding("e", "edit('edit')", "Edit", id="animal.edit"),
+        Binding("d", "edit('death')", "Death", id="animal.death"),
+        Binding("t", "edit('transfer')", "Transfer", id="animal.transfer"),
+        Binding("w", "edit('release')", "Release", id="animal.release"),
+        Binding("c", "edit('contraception')", "Contraception", id="animal.contra"),
+    ]
+
+    def __init__(self, animal_id: str) -> None:
+        super().__init__(id="animal")
+        self.animal_id = animal_id
+        self.detail: AnimalDetail | None = None
+        self.history: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="animal-body"):
+            with VerticalScroll(id="animal-left"):
+                yield Static("", id="animal-record", classes="panel", markup=False)
+                yield Static("", id="animal-genetics", classes="panel", markup=False)
+                yield OptionList(id="relatives", classes="panel")
+                yield Static("", id="animal-history", classes="panel", markup=False)
+            with Vertical(id="animal-right", classes="panel"):
+                yield PedigreeTree(id="pedigree")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#animal-record").border_title = "Record"
+        self.query_one("#animal-genetics").border_title = "Genetics"
+        self.query_one("#relatives").border_title = "Relatives (enter jumps)"
+        self.query_one("#animal-history").border_title = "Location history"
+        self.query_one("#animal-right").border_title = "Pedigree (enter jumps, space opens)"
+        super().on_mount()
+
+    def show(self, animal_id: str, *, remember: bool = True) -> None:
+        """Show another animal on this screen (backspace returns)."""
+        if animal_id == self.animal_id:
+            return
+        if remember:
+            self.history.append(self.animal_id)
+        self.animal_id = animal_id
+        self.reload()
+
+    def reload(self) -> None:
+        self.sub_title = self.animal_id
+        self.query_one("#animal-body").loading = self.detail is None
+        self.load_animal(self.animal_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="animal", name="load animal")
+    def load_animal(self, animal_id: str) -> None:
+        detail = self.store.animal(animal_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(AnimalLoaded(detail))
+
+    def on_animal_loaded(self, message: AnimalLoaded) -> None:
+        d = message.detail
+        if d.id != self.animal_id:
+            return
+        self.detail = d
+        self.query_one("#animal-body").loading = False
+        self.title = f"{d.id} {d.house_name}".strip()
+        self.query_one("#animal-record", Static).update(record_text(d))
+        self.query_one("#animal-genetics", Static).update(genetics_text(d.genetics))
+        self.query_one("#animal-history", Static).update(history_text(d))
+        relatives = self.query_one("#relatives", OptionList)
+        relatives.clear_options()
+        relatives.add_options(
+            Option(
+                f"{r.relation:<14} {r.id}" + (f"  {r.house_name}" if r.house_name else ""), id=r.id
+            )
+            for r in d.relatives
+        )
+        if not d.relatives:
+            relatives.add_option(Option("no recorded relatives", disabled=True))
+        self.query_one(PedigreeTree).show_pedigree(d.id, d.ancestry, d.names)
+
+    @on(OptionList.OptionSelected, "#relatives")
+    def relative_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.show(event.option.id)
+
+    @on(Tree.NodeSelected, "#pedigree")
+    def node_selected(self, event: Tree.NodeSelected[str | None]) -> None:
+        target = event.node.data
+        if target is not None and target != self.animal_id:
+            self.show(target)
+
+    def action_back(self) -> None:
+        if self.history:
+            self.show(self.history.pop(), remember=False)
+        else:
+            self.dismiss()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_focus_pedigree(self) -> None:
+        self.query_one(PedigreeTree).focus()
+
+    def action_expand_all(self) -> None:
+        tree = self.query_one(PedigreeTree)
+        node = tree.cursor_node or tree.root
+        node.expand_all()
+
+    def action_edit(self, kind: str) -> None:
+        self.studbook.open_edit(kind, self.animal_id)

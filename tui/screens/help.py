@@ -1,0 +1,75 @@
+"""The help screen: what each screen shows and every key, read from the live bindings."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Markdown, Static
+
+__all__ = ["HelpScreen", "help_text"]
+
+_ABOUT = """\
+# studbook
+
+The coordinator's view of the studbook. Every figure is computed by the `studbook` genetics
+engine from the pedigree in the database; nothing here is typed in twice.
+
+- **Animals** (F2): every animal; filter by living, sex, institution and region; type to
+  search by id or house name; sort by any column; enter opens the animal.
+- **Animal**: the record, parents (MULT with probabilities), offspring and siblings, the
+  location history, genetics and a pedigree tree; enter on a relative jumps to it.
+- **Population** (F3): N by sex, founders, GD, FGE, mean F, % known, Ne; founder
+  representation; age-sex pyramid; gene diversity at each year's census.
+- **Pairings** (F4): ranked pairs (MSI, delta GD, kinship, MK); filters; one animal's mates;
+  the optimal breeding plan; export what is shown.
+- **Releases** (F5): ranked release candidates; choose a group and see its GD, its founders
+  and what the captive population loses.
+
+MK is mean kinship (kinship, not relationship); GD is gene diversity, 1 - mean kinship.
+Animals with little known ancestry look more valuable than they are: read % known beside MK.
+
+Press **ctrl+p** for the command palette: `animal: ...`, `report: ...`, `go to: ...`.
+"""
+
+
+def help_text(screen: Screen[object]) -> str:
+    """Markdown listing every key active on ``screen`` (its own, its widgets' and the app's)."""
+    rows: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for _key, active in screen.active_bindings.items():
+        binding: Binding = active.binding
+        if not binding.description:
+            continue
+        key = binding.key_display or screen.app.get_key_display(binding)
+        if (key, binding.description) in seen:
+            continue
+        seen.add((key, binding.description))
+        rows.append((key, binding.description))
+    lines = ["## Keys on this screen", "", "| Key | Does |", "|---|---|"]
+    lines += [f"| `{key}` | {what} |" for key, what in rows]
+    return _ABOUT + "\n" + "\n".join(lines) + "\n"
+
+
+class HelpScreen(ModalScreen[None]):
+    """Help for the screen it was opened from."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,f1", "dismiss", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, text: str) -> None:
+        super().__init__(id="help")
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Static("Help  (escape closes)", id="help-title")
+            with VerticalScroll():
+                yield Markdown(self.text, id="help-text")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss()

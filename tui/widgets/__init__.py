@@ -1,0 +1,1 @@
+"""Widgets that draw what they are handed: charts, the pedigree tree, the status bar."""
