@@ -44,8 +44,8 @@ def with_offspring(kin: np.ndarray, m: int, f: int) -> np.ndarray:
 
 def random_kinship(rng: np.random.Generator, n: int) -> np.ndarray:
     """A symmetric kinship-like matrix: self-kinship in [1/2, 1), kinships in [0, 1/2)."""
-    a = rng.uniform(0, 0.5, (n, n))
-    a = (a + a.T) / 2 * (rng.random((n, n)) < 0.5)
+    a = rng.uniform(0, 0.5, (n, n)) * (rng.random((n, n)) < 0.5)
+    a = (a + a.T) / 2
     np.fill_diagonal(a, 0.5 + rng.uniform(0, 0.25, n))
     return a
 

@@ -1,0 +1,508 @@
+"""Release candidates: what the captive population loses when animals leave for the wild.
+
+For a release candidate i in the reference population P (N animals, kinships f_ij, MK_i =
+(1/N) sum_{j in P} f_ij, mean MK m = 1 - GD, S = sum_{i,j in P} f_ij = N^2 m):
+
+* **delta GD of removing i** = GD(P without i) - GD(P). Removing i takes row and column i out
+  of S: S' = S - 2 N MK_i + f_ii, so
+
+      delta GD_i = m - (N^2 m - 2 N MK_i + f_ii) / (N - 1)^2,
+
+  in closed form from the MK vector and the self-kinship f_ii = (1 + F_i)/2. It is usually
+  negative (the captive population loses diversity); it is positive for animals whose genes
+  are over-represented.
+* MK_i, % known, the share of its genome from flagged founders (e.g. founders of another
+  subspecies), and its **representativeness**: the distance between its founder-contribution
+  vector p_i and P's mean p, measured as the total-variation distance
+  (1/2) sum_k |p_ik - p_k| (0 = exactly the population's founder mix, 1 = nothing in common).
+  The Amur leopard plan asks for released animals "genetically average for the captive
+  population", i.e. a small distance.
+
+**Ranking**: animals whose flagged-founder share is at or below the cap come first, by delta GD
+(smallest loss first), then by studbook id; animals over the cap are listed after them,
+unranked.
+
+**Release group**: k animals chosen *together* from the animals under the cap, minimising the
+captive GD loss. Removing a set R of k animals gives
+
+    S_R = S - 2 N sum_{i in R} MK_i + sum_{i,j in R} f_ij,   GD(P without R) = 1 - S_R/(N - k)^2,
+
+so the best group minimises the quadratic form Q(R) = -2 N sum_R MK_i + sum_{i,j in R} f_ij: it
+rewards high-MK animals but charges for their kinship to each other, which independent picks
+ignore. Constraints: the group's own GD, 1 - (1/k^2) sum_{i,j in R} f_ij, at least
+``min_group_gd`` (a released group must stay diverse), and optionally the group's mean
+flagged-founder share at most ``group_flagged_cap``. With at most ``exact_limit`` possible
+groups every group is enumerated (vectorised, in chunks): the result is exact. Beyond that a
+heuristic runs: greedy starts (from each of the 60 best-ranked animals, each completed by
+adding the animal with the smallest increase of Q + w * within-group kinship, for w = 0,
+N/10 and N, plus the top k independent picks), each improved by swapping one member for one
+non-member while the swap lowers (constraint violation, Q) lexicographically, each round
+evaluating all k x (n - k) swaps at once in O(1) per swap; the best end point is returned.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from studbook.errors import StudbookError
+from studbook.population import studbook_order
+
+__all__ = [
+    "ReleaseGroup",
+    "ReleaseInputs",
+    "ReleaseRow",
+    "group_delta_gd",
+    "rank_release_candidates",
+    "release_group",
+    "removal_delta_gd",
+    "representativeness",
+]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+DEFAULT_FLAGGED_CAP = 0.125
+"""Default cap on the flagged-founder share: at most one great-grandparent's worth (1/8)."""
+
+
+def removal_delta_gd(
+    mk: FloatArray | float, self_kinship: FloatArray | float, mean_mk: float, n: int
+) -> FloatArray:
+    """GD(P without i) - GD(P) for each i, from its MK and self-kinship f_ii.
+
+    delta GD_i = m - (N^2 m - 2 N MK_i + f_ii) / (N - 1)^2 with m = 1 - GD(P).
+
+    Examples
+    --------
+    Lacy (1989), P = {C, D, F, G}, MK = 0.25, 0.3125, 0.28125, 0.28125, all f_ii = 1/2:
+
+    >>> removal_delta_gd(np.array([0.25, 0.3125, 0.28125]), 0.5, 9 / 32, 4).round(5).tolist()
+    [-0.05208, 0.00347, -0.02431]
+    """
+    if n < 2:
+        raise StudbookError("removing an animal from a population of one leaves nothing")
+    mk_a = np.asarray(mk, np.float64)
+    out: FloatArray = mean_mk - (n * n * mean_mk - 2.0 * n * mk_a + self_kinship) / (n - 1) ** 2
+    return out
+
+
+def group_delta_gd(
+    mk_sum: FloatArray | float, kinship_sum: FloatArray | float, k: int, mean_mk: float, n: int
+) -> FloatArray:
+    """GD(P without R) - GD(P) for groups R of size k, from sum_R MK_i and sum_{i,j in R} f_ij.
+
+    >>> float(group_delta_gd(0.3125 + 0.28125, 0.5 + 0.5 + 2 * 0.25, 2, 9 / 32, 4))
+    -0.03125
+    """
+    if k >= n:
+        raise StudbookError(f"cannot remove {k} animals from a population of {n}")
+    s_r = n * n * mean_mk - 2.0 * n * np.asarray(mk_sum) + np.asarray(kinship_sum)
+    out: FloatArray = mean_mk - s_r / (n - k) ** 2
+    return out
+
+
+def representativeness(contributions: FloatArray, population_mean: FloatArray) -> FloatArray:
+    """Total-variation distance (1/2) sum_k |p_ik - p_k| of each row from P's mean contributions.
+
+    >>> representativeness(np.array([[0.5, 0.5], [1.0, 0.0]]), np.array([0.5, 0.5])).tolist()
+    [0.0, 0.5]
+    """
+    out: FloatArray = 0.5 * np.abs(contributions - population_mean[None, :]).sum(axis=1)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class ReleaseInputs:
+    """What the release analysis needs about the candidates, relative to P.
+
+    ``kinship`` is the candidates x candidates block of f_ij (self-kinship on the diagonal);
+    ``contributions`` the candidates x founders matrix p_ik and ``population_contribution`` P's
+    mean row; ``n`` and ``mean_mk`` describe P.
+    """
+
+    ids: tuple[str, ...]
+    kinship: FloatArray
+    mk: FloatArray
+    n: int
+    mean_mk: float
+    known: FloatArray
+    flagged: FloatArray
+    contributions: FloatArray
+    population_contribution: FloatArray
+    founder_ids: tuple[str, ...]
+    sex: tuple[str, ...]
+    age: FloatArray
+    location: tuple[str, ...]
+    population: str = ""
+    flags: tuple[str, ...] = ()
+
+    @classmethod
+    def from_arrays(
+        cls,
+        ids: Sequence[str],
+        kinship: npt.ArrayLike,
+        mk: npt.ArrayLike,
+        *,
+        n: int,
+        mean_mk: float,
+        known: npt.ArrayLike | None = None,
+        flagged: npt.ArrayLike | None = None,
+        contributions: npt.ArrayLike | None = None,
+        population_contribution: npt.ArrayLike | None = None,
+        founder_ids: Sequence[str] = (),
+        sex: Sequence[str] | None = None,
+        age: npt.ArrayLike | None = None,
+        location: Sequence[str] | None = None,
+        population: str = "",
+        flags: Iterable[str] = (),
+    ) -> ReleaseInputs:
+        """Build from plain sequences; missing columns: fully known, no flagged share, no
+        founder information, sex ``U``, age unknown, location unknown."""
+        size = len(ids)
+        contrib = (
+            np.zeros((size, len(founder_ids)))
+            if contributions is None
+            else np.asarray(contributions, np.float64).reshape(size, -1)
+        )
+        mean = (
+            np.zeros(contrib.shape[1])
+            if population_contribution is None
+            else np.asarray(population_contribution, np.float64)
+        )
+        return cls(
+            ids=tuple(ids),
+            kinship=np.asarray(kinship, np.float64).reshape(size, size),
+            mk=np.asarray(mk, np.float64),
+            n=n,
+            mean_mk=float(mean_mk),
+            known=np.ones(size) if known is None else np.asarray(known, np.float64),
+            flagged=np.zeros(size) if flagged is None else np.asarray(flagged, np.float64),
+            contributions=contrib,
+            population_contribution=mean,
+            founder_ids=tuple(founder_ids),
+            sex=("U",) * size if sex is None else tuple(sex),
+            age=np.full(size, np.nan) if age is None else np.asarray(age, np.float64),
+            location=("",) * size if location is None else tuple(location),
+            population=population,
+            flags=tuple(flags),
+        )
+
+    def delta_gd(self) -> FloatArray:
+        """delta GD of removing each candidate alone (closed form)."""
+        return removal_delta_gd(self.mk, np.diag(self.kinship), self.mean_mk, self.n)
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseRow:
+    """One release candidate. ``rank`` is ``None`` for animals over the flagged-founder cap,
+    ``age`` (years) ``None`` when the birth date is unknown."""
+
+    rank: int | None
+    id: str
+    sex: str
+    age: float | None
+    location: str
+    delta_gd: float
+    mk: float
+    known: float
+    flagged: float
+    representativeness: float
+    under_cap: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """The row as a plain dict (field order kept)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _ranking_order(inputs: ReleaseInputs, under_cap: BoolArray) -> IntArray:
+    """Under the cap first, then delta GD descending, then studbook id."""
+    return np.lexsort((studbook_order(inputs.ids), -inputs.delta_gd(), ~under_cap)).astype(np.int64)
+
+
+def rank_release_candidates(
+    inputs: ReleaseInputs, *, flagged_cap: float | None = DEFAULT_FLAGGED_CAP
+) -> list[ReleaseRow]:
+    """Rank the release candidates by captive GD cost (see the module docstring).
+
+    Examples
+    --------
+    Lacy (1989) with P = {C, D, F, G}: D costs the captive population nothing (+0.00347).
+
+    >>> k = np.array([[4, 2, 1, 1], [2, 4, 2, 2], [1, 2, 4, 2], [1, 2, 2, 4]]) / 8
+    >>> inp = ReleaseInputs.from_arrays("CDFG", k, k.mean(axis=1), n=4, mean_mk=k.mean())
+    >>> [(r.rank, r.id, round(r.delta_gd, 5)) for r in rank_release_candidates(inp)]
+    [(1, 'D', 0.00347), (2, 'F', -0.02431), (3, 'G', -0.02431), (4, 'C', -0.05208)]
+    """
+    cap = np.inf if flagged_cap is None else flagged_cap
+    under = inputs.flagged <= cap
+    order = _ranking_order(inputs, under)
+    dgd = inputs.delta_gd()
+    rep = representativeness(inputs.contributions, inputs.population_contribution)
+    rows = []
+    for position, i in enumerate(order.tolist()):
+        rows.append(
+            ReleaseRow(
+                rank=position + 1 if under[i] else None,
+                id=inputs.ids[i],
+                sex=inputs.sex[i],
+                age=None if np.isnan(inputs.age[i]) else float(inputs.age[i]),
+                location=inputs.location[i],
+                delta_gd=float(dgd[i]),
+                mk=float(inputs.mk[i]),
+                known=float(inputs.known[i]),
+                flagged=float(inputs.flagged[i]),
+                representativeness=float(rep[i]),
+                under_cap=bool(under[i]),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class ReleaseGroup:
+    """k animals to release together, with what they cost and what they carry.
+
+    ``captive_delta_gd`` = GD(P without the group) - GD(P); ``group_gd`` the group's own GD;
+    ``founders_represented`` the founders with a share in at least one member;
+    ``mate_kinship`` (male, female, f) for every male x female pair in the group;
+    ``independent_*`` the same figures for the top k independent picks, for comparison.
+    """
+
+    ids: tuple[str, ...]
+    captive_delta_gd: float
+    group_gd: float
+    mean_flagged: float
+    founders_represented: tuple[str, ...]
+    mate_kinship: tuple[tuple[str, str, float], ...]
+    method: str
+    independent_ids: tuple[str, ...]
+    independent_delta_gd: float
+    independent_group_gd: float
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Problem:
+    kin: FloatArray
+    mk: FloatArray
+    flagged: FloatArray
+    k: int
+    n: int
+    max_kinship_sum: float  # sum_{i,j in R} f_ij allowed by the minimum group GD
+    max_flagged_sum: float
+
+    def objective(self, members: IntArray) -> float:
+        sub = self.kin[np.ix_(members, members)]
+        return float(-2.0 * self.n * self.mk[members].sum() + sub.sum())
+
+    def violation(self, kin_sum: FloatArray | float, flagged_sum: FloatArray | float) -> FloatArray:
+        k2 = float(self.k * self.k)
+        out: FloatArray = np.maximum(0.0, (np.asarray(kin_sum) - self.max_kinship_sum) / k2)
+        out = out + np.maximum(0.0, (np.asarray(flagged_sum) - self.max_flagged_sum) / self.k)
+        return out
+
+
+def _enumerate(p: _Problem, chunk: int = 20_000) -> IntArray | None:
+    m = p.mk.size
+    combos = itertools.combinations(range(m), p.k)
+    best: tuple[float, IntArray] | None = None
+    while True:
+        block = np.fromiter(
+            itertools.chain.from_iterable(itertools.islice(combos, chunk)), np.int64
+        ).reshape(-1, p.k)
+        if block.size == 0:
+            break
+        kin_sum = p.kin[block[:, :, None], block[:, None, :]].sum(axis=(1, 2))
+        q = -2.0 * p.n * p.mk[block].sum(axis=1) + kin_sum
+        ok = p.violation(kin_sum, p.flagged[block].sum(axis=1)) <= 1e-12
+        if ok.any():
+            q = np.where(ok, q, np.inf)
+            j = int(np.argmin(q))
+            if best is None or q[j] < best[0] - 1e-15:
+                best = (float(q[j]), block[j].copy())
+    return None if best is None else best[1]
+
+
+def _greedy(p: _Problem, first: int, weight: float) -> IntArray:
+    """Complete ``{first}`` to k members, each step adding the animal with the smallest
+    increase of Q + ``weight`` * (within-group kinship sum)."""
+    m = p.mk.size
+    chosen = [first]
+    to_members = p.kin[:, first].copy()
+    free = np.ones(m, bool)
+    free[first] = False
+    diag = np.diag(p.kin)
+    for _ in range(p.k - 1):
+        added_kin = 2.0 * to_members + diag
+        cost = np.where(free, -2.0 * p.n * p.mk + (1.0 + weight) * added_kin, np.inf)
+        b = int(np.argmin(cost))
+        chosen.append(b)
+        free[b] = False
+        to_members += p.kin[:, b]
+    return np.array(chosen, np.int64)
+
+
+def _swap_search(p: _Problem, start: IntArray, max_rounds: int) -> IntArray:
+    m = p.mk.size
+    members = start.copy()
+    inside = np.zeros(m, bool)
+    inside[members] = True
+    diag = np.diag(p.kin)
+    for _ in range(max_rounds):
+        outside = np.flatnonzero(~inside)
+        if outside.size == 0:
+            break
+        r = p.kin[:, members].sum(axis=1)  # kinship of every animal to the members
+        kin_sum = float(r[members].sum())
+        mk_sum = float(p.mk[members].sum())
+        fl_sum = float(p.flagged[members].sum())
+        now = (float(p.violation(kin_sum, fl_sum)), -2.0 * p.n * mk_sum + kin_sum)
+        a, b = members[:, None], outside[None, :]
+        new_kin = kin_sum - 2.0 * r[a] + diag[a] + 2.0 * (r[b] - p.kin[a, b]) + diag[b]
+        new_q = -2.0 * p.n * (mk_sum - p.mk[a] + p.mk[b]) + new_kin
+        new_v = p.violation(new_kin, fl_sum - p.flagged[a] + p.flagged[b])
+        eps = 1e-13
+        better = (new_v < now[0] - eps) | ((new_v <= now[0] + eps) & (new_q < now[1] - eps))
+        if not better.any():
+            break
+        key_v = np.where(better, new_v, np.inf)
+        best_v = key_v.min()
+        key_q = np.where(better & (key_v <= best_v + eps), new_q, np.inf)
+        ia, ib = np.unravel_index(int(np.argmin(key_q)), key_q.shape)
+        inside[members[ia]] = False
+        inside[outside[ib]] = True
+        members[ia] = outside[ib]
+    return members
+
+
+def _heuristic(p: _Problem, independent: IntArray, max_seeds: int = 60) -> IntArray:
+    starts = [independent]
+    # Seeds: the best-ranked animals (the pool is in ranked order); weights from "MK only"
+    # to "kinship within the group counts as much as n times MK".
+    for first in range(min(p.mk.size, max_seeds)):
+        for weight in (0.0, 0.1 * p.n, float(p.n)):
+            starts.append(_greedy(p, first, weight))
+    ends = [_swap_search(p, s, max_rounds=10 * p.mk.size) for s in starts]
+
+    def key(members: IntArray) -> tuple[float, float, tuple[int, ...]]:
+        sub = p.kin[np.ix_(members, members)].sum()
+        violation = float(p.violation(sub, p.flagged[members].sum()))
+        return violation, p.objective(members), tuple(sorted(members.tolist()))
+
+    return min(ends, key=key)
+
+
+def release_group(
+    inputs: ReleaseInputs,
+    k: int,
+    *,
+    flagged_cap: float | None = DEFAULT_FLAGGED_CAP,
+    group_flagged_cap: float | None = None,
+    min_group_gd: float | None = None,
+    exact_limit: int = 200_000,
+) -> ReleaseGroup:
+    """Choose k animals to release together (see the module docstring).
+
+    Parameters
+    ----------
+    inputs : the release candidates.
+    k : group size.
+    flagged_cap : per-animal cap on the flagged-founder share (animals over it are not used).
+    group_flagged_cap : optional cap on the group's mean flagged-founder share.
+    min_group_gd : optional minimum GD within the group, 1 - (1/k^2) sum_{i,j in R} f_ij.
+    exact_limit : enumerate every group when there are at most this many, else use the
+        heuristic.
+
+    Raises
+    ------
+    StudbookError
+        When fewer than k animals are under the cap, or no group satisfying the constraints was
+        found.
+
+    Examples
+    --------
+    >>> kin = np.array([[4, 2, 1, 1], [2, 4, 2, 2], [1, 2, 4, 2], [1, 2, 2, 4]]) / 8
+    >>> inp = ReleaseInputs.from_arrays("CDFG", kin, kin.mean(axis=1), n=4, mean_mk=kin.mean())
+    >>> g = release_group(inp, 2)
+    >>> g.ids, round(g.captive_delta_gd, 5), g.group_gd
+    (('D', 'F'), -0.03125, 0.625)
+    """
+    cap = np.inf if flagged_cap is None else flagged_cap
+    under = inputs.flagged <= cap
+    order = _ranking_order(inputs, under)
+    pool = order[under[order]]  # ranked, under the cap
+    if pool.size < k:
+        raise StudbookError(
+            f"only {pool.size} release candidates are under the flagged-founder cap, not {k}"
+        )
+    if k >= inputs.n:
+        raise StudbookError(f"cannot release {k} of the {inputs.n} animals in the population")
+    sub = np.ix_(pool, pool)
+    p = _Problem(
+        kin=inputs.kinship[sub],
+        mk=inputs.mk[pool],
+        flagged=inputs.flagged[pool],
+        k=k,
+        n=inputs.n,
+        max_kinship_sum=np.inf if min_group_gd is None else k * k * (1.0 - min_group_gd),
+        max_flagged_sum=np.inf if group_flagged_cap is None else k * group_flagged_cap,
+    )
+    independent = np.arange(k, dtype=np.int64)  # pool is in ranked order
+    count = math.comb(pool.size, k)
+    if count <= exact_limit:
+        local = _enumerate(p)
+        method = f"exact (all {count} groups enumerated)"
+        if local is None:
+            raise StudbookError(f"no group of {k} meets the group constraints")
+    else:
+        local = _heuristic(p, independent)
+        method = "heuristic (greedy starts + swap local search; not proven optimal)"
+        kin_sum = p.kin[np.ix_(local, local)].sum()
+        if float(p.violation(kin_sum, p.flagged[local].sum())) > 1e-12:
+            raise StudbookError(f"found no group of {k} that meets the group constraints")
+    chosen = pool[local]
+    chosen = chosen[np.argsort(studbook_order([inputs.ids[i] for i in chosen.tolist()]))]
+    top = pool[independent]
+
+    def stats(members: IntArray) -> tuple[float, float]:
+        block = inputs.kinship[np.ix_(members, members)]
+        dgd = group_delta_gd(inputs.mk[members].sum(), block.sum(), k, inputs.mean_mk, inputs.n)
+        return float(dgd), float(1.0 - block.mean())
+
+    dgd, gd = stats(chosen)
+    top_dgd, top_gd = stats(top)
+    carried = np.flatnonzero((inputs.contributions[chosen] > 1e-12).any(axis=0))
+    founders = tuple(inputs.founder_ids[c] for c in carried.tolist())
+    mates = tuple(
+        (inputs.ids[a], inputs.ids[b], float(inputs.kinship[a, b]))
+        for a in chosen.tolist()
+        if inputs.sex[a] == "M"
+        for b in chosen.tolist()
+        if inputs.sex[b] == "F"
+    )
+    return ReleaseGroup(
+        ids=tuple(inputs.ids[i] for i in chosen.tolist()),
+        captive_delta_gd=dgd,
+        group_gd=gd,
+        mean_flagged=float(inputs.flagged[chosen].mean()),
+        founders_represented=founders,
+        mate_kinship=mates,
+        method=method,
+        independent_ids=tuple(inputs.ids[i] for i in top.tolist()),
+        independent_delta_gd=top_dgd,
+        independent_group_gd=top_gd,
+        parameters={
+            "group size": k,
+            "flagged-founder cap (per animal)": flagged_cap,
+            "group mean flagged cap": group_flagged_cap,
+            "minimum group GD": min_group_gd,
+        },
+    )
