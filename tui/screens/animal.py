@@ -87,6 +87,7 @@ def history_text(d: AnimalDetail) -> str:
 class AnimalScreen(StudbookScreen):
     """One animal; enter on a relative or a pedigree node jumps to it, backspace goes back."""
 
+    AUTO_FOCUS = "#pedigree"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="animal.close"),
         Binding("backspace", "back", "Back", id="animal.back"),
@@ -123,7 +124,6 @@ class AnimalScreen(StudbookScreen):
         self.query_one("#relatives").border_title = "Relatives (enter jumps)"
         self.query_one("#animal-history").border_title = "Location history"
         self.query_one("#animal-right").border_title = "Pedigree (enter jumps, space opens)"
-        super().on_mount()
 
     def show(self, animal_id: str, *, remember: bool = True) -> None:
         """Show another animal on this screen (backspace returns)."""

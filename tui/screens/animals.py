@@ -57,6 +57,7 @@ def animal_cells(row: AnimalRow) -> tuple[str | Text, ...]:
 class AnimalsScreen(StudbookScreen):
     """All animals; enter opens one."""
 
+    AUTO_FOCUS = "#animal-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="animals.search"),
         Binding("l", "toggle_living", "Living/all", id="animals.living"),
@@ -102,7 +103,6 @@ class AnimalsScreen(StudbookScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.load_choices()
         self.query_one(DataTable).focus()
 

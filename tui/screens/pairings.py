@@ -69,6 +69,7 @@ def pairing_cells(row: PairingRow) -> tuple[str | Text, ...]:
 class PairingsScreen(StudbookScreen):
     """Every male x female pair of breeding candidates, best first."""
 
+    AUTO_FOCUS = "#pair-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "toggle_plan", "Plan/all pairs", id="pairings.plan"),
         Binding("m", "mates('male')", "His mates", id="pairings.male"),
@@ -111,7 +112,6 @@ class PairingsScreen(StudbookScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.load_choices()
         self.query_one(DataTable).focus()
 

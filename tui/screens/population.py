@@ -61,7 +61,6 @@ class PopulationScreen(StudbookScreen):
             "#founders-panel"
         ).border_title = "Founder representation (share of genes in the living)"
         self.query_one("#pyramid-panel").border_title = "Age-sex pyramid (years)"
-        super().on_mount()
 
     def reload(self) -> None:
         self.query_one("#figures").loading = self.view is None

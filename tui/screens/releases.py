@@ -44,6 +44,7 @@ def group_text(view: ReleaseGroupView) -> str:
 class ReleasesScreen(StudbookScreen):
     """Candidates best first; space adds one to the group, g picks the best group of k."""
 
+    AUTO_FOCUS = "#release-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle", "Add/remove", id="releases.toggle"),
         Binding("g", "best_group", "Best group of k", id="releases.best"),
@@ -91,7 +92,6 @@ class ReleasesScreen(StudbookScreen):
 
     def on_mount(self) -> None:
         self.query_one("#release-group").border_title = "Release group"
-        super().on_mount()
         self.query_one(DataTable).focus()
 
     def reload(self) -> None:
