@@ -44,6 +44,7 @@ from studbook.population import studbook_order
 
 __all__ = [
     "MSI_DASH",
+    "PAIRING_COLUMNS",
     "TRANSFER_LABELS",
     "MsiTable",
     "PairingInputs",
