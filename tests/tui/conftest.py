@@ -1,8 +1,8 @@
-"""A temporary studbook database for the UI tests, filled by the importer.
+"""Temporary studbook databases for the UI tests, filled by the importer.
 
-The fixture studbook (``fixtures/amur_leopard.csv`` with its events and institutions files) is
-used when it exists; until then a small studbook written here stands in, with the cases the
-screens must show: wild founders, an unknown parent, a MULT sire, a dead animal, transfers.
+``db_url`` holds a small studbook written here whose animals the flow tests name: wild
+founders, an unknown parent, a MULT sire, a dead animal, transfers, a flagged founder.
+``fixture_db_url`` holds the project fixture (``fixtures/amur_leopard*.csv``).
 """
 
 from __future__ import annotations
@@ -74,15 +74,17 @@ ERIE,Erie Zoo,United States,AZA
 """
 
 
+def fixture_files() -> tuple[Path, Path, Path]:
+    """The project's Amur leopard fixture files."""
+    return (
+        FIXTURES / "amur_leopard.csv",
+        FIXTURES / "amur_leopard_events.csv",
+        FIXTURES / "amur_leopard_institutions.csv",
+    )
+
+
 def studbook_files(directory: Path) -> tuple[Path, Path, Path]:
-    """The fixture files if they exist, else the small studbook above written to ``directory``."""
-    fixture = FIXTURES / "amur_leopard.csv"
-    if fixture.exists():
-        return (
-            fixture,
-            FIXTURES / "amur_leopard_events.csv",
-            FIXTURES / "amur_leopard_institutions.csv",
-        )
+    """The small studbook above, written to ``directory``."""
     paths = (
         directory / "studbook.csv",
         directory / "studbook_events.csv",
@@ -93,12 +95,12 @@ def studbook_files(directory: Path) -> tuple[Path, Path, Path]:
     return paths
 
 
-def make_studbook_db(directory: Path) -> str:
-    """Create and fill an SQLite studbook in ``directory``; its URL."""
+def make_studbook_db(directory: Path, *, fixture: bool = False) -> str:
+    """Create and fill an SQLite studbook in ``directory`` (the project fixture if asked)."""
     url = f"sqlite:///{directory / 'studbook.sqlite3'}"
     engine = make_engine(url)
     upgrade(engine)
-    pedigree, events, institutions = studbook_files(directory)
+    pedigree, events, institutions = fixture_files() if fixture else studbook_files(directory)
     with session_scope(make_session_factory(engine)) as session:
         import_studbook(session, pedigree, events, institutions)
     engine.dispose()
@@ -118,3 +120,11 @@ def db_url(_studbook_template: Path, tmp_path: Path) -> Iterator[str]:
     copy = tmp_path / "studbook.sqlite3"
     copy.write_bytes(_studbook_template.read_bytes())
     yield f"sqlite:///{copy}"
+
+
+@pytest.fixture(scope="session")
+def fixture_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The project's Amur leopard fixture imported once (read-only use)."""
+    if not fixture_files()[0].exists():
+        pytest.skip("fixtures/amur_leopard.csv is not there yet")
+    return make_studbook_db(tmp_path_factory.mktemp("fixture"), fixture=True)

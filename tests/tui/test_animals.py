@@ -133,3 +133,17 @@ def _walk(node):  # type: ignore[no-untyped-def]
     yield node
     for child in node.children:
         yield from _walk(child)
+
+
+class TestOnTheFixture:
+    async def test_the_fixture_opens_on_its_living_animals_with_f(
+        self, fixture_db_url: str
+    ) -> None:
+        """The Amur leopard fixture imported by the importer opens with F for every row."""
+        app = make_app(fixture_db_url)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, AnimalsScreen)
+            assert len(screen.rows) > 100
+            assert all(r.f is not None and r.status == "living" for r in screen.rows)
