@@ -1,0 +1,102 @@
+"""The in-memory studbook: status, relatives, location on a date, census."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from studbook.book import Studbook
+from studbook.csvformat import table_from_text
+from studbook.errors import UnknownAnimalError
+from studbook.events import events_from_table
+from studbook.institutions import InstitutionRecord
+from studbook.records import records_from_table
+
+ANIMALS = """id,sire,dam,sex,birth_date,death_date,alive,location,house_name
+1,WILD,WILD,M,1990,,0,TALLINN,Founder
+2,WILD,WILD,F,1991,2010-05-01,,TALLINN,
+3,1,2,M,1995-07-13,,,TALLINN,Freddi
+4,1,2,F,1996-06-01,,,ERIE,Sister
+5,1,,F,1997-03-01,,,ERIE,Half
+6,3:0.5|1:0.5,4,F,2005-04-01,,,ERIE,Mult
+7,3,5,M,2006-05-01,,,WILD,Gone
+"""
+EVENTS = """id,date,event,institution,local_id
+3,1995-07-13,birth,TALLINN,T1
+3,2001-02-01,transfer,HELSINKI,H9
+3,2004-03-01,transfer,TALLINN,T1b
+7,2006-05-01,birth,TALLINN,T7
+7,2024-06-01,release,TALLINN,
+"""
+
+
+@pytest.fixture
+def book() -> Studbook:
+    records, problems = records_from_table(table_from_text(ANIMALS, "a.csv"))
+    events, event_problems = events_from_table(
+        table_from_text(EVENTS, "e.csv", required=("id", "date", "event", "institution"))
+    )
+    assert problems == event_problems == []
+    institutions = [
+        InstitutionRecord("TALLINN", "Tallinn Zoo", "EE", "EAZA"),
+        InstitutionRecord("ERIE", "Erie Zoo", "US", "AZA"),
+        InstitutionRecord("HELSINKI", "Korkeasaari", "FI", "EAZA"),
+    ]
+    return Studbook.build(records, events, institutions)
+
+
+class TestStatus:
+    """Living, dead, released and lost to follow-up."""
+
+    def test_statuses(self, book: Studbook) -> None:
+        assert [book.status(a) for a in "1237"] == ["dead", "dead", "living", "released"]
+
+    def test_unknown_id(self, book: Studbook) -> None:
+        with pytest.raises(UnknownAnimalError, match="'99'"):
+            book.status("99")
+
+
+class TestRelatives:
+    """Parents, offspring and siblings, through MULT parents too."""
+
+    def test_of_a_founder_sire(self, book: Studbook) -> None:
+        relations = {(r.id, r.relation, r.probability) for r in book.relatives("1")}
+        assert relations == {
+            ("3", "son", 1.0), ("4", "daughter", 1.0), ("5", "daughter", 1.0),
+            ("6", "daughter", 0.5),
+        }  # fmt: skip
+
+    def test_full_and_half_siblings(self, book: Studbook) -> None:
+        relations = {(r.id, r.relation) for r in book.relatives("4")}
+        assert relations >= {("3", "brother"), ("5", "half-sister"), ("6", "daughter")}
+
+    def test_possible_parents_carry_probabilities(self, book: Studbook) -> None:
+        parents = [(r.id, r.relation, r.probability) for r in book.relatives("6")[:3]]
+        assert parents == [("3", "possible sire", 0.5), ("1", "possible sire", 0.5),
+                           ("4", "dam", 1.0)]  # fmt: skip
+
+
+class TestWhereAndWhen:
+    """Location on a date and the census."""
+
+    def test_location_follows_transfers(self, book: Studbook) -> None:
+        assert book.location_on("3", date(2002, 1, 1)) == "HELSINKI"
+        assert book.location_on("3", date(2005, 1, 1)) == "TALLINN"
+        assert book.location_on("3") == "TALLINN"
+
+    def test_census_now_counts_the_living_by_institution(self, book: Studbook) -> None:
+        census = book.census()
+        assert [(r.institution, r.label) for r in census.rows] == [
+            ("ERIE", "0.3.0"), ("TALLINN", "1.0.0"),
+        ]  # fmt: skip
+        assert census.totals == (1, 3, 0)
+
+    def test_census_on_a_past_date(self, book: Studbook) -> None:
+        census = book.census(date(2002, 1, 1))
+        assert set(census.animal_ids) == {"2", "3", "4", "5"}
+        assert {r.institution: r.label for r in census.rows}["HELSINKI"] == "1.0.0"
+
+    def test_released_animals_leave_the_census(self, book: Studbook) -> None:
+        assert "7" in book.census(date(2020, 1, 1)).animal_ids
+        assert "7" not in book.census(date(2025, 1, 1)).animal_ids
