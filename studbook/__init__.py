@@ -13,11 +13,22 @@ from studbook.errors import (
     StudbookError,
     UnknownAnimalError,
 )
+from studbook.kinship import (
+    EmptyPopulationError,
+    founder_genome_equivalents,
+    gene_diversity,
+    inbreeding,
+    kinship,
+    kinship_block,
+    kinship_matrix,
+    mean_kinship,
+)
 from studbook.pedigree import Pedigree, read_pedigree
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "EmptyPopulationError",
     "ImportValidationError",
     "ParentProbabilityError",
     "Pedigree",
@@ -27,5 +38,12 @@ __all__ = [
     "StudbookError",
     "UnknownAnimalError",
     "__version__",
+    "founder_genome_equivalents",
+    "gene_diversity",
+    "inbreeding",
+    "kinship",
+    "kinship_block",
+    "kinship_matrix",
+    "mean_kinship",
     "read_pedigree",
 ]
