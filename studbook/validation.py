@@ -64,7 +64,11 @@ def _has_leading_zero(animal_id: str) -> bool:
 
 
 def _candidates(spec: ParentSpec) -> tuple[str, ...]:
-    return spec.ids if spec.kind in (ParentKind.KNOWN, ParentKind.MULT) else ()
+    """The parent ids a cell names (none for UNK and WILD)."""
+    candidates = spec.candidates
+    if len(candidates) == 1:
+        return (candidates[0][0],)
+    return tuple(c for c, _ in candidates)
 
 
 def _name(role: str, spec: ParentSpec, parent_id: str) -> str:
@@ -125,22 +129,21 @@ def validate_records(
     def lookup(animal_id: str) -> AnimalRecord | None:
         return first.get(animal_id) or existing.get(animal_id)
 
-    for record in records:
-        for role in _ROLES:
-            spec: ParentSpec = getattr(record, role)
-            for parent_id in _candidates(spec):
+    parent_ids = [(_candidates(r.sire), _candidates(r.dam)) for r in records]
+    for record, (sires, dams) in zip(records, parent_ids, strict=True):
+        for role, spec, ids in (("sire", record.sire, sires), ("dam", record.dam, dams)):
+            for parent_id in ids:
                 parent = lookup(parent_id)
-                who = _name(role, spec, parent_id)
                 if parent is None:
+                    who = _name(role, spec, parent_id)
                     report(record, role, f"{who} is neither in this file nor in the database")
                     continue
-                _check_parent(record, role, who, parent, report)
-        shared = sorted(set(_candidates(record.sire)) & set(_candidates(record.dam)))
-        if shared:
-            names = ", ".join(repr(s) for s in shared)
+                _check_parent(record, role, spec, parent, report)
+        if sires and dams and not set(sires).isdisjoint(dams):
+            names = ", ".join(repr(s) for s in sorted(set(sires) & set(dams)))
             report(record, "dam", f"{names} is both sire and dam of {record.id!r}")
         _check_own_dates(record, report)
-    for cycle, roles in _loops(records, first):
+    for cycle, roles in _loops(records, parent_ids, first):
         head = first[cycle[0]]
         links = ", ".join(
             f"{child!r} has {role} {parent!r}"
@@ -165,15 +168,20 @@ def _leading_zero_problems(
     existing: Mapping[str, AnimalRecord],
     source: str,
 ) -> list[Problem]:
+    padded = [r for r in records if r.id.startswith("0") and _has_leading_zero(r.id)]
+    if not padded:
+        return []
+    numbers = {_numeric_key(r.id) for r in padded}
     by_number: dict[str, list[str]] = {}
     for animal_id in [*first, *existing]:
         key = _numeric_key(animal_id)
-        if key is not None:
+        if key in numbers:
+            assert key is not None
             by_number.setdefault(key, []).append(animal_id)
     problems = []
     reported: set[str] = set()
-    for record in records:
-        if not _has_leading_zero(record.id) or record.id in reported:
+    for record in padded:
+        if record.id in reported:
             continue
         reported.add(record.id)
         number = _numeric_key(record.id)
@@ -205,15 +213,19 @@ class _Report(Protocol):
 def _check_parent(
     record: AnimalRecord,
     role: str,
-    who: str,
+    spec: ParentSpec,
     parent: AnimalRecord,
     report: _Report,
 ) -> None:
     """Sex and dates of one parent (or MULT candidate) against its offspring."""
+
+    def who() -> str:
+        return _name(role, spec, parent.id)
+
     if parent.sex == _WRONG_SEX[role]:
-        report(record, role, f"{who} is {_SEX_WORD[parent.sex]}")
+        report(record, role, f"{who()} is {_SEX_WORD[parent.sex]}")
     elif parent.sex == "U":
-        report(record, role, f"{who} has unknown sex (U); record its sex", "warning")
+        report(record, role, f"{who()} has unknown sex (U); record its sex", "warning")
     born = record.birth_date
     if born is None:
         return
@@ -221,18 +233,18 @@ def _check_parent(
         report(
             record,
             role,
-            f"{who} was born {parent.birth_date}, after this animal (born {born})",
+            f"{who()} was born {parent.birth_date}, after this animal (born {born})",
         )
     died = parent.death_date
     if died is None:
         return
     if role == "dam" and died.surely_before(born):
-        report(record, role, f"{who} died {died}, before this animal was born ({born})")
+        report(record, role, f"{who()} died {died}, before this animal was born ({born})")
     elif role == "sire" and died.latest + SIRE_DEATH_GRACE < born.earliest:
         report(
             record,
             role,
-            f"{who} died {died}, more than a year before this animal was born ({born}); "
+            f"{who()} died {died}, more than a year before this animal was born ({born}); "
             "check the sire (or note stored semen)",
             "warning",
         )
@@ -269,7 +281,9 @@ def _check_own_dates(record: AnimalRecord, report: _Report) -> None:
 
 
 def _loops(
-    records: Sequence[AnimalRecord], first: Mapping[str, AnimalRecord]
+    records: Sequence[AnimalRecord],
+    parent_ids: Sequence[tuple[tuple[str, ...], tuple[str, ...]]],
+    first: Mapping[str, AnimalRecord],
 ) -> Iterator[tuple[list[str], list[str]]]:
     """Every loop among the new records: the ids around it and the role of each link.
 
@@ -278,10 +292,11 @@ def _loops(
     Parents in the database cannot lead back to a new record, so they are not followed.
     """
     parents: dict[str, list[tuple[str, str]]] = {}
-    for animal_id, record in first.items():
-        parents[animal_id] = [
-            (p, role) for role in _ROLES for p in _candidates(getattr(record, role)) if p in first
-        ]
+    for record, (sires, dams) in zip(records, parent_ids, strict=True):
+        if first.get(record.id) is record:
+            parents[record.id] = [(p, "sire") for p in sires if p in first] + [
+                (p, "dam") for p in dams if p in first
+            ]
     pending = {a: len(ps) for a, ps in parents.items()}
     children: dict[str, list[str]] = {}
     for animal_id, ps in parents.items():
