@@ -17,6 +17,7 @@ from textual.theme import Theme
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from db.opening import DatabaseUnavailableError
 from tui.commands import StudbookCommands
 from tui.messages import (
     DatabaseFailed,
@@ -33,7 +34,7 @@ from tui.screens.help import HelpScreen, help_text
 from tui.screens.pairings import PairingsScreen
 from tui.screens.population import PopulationScreen
 from tui.screens.releases import ReleasesScreen
-from tui.store import DatabaseUnavailable, Store, describe_error
+from tui.store import Store, describe_error
 
 __all__ = ["DARK_THEME", "LIGHT_THEME", "StudbookApp", "make_app"]
 
@@ -135,8 +136,9 @@ class StudbookApp(App[None]):
         """Open (and check) the database in a thread; ends in DatabaseOpened or DatabaseFailed."""
         try:
             store = Store.open(self.db_url, census_date=self.census_date, timeout=self.open_timeout)
-        except DatabaseUnavailable as exc:
-            self.post_message(DatabaseFailed(exc.url, exc.reason, exc.hint))
+        except DatabaseUnavailableError as exc:
+            hint = f"{exc.hint} Press r to retry.".strip()
+            self.post_message(DatabaseFailed(exc.url, exc.reason, hint))
             return
         if get_current_worker().is_cancelled:
             store.close()

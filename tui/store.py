@@ -8,20 +8,17 @@ write and ``studbook`` for every figure; what it adds is the shape the screens d
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
-from db.errors import DatabaseSchemaError
-from db.session import make_engine, make_session_factory, resolve_url
+from db.opening import open_studbook
+from db.session import make_session_factory
 from studbook.events import EXITS, EventCode, EventRecord, event_sort_key, location_history
 from studbook.events import Stay as EventStay
 from studbook.inbreeding import inbreeding
@@ -31,21 +28,11 @@ from studbook.population import DAYS_PER_YEAR, as_day, reference_population
 from studbook.records import AnimalRecord
 from studbook.timeseries import AgeSexPyramid, age_sex_pyramid
 
-__all__ = ["DatabaseUnavailable", "Store", "describe_error"]
+__all__ = ["Store", "describe_error"]
 
 FloatArray = npt.NDArray[np.float64]
 Progress = Callable[[int, int, str], bool]
 """``(done, total, step) -> keep going?``: reports progress, lets the caller stop early."""
-
-
-class DatabaseUnavailable(Exception):
-    """The database cannot be used: ``reason`` says why, ``hint`` what to do about it."""
-
-    def __init__(self, url: str, reason: str, hint: str) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-        self.hint = hint
 
 
 def describe_error(error: BaseException) -> str:
@@ -57,87 +44,6 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, DBAPIError):
         return f"the database refused the request: {error.orig}"
     return f"{type(error).__name__}: {error}"
-
-
-def _is_locked(error: BaseException) -> bool:
-    text = str(getattr(error, "orig", error)).lower()
-    return "locked" in text or "busy" in text
-
-
-def _schema_is_newer(engine: Engine) -> bool:
-    """Whether the database is at a migration this program does not know (made by a newer one)."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-    from alembic.util.exc import CommandError
-
-    from db.migrate import current_revision, ini_path
-
-    current = current_revision(engine)
-    if current is None:
-        return False
-    try:
-        ScriptDirectory.from_config(Config(str(ini_path()))).get_revision(current)
-    except CommandError:
-        return True
-    return False
-
-
-def _open_engine(url: str | None, timeout: float) -> tuple[Engine, str]:
-    """An engine for ``url`` that answered and whose schema is current; see :class:`Store`."""
-    resolved = resolve_url(url)
-    parsed = make_url(resolved)
-    shown = parsed.render_as_string(hide_password=True)
-    retry = "fix it and press r to retry"
-    if parsed.get_backend_name() == "sqlite":
-        path = parsed.database or ""
-        on_disk = path and path != ":memory:" and not path.startswith("file:")
-        if on_disk and not Path(path).is_file():
-            raise DatabaseUnavailable(
-                shown,
-                f"There is no studbook database at {path}.",
-                "Check the path given with --db or STUDBOOK_DB_URL, or create the studbook "
-                "with 'studbook import FILE.csv'.",
-            )
-        connect_args: dict[str, object] = {"timeout": timeout}
-    else:
-        connect_args = {"connect_timeout": max(round(timeout), 1)}
-    try:
-        engine = make_engine(resolved, connect_args=connect_args)
-    except Exception as exc:
-        raise DatabaseUnavailable(
-            shown, f"This database URL cannot be used: {exc}", f"Correct the URL; {retry}."
-        ) from exc
-    from db.migrate import require_current
-
-    try:
-        require_current(engine)
-    except DatabaseSchemaError as exc:
-        newer = _schema_is_newer(engine)
-        engine.dispose()
-        if newer:
-            raise DatabaseUnavailable(
-                shown,
-                "This studbook was written by a newer version of studbook (its schema is newer "
-                "than this program knows).",
-                "Install the newer studbook to open it; this version will not touch it.",
-            ) from exc
-        raise DatabaseUnavailable(shown, f"{exc}.", "Then press r to retry.") from exc
-    except (OperationalError, DBAPIError, sqlite3.Error) as exc:
-        engine.dispose()
-        if _is_locked(exc):
-            raise DatabaseUnavailable(
-                shown,
-                "The database is locked by another program (an import or another editor is "
-                "writing to it).",
-                "Wait for it to finish or close it, then press r to retry.",
-            ) from exc
-        detail = getattr(exc, "orig", exc)
-        raise DatabaseUnavailable(
-            shown,
-            f"The database cannot be read: {detail}",
-            f"Check that it is a studbook database and that the server is reachable; {retry}.",
-        ) from exc
-    return engine, shown
 
 
 # --------------------------------------------------------------------------- view models
@@ -347,11 +253,12 @@ class Store:
     ) -> Store:
         """Open ``url`` (see :func:`db.session.resolve_url`) and check its schema.
 
-        Raises :class:`DatabaseUnavailable` when the file does not exist, the database is
-        locked or unreachable, or its schema is missing, older or newer than this program.
+        Raises :class:`~db.opening.DatabaseUnavailableError` when the file does not exist, the
+        database is locked or unreachable, or its schema is missing, older or newer than this
+        program.
         """
-        engine, shown = _open_engine(url, timeout)
-        return cls(engine, shown, census_date)
+        engine = open_studbook(url, timeout=timeout)
+        return cls(engine, engine.url.render_as_string(hide_password=True), census_date)
 
     # ----------------------------------------------------------------- reading
     def snapshot(self) -> Snapshot:
