@@ -44,7 +44,7 @@ Two stays **overlap** (an error in :func:`validate_events`) when
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -90,24 +90,35 @@ class EventCode(Enum):
 
 
 EVENT_SPELLINGS: Mapping[str, EventCode] = {
-    "birth": EventCode.BIRTH, "hatch": EventCode.BIRTH, "born": EventCode.BIRTH,
-    "capture": EventCode.CAPTURE, "wild_capture": EventCode.CAPTURE,
+    "birth": EventCode.BIRTH,
+    "hatch": EventCode.BIRTH,
+    "born": EventCode.BIRTH,
+    "capture": EventCode.CAPTURE,
+    "wild_capture": EventCode.CAPTURE,
     "transfer": EventCode.TRANSFER,
-    "loan": EventCode.LOAN, "loan_to": EventCode.LOAN,
-    "death": EventCode.DEATH, "died": EventCode.DEATH,
-    "release": EventCode.RELEASE, "release_to_wild": EventCode.RELEASE,
-    "ltf": EventCode.LTF, "go_ltf": EventCode.LTF, "lost_to_follow_up": EventCode.LTF,
+    "loan": EventCode.LOAN,
+    "loan_to": EventCode.LOAN,
+    "death": EventCode.DEATH,
+    "died": EventCode.DEATH,
+    "release": EventCode.RELEASE,
+    "release_to_wild": EventCode.RELEASE,
+    "ltf": EventCode.LTF,
+    "go_ltf": EventCode.LTF,
+    "lost_to_follow_up": EventCode.LTF,
     "contraception_start": EventCode.CONTRACEPTION_START,
     "contraception": EventCode.CONTRACEPTION_START,
     "contra_start": EventCode.CONTRACEPTION_START,
     "contraception_stop": EventCode.CONTRACEPTION_STOP,
     "contraception_end": EventCode.CONTRACEPTION_STOP,
     "contra_stop": EventCode.CONTRACEPTION_STOP,
-}  # fmt: skip
+}
 """Every accepted spelling (after lower-casing and turning spaces and hyphens into ``_``)."""
 
 ARRIVALS = frozenset({EventCode.BIRTH, EventCode.CAPTURE, EventCode.TRANSFER, EventCode.LOAN})
 EXITS = frozenset({EventCode.DEATH, EventCode.RELEASE, EventCode.LTF})
+# tuples: membership tests by identity, without hashing the enum in Python
+_ARRIVALS = tuple(ARRIVALS)
+_EXITS = tuple(EXITS)
 
 
 def parse_event_code(text: str) -> EventCode:
@@ -197,7 +208,7 @@ def events_from_table(table: StudbookTable) -> tuple[list[EventRecord], list[Pro
             event.event = parse_event_code(cols["event"][k])
         except ValueError as exc:
             bad("event", str(exc))
-        if event.event in ARRIVALS and not event.institution:
+        if event.event in _ARRIVALS and not event.institution:
             assert event.event is not None
             bad(
                 "institution",
@@ -228,7 +239,7 @@ def event_sort_key(event: EventRecord) -> tuple[date, int]:
     if event.date is None:
         first = event.event in (EventCode.BIRTH, EventCode.CAPTURE)
         return (date.min if first else date.max), line
-    return (event.date.latest if event.event in EXITS else event.date.earliest), line
+    return (event.date.latest if event.event in _EXITS else event.date.earliest), line
 
 
 def _by_animal(events: Iterable[EventRecord]) -> dict[str, list[EventRecord]]:
@@ -258,26 +269,27 @@ def location_history(events: Iterable[EventRecord]) -> dict[str, list[Stay]]:
     for animal_id, animal_events in _by_animal(events).items():
         stays: list[Stay] = []
         home = ""
-        is_open = False
+        here: EventRecord | None = None  # the arrival that opened the current stay
+        local_id, on_loan = "", False
         for event in animal_events:
             code = event.event
-            if code in ARRIVALS:
-                on_loan = code is EventCode.LOAN and event.institution != home
-                if not on_loan:
+            if code in _ARRIVALS:
+                loan = code is EventCode.LOAN and event.institution != home
+                if not loan:
                     home = event.institution
-                current = stays[-1] if is_open else None
-                if current is not None and current.institution == event.institution:
-                    stays[-1] = replace(
-                        current, local_id=event.local_id or current.local_id, on_loan=on_loan
-                    )
+                if here is not None and here.institution == event.institution:
+                    local_id, on_loan = event.local_id or local_id, loan
                     continue
-                if current is not None:
-                    stays[-1] = replace(current, end=event.date, ended_by=code)
-                stays.append(Stay(event.institution, event.date, None, event.local_id, on_loan))
-                is_open = True
-            elif code in EXITS and is_open:
-                stays[-1] = replace(stays[-1], end=event.date, ended_by=code)
-                is_open = False
+                if here is not None:
+                    stays.append(
+                        Stay(here.institution, here.date, event.date, local_id, on_loan, code)
+                    )
+                here, local_id, on_loan = event, event.local_id, loan
+            elif code in _EXITS and here is not None:
+                stays.append(Stay(here.institution, here.date, event.date, local_id, on_loan, code))
+                here = None
+        if here is not None:
+            stays.append(Stay(here.institution, here.date, None, local_id, on_loan))
         history[animal_id] = stays
     return history
 
@@ -406,12 +418,12 @@ def _check_sequence(events: Sequence[EventRecord], report: _Report) -> None:
                 "warning",
             )
             left = None
-        if code in ARRIVALS:
+        if code in _ARRIVALS:
             _check_arrival(event, stay, home, report)
             if code is not EventCode.LOAN or event.institution == home:
                 home = event.institution
             stay, left = event, None
-        elif code in EXITS:
+        elif code in _EXITS:
             stay, left = None, event
         elif code is EventCode.CONTRACEPTION_START:
             if contraception is not None:
