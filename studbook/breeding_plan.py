@@ -23,10 +23,10 @@ The penalty is in the objective's unit (GD or F); pairs whose regions are unknow
 With x_mf in {0, 1}: maximise sum w_mf x_mf subject to sum_f x_mf <= K, sum_m x_mf <= K,
 sum x_mf = n_pairs. It is a min-cost flow (source -> males, capacity K; male -> female,
 capacity 1, cost -w; female -> sink, capacity K; flow value n_pairs), so its LP relaxation
-has integral basic optima. It is solved as that LP (HiGHS interior point + crossover, which
-returns a basic solution) and the answer is checked to be 0/1, with ``scipy.optimize.milp``
-as the fallback; for K = 1 it is an assignment problem solved by
-``scipy.optimize.linear_sum_assignment`` (see :func:`solve_b_matching`).
+has integral basic optima. It is solved exactly as a min-cost flow by successive shortest
+paths (compiled with numba); for K = 1 it is an assignment problem solved by
+``scipy.optimize.linear_sum_assignment``. The LP relaxation (HiGHS) and the integer program
+(``scipy.optimize.milp``) are kept as cross-checks (see :func:`solve_b_matching`).
 
 **Greedy plan** (shown beside the optimum): animals of both sexes are visited by increasing MK
 (the most valuable first; ties by studbook id), and each takes, while it has capacity, the
@@ -39,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numba
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
@@ -51,6 +52,7 @@ from studbook.population import studbook_order
 
 __all__ = [
     "BreedingPlan",
+    "FractionalSolutionError",
     "Objective",
     "Plan",
     "PlanSettings",
@@ -168,7 +170,7 @@ def max_pairs(
     return int(maximum_flow(graph, src, sink).flow_value)
 
 
-SolverMethod = Literal["auto", "assignment", "lp", "milp"]
+SolverMethod = Literal["auto", "assignment", "flow", "lp", "milp"]
 
 
 def solve_b_matching(
@@ -184,15 +186,21 @@ def solve_b_matching(
 
     Returns the male and female indices of the chosen pairs, sorted by male then female.
 
-    ``method``: ``"assignment"`` (all caps 1 only) solves a square assignment problem with
-    ``scipy.optimize.linear_sum_assignment``: M real males plus F - n dummy males, F real
-    females plus M - n dummy females; a dummy may take any real animal at cost 0, two dummies
-    may not meet, so exactly n real pairs are formed. ``"lp"`` solves the LP relaxation with
-    HiGHS' interior point method and crossover (a basic solution, integral because the
-    constraint matrix is that of a network flow) and raises if it is not 0/1; ``"milp"``
-    solves the integer program with ``scipy.optimize.milp``. ``"auto"`` takes the assignment
-    when all caps are 1, else the LP, falling back to the integer program if the LP answer
-    were ever fractional.
+    ``method``:
+
+    * ``"flow"``: successive shortest paths, a compiled min-cost flow (exact,
+      O(n_pairs x (M + F)^2));
+    * ``"assignment"`` (all caps 1): a square assignment problem for
+      ``scipy.optimize.linear_sum_assignment`` with M real males plus F - n dummy males and F
+      real females plus M - n dummy females; a dummy takes any real animal at cost 0 and two
+      dummies may not meet, so exactly n real pairs are formed;
+    * ``"lp"``: the LP relaxation by HiGHS' interior point method with crossover (a basic
+      solution, integral because the matrix is a network matrix); raises
+      :class:`FractionalSolutionError` if it is not 0/1;
+    * ``"milp"``: the integer program by ``scipy.optimize.milp``;
+    * ``"auto"``: the assignment when all caps are 1, else the min-cost flow.
+
+    The tests check all four against each other and against exhaustive search.
 
     Examples
     --------
@@ -222,21 +230,119 @@ def solve_b_matching(
         if not unit:
             raise ValueError("the assignment method needs every cap to be 1")
         rows, cols = _assignment(weight, allowed, target)
+    elif method in ("flow", "auto"):
+        cost = np.where(allowed, -weight, np.inf)
+        x, reached = _min_cost_flow(cost, cm, cf, target)
+        if reached != target:  # pragma: no cover - target <= the maximum flow
+            raise StudbookError(f"min-cost flow stopped at {reached} of {target} pairs")
+        r, c = np.nonzero(x)
+        rows, cols = r.astype(np.int64), c.astype(np.int64)
     elif method == "milp":
         rows, cols = _linear_program(weight, allowed, cm, cf, target, integer=True)
     else:
-        try:
-            rows, cols = _linear_program(weight, allowed, cm, cf, target, integer=False)
-        except _FractionalError:
-            if method == "lp":
-                raise
-            rows, cols = _linear_program(weight, allowed, cm, cf, target, integer=True)
+        rows, cols = _linear_program(weight, allowed, cm, cf, target, integer=False)
     order = np.lexsort((cols, rows))
     return rows[order], cols[order]
 
 
-class _FractionalError(StudbookError):
-    """The LP relaxation returned a fractional point."""
+@numba.njit(cache=True, nogil=True)
+def _min_cost_flow(
+    cost: FloatArray, cap_m: IntArray, cap_f: IntArray, target: int
+) -> tuple[npt.NDArray[np.int8], int]:  # pragma: no cover - compiled; tested through callers
+    """Successive shortest paths on source -> males -> females -> sink, dense Dijkstra.
+
+    ``cost[m, f]`` is ``inf`` for a forbidden pair. Node potentials keep the reduced costs
+    non-negative; the first potentials are the DAG's shortest distances from the source.
+    Each augmentation adds one pair (possibly re-routing earlier ones), so after k rounds the
+    flow is a minimum-cost flow of value k. O(target x (M + F)^2).
+    """
+    nm, nf = cost.shape
+    nv = nm + nf + 2
+    src, snk = nm + nf, nm + nf + 1
+    inf = np.inf
+    pot = np.zeros(nv)
+    best_t = inf
+    for f in range(nf):
+        lo = inf
+        for m in range(nm):
+            lo = min(lo, cost[m, f])
+        pot[nm + f] = lo if lo < inf else 0.0
+        if lo < best_t:
+            best_t = lo
+    pot[snk] = best_t if best_t < inf else 0.0
+    x = np.zeros((nm, nf), np.int8)
+    used_m = np.zeros(nm, np.int64)
+    used_f = np.zeros(nf, np.int64)
+    dist = np.empty(nv)
+    prev = np.empty(nv, np.int64)
+    done = np.empty(nv, np.bool_)
+    for it in range(target):
+        dist[:] = inf
+        prev[:] = -1
+        done[:] = False
+        dist[src] = 0.0
+        while True:
+            u = -1
+            du = inf
+            for v in range(nv):
+                if not done[v] and dist[v] < du:
+                    du = dist[v]
+                    u = v
+            if u < 0:
+                break
+            done[u] = True
+            if u == snk:
+                break
+            if u == src:
+                for m in range(nm):
+                    if used_m[m] < cap_m[m] and not done[m]:
+                        nd = du + pot[src] - pot[m]
+                        if nd < dist[m]:
+                            dist[m] = nd
+                            prev[m] = u
+            elif u < nm:
+                for f in range(nf):
+                    v = nm + f
+                    if x[u, f] == 0 and cost[u, f] < inf and not done[v]:
+                        nd = du + cost[u, f] + pot[u] - pot[v]
+                        if nd < dist[v]:
+                            dist[v] = nd
+                            prev[v] = u
+            else:
+                f = u - nm
+                for m in range(nm):
+                    if x[m, f] == 1 and not done[m]:
+                        nd = du - cost[m, f] + pot[u] - pot[m]
+                        if nd < dist[m]:
+                            dist[m] = nd
+                            prev[m] = u
+                if used_f[f] < cap_f[f]:
+                    nd = du + pot[u] - pot[snk]
+                    if nd < dist[snk]:
+                        dist[snk] = nd
+                        prev[snk] = u
+        if dist[snk] == inf:
+            return x, it
+        d_t = dist[snk]
+        for v in range(nv):
+            pot[v] += min(dist[v], d_t)
+        v = snk
+        while v != src:
+            u = prev[v]
+            if u == src:
+                used_m[v] += 1
+            elif v == snk:
+                used_f[u - nm] += 1
+            elif u < nm:
+                x[u, v - nm] = 1
+            else:
+                x[v, u - nm] = 0
+            v = u
+    return x, target
+
+
+class FractionalSolutionError(StudbookError):
+    """The LP relaxation returned a fractional point (it should not: the matrix is TU)."""
 
 
 def _assignment(weight: FloatArray, allowed: BoolArray, target: int) -> tuple[IntArray, IntArray]:
@@ -295,7 +401,7 @@ def _linear_program(
         raise StudbookError(f"breeding plan solver failed: {result.message}")
     x = np.asarray(result.x)
     if np.abs(x - np.round(x)).max() > 1e-6:
-        raise _FractionalError("the LP relaxation of the breeding plan was fractional")
+        raise FractionalSolutionError("the LP relaxation of the breeding plan was fractional")
     chosen = np.round(x) > 0.5
     return mi[chosen].astype(np.int64), fi[chosen].astype(np.int64)
 

@@ -328,9 +328,11 @@ class PairingInputs:
         return transfer_codes(im, jf, rm, rf)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PairingRow:
     """One ranked pair with the raw inputs shown beside its (provisional) MSI.
+
+    A plain (not frozen) slots dataclass: building a million of them is five times faster.
 
     ``known`` is the smaller % known of the two parents (a fraction), ``unknown`` = 1 - known;
     ``offspring_flagged`` the offspring's expected share of genome from flagged founders.
@@ -460,6 +462,27 @@ class PairingTable:
         return [PairingRow(*values) for values in columns]
 
 
+def _rank_order(codes: npt.NDArray[np.int8], dgd: FloatArray, f_o: FloatArray) -> IntArray:
+    """Stable order by (MSI, -delta GD, F_o); ties keep the input (studbook id) order.
+
+    Equivalent to ``np.lexsort((f_o, -dgd, codes))`` but about twice as fast on a million
+    pairs: one float sort, a sort of the (usually few) delta GD ties by F_o, and a radix sort
+    of the small-integer MSI codes.
+    """
+    order = np.argsort(-dgd, kind="stable")
+    d_sorted = dgd[order]
+    tied = np.zeros(order.size, bool)
+    same = d_sorted[1:] == d_sorted[:-1]
+    tied[1:] |= same
+    tied[:-1] |= same
+    if tied.any():
+        where = np.flatnonzero(tied)
+        run = np.cumsum(np.concatenate([[True], ~same]))[where]  # tie-run id of each position
+        sub = np.lexsort((order[where], f_o[order[where]], run))
+        order[where] = order[where][sub]
+    return order[np.argsort(codes[order], kind="stable")].astype(np.int64)
+
+
 def rank_pairings(inputs: PairingInputs, msi: MsiTable | None = None) -> PairingTable:
     """Score and rank every male x female pair (see the module docstring).
 
@@ -477,19 +500,25 @@ def rank_pairings(inputs: PairingInputs, msi: MsiTable | None = None) -> Pairing
     [('m1', 'f1', '2'), ('m2', 'f2', '6'), ('m1', 'f2', '-'), ('m2', 'f1', '-')]
     """
     table = msi or MsiTable()
-    nm, nf = len(inputs.male_ids), len(inputs.female_ids)
-    dgd = inputs.delta_gd().ravel()
-    f_o = inputs.kinship.ravel()
-    mk_diff = np.abs(inputs.mk_male[:, None] - inputs.mk_female[None, :]).ravel()
-    known = np.minimum(inputs.known_male[:, None], inputs.known_female[None, :]).ravel()
-    flagged = (0.5 * (inputs.flagged_male[:, None] + inputs.flagged_female[None, :])).ravel()
-    transfer = inputs.transfers().ravel()
+    # Lay the pairs out in studbook-id order (male major, female minor) so that a stable sort
+    # on the other keys leaves ties in id order.
+    pm = np.argsort(studbook_order(inputs.male_ids), kind="stable")
+    pf = np.argsort(studbook_order(inputs.female_ids), kind="stable")
+    nm, nf = pm.size, pf.size
+    kin = inputs.kinship[np.ix_(pm, pf)]
+    mk_m, mk_f = inputs.mk_male[pm], inputs.mk_female[pf]
+    dgd = pairing_delta_gd(kin, mk_m[:, None], mk_f[None, :], inputs.mean_mk, inputs.n).ravel()
+    f_o = kin.ravel()
+    mk_diff = np.abs(mk_m[:, None] - mk_f[None, :]).ravel()
+    known = np.minimum(inputs.known_male[pm][:, None], inputs.known_female[pf][None, :]).ravel()
+    flagged = (
+        0.5 * (inputs.flagged_male[pm][:, None] + inputs.flagged_female[pf][None, :])
+    ).ravel()
+    transfer = inputs.transfers()[np.ix_(pm, pf)].ravel()
     codes = table.score(dgd, mk_diff, f_o, 1.0 - known, inputs.n)
-    male = np.repeat(np.arange(nm, dtype=np.int64), nf)
-    female = np.tile(np.arange(nf, dtype=np.int64), nm)
-    rank_m = studbook_order(inputs.male_ids)[male]
-    rank_f = studbook_order(inputs.female_ids)[female]
-    order = np.lexsort((rank_f, rank_m, f_o, -dgd, codes))
+    male = np.repeat(pm.astype(np.int64), nf)
+    female = np.tile(pf.astype(np.int64), nm)
+    order = _rank_order(codes, dgd, f_o)
     return PairingTable(
         inputs=inputs,
         msi_table=table,

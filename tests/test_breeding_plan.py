@@ -94,7 +94,7 @@ class TestExactOptimum:
         best = brute_force(weight, allowed, 2)
         assert max_pairs(allowed, 2, 2) == max(best)
         for n_pairs in best:
-            for method in ("lp", "milp"):
+            for method in ("flow", "lp", "milp"):
                 m, f = solve_b_matching(weight, allowed, 2, 2, n_pairs, method=method)
                 assert len(m) == n_pairs
                 assert weight[m, f].sum() == pytest.approx(best[n_pairs], abs=1e-12)
@@ -108,13 +108,14 @@ class TestExactOptimum:
         allowed = inputs.kinship < 0.0625
         best = brute_force(weight, allowed, 1)
         for n_pairs in best:
-            m, f = solve_b_matching(weight, allowed, n_pairs=n_pairs)
-            assert len(m) == n_pairs
-            assert weight[m, f].sum() == pytest.approx(best[n_pairs], abs=1e-12)
+            for method in ("assignment", "flow"):
+                m, f = solve_b_matching(weight, allowed, n_pairs=n_pairs, method=method)
+                assert len(m) == n_pairs
+                assert weight[m, f].sum() == pytest.approx(best[n_pairs], abs=1e-12)
 
     @pytest.mark.parametrize("seed", range(5))
     def test_lp_relaxation_is_integral(self, seed: int) -> None:
-        """The b-matching LP relaxation returns a 0/1 point equal to the integer optimum."""
+        """The LP relaxation is 0/1 and equals the integer optimum and the min-cost flow."""
         rng = np.random.default_rng(300 + seed)
         inputs = random_inputs(rng, 25, 30)
         weight = inputs.delta_gd()
@@ -122,8 +123,10 @@ class TestExactOptimum:
         for cap in (1, 2, 3):
             lp = solve_b_matching(weight, allowed, cap, cap, method="lp")
             ip = solve_b_matching(weight, allowed, cap, cap, method="milp")
-            assert len(lp[0]) == len(ip[0]) == max_pairs(allowed, cap, cap)
+            flow = solve_b_matching(weight, allowed, cap, cap, method="flow")
+            assert len(lp[0]) == len(ip[0]) == len(flow[0]) == max_pairs(allowed, cap, cap)
             assert weight[lp].sum() == pytest.approx(weight[ip].sum(), rel=1e-12, abs=1e-15)
+            assert weight[flow].sum() == pytest.approx(weight[ip].sum(), rel=1e-12, abs=1e-15)
             if cap == 1:
                 asg = solve_b_matching(weight, allowed, method="assignment")
                 assert weight[asg].sum() == pytest.approx(weight[ip].sum(), rel=1e-12)

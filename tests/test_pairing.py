@@ -9,6 +9,7 @@ from studbook.pairing import (
     MSI_DASH,
     MsiTable,
     PairingInputs,
+    _rank_order,
     pairing_delta_gd,
     rank_pairings,
 )
@@ -192,6 +193,17 @@ class TestRanking:
         ]  # fmt: skip
         assert keys == sorted(keys)
         assert [r.rank for r in rows] == list(range(1, 401))
+
+    @pytest.mark.parametrize("seed", range(5))
+    def test_fast_order_equals_lexsort(self, seed: int) -> None:
+        """The fast sort equals numpy's lexsort on (MSI, -delta GD, F, position), ties included."""
+        rng = np.random.default_rng(seed)
+        size = 5000
+        codes = rng.integers(1, 8, size).astype(np.int8)
+        dgd = rng.integers(-20, 20, size) / 1e4  # many exact ties
+        f_o = rng.integers(0, 4, size) / 16
+        expected = np.lexsort((np.arange(size), f_o, -dgd, codes))
+        assert _rank_order(codes, dgd, f_o).tolist() == expected.tolist()
 
     def test_ties_broken_by_numeric_studbook_id(self) -> None:
         """Identical pairs are ordered by male then female id, numeric ids by value."""
