@@ -13,12 +13,13 @@ with :func:`log_import` (one ``import`` row per imported record, naming the sour
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.bulk import bulk_insert
 from db.models import (
     Animal,
     AnimalAttribute,
@@ -32,7 +33,14 @@ from db.models import (
 )
 from db.session import USER_KEY, current_user
 
-__all__ = ["history", "install_audit_hooks", "log_import", "row_key", "set_user"]
+__all__ = [
+    "history",
+    "install_audit_hooks",
+    "log_import",
+    "log_import_events",
+    "row_key",
+    "set_user",
+]
 
 _SKIPPED_COLUMNS = frozenset({"version_id"})
 
@@ -146,46 +154,61 @@ def install_audit_hooks(factory: sessionmaker[Session]) -> None:
         event.listen(factory, "after_flush", _after_flush)
 
 
-def log_import(
-    session: Session, table: str, keys: Iterable[str], source: str, *, chunk: int = 50_000
-) -> int:
-    """Log records written by a bulk import: one ``import`` row per key. Returns the count."""
-    who = _who(session)
-    at = dt.datetime.now(dt.UTC)
+def _bulk(session: Session, rows: Iterable[dict[str, Any]], chunk: int = 50_000) -> int:
     count = 0
     batch: list[dict[str, Any]] = []
-    for key in keys:
-        batch.append(
-            {
-                "at": at,
-                "who": who,
-                "action": "import",
-                "table_name": table,
-                "row_key": key,
-                "field": None,
-                "old_value": None,
-                "new_value": source,
-            }
-        )
+    for row in rows:
+        batch.append(row)
         if len(batch) >= chunk:
-            session.execute(insert(AuditLog), batch)
+            bulk_insert(session, AuditLog, batch)
             count += len(batch)
             batch = []
-    if batch:
-        session.execute(insert(AuditLog), batch)
-        count += len(batch)
+    bulk_insert(session, AuditLog, batch)
+    count += len(batch)
     return count
 
 
-def history(session: Session, table: str, key: str) -> Sequence[AuditLog]:
-    """Every audit row about one record (``table`` as in the model, e.g. ``"animal"``), oldest
-    first. Child rows (MULT candidates, flags, events) of an animal are included."""
-    stmt = (
-        select(AuditLog)
-        .where(
-            (AuditLog.table_name == table) & (AuditLog.row_key == key)
-            | (AuditLog.row_key.startswith(f"{key}/", autoescape=True))
-        )
-        .order_by(AuditLog.id)
+def _import_row(who: str, at: dt.datetime, table: str, key: str, note: str) -> dict[str, Any]:
+    return {
+        "at": at,
+        "who": who,
+        "action": "import",
+        "table_name": table,
+        "row_key": key,
+        "field": None,
+        "old_value": None,
+        "new_value": note,
+    }
+
+
+def log_import(session: Session, table: str, keys: Iterable[str], source: str) -> int:
+    """Log records written by a bulk import: one ``import`` row per key naming the source file.
+
+    Returns the number of rows logged.
+    """
+    who, at = _who(session), dt.datetime.now(dt.UTC)
+    return _bulk(session, (_import_row(who, at, table, key, source) for key in keys))
+
+
+def log_import_events(session: Session, counts: Mapping[str, int], source: str) -> int:
+    """Log imported events: one ``import`` row per animal, ``"<n> event(s) from <source>"``."""
+    who, at = _who(session), dt.datetime.now(dt.UTC)
+    return _bulk(
+        session,
+        (
+            _import_row(who, at, "event", animal_id, f"{n} event(s) from {source}")
+            for animal_id, n in counts.items()
+        ),
     )
-    return session.scalars(stmt).all()
+
+
+def history(session: Session, key: str, table: str | None = None) -> Sequence[AuditLog]:
+    """Every audit row about a record, oldest first: an animal's (or institution's) own rows and
+    those of its child rows (MULT candidates, flags, events), whose keys start ``"<key>/"``.
+    ``table`` restricts the rows to one table (``"animal"``, ``"event"``, ``"institution"``)."""
+    stmt = select(AuditLog).where(
+        (AuditLog.row_key == key) | AuditLog.row_key.startswith(f"{key}/", autoescape=True)
+    )
+    if table is not None:
+        stmt = stmt.where(AuditLog.table_name == table)
+    return session.scalars(stmt.order_by(AuditLog.id)).all()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,6 @@ from db import migrate
 from db.session import make_engine, make_session_factory
 
 PG_ENV = "STUDBOOK_TEST_PG_URL"
-PEDIGREES = Path(__file__).resolve().parents[3] / "shared" / "data" / "pedigrees"
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def _postgres_base_url() -> str:
@@ -36,23 +34,72 @@ def _postgres_base_url() -> str:
     pytest.skip(reason)
 
 
+class Databases:
+    """Creates empty databases on one backend: SQLite files, or PostgreSQL schemas."""
+
+    def __init__(self, backend: str, tmp_path: Path) -> None:
+        self.backend = backend
+        self._tmp_path = tmp_path
+        self._count = 0
+        self._schemas: list[str] = []
+        self._engines: list[Engine] = []
+        self._base: Engine | None = None
+        if backend == "postgresql":
+            self._base = make_engine(_postgres_base_url())
+
+    def new_url(self) -> str:
+        """The URL of a new, empty database."""
+        self._count += 1
+        if self._base is None:
+            return f"sqlite:///{self._tmp_path / f'studbook{self._count}.sqlite3'}"
+        schema = f"test_{uuid.uuid4().hex[:16]}"
+        with self._base.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        self._schemas.append(schema)
+        url = make_url(self._base.url).update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    def new_engine(self, migrated: bool = True) -> Engine:
+        """An engine on a new database, migrated to the newest schema unless told otherwise."""
+        engine = make_engine(self.new_url())
+        self._engines.append(engine)
+        if migrated:
+            migrate.upgrade(engine)
+        return engine
+
+    def close(self) -> None:
+        for engine in self._engines:
+            engine.dispose()
+        if self._base is not None:
+            with self._base.begin() as connection:
+                for schema in self._schemas:
+                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            self._base.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'studbook.sqlite3'}"
-        return
-    base = make_engine(_postgres_base_url())
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    with base.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base.url).update_query_dict({"options": f"-csearch_path={schema}"})
+def databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databases]:
+    """Makes fresh databases on each backend (the parametrization every database test uses)."""
+    maker = Databases(request.param, tmp_path)
     try:
-        yield url.render_as_string(hide_password=False)
+        yield maker
     finally:
-        with base.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        base.dispose()
+        maker.close()
+
+
+NewFactory = Callable[[], sessionmaker[Session]]
+
+
+@pytest.fixture
+def new_factory(databases: Databases) -> NewFactory:
+    """Makes session factories on fresh, migrated databases of the test's backend."""
+    return lambda: make_session_factory(databases.new_engine(), user="tester")
+
+
+@pytest.fixture
+def db_url(databases: Databases) -> str:
+    """A URL of an empty database on each backend."""
+    return databases.new_url()
 
 
 @pytest.fixture

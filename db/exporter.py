@@ -1,0 +1,257 @@
+"""Writing the studbook out: its own CSV format (lossless), PMx and Vortex pedigree files.
+
+Formats
+-------
+``csv``
+    The studbook CSV format of ``docs/csv-format.md``: every standard column in its documented
+    order, then the extra columns in the order they were first imported; animals in entry order.
+    :func:`export_studbook` also writes the events and institutions beside it as
+    ``<stem>_events.csv`` and ``<stem>_institutions.csv`` (what
+    :func:`db.importer.companion_files` looks for), so export then import gives back the same
+    records, events and institutions.
+``pmx``
+    A tab-separated pedigree text file with the header ``ID Sire Dam Sex Alive Location``, the
+    columns PMx's pedigree import asks for. Unknown parents are ``UNK``, wild-born parents
+    ``WILD``; sex ``M``/``F``/``U``; ``Alive`` is ``1``/``0``; ``Location`` the current
+    institution mnemonic. PMx takes one parent per cell, so a MULT parent is written as its most
+    probable candidate (the first one on a tie) and reported as a warning.
+``vortex``
+    A tab-separated studbook file for initialising a Vortex population from individuals, laid out
+    as the studbook input Vortex users build (columns ``ID Sire Dam Sex Selected Alive
+    Population AGE MATE``, as in the R package Rstud's ``vortex_sb``). ``Sex`` is ``Male`` or
+    ``Female``: Vortex has no unknown sex, so ``U`` animals are written as ``Male`` and reported
+    as warnings. ``Alive``, ``Selected`` and ``Population`` are ``1`` for the animals living at
+    the census date (``0`` otherwise), ``AGE`` is their age in whole years at that date (``-1``
+    for the dead or undated), ``MATE`` is ``-1`` (no pre-assigned mates). MULT parents as for
+    PMx.
+
+Every writer takes a path or an open text stream (the command line passes ``sys.stdout``) and
+returns an :class:`ExportReport`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, TextIO
+
+from sqlalchemy.orm import Session
+
+from db.repository import extra_columns, load_events, load_institutions, load_records
+from studbook.errors import Problem
+from studbook.events import EVENT_COLUMNS, EventCode
+from studbook.institutions import INSTITUTION_COLUMNS
+from studbook.parents import ParentKind, ParentSpec
+from studbook.records import KNOWN_COLUMNS, AnimalRecord, record_to_row
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "ExportFormat",
+    "ExportReport",
+    "export_events_csv",
+    "export_institutions_csv",
+    "export_pmx",
+    "export_studbook",
+    "export_studbook_csv",
+    "export_vortex",
+]
+
+ExportFormat = Literal["csv", "pmx", "vortex"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "pmx", "vortex")
+Target = str | Path | TextIO
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What an export wrote: the files (``"-"`` for a stream), row counts and warnings."""
+
+    files: tuple[str, ...]
+    rows: int
+    warnings: tuple[Problem, ...] = ()
+
+
+@contextmanager
+def _open(target: Target) -> Iterator[tuple[TextIO, str]]:
+    if isinstance(target, str | Path):
+        path = Path(target)
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            yield stream, str(path)
+    else:
+        yield target, getattr(target, "name", "-")
+
+
+def _whole_years(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def export_studbook_csv(session: Session, target: Target) -> ExportReport:
+    """Write the pedigree file of the studbook CSV format (see the module docstring)."""
+    extras = extra_columns(session)
+    records = load_records(session)
+    with _open(target) as (stream, name):
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow([*KNOWN_COLUMNS, *extras])
+        writer.writerows(record_to_row(r, extras) for r in records)
+    return ExportReport((name,), len(records))
+
+
+def export_events_csv(session: Session, target: Target) -> ExportReport:
+    """Write the events file (``id,date,event,institution,local_id,cause,notes``)."""
+    events = load_events(session)
+    with _open(target) as (stream, name):
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow([*EVENT_COLUMNS, "cause", "notes"])
+        for e in events:
+            code = e.event.value if e.event is not None else ""
+            date = str(e.date) if e.date is not None else ""
+            writer.writerow([e.animal_id, date, code, e.institution, e.local_id, e.cause, e.notes])
+    return ExportReport((name,), len(events))
+
+
+def export_institutions_csv(session: Session, target: Target) -> ExportReport:
+    """Write the institutions file (``mnemonic,name,country,region``)."""
+    institutions = load_institutions(session)
+    with _open(target) as (stream, name):
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(INSTITUTION_COLUMNS)
+        writer.writerows([i.mnemonic, i.name, i.country, i.region] for i in institutions)
+    return ExportReport((name,), len(institutions))
+
+
+def _single_parent(spec: ParentSpec) -> str:
+    if spec.kind is ParentKind.WILD:
+        return "WILD"
+    if spec.kind is ParentKind.UNKNOWN or not spec.candidates:
+        return "UNK"
+    best = max(spec.candidates, key=lambda c: c[1])
+    return best[0]
+
+
+def _mult_warnings(records: Sequence[AnimalRecord], file: str) -> list[Problem]:
+    warnings = []
+    for record in records:
+        for role in ("sire", "dam"):
+            spec: ParentSpec = getattr(record, role)
+            if spec.kind is ParentKind.MULT:
+                warnings.append(
+                    Problem(
+                        file,
+                        None,
+                        role,
+                        f"{record.id}: MULT {role} written as its most probable candidate "
+                        f"{_single_parent(spec)!r} (the format takes one parent)",
+                        "warning",
+                    )
+                )
+    return warnings
+
+
+def export_pmx(session: Session, target: Target) -> ExportReport:
+    """Write the PMx pedigree text file ``ID Sire Dam Sex Alive Location`` (tab-separated)."""
+    records = load_records(session)
+    with _open(target) as (stream, name):
+        writer = csv.writer(stream, delimiter="\t", lineterminator="\n")
+        writer.writerow(["ID", "Sire", "Dam", "Sex", "Alive", "Location"])
+        for r in records:
+            writer.writerow(
+                [
+                    r.id,
+                    _single_parent(r.sire),
+                    _single_parent(r.dam),
+                    r.sex,
+                    "1" if r.is_living else "0",
+                    r.location,
+                ]
+            )
+    return ExportReport((name,), len(records), tuple(_mult_warnings(records, name)))
+
+
+def _alive_on(record: AnimalRecord, census: dt.date, exits: dict[str, dt.date]) -> bool:
+    if record.hypothetical:
+        return False
+    if census >= dt.date.today():
+        return record.is_living
+    born = record.birth_date
+    if born is None or born.earliest > census:
+        return False
+    died = record.death_date
+    if died is not None and died.latest <= census:
+        return False
+    left = exits.get(record.id)
+    return not (left is not None and left <= census)
+
+
+def export_vortex(session: Session, target: Target, census: dt.date | None = None) -> ExportReport:
+    """Write the Vortex studbook file (see the module docstring) for the ``census`` date
+    (default today: the animals recorded as living)."""
+    census = census or dt.date.today()
+    records = load_records(session)
+    exits: dict[str, dt.date] = {}
+    for event in load_events(session):
+        if event.event in (EventCode.RELEASE, EventCode.LTF) and event.date is not None:
+            day = event.date.latest
+            exits[event.animal_id] = min(day, exits.get(event.animal_id, day))
+    warnings: list[Problem] = []
+    with _open(target) as (stream, name):
+        writer = csv.writer(stream, delimiter="\t", lineterminator="\n")
+        writer.writerow(
+            ["ID", "Sire", "Dam", "Sex", "Selected", "Alive", "Population", "AGE", "MATE"]
+        )
+        for r in records:
+            alive = _alive_on(r, census, exits)
+            age = -1
+            if alive and r.birth_date is not None:
+                born = r.birth_date.midpoint
+                age = (
+                    census.year - born.year - ((census.month, census.day) < (born.month, born.day))
+                )
+            if r.sex == "U":
+                warnings.append(
+                    Problem(
+                        name,
+                        None,
+                        "sex",
+                        f"{r.id}: unknown sex written as Male (Vortex has no unknown sex)",
+                        "warning",
+                    )
+                )
+            flag = "1" if alive else "0"
+            writer.writerow(
+                [
+                    r.id,
+                    _single_parent(r.sire),
+                    _single_parent(r.dam),
+                    "Female" if r.sex == "F" else "Male",
+                    flag,
+                    flag,
+                    flag,
+                    str(age),
+                    "-1",
+                ]
+            )
+    warnings += _mult_warnings(records, name)
+    return ExportReport((name,), len(records), tuple(warnings))
+
+
+def export_studbook(
+    session: Session, path: str | Path, fmt: ExportFormat = "csv", census: dt.date | None = None
+) -> ExportReport:
+    """Export to ``path`` in ``fmt``; for ``csv`` also the companion events and institutions
+    files beside it (``<stem>_events.csv``, ``<stem>_institutions.csv``)."""
+    if fmt == "pmx":
+        return export_pmx(session, path)
+    if fmt == "vortex":
+        return export_vortex(session, path, census)
+    if fmt != "csv":
+        raise ValueError(f"unknown export format {fmt!r} (use one of {', '.join(EXPORT_FORMATS)})")
+    path = Path(path)
+    main = export_studbook_csv(session, path)
+    events = export_events_csv(session, path.with_name(f"{path.stem}_events{path.suffix}"))
+    places = export_institutions_csv(
+        session, path.with_name(f"{path.stem}_institutions{path.suffix}")
+    )
+    return ExportReport(main.files + events.files + places.files, main.rows)
