@@ -40,7 +40,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from studbook.population import studbook_order
+from studbook.kinship import kinship_block
+from studbook.population import Candidates, PopulationGenetics, population_genetics, studbook_order
 
 __all__ = [
     "MSI_DASH",
@@ -53,6 +54,7 @@ __all__ = [
     "location_codes",
     "msi_labels",
     "pairing_delta_gd",
+    "pairing_inputs",
     "rank_pairings",
     "transfer_codes",
 ]
@@ -532,4 +534,57 @@ def rank_pairings(inputs: PairingInputs, msi: MsiTable | None = None) -> Pairing
         offspring_flagged=flagged[order],
         transfer=transfer[order],
         parameters={"msi": table.describe()},
+    )
+
+
+def pairing_inputs(
+    candidates: Candidates,
+    genetics: PopulationGenetics | None = None,
+    *,
+    flags: Iterable[str] | None = None,
+) -> PairingInputs:
+    """Everything the ranking needs, from the kinship engine, for the breeding candidates.
+
+    ``genetics`` (from :func:`~studbook.population.population_genetics` on the same P) is
+    computed when not given; ``flags`` then names the founder flags counted (default: all).
+    The males x females kinship block comes from
+    :func:`~studbook.kinship.kinship_block` (the animals' ancestors only).
+
+    Examples
+    --------
+    >>> from studbook.pedigree import Pedigree
+    >>> from studbook.population import NO_AGE_LIMITS, breeding_candidates, reference_population
+    >>> ped = Pedigree.from_cells(["A", "B", "C", "D"], ["", "", "A", "A"], ["", "", "B", "B"],
+    ...                           ["M", "F", "M", "F"])
+    >>> pop = reference_population(ped, census_date="2024-01-01")
+    >>> inp = pairing_inputs(breeding_candidates(pop, NO_AGE_LIMITS))
+    >>> inp.male_ids, inp.female_ids, inp.kinship.tolist()
+    (('A', 'C'), ('B', 'D'), [[0.0, 0.25], [0.25, 0.25]])
+    """
+    pop = candidates.population
+    gen = genetics if genetics is not None else population_genetics(pop, flags)
+    ped = pop.pedigree
+    m, f = candidates.males, candidates.females
+    male_ids, female_ids = candidates.male_ids, candidates.female_ids
+    location = [str(x) for x in ped.location]
+    return PairingInputs(
+        male_ids=tuple(male_ids),
+        female_ids=tuple(female_ids),
+        kinship=kinship_block(ped, male_ids, female_ids),
+        mk_male=gen.mk[m],
+        mk_female=gen.mk[f],
+        n=gen.n,
+        mean_mk=gen.mean_mk,
+        known_male=gen.known[m],
+        known_female=gen.known[f],
+        flagged_male=gen.flagged[m],
+        flagged_female=gen.flagged[f],
+        location_male=tuple(location[k] for k in m.tolist()),
+        location_female=tuple(location[k] for k in f.tolist()),
+        region_male=tuple(str(pop.region[k]) for k in m.tolist()),
+        region_female=tuple(str(pop.region[k]) for k in f.tolist()),
+        contracepted_male=candidates.contracepted[m],
+        contracepted_female=candidates.contracepted[f],
+        population=f"{pop.definition}; breeding candidates: {candidates.profile.describe()}",
+        flags=gen.flags,
     )

@@ -34,6 +34,8 @@ import numpy as np
 import numpy.typing as npt
 
 from studbook.errors import StudbookError
+from studbook.founders import flagged_contribution, percent_known
+from studbook.kinship import EmptyPopulationError, mean_kinship_array
 from studbook.pedigree import Pedigree
 from studbook.records import parse_bool
 
@@ -41,11 +43,13 @@ __all__ = [
     "AMUR_LEOPARD",
     "NO_AGE_LIMITS",
     "Candidates",
+    "PopulationGenetics",
     "ReferencePopulation",
     "SpeciesProfile",
     "age_years",
     "as_day",
     "breeding_candidates",
+    "population_genetics",
     "read_institution_regions",
     "reference_population",
     "release_candidates",
@@ -419,3 +423,67 @@ def release_candidates(
         & ~_id_mask(ped, ineligible)
     )
     return _sorted_by_id(ped, np.flatnonzero(ok).astype(np.int64))
+
+
+@dataclass(frozen=True, eq=False)
+class PopulationGenetics:
+    """Per-animal genetics relative to P, from the kinship engine, shared by every ranking.
+
+    Attributes (arrays aligned with the pedigree)
+    ---------------------------------------------
+    population : P.
+    mk : MK_i = (1/N) sum_{j in P} f_ij (for animals outside P: their mean kinship to P).
+    mean_mk : mean MK over P, = 1 - GD.
+    known : fraction (0-1) of each genome traceable to real founders (% known / 100).
+    flagged : share of each genome from founders carrying any of ``flags``.
+    flags : the founder flags used.
+    """
+
+    population: ReferencePopulation
+    mk: FloatArray
+    mean_mk: float
+    known: FloatArray
+    flagged: FloatArray
+    flags: tuple[str, ...]
+
+    @property
+    def n(self) -> int:
+        """N, the size of P."""
+        return self.population.size
+
+    @property
+    def gene_diversity(self) -> float:
+        """GD of P = 1 - mean MK."""
+        return 1.0 - self.mean_mk
+
+
+def population_genetics(
+    population: ReferencePopulation, flags: Iterable[str] | None = None
+) -> PopulationGenetics:
+    """MK over P (one Colleau product), % known and flagged-founder shares of every animal.
+
+    ``flags`` names the founder flags whose genes are counted (default: every flag in the
+    pedigree). Raises :class:`~studbook.kinship.EmptyPopulationError` for an empty P.
+
+    Examples
+    --------
+    >>> from studbook.pedigree import Pedigree
+    >>> ped = Pedigree.from_cells(["A", "B", "C"], ["", "", "A"], ["", "", "B"],
+    ...                           flags=[["x"], [], []])
+    >>> g = population_genetics(reference_population(ped, census_date="2024-01-01"))
+    >>> g.mk.tolist(), g.flagged.tolist(), g.flags
+    ([0.25, 0.25, 0.3333333333333333], [1.0, 0.0, 0.5], ('x',))
+    """
+    ped = population.pedigree
+    if population.size == 0:
+        raise EmptyPopulationError(f"the reference population is empty ({population.definition})")
+    names = tuple(sorted(ped.flags)) if flags is None else tuple(flags)
+    mk = mean_kinship_array(ped, population.mask)
+    return PopulationGenetics(
+        population=population,
+        mk=mk,
+        mean_mk=float(mk[population.mask].mean()),
+        known=percent_known(ped) / 100.0,
+        flagged=flagged_contribution(ped, names) if names else np.zeros(len(ped)),
+        flags=names,
+    )

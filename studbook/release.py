@@ -52,7 +52,17 @@ import numpy as np
 import numpy.typing as npt
 
 from studbook.errors import StudbookError
-from studbook.population import studbook_order
+from studbook.founders import founder_contributions, founder_representation
+from studbook.kinship import kinship_matrix
+from studbook.population import (
+    AMUR_LEOPARD,
+    PopulationGenetics,
+    ReferencePopulation,
+    SpeciesProfile,
+    population_genetics,
+    release_candidates,
+    studbook_order,
+)
 
 __all__ = [
     "ReleaseGroup",
@@ -61,6 +71,7 @@ __all__ = [
     "group_delta_gd",
     "rank_release_candidates",
     "release_group",
+    "release_inputs",
     "removal_delta_gd",
     "representativeness",
 ]
@@ -505,4 +516,76 @@ def release_group(
             "group mean flagged cap": group_flagged_cap,
             "minimum group GD": min_group_gd,
         },
+    )
+
+
+def release_inputs(
+    population: ReferencePopulation,
+    profile: SpeciesProfile = AMUR_LEOPARD,
+    genetics: PopulationGenetics | None = None,
+    *,
+    ineligible: Iterable[str] = (),
+    candidates: Sequence[str] | None = None,
+    include_unknown_age: bool = False,
+    flags: Iterable[str] | None = None,
+) -> ReleaseInputs:
+    """Release candidates of P with their genetics, from the kinship engine.
+
+    Candidates are the animals of P in the profile's release-age window, not ``ineligible``
+    (see :func:`~studbook.population.release_candidates`), or exactly ``candidates`` when
+    given (ids; they must be in P). ``genetics`` is computed when not given (``flags``: the
+    founder flags counted, default all).
+
+    Examples
+    --------
+    Lacy (1989) with P = {C, D, F, G}:
+
+    >>> from studbook.pedigree import Pedigree
+    >>> from studbook.population import NO_AGE_LIMITS, reference_population
+    >>> ped = Pedigree.from_cells(list("ABCDEFG"), ["", "", "A", "A", "", "D", "D"],
+    ...                           ["", "", "B", "B", "", "E", "E"])
+    >>> pop = reference_population(ped, census_date="2024-01-01", exclude=["A", "B", "E"])
+    >>> inp = release_inputs(pop, NO_AGE_LIMITS)
+    >>> [(r.id, round(r.delta_gd, 5)) for r in rank_release_candidates(inp)]
+    [('D', 0.00347), ('F', -0.02431), ('G', -0.02431), ('C', -0.05208)]
+    """
+    ped = population.pedigree
+    gen = genetics if genetics is not None else population_genetics(population, flags)
+    if candidates is None:
+        pos = release_candidates(
+            population, profile, ineligible=ineligible, include_unknown_age=include_unknown_age
+        )
+    else:
+        pos = ped.indices(candidates)
+        outside = [ped.ids[k] for k in pos.tolist() if not population.mask[k]]
+        if outside:
+            raise StudbookError("release candidates not in the population: " + ", ".join(outside))
+    ids = [ped.ids[k] for k in pos.tolist()]
+    if ids:
+        names, contrib = founder_contributions(ped, ids)
+    else:
+        names, contrib = [], np.zeros((0, 0))
+    mean = founder_representation(ped, population.mask)
+    founders = sorted(set(names) | set(mean), key=ped.index.__getitem__)
+    column = {f: k for k, f in enumerate(founders)}
+    full = np.zeros((len(ids), len(founders)))
+    if names:
+        full[:, [column[f] for f in names]] = contrib
+    ages = population.ages()[pos]
+    return ReleaseInputs(
+        ids=tuple(ids),
+        kinship=kinship_matrix(ped, ids) if ids else np.zeros((0, 0)),
+        mk=gen.mk[pos],
+        n=gen.n,
+        mean_mk=gen.mean_mk,
+        known=gen.known[pos],
+        flagged=gen.flagged[pos],
+        contributions=full,
+        population_contribution=np.array([mean.get(f, 0.0) for f in founders]),
+        founder_ids=tuple(founders),
+        sex=tuple(str(x) for x in ped.sex[pos]),
+        age=ages,
+        location=tuple(str(ped.location[k]) for k in pos.tolist()),
+        population=f"{population.definition}; release candidates: {profile.describe()}",
+        flags=gen.flags,
     )

@@ -30,6 +30,7 @@ from typing import Any, Literal
 from studbook.breeding_plan import BreedingPlan, Plan, PlannedPair
 from studbook.pairing import PAIRING_COLUMNS, PairingRow, PairingTable
 from studbook.release import ReleaseGroup, ReleaseRow
+from studbook.summary import PopulationSummary
 
 __all__ = [
     "FORMATS",
@@ -40,6 +41,7 @@ __all__ = [
     "pairing_report",
     "release_report",
     "render",
+    "summary_report",
 ]
 
 Format = Literal["table", "csv", "json", "markdown"]
@@ -377,5 +379,54 @@ def release_report(
         population=population,
         parameters=params,
         sections=tuple(sections),
+        analysis_date=analysis_date or _today(),
+    )
+
+
+_SUMMARY_LABELS = {
+    "n": "N",
+    "males": "males",
+    "females": "females",
+    "unknown_sex": "unknown sex",
+    "founders": "founders (with a share in P)",
+    "founders_in_population": "founders living in P",
+    "living_descendants": "living descendants",
+    "gene_diversity": "gene diversity (GD)",
+    "founder_genome_equivalents": "founder genome equivalents (FGE)",
+    "founder_equivalents": "founder equivalents (FE)",
+    "mean_inbreeding": "mean F",
+    "mean_kinship": "mean MK",
+    "mean_known": "mean % known (fraction)",
+    "sex_ratio_ne": "sex-ratio Ne",
+    "flags": "flagged founders",
+    "mean_flagged": "mean flagged-founder share",
+}
+
+
+def summary_report(
+    summary: PopulationSummary,
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    analysis_date: str | None = None,
+) -> Report:
+    """The population summary: the figures, then the founder representation."""
+    figures = [
+        {"figure": _SUMMARY_LABELS.get(k, k), "value": v} for k, v in summary.figures().items()
+    ]
+    representation = sorted(summary.founder_representation.items(), key=lambda kv: -kv[1])
+    params: dict[str, Any] = {"census date": summary.census_date}
+    params.update(parameters or {})
+    return Report(
+        title="Population summary",
+        population=summary.population,
+        parameters=params,
+        sections=(
+            Section("Figures", ("figure", "value"), figures),
+            Section(
+                "Founder representation r_k = (1/N) sum over P of p_ik",
+                ("founder", "representation"),
+                [{"founder": f, "representation": r} for f, r in representation],
+            ),
+        ),
         analysis_date=analysis_date or _today(),
     )

@@ -5,14 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import studbook
 from studbook.pairing import (
     MSI_DASH,
     MsiTable,
     PairingInputs,
     _rank_order,
     pairing_delta_gd,
+    pairing_inputs,
     rank_pairings,
 )
+from studbook.pedigree import Pedigree
+from studbook.population import NO_AGE_LIMITS, breeding_candidates, reference_population
+from studbook.synthetic import synthetic_studbook
 
 # Lacy (1989), P = {C, D, F, G}: kinship matrix worked by hand from the pedigree
 # (A x B -> C, D; D x E -> F, G).
@@ -273,3 +278,75 @@ class TestPairColumns:
         assert (r.same_region, r.transfer, r.female_contracepted) == (
             False, "between regions", True,
         )  # fmt: skip
+
+
+def synthetic_pedigree(seed: int, n: int = 400) -> Pedigree:
+    """A small zoo-like pedigree with unknown and MULT sires and a flagged founder."""
+    book = synthetic_studbook(
+        n, seed=seed, unknown_parent_rate=0.1, mult_sire_rate=0.1, region_living=30
+    )
+    return Pedigree.from_cells(
+        book.ids, book.sire, book.dam, book.sex, alive=list(book.alive.tolist()),
+        birth_date=book.birth_date, location=book.location,
+        flags=[[f] if f else [] for f in book.flags],
+    )  # fmt: skip
+
+
+def with_child(ped: Pedigree, sire: str, dam: str) -> Pedigree:
+    """The pedigree plus one living offspring ``o`` of sire and dam."""
+    cells = {
+        "ids": [*ped.ids, "o"],
+        "sire": [_cell(ped, k, ped.sire, ped.mult_sire) for k in range(len(ped))] + [sire],
+        "dam": [_cell(ped, k, ped.dam, ped.mult_dam) for k in range(len(ped))] + [dam],
+    }
+    return Pedigree.from_cells(cells["ids"], cells["sire"], cells["dam"])
+
+
+def _cell(ped: Pedigree, k: int, single: np.ndarray, mult: dict) -> str:  # type: ignore[type-arg]
+    if k in mult:
+        cands, probs = mult[k]
+        return "|".join(
+            f"{ped.ids[c]}:{p!r}" for c, p in zip(cands.tolist(), probs.tolist(), strict=True)
+        )
+    return ped.ids[single[k]] if single[k] >= 0 else ""
+
+
+class TestOnRealPedigrees:
+    """The engine-fed path: closed forms against recomputation with the kinship engine."""
+
+    @pytest.mark.parametrize("seed", range(6))
+    def test_delta_gd_equals_recomputation_with_a_real_offspring(self, seed: int) -> None:
+        """Adding the offspring to the pedigree and recomputing GD over P + o agrees."""
+        ped = synthetic_pedigree(seed)
+        pop = reference_population(ped, census_date="2200-01-01")
+        inputs = pairing_inputs(breeding_candidates(pop, NO_AGE_LIMITS))
+        table = rank_pairings(inputs)
+        base = studbook.gene_diversity(ped, pop.ids)
+        assert base == pytest.approx(1 - inputs.mean_mk, abs=1e-13)
+        rng = np.random.default_rng(seed)
+        for k in rng.choice(len(table), 4, replace=False).tolist():
+            m = inputs.male_ids[table.male[k]]
+            f = inputs.female_ids[table.female[k]]
+            grown = with_child(ped, m, f)
+            brute = studbook.gene_diversity(grown, [*pop.ids, "o"]) - base
+            assert table.delta_gd[k] == pytest.approx(brute, abs=1e-13)
+            assert table.offspring_f[k] == pytest.approx(
+                float(studbook.inbreeding(grown)[-1]), abs=1e-13
+            )
+
+    def test_inputs_match_the_engine(self) -> None:
+        """Kinship, MK, % known and flagged share come from the engine's functions."""
+        ped = synthetic_pedigree(11)
+        pop = reference_population(ped, census_date="2200-01-01")
+        cands = breeding_candidates(pop, NO_AGE_LIMITS)
+        inputs = pairing_inputs(cands)
+        ids = cands.male_ids + cands.female_ids
+        dense = studbook.kinship_matrix(ped, ids)
+        nm = len(cands.male_ids)
+        assert np.allclose(inputs.kinship, dense[:nm, nm:], atol=1e-14)
+        mk = studbook.mean_kinship(ped, pop.ids)
+        assert np.allclose(inputs.mk_male, [mk[i] for i in cands.male_ids], atol=1e-14)
+        known = studbook.percent_known(ped) / 100
+        assert np.allclose(inputs.known_female, known[cands.females])
+        flagged = studbook.flagged_contribution(ped, list(ped.flags))
+        assert np.allclose(inputs.flagged_male, flagged[cands.males])

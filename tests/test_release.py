@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import studbook
 from studbook.errors import StudbookError
+from studbook.pedigree import read_pedigree
+from studbook.population import NO_AGE_LIMITS, ReferencePopulation, reference_population
 from studbook.release import (
     ReleaseInputs,
     group_delta_gd,
     rank_release_candidates,
     release_group,
+    release_inputs,
     removal_delta_gd,
     representativeness,
 )
+
+PEDIGREES = Path(__file__).resolve().parents[2] / "shared" / "data" / "pedigrees"
 
 # Lacy (1989), P = {C, D, F, G}: kinship worked by hand (A x B -> C, D; D x E -> F, G).
 LACY_K = np.array([[4, 2, 1, 1], [2, 4, 2, 2], [1, 2, 4, 2], [1, 2, 2, 4]]) / 8
@@ -246,3 +253,48 @@ class TestHeuristic:
             assert heur.captive_delta_gd <= exact.captive_delta_gd + 1e-15
             hits += heur.captive_delta_gd >= exact.captive_delta_gd - 1e-14
         assert hits >= 27
+
+
+class TestFromThePedigreeFile:
+    """The engine-fed path on the published Lacy (1989) file."""
+
+    def population(self) -> ReferencePopulation:
+        ped = read_pedigree(PEDIGREES / "lacy1989_founder_example.csv")
+        return reference_population(ped, census_date="2024-01-01", exclude=["A", "B", "E"])
+
+    def test_exact_values_and_order(self) -> None:
+        """From the CSV: D +1/288 ranks first, F and G -7/288, C -5/96; founder shares."""
+        inp = release_inputs(self.population(), NO_AGE_LIMITS)
+        rows = rank_release_candidates(inp)
+        assert [r.id for r in rows] == ["D", "F", "G", "C"]
+        got = {r.id: r.delta_gd for r in rows}
+        want = {"D": Fraction(1, 288), "F": Fraction(-7, 288), "G": Fraction(-7, 288),
+                "C": Fraction(-5, 96)}  # fmt: skip
+        for animal, value in want.items():
+            assert got[animal] == pytest.approx(float(value), abs=1e-15)
+        assert {r.id: round(r.delta_gd, 5) for r in rows} == {
+            "D": 0.00347, "F": -0.02431, "G": -0.02431, "C": -0.05208,
+        }  # fmt: skip
+        assert inp.founder_ids == ("A", "B", "E")
+        assert inp.population_contribution.tolist() == [0.375, 0.375, 0.25]
+        rep = {r.id: r.representativeness for r in rows}
+        assert rep == pytest.approx({"C": 0.25, "D": 0.25, "F": 0.25, "G": 0.25})
+
+    def test_removal_equals_engine_recomputation(self) -> None:
+        """GD(P without i) - GD(P) by the engine equals the closed form for each animal."""
+        pop = self.population()
+        ped = pop.pedigree
+        inp = release_inputs(pop, NO_AGE_LIMITS)
+        base = studbook.gene_diversity(ped, pop.ids)
+        for i, animal in enumerate(inp.ids):
+            rest = [a for a in pop.ids if a != animal]
+            assert inp.delta_gd()[i] == pytest.approx(
+                studbook.gene_diversity(ped, rest) - base, abs=1e-15
+            )
+
+    def test_group_from_the_file(self) -> None:
+        """The best pair to release is D with F (D x F are potential mates, kinship 1/4)."""
+        inp = release_inputs(self.population(), NO_AGE_LIMITS)
+        group = release_group(inp, 2)
+        assert group.ids == ("D", "F")
+        assert group.founders_represented == ("A", "B", "E")
