@@ -174,7 +174,11 @@ class Pedigree:
             k = int(same[0])
             raise PedigreeError(f"{where(k)}: {ids_t[k]!r} has the same animal as sire and dam")
 
-        sex_arr = np.array([parse_sex(s) for s in sex] if sex is not None else ["U"] * n, "<U1")
+        if sex is not None:
+            codes = {s: parse_sex(s) for s in dict.fromkeys(sex)}  # first bad code raises
+            sex_arr = np.array([codes[s] for s in sex], "<U1")
+        else:
+            sex_arr = np.full(n, "U", "<U1")
         death = _dates(death_date, n)
         if alive is None:
             alive_arr = np.isnat(death)
@@ -230,13 +234,17 @@ class Pedigree:
         def parsed(name: str, parser: object) -> list[bool | None] | None:
             if name not in cols:
                 return None
-            out = []
-            for k, cell in enumerate(cols[name]):
+            cells = cols[name]
+            # Parse each distinct cell once, in order of first appearance, so that the first
+            # bad cell reported is still the one on the earliest line.
+            values: dict[str, bool | None] = {}
+            for cell in dict.fromkeys(cells):
                 try:
-                    out.append(parser(cell))  # type: ignore[operator]
+                    values[cell] = parser(cell)  # type: ignore[operator]
                 except ValueError as exc:
-                    raise PedigreeError(f"{table.source}:{table.lines[k]}: {name}: {exc}") from None
-            return out
+                    line = table.lines[cells.index(cell)]
+                    raise PedigreeError(f"{table.source}:{line}: {name}: {exc}") from None
+            return [values[c] for c in cells]
 
         birth_types = None
         if "birth_type" in cols:
@@ -246,7 +254,11 @@ class Pedigree:
                  "flags", "birth_date", "death_date", "location"}  # fmt: skip
         flags = None
         if "flags" in cols:
-            flags = [[f.strip() for f in c.split(";") if f.strip()] for c in cols["flags"]]
+            split = {
+                c: tuple(f.strip() for f in c.split(";") if f.strip())
+                for c in dict.fromkeys(cols["flags"])
+            }
+            flags = [split[c] for c in cols["flags"]]
         hyp = parsed("hypothetical", parse_bool)
         return cls.from_cells(
             cols["id"],
