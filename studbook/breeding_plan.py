@@ -136,6 +136,9 @@ class BreedingPlan:
     optimal: Plan
     greedy: Plan
     population: str = ""
+    optimal_at_greedy_size: float | None = None
+    """The exact optimum's objective with as many pairs as the greedy plan reached (the fair
+    comparison when the greedy plan stopped short); ``None`` when both have the same size."""
 
 
 def _as_caps(cap: int | npt.ArrayLike, size: int) -> IntArray:
@@ -524,4 +527,14 @@ def breeding_plan(inputs: PairingInputs, settings: PlanSettings | None = None) -
     optimal = _plan("optimal (exact)", inputs, dgd, score, m, f)
     gm, gf = greedy_mk_plan(inputs, allowed, s.max_per_animal, len(optimal))
     greedy = _plan("greedy MK order", inputs, dgd, score, gm, gf)
-    return BreedingPlan(settings=s, optimal=optimal, greedy=greedy, population=inputs.population)
+    same_size: float | None = None
+    if len(greedy) != len(optimal):
+        m2, f2 = solve_b_matching(score, allowed, s.max_per_animal, s.max_per_animal, len(greedy))
+        same_size = float(score[m2, f2].sum())
+    return BreedingPlan(
+        settings=s,
+        optimal=optimal,
+        greedy=greedy,
+        population=inputs.population,
+        optimal_at_greedy_size=same_size,
+    )

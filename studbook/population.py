@@ -25,7 +25,6 @@ as well when present.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,8 +32,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from studbook.errors import StudbookError
+from studbook.errors import ImportValidationError, StudbookError
 from studbook.founders import flagged_contribution, percent_known
+from studbook.institutions import read_institutions
 from studbook.kinship import EmptyPopulationError, mean_kinship_array
 from studbook.pedigree import Pedigree
 from studbook.records import parse_bool
@@ -236,21 +236,14 @@ def _id_mask(ped: Pedigree, ids: Iterable[str] | None) -> BoolArray:
 
 
 def read_institution_regions(path: str | Path) -> dict[str, str]:
-    """Read an institutions CSV into a mnemonic -> region mapping.
-
-    The file needs a header with a ``region`` column and one of ``mnemonic``,
-    ``institution``, ``code`` or ``id`` for the institution.
-    """
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip().lower() for h in reader.fieldnames or []]
-        names = dict(zip(header, reader.fieldnames or [], strict=True))
-        key = next(
-            (names[h] for h in ("mnemonic", "institution", "code", "id") if h in names), None
-        )
-        if key is None or "region" not in names:
-            raise StudbookError(f"{path}: needs a 'mnemonic' and a 'region' column, has {header}")
-        return {row[key].strip(): row[names["region"]].strip() for row in reader if row[key]}
+    """Institution mnemonic -> region from an institutions file
+    (:func:`studbook.institutions.read_institutions`); raises
+    :class:`~studbook.errors.ImportValidationError` listing bad cells."""
+    records, problems = read_institutions(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ImportValidationError(errors)
+    return {r.mnemonic: r.region for r in records}
 
 
 def reference_population(
