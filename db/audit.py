@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import flag_modified
 
 from db.bulk import bulk_insert
 from db.models import (
@@ -40,6 +41,7 @@ __all__ = [
     "log_import_events",
     "row_key",
     "set_user",
+    "touch",
 ]
 
 _SKIPPED_COLUMNS = frozenset({"version_id"})
@@ -48,6 +50,16 @@ _SKIPPED_COLUMNS = frozenset({"version_id"})
 def set_user(session: Session, user: str) -> None:
     """Record ``user`` as the author of the changes this session makes from now on."""
     session.info[USER_KEY] = user
+
+
+_TOUCHED = "studbook_touched"
+
+
+def touch(session: Session, obj: Base, key: str) -> None:
+    """Make the next flush update ``obj``'s row without changing its column ``key``, so that the
+    row's version counter is checked and bumped; the audit log records no change for it."""
+    flag_modified(obj, key)
+    session.info.setdefault(_TOUCHED, set()).add((id(obj), key))
 
 
 def _who(session: Session) -> str:
@@ -125,6 +137,7 @@ def _audit_rows(session: Session) -> list[dict[str, Any]]:
     for obj in session.deleted:
         if isinstance(obj, Base) and not isinstance(obj, AuditLog):
             add("delete", obj, None, _summary(obj), None)
+    touched = session.info.pop(_TOUCHED, set())
     for obj in session.dirty:
         if not isinstance(obj, Base) or isinstance(obj, AuditLog):
             continue
@@ -132,6 +145,8 @@ def _audit_rows(session: Session) -> list[dict[str, Any]]:
         for key in _columns(obj):
             changes = state.attrs[key].history
             if not changes.has_changes():
+                continue
+            if not changes.deleted and (id(obj), key) in touched:
                 continue
             old = changes.deleted[0] if changes.deleted else None
             new = changes.added[0] if changes.added else None
