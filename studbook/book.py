@@ -172,6 +172,21 @@ class Studbook:
         """Every animal whose :meth:`status` is ``status``."""
         return [a for a in self.records if self.status(a) == status]
 
+    def contracepted(self, on: date | None = None) -> set[str]:
+        """Animals whose last contraception event on or before ``on`` (default: ever) is a
+        start."""
+        out = set()
+        for animal_id, events in self.events.items():
+            state = None
+            for e in events:
+                if e.event in (EventCode.CONTRACEPTION_START, EventCode.CONTRACEPTION_STOP) and (
+                    on is None or e.date is None or e.date.earliest <= on
+                ):
+                    state = e.event
+            if state is EventCode.CONTRACEPTION_START:
+                out.add(animal_id)
+        return out
+
     def relatives(self, animal_id: str) -> tuple[Relative, ...]:
         """Parents, offspring, then full and half siblings (through possible parents too)."""
         record = self.record(animal_id)

@@ -1,0 +1,169 @@
+"""From a studbook to the coordinator's analyses, with the same defaults for every front.
+
+An :class:`Analysis` takes the whole :class:`~studbook.book.Studbook` (animals, events,
+institutions) and :class:`AnalysisSettings`, and computes on demand, once each: the reference
+population P (living, not released, not lost to follow-up, not hypothetical; restricted as the
+settings say), its genetics (MK over P, % known, flagged-founder shares), the breeding
+candidates (contraception taken from the events and shown, not excluded), the pairing ranking,
+the breeding plan, the release ranking and groups, and the population summary. The command line
+and the terminal UI both call it, so their numbers agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from studbook.book import Studbook
+from studbook.breeding_plan import BreedingPlan, PlanSettings, breeding_plan
+from studbook.pairing import MsiTable, PairingInputs, PairingTable, pairing_inputs, rank_pairings
+from studbook.population import (
+    AMUR_LEOPARD,
+    Candidates,
+    PopulationGenetics,
+    ReferencePopulation,
+    SpeciesProfile,
+    breeding_candidates,
+    population_genetics,
+    reference_population,
+)
+from studbook.release import (
+    ReleaseGroup,
+    ReleaseInputs,
+    ReleaseRow,
+    rank_release_candidates,
+    release_group,
+    release_inputs,
+)
+from studbook.summary import PopulationSummary, population_summary
+
+__all__ = ["Analysis", "AnalysisSettings"]
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """Who the analysis is about and the programme's rules.
+
+    ``census_date`` (ISO; default today), ``regions`` / ``institutions`` restrict P,
+    ``exclude`` leaves named animals out of P, ``profile`` gives breeding and release ages,
+    ``non_breeders`` / ``health_hold`` / ``release_ineligible`` name animals left out of the
+    candidate lists, ``flags`` the founder flags counted (default: every flag in the studbook),
+    ``flagged_cap`` the largest flagged-founder share a release candidate may carry.
+    """
+
+    census_date: str | None = None
+    regions: tuple[str, ...] | None = None
+    institutions: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    profile: SpeciesProfile = AMUR_LEOPARD
+    non_breeders: tuple[str, ...] = ()
+    health_hold: tuple[str, ...] = ()
+    release_ineligible: tuple[str, ...] = ()
+    flags: tuple[str, ...] | None = None
+    flagged_cap: float = 0.125
+    msi: MsiTable = field(default_factory=MsiTable)
+
+    def describe(self) -> dict[str, Any]:
+        """The settings for report headers."""
+        out: dict[str, Any] = {"species profile": self.profile.describe()}
+        if self.non_breeders:
+            out["non-breeders"] = ", ".join(self.non_breeders)
+        if self.health_hold:
+            out["health hold"] = ", ".join(self.health_hold)
+        if self.flags is not None:
+            out["founder flags"] = ", ".join(self.flags) or "none"
+        return out
+
+
+class Analysis:
+    """The analyses of one studbook under one set of settings (each computed once)."""
+
+    def __init__(self, book: Studbook, settings: AnalysisSettings | None = None) -> None:
+        self.book = book
+        self.settings = settings or AnalysisSettings()
+
+    @cached_property
+    def census_date(self) -> date:
+        text = self.settings.census_date
+        return date.fromisoformat(text) if text else date.today()
+
+    @cached_property
+    def population(self) -> ReferencePopulation:
+        """P at the census date, as the settings restrict it."""
+        s = self.settings
+        return reference_population(
+            self.book.pedigree,
+            census_date=self.census_date.isoformat(),
+            regions=s.regions,
+            institutions=s.institutions,
+            institution_regions=self.book.institution_regions,
+            exclude=s.exclude,
+            released=self.book.ids_with_status("released"),
+            lost_to_followup=self.book.ids_with_status("LTF"),
+        )
+
+    @cached_property
+    def genetics(self) -> PopulationGenetics:
+        """MK over P, % known and flagged-founder shares."""
+        return population_genetics(self.population, self.settings.flags)
+
+    @cached_property
+    def candidates(self) -> Candidates:
+        """Breeding candidates: P, known sex, breeding age, not non-breeders or on health hold."""
+        s = self.settings
+        return breeding_candidates(
+            self.population,
+            s.profile,
+            non_breeders=s.non_breeders,
+            health_hold=s.health_hold,
+            contracepted=sorted(self.book.contracepted(self.census_date)),
+        )
+
+    @cached_property
+    def pairing_inputs(self) -> PairingInputs:
+        return pairing_inputs(self.candidates, self.genetics, flags=self.settings.flags)
+
+    @cached_property
+    def pairings(self) -> PairingTable:
+        """Every male x female candidate pair, ranked (MSI, delta GD, offspring F, ids)."""
+        return rank_pairings(self.pairing_inputs, self.settings.msi)
+
+    def breeding_plan(self, plan: PlanSettings | None = None) -> BreedingPlan:
+        """The exact optimal plan beside the greedy MK-order plan."""
+        return breeding_plan(self.pairing_inputs, plan)
+
+    @cached_property
+    def release_inputs(self) -> ReleaseInputs:
+        s = self.settings
+        return release_inputs(
+            self.population,
+            s.profile,
+            self.genetics,
+            ineligible=s.release_ineligible,
+            flags=s.flags,
+        )
+
+    def releases(self) -> list[ReleaseRow]:
+        """Release candidates ranked by captive GD cost under the flagged-founder cap."""
+        return rank_release_candidates(self.release_inputs, flagged_cap=self.settings.flagged_cap)
+
+    def release_group(self, k: int, *, min_group_gd: float | None = None) -> ReleaseGroup:
+        """The k candidates whose joint removal costs P the least GD (see ``release_group``)."""
+        return release_group(
+            self.release_inputs, k, flagged_cap=self.settings.flagged_cap, min_group_gd=min_group_gd
+        )
+
+    @cached_property
+    def summary(self) -> PopulationSummary:
+        """N by sex, founders, GD, FGE, mean F and MK, % known, Ne, founder representation."""
+        return population_summary(self.population, self.genetics, flags=self.settings.flags)
+
+    def parameters(self, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Report parameters: census date and settings, then ``extra``."""
+        out: dict[str, Any] = {"census date": self.census_date.isoformat()}
+        out.update(self.settings.describe())
+        out.update(extra or {})
+        return out
