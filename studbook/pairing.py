@@ -119,9 +119,11 @@ class MsiTable:
     Defaults, and why (provisional; MateRx's own table is not published):
 
     * ``forbidden_f = 1/16`` (0.0625), the F of an offspring of first cousins and the breeding
-      plan's default kinship limit, a common ceiling in managed programmes; ``f_cuts = (1/64,
-      1/32)``, the F of offspring of second cousins and of half first cousins, mark the steps
-      below it.
+      plan's default kinship limit, a common ceiling in managed programmes; ``f_cuts = (1/32,
+      3/64)`` (offspring of half first cousins, and halfway to the ceiling) mark the steps below
+      it. Lower cuts would penalise nearly every pair of a small closed population: after eight
+      to ten generations from a dozen founders most candidate pairs have f of 0.02 to 0.05 (the
+      Amur leopard fixture's best pairs do), and the GD value already rewards unrelated pairs.
     * ``gd_cuts = (0.02, 0.005, -0.005, -0.02, -0.05)`` in MK units: managed populations keep GD
       near 0.9 (mean MK about 0.1) with animals' MKs spread a few hundredths either side, so a
       pair 0.02 below the mean is clearly valuable, a pair within +-0.005 of it just maintains GD
@@ -131,17 +133,18 @@ class MsiTable:
     * ``mk_difference_cuts = (0.02, 0.05)``: pairing a rare-genome animal with a common-genome
       one dilutes the rare genes with common ones; differences of the same size as the GD cuts
       cost one and two points.
-    * ``unknown_cuts = (0.10, 0.25)`` and ``max_unknown = 0.5``: unknown ancestry makes MK look
-      lower than it is, so 10 % and 25 % unknown cost a point each and above half unknown the
-      numbers cannot be trusted at all (``-``).
+    * ``unknown_cuts = (0.25, 0.40)`` and ``max_unknown = 0.5``: unknown ancestry makes MK look
+      lower than it is, so a quarter and two fifths unknown cost a point each and above half
+      unknown the numbers cannot be trusted at all (``-``). A tenth unknown is common in real
+      studbooks (one unknown great-grandparent is 1/8) and is shown beside the score instead.
     """
 
     forbidden_f: float = 0.0625
     max_unknown: float = 0.5
     gd_cuts: tuple[float, ...] = (0.02, 0.005, -0.005, -0.02, -0.05)
     mk_difference_cuts: tuple[float, ...] = (0.02, 0.05)
-    f_cuts: tuple[float, ...] = (1 / 64, 1 / 32)
-    unknown_cuts: tuple[float, ...] = (0.10, 0.25)
+    f_cuts: tuple[float, ...] = (1 / 32, 3 / 64)
+    unknown_cuts: tuple[float, ...] = (0.25, 0.40)
 
     def __post_init__(self) -> None:
         if len(self.gd_cuts) != 5 or list(self.gd_cuts) != sorted(self.gd_cuts, reverse=True):

@@ -141,7 +141,7 @@ class TestMsi:
     def test_too_much_unknown_ancestry_gets_dash(self) -> None:
         """More than half the smaller parent's genome unknown scores '-'."""
         s = MsiTable().score(np.zeros(2), np.zeros(2), np.zeros(2), np.array([0.5, 0.51]), 20)
-        assert s.tolist() == [5, MSI_DASH]  # 3, plus 1 each for > 10 % and > 25 % unknown
+        assert s.tolist() == [5, MSI_DASH]  # 3, plus 1 each for > 25 % and > 40 % unknown
 
     def test_base_score_bands(self) -> None:
         """The size-free GD value maps to scores 1-6 at the documented cuts."""
@@ -157,11 +157,14 @@ class TestMsi:
         t = MsiTable()
         assert t.score(one, np.array([0.03]), one, one, 10).tolist() == [4]
         assert t.score(one, np.array([0.06]), one, one, 10).tolist() == [5]
-        assert t.score(one, one, np.array([1 / 32]), one, 10).tolist() == [5]
-        assert t.score(one, one, one, np.array([0.2]), 10).tolist() == [4]
-        assert t.score(one, np.array([0.06]), np.array([1 / 32]), np.array([0.3]), 10).tolist() == [
-            6
-        ]
+        assert t.score(one, one, np.array([1 / 32]), one, 10).tolist() == [4]
+        assert t.score(one, one, np.array([3 / 64]), one, 10).tolist() == [5]
+        assert t.score(one, one, np.array([1 / 33]), one, 10).tolist() == [3]
+        assert t.score(one, one, one, np.array([0.3]), 10).tolist() == [4]
+        assert t.score(one, one, one, np.array([0.25]), 10).tolist() == [3]
+        assert t.score(
+            one, np.array([0.06]), np.array([3 / 64]), np.array([0.45]), 10
+        ).tolist() == [6]
 
     @pytest.mark.parametrize("seed", range(5))
     def test_more_gd_never_scores_worse(self, seed: int) -> None:
