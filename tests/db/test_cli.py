@@ -1,0 +1,220 @@
+"""The studbook command line on a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "amur_leopard.csv"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the command line; return (exit code, stdout, stderr)."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def loaded(db_url: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """A database initialised and filled with the Amur leopard fixture."""
+    assert run(capsys, "--db", db_url, "init")[0] == 0
+    code, _, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
+    assert code == 0, err
+    return db_url
+
+
+class TestInitAndImport:
+    """init, import and validate."""
+
+    def test_import_reports_counts_on_stderr(
+        self, db_url: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        run(capsys, "--db", db_url, "init")
+        code, out, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
+        assert code == 0 and out == ""
+        assert "imported 806 animals" in err and "institutions" in err
+
+    def test_commands_refuse_a_missing_database(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        missing = tmp_path / "nope.sqlite"
+        code, out, err = run(capsys, "--db", str(missing), "census")
+        assert code == 3 and out == ""
+        assert "no studbook database" in err
+        assert not missing.exists()
+
+    def test_commands_refuse_an_uninitialised_database(
+        self, db_url: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        if db_url.startswith("sqlite:///"):
+            Path(db_url.removeprefix("sqlite:///")).touch()
+        code, _, err = run(capsys, "--db", db_url, "animals")
+        assert code == 3 and "studbook init" in err
+
+    def test_rejected_import_writes_nothing_and_names_line_and_field(
+        self, loaded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        bad = tmp_path / "bad.csv"
+        bad.write_text("id,sire,dam,sex\nN1,,,M\nN2,N1,N1,F\nN3,,,Q\n", encoding="utf-8")
+        code, _, err = run(capsys, "--db", loaded, "import", str(bad))
+        assert code == 1
+        assert f"{bad}:3: error: field 'dam'" in err
+        assert f"{bad}:4: error: field 'sex'" in err
+        assert "nothing was imported" in err
+        code, out, _ = run(capsys, "--db", loaded, "animals", "--format", "json")
+        ids = {r["id"] for r in json.loads(out)["sections"][0]["rows"]}
+        assert len(ids) == 806 and "N1" not in ids
+
+    def test_validate_checks_without_writing(
+        self, loaded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        new = tmp_path / "new.csv"
+        new.write_text("id,sire,dam,sex\nN1,411,,M\n", encoding="utf-8")
+        code, out, _ = run(capsys, "--db", loaded, "validate", str(new))
+        assert code == 0 and "0 error(s)" in out and "against" in out
+        code, out, _ = run(capsys, "--db", loaded, "validate", str(new), "--standalone")
+        assert code == 1 and "'411'" in out
+        code, _, err = run(capsys, "--db", loaded, "animal", "N1")
+        assert code == 4 and "'N1'" in err
+
+
+class TestQueries:
+    """animals, animal and census."""
+
+    def test_living_animals_as_csv(self, loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "--db", loaded, "animals", "--living", "--format", "csv")
+        assert code == 0
+        data = [line for line in out.splitlines() if not line.startswith("#")]
+        assert data[0].startswith("id,house_name,sex")
+        assert len(data) - 1 == 200
+        assert all(",living," in line for line in data[1:])
+
+    def test_institution_filter(self, loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(
+            capsys, "--db", loaded, "animals", "--living", "--institution", "TALLINN",
+            "--format", "json",
+        )  # fmt: skip
+        rows = json.loads(out)["sections"][0]["rows"]
+        assert code == 0 and rows and {r["institution"] for r in rows} == {"TALLINN"}
+
+    def test_one_animal_with_relatives_and_history(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(capsys, "--db", loaded, "animal", "411", "--format", "json")
+        sections = {s["name"]: s["rows"] for s in json.loads(out)["sections"]}
+        assert code == 0
+        record = {r["field"]: r["value"] for r in sections["record"]}
+        assert record["studbook id"] == "411"
+        relations = {r["relation"] for r in sections["relatives"]}
+        assert {"sire", "dam"} <= relations
+        assert sections["location history"] and sections["events"]
+
+    def test_census_totals_match_the_living(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(capsys, "--db", loaded, "census", "--format", "json")
+        section = json.loads(out)["sections"][0]
+        assert code == 0 and section["totals"]["animals"] == 200
+        assert sum(r["total"] for r in section["rows"]) == 200
+
+    def test_census_on_an_earlier_date_is_smaller_in_the_past(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        _, out, _ = run(
+            capsys, "--db", loaded, "census", "--date", "1985-01-01", "--format", "json"
+        )
+        early = json.loads(out)["sections"][0]["totals"]["animals"]
+        assert 0 < early < 200
+
+    def test_bad_date_is_a_usage_error(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, _, err = run(capsys, "--db", loaded, "census", "--date", "yesterday")
+        assert code == 2 and "not a date" in err
+
+
+class TestExport:
+    """export round trip through the command line."""
+
+    def test_csv_export_reimports_identically(
+        self, loaded: str, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        out_file = tmp_path / "out.csv"
+        code, _, err = run(capsys, "--db", loaded, "export", str(out_file))
+        assert code == 0 and "exported 806 animals" in err
+        assert (tmp_path / "out_events.csv").is_file()
+        code, out, _ = run(capsys, "validate", str(out_file), "--standalone")
+        assert code == 0 and "0 error(s)" in out
+
+    @pytest.mark.parametrize("fmt", ["pmx", "vortex"])
+    def test_other_formats(
+        self, fmt: str, loaded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        target = tmp_path / f"out.{fmt}"
+        code, _, _ = run(capsys, "--db", loaded, "export", str(target), "--format", fmt)
+        assert code == 0 and target.stat().st_size > 0
+
+
+class TestReports:
+    """summary, pairings, breeding-plan and releases on the fixture."""
+
+    CENSUS = ("--census-date", "2026-01-01")
+
+    def test_summary_figures(self, loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "--db", loaded, "summary", *self.CENSUS, "--format", "json")
+        body = json.loads(out)
+        figures = {r["figure"]: r["value"] for r in body["sections"][0]["rows"]}
+        assert code == 0 and figures["N"] == 200
+        assert 0.85 < figures["gene diversity (GD)"] < 0.97
+        assert body["meta"]["parameters"]["census date"] == "2026-01-01"
+        assert body["meta"]["software"].startswith("studbook ")
+
+    def test_pairings_are_ranked_and_filtered(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(
+            capsys, "--db", loaded, "pairings", *self.CENSUS, "--top", "30", "--format", "json"
+        )
+        rows = json.loads(out)["sections"][0]["rows"]
+        assert code == 0 and len(rows) == 30
+        assert [r["rank"] for r in rows] == list(range(1, 31))
+        male = rows[0]["male"]
+        _, out, _ = run(
+            capsys, "--db", loaded, "pairings", *self.CENSUS, "--male", male, "--format", "json"
+        )
+        mates = json.loads(out)["sections"][0]["rows"]
+        assert mates and {r["male"] for r in mates} == {male}
+
+    def test_markdown_report_says_msi_is_provisional(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        _, out, _ = run(
+            capsys, "--db", loaded, "pairings", *self.CENSUS, "--top", "3", "--format", "markdown"
+        )
+        assert out.startswith("# ") and "PROVISIONAL" in out and "| rank |" in out
+
+    def test_breeding_plan_beats_or_equals_greedy(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(
+            capsys, "--db", loaded, "breeding-plan", *self.CENSUS, "--format", "json"
+        )
+        sections = json.loads(out)["sections"]
+        assert code == 0 and len(sections) >= 2
+        assert sections[0]["rows"]
+
+    def test_releases_with_a_group(self, loaded: str, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(
+            capsys, "--db", loaded, "releases", *self.CENSUS, "--group", "2", "--format", "json"
+        )
+        sections = json.loads(out)["sections"]
+        assert code == 0 and sections[0]["rows"]
+        assert any("group" in s["name"].lower() for s in sections[1:])

@@ -1,0 +1,663 @@
+"""The ``studbook`` command line.
+
+Data goes to standard output and diagnostics (progress, warnings, errors) to standard error, so
+``studbook animals --format csv > animals.csv`` gives a clean file. With no command, or with
+``studbook tui``, the terminal UI opens.
+
+Exit codes:
+
+====  ============================================================================
+0     success
+1     the input was rejected (validation errors); nothing was written
+2     wrong arguments (usage)
+3     the database cannot be used (missing, not initialised, locked, newer schema)
+4     an animal asked for is not in the studbook
+5     any other studbook error (a genetics computation refused its input, ...)
+====  ============================================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from studbook.errors import ImportValidationError, Problem, StudbookError, UnknownAnimalError
+
+__all__ = ["EXIT_CODES", "build_parser", "main"]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_DATABASE, EXIT_NOT_FOUND, EXIT_ERROR = range(6)
+EXIT_CODES = {
+    EXIT_OK: "success",
+    EXIT_INVALID: "the input was rejected; nothing was written",
+    EXIT_USAGE: "wrong arguments",
+    EXIT_DATABASE: "the database cannot be used",
+    EXIT_NOT_FOUND: "an animal asked for is not in the studbook",
+    EXIT_ERROR: "another studbook error",
+}
+TABLE_FORMATS = ("table", "csv", "json")
+REPORT_FORMATS = ("table", "csv", "json", "markdown")
+
+
+class CliError(Exception):
+    """A failure already explained to the user; carries the exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+# --------------------------------------------------------------------------- database access
+def _url(args: argparse.Namespace) -> str | None:
+    return args.db  # type: ignore[no-any-return]
+
+
+def _open(args: argparse.Namespace) -> Any:
+    """A session factory on the existing, current studbook chosen by ``--db``."""
+    from db.opening import DatabaseUnavailableError, open_studbook
+    from db.session import make_session_factory
+
+    try:
+        engine = open_studbook(_url(args))
+    except DatabaseUnavailableError as exc:
+        raise CliError(f"studbook: {exc.reason} {exc.hint}".strip(), EXIT_DATABASE) from exc
+    return make_session_factory(engine, user=args.user)
+
+
+def _load_book(args: argparse.Namespace) -> Any:
+    """The whole studbook in memory (:class:`studbook.book.Studbook`)."""
+    from db.repository import load_events, load_institutions, load_records
+    from studbook.book import Studbook
+
+    factory = _open(args)
+    with factory() as session:
+        return Studbook.build(
+            load_records(session), load_events(session), load_institutions(session)
+        )
+
+
+def _emit(report: Any, fmt: str) -> None:
+    from studbook.reports import render
+
+    sys.stdout.write(render(report, fmt))
+
+
+def _problems(problems: Sequence[Problem], limit: int | None = None) -> None:
+    shown = problems if limit is None else problems[:limit]
+    for problem in shown:
+        _say(str(problem))
+    if limit is not None and len(problems) > limit:
+        _say(f"... and {len(problems) - limit} more")
+
+
+class _Progress:
+    """A progress bar on stderr for imports that take more than a second."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.perf_counter() - self.started < 1.0:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(f"importing {stage}", total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+# --------------------------------------------------------------------------- commands
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create the studbook database, or upgrade it to this program's schema."""
+    from db.migrate import head_revision, upgrade
+    from db.opening import schema_is_newer
+    from db.session import make_engine
+
+    engine = make_engine(_url(args))
+    shown = engine.url.render_as_string(hide_password=True)
+    try:
+        if schema_is_newer(engine):
+            raise CliError(
+                f"studbook: {shown} was written by a newer version of studbook; not touched",
+                EXIT_DATABASE,
+            )
+        upgrade(engine)
+    except CliError:
+        raise
+    except Exception as exc:
+        raise CliError(f"studbook: cannot initialise {shown}: {exc}", EXIT_DATABASE) from exc
+    finally:
+        engine.dispose()
+    _say(f"studbook database ready at {shown} (schema {head_revision()})")
+    return EXIT_OK
+
+
+def _companions(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
+    from db.importer import companion_files
+
+    found_events, found_institutions = companion_files(args.file)
+    events = args.events if args.events is not None else found_events
+    institutions = args.institutions if args.institutions is not None else found_institutions
+    if args.no_companions:
+        events, institutions = args.events, args.institutions
+    return events, institutions
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Check the files and, only if every rule passes, add them to the studbook in one go."""
+    from db.importer import import_studbook
+    from db.session import session_scope
+
+    factory = _open(args)
+    events, institutions = _companions(args)
+    used = ", ".join(str(p) for p in (args.file, events, institutions) if p is not None)
+    _say(f"importing {used}")
+    progress = _Progress()
+    try:
+        with session_scope(factory) as session:
+            report = import_studbook(session, args.file, events, institutions, progress=progress)
+    except ImportValidationError as exc:
+        progress.close()
+        errors = [p for p in exc.problems if p.severity == "error"]
+        _problems(errors, args.max_problems)
+        raise CliError(
+            f"studbook: {len(errors)} error(s) in the input; nothing was imported", EXIT_INVALID
+        ) from exc
+    progress.close()
+    if report.warnings:
+        _problems(report.warnings, args.max_problems)
+    _say(
+        f"imported {report.animals} animals, {report.events} events and "
+        f"{report.institutions} institutions in {report.seconds:.1f} s"
+        + (f" ({len(report.warnings)} warning(s))" if report.warnings else "")
+    )
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check files as an import would (against the database when there is one); write nothing."""
+    from db.importer import check_studbook
+    from db.opening import DatabaseUnavailableError, open_studbook
+    from db.session import make_session_factory
+
+    events, institutions = _companions(args)
+    try:
+        engine = open_studbook(_url(args)) if not args.standalone else None
+    except DatabaseUnavailableError:
+        engine = None
+    if engine is None:
+        plan = check_studbook(None, args.file, events, institutions)
+        against = "on their own"
+    else:
+        with make_session_factory(engine)() as session:
+            plan = check_studbook(session, args.file, events, institutions)
+        against = "against " + engine.url.render_as_string(hide_password=True)
+    for problem in plan.problems:
+        print(problem)
+    print(
+        f"{len(plan.errors)} error(s), {len(plan.warnings)} warning(s) "
+        f"in {len(plan.records)} animals and {len(plan.events)} events, checked {against}"
+    )
+    return EXIT_INVALID if plan.errors else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the studbook out as CSV (with events and institutions), PMx or Vortex."""
+    from db.exporter import export_studbook
+
+    factory = _open(args)
+    with factory() as session:
+        report = export_studbook(session, args.file, args.format, census=args.census_date)
+    for problem in report.warnings:
+        _say(str(problem))
+    _say(f"exported {report.rows} animals to {', '.join(str(f) for f in report.files)}")
+    return EXIT_OK
+
+
+def cmd_animals(args: argparse.Namespace) -> int:
+    """List animals, optionally only the living, at one institution or region, of one sex."""
+    from studbook.reports import Report, Section
+
+    book = _load_book(args)
+    rows = []
+    today = date.today()
+    for record in book.records.values():
+        status = book.status(record.id)
+        if args.living and (status != "living" or record.hypothetical):
+            continue
+        if args.institution and record.location != args.institution:
+            continue
+        region = book.region_of(record.location)
+        if args.region and region != args.region.upper():
+            continue
+        if args.sex and record.sex != args.sex:
+            continue
+        age = None
+        if record.birth_date is not None:
+            end = record.death_date.midpoint if record.death_date else today
+            age = round((end - record.birth_date.midpoint).days / 365.25, 1)
+        rows.append(
+            {
+                "id": record.id,
+                "house_name": record.house_name,
+                "sex": record.sex,
+                "birth_date": str(record.birth_date or ""),
+                "age": age,
+                "status": status,
+                "institution": record.location,
+                "region": region,
+                "sire": _parent_text(record.sire),
+                "dam": _parent_text(record.dam),
+            }
+        )
+    filters = [
+        f"{name}={value}"
+        for name, value in (
+            ("living", args.living or None),
+            ("institution", args.institution),
+            ("region", args.region),
+            ("sex", args.sex),
+        )
+        if value
+    ]
+    columns = (
+        "id",
+        "house_name",
+        "sex",
+        "birth_date",
+        "age",
+        "status",
+        "institution",
+        "region",
+        "sire",
+        "dam",
+    )
+    report = Report(
+        "animals",
+        "all animals ever recorded" if not filters else "filtered: " + ", ".join(filters),
+        {},
+        (Section(f"{len(rows)} animals", columns, rows),),
+    )
+    _emit(report, args.format)
+    return EXIT_OK
+
+
+def _parent_text(spec: Any) -> str:
+    from studbook.parents import format_parent
+
+    return format_parent(spec)
+
+
+def cmd_animal(args: argparse.Namespace) -> int:
+    """One animal: its record, parents, offspring and siblings, and where it has lived."""
+    from studbook.reports import Report, Section
+
+    book = _load_book(args)
+    try:
+        record = book.record(args.id)
+    except UnknownAnimalError as exc:
+        raise CliError(f"studbook: {exc}", EXIT_NOT_FOUND) from exc
+    fields = [
+        ("studbook id", record.id),
+        ("house name", record.house_name),
+        ("sex", record.sex),
+        ("born", f"{record.birth_date or 'unknown'} ({record.birth_type.value})"),
+        ("died", str(record.death_date or "")),
+        ("status", book.status(record.id)),
+        ("institution", record.location),
+        ("region", book.region_of(record.location)),
+        ("sire", _parent_text(record.sire)),
+        ("dam", _parent_text(record.dam)),
+        ("hypothetical", "yes" if record.hypothetical else ""),
+        ("founder flags", ", ".join(record.flags)),
+        ("notes", record.notes),
+    ]
+    relatives = [
+        {
+            "relation": r.relation,
+            "id": r.id,
+            "house_name": r.house_name,
+            "sex": r.sex,
+            "probability": r.probability,
+        }
+        for r in book.relatives(record.id)
+    ]
+    events = [
+        {
+            "date": str(e.date or ""),
+            "event": e.event.value if e.event else "",
+            "institution": e.institution,
+            "local_id": e.local_id,
+            "detail": ", ".join(x for x in (e.cause, e.notes) if x),
+        }
+        for e in book.events.get(record.id, ())
+    ]
+    stays = [
+        {
+            "institution": s.institution,
+            "from": str(s.start or ""),
+            "to": str(s.end or ""),
+            "local_id": s.local_id,
+            "on_loan": s.on_loan,
+        }
+        for s in book.stays.get(record.id, ())
+    ]
+    report = Report(
+        f"animal {record.id}",
+        "one animal",
+        {},
+        (
+            Section("record", ("field", "value"), [{"field": f, "value": v} for f, v in fields]),
+            Section("relatives", ("relation", "id", "house_name", "sex", "probability"), relatives),
+            Section(
+                "location history", ("institution", "from", "to", "local_id", "on_loan"), stays
+            ),
+            Section("events", ("date", "event", "institution", "local_id", "detail"), events),
+        ),
+    )
+    _emit(report, args.format)
+    return EXIT_OK
+
+
+def cmd_census(args: argparse.Namespace) -> int:
+    """Living animals by institution and sex on a date (default: the current records)."""
+    from studbook.reports import Report, Section
+
+    book = _load_book(args)
+    census = book.census(args.date)
+    rows = [
+        {
+            "institution": r.institution,
+            "name": r.name,
+            "region": r.region,
+            "males": r.males,
+            "females": r.females,
+            "unknown": r.unknown,
+            "total": r.total,
+            "m.f.u": r.label,
+        }
+        for r in census.rows
+    ]
+    males, females, unknown = census.totals
+    report = Report(
+        "census",
+        f"living on {census.date} (alive, not released, not lost to follow-up, not hypothetical)",
+        {"census date": str(census.date)},
+        (
+            Section(
+                "by institution",
+                ("institution", "name", "region", "males", "females", "unknown", "total", "m.f.u"),
+                rows,
+                {
+                    "animals": males + females + unknown,
+                    "m.f.u": f"{males}.{females}.{unknown}",
+                    "institutions": len(rows),
+                },
+            ),
+        ),
+    )
+    _emit(report, args.format)
+    return EXIT_OK
+
+
+def _analysis(args: argparse.Namespace) -> Any:
+    """The analyses of the studbook for the population the options describe."""
+    from studbook.analysis import Analysis, AnalysisSettings
+
+    settings = AnalysisSettings(
+        census_date=args.census_date.isoformat() if args.census_date else None,
+        regions=tuple(r.upper() for r in args.population_region) or None,
+        exclude=tuple(args.exclude),
+        non_breeders=tuple(getattr(args, "non_breeder", ())),
+        flagged_cap=getattr(args, "flagged_cap", 0.125),
+    )
+    return Analysis(_load_book(args), settings)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Population summary: N by sex, founders, GD, FGE, mean F and MK, % known, Ne, founders."""
+    from studbook.reports import summary_report
+
+    analysis = _analysis(args)
+    _emit(summary_report(analysis.summary, parameters=analysis.parameters()), args.format)
+    return EXIT_OK
+
+
+def cmd_pairings(args: argparse.Namespace) -> int:
+    """Breeding pairs ranked by mate suitability (provisional MSI), delta GD and offspring F."""
+    from studbook.reports import pairing_report
+
+    analysis = _analysis(args)
+    table = analysis.pairings
+    rows = table.select(
+        top=args.top, male=args.male, female=args.female, institution=args.institution
+    )
+    shown = {
+        "top": args.top,
+        "male": args.male,
+        "female": args.female,
+        "institution": args.institution,
+    }
+    parameters = analysis.parameters({k: v for k, v in shown.items() if v is not None})
+    _emit(pairing_report(table, rows, parameters=parameters), args.format)
+    return EXIT_OK
+
+
+def cmd_breeding_plan(args: argparse.Namespace) -> int:
+    """The exact optimal breeding plan beside the greedy mean-kinship plan."""
+    from studbook.breeding_plan import PlanSettings
+    from studbook.reports import breeding_plan_report
+
+    analysis = _analysis(args)
+    settings = PlanSettings(
+        objective=args.objective,
+        max_per_animal=args.max_per_animal,
+        kinship_limit=args.kinship_limit,
+        region_penalty=args.region_penalty,
+        n_pairs=args.pairs,
+    )
+    plan = analysis.breeding_plan(settings)
+    _emit(breeding_plan_report(plan, parameters=analysis.parameters()), args.format)
+    return EXIT_OK
+
+
+def cmd_releases(args: argparse.Namespace) -> int:
+    """Release candidates ranked by the captive GD they cost, and a release group of k."""
+    from studbook.reports import release_report
+
+    analysis = _analysis(args)
+    rows = analysis.releases()
+    group = None
+    if args.group:
+        group = analysis.release_group(args.group, min_group_gd=args.min_group_gd)
+    extra = {"flagged-founder cap": args.flagged_cap, "group size": args.group or None}
+    report = release_report(
+        rows[: args.top] if args.top else rows,
+        group,
+        population=analysis.population.definition,
+        parameters=analysis.parameters({k: v for k, v in extra.items() if v is not None}),
+    )
+    _emit(report, args.format)
+    return EXIT_OK
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    """Open the terminal UI."""
+    from tui.app import make_app
+
+    make_app(_url(args), theme=args.theme, census_date=args.census_date).run()
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- parser
+def _add_format(parser: argparse.ArgumentParser, choices: Sequence[str] = TABLE_FORMATS) -> None:
+    parser.add_argument(
+        "--format", choices=choices, default="table", help="output format (default: table)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``studbook`` command."""
+    codes = "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
+    parser = argparse.ArgumentParser(
+        prog="studbook",
+        description="Captive-breeding studbook manager: records, kinship, pairings, releases.",
+        epilog=f"exit codes:\n{codes}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL or SQLite file (default: $STUDBOOK_DB_URL, else an SQLite file in "
+        "the user data directory); e.g. postgresql+psycopg://user@host/studbook",
+    )
+    parser.add_argument("--user", help="name recorded in the audit log (default: login name)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int]) -> Any:
+        doc = (handler.__doc__ or "").strip().splitlines()[0]
+        p = sub.add_parser(name, help=doc, description=doc)
+        p.set_defaults(handler=handler)
+        return p
+
+    command("init", cmd_init)
+    for name, handler in (("import", cmd_import), ("validate", cmd_validate)):
+        p = command(name, handler)
+        p.add_argument("file", type=Path, help="studbook CSV (docs/csv-format.md)")
+        p.add_argument("--events", type=Path, help="events CSV (default: FILE_events.csv)")
+        p.add_argument(
+            "--institutions", type=Path, help="institutions CSV (default: FILE_institutions.csv)"
+        )
+        p.add_argument(
+            "--no-companions",
+            action="store_true",
+            help="do not pick up FILE_events.csv and FILE_institutions.csv automatically",
+        )
+        if name == "import":
+            p.add_argument(
+                "--max-problems", type=int, default=200, help="problems to print (default 200)"
+            )
+        else:
+            p.add_argument(
+                "--standalone", action="store_true", help="check the files without the database"
+            )
+    p = command("export", cmd_export)
+    p.add_argument("file", type=Path, help="file to write")
+    p.add_argument("--format", choices=("csv", "pmx", "vortex"), default="csv")
+    p.add_argument("--census-date", type=_iso_date, help="census date for the Vortex file")
+    p = command("animals", cmd_animals)
+    p.add_argument("--living", action="store_true", help="only living animals")
+    p.add_argument("--institution", metavar="MNEMONIC", help="only animals at this institution")
+    p.add_argument("--region", help="only animals in this region (EAZA, AZA, ...)")
+    p.add_argument("--sex", choices=("M", "F", "U"))
+    _add_format(p)
+    p = command("animal", cmd_animal)
+    p.add_argument("id", help="studbook id")
+    _add_format(p)
+    p = command("census", cmd_census)
+    p.add_argument("--date", type=_iso_date, help="census date YYYY-MM-DD (default: now)")
+    _add_format(p)
+    analyses = []
+    p = command("summary", cmd_summary)
+    analyses.append(p)
+    p = command("pairings", cmd_pairings)
+    p.add_argument("--top", type=int, default=25, help="pairs to show (default 25)")
+    p.add_argument("--male", metavar="ID", help="only pairs with this male")
+    p.add_argument("--female", metavar="ID", help="only pairs with this female")
+    p.add_argument("--institution", metavar="MNEMONIC", help="only pairs with a mate here")
+    analyses.append(p)
+    p = command("breeding-plan", cmd_breeding_plan)
+    p.add_argument("--max-per-animal", type=int, default=1, help="pairings per animal (1)")
+    p.add_argument("--objective", choices=("delta_gd", "offspring_f"), default="delta_gd")
+    p.add_argument("--kinship-limit", type=float, default=0.0625, help="forbid f >= this")
+    p.add_argument("--region-penalty", type=float, default=0.0, help="cost of a cross-region pair")
+    p.add_argument("--pairs", type=int, help="number of pairs (default: as many as allowed)")
+    analyses.append(p)
+    p = command("releases", cmd_releases)
+    p.add_argument("--group", type=int, metavar="K", help="choose a release group of K animals")
+    p.add_argument("--min-group-gd", type=float, help="smallest GD allowed within the group")
+    p.add_argument(
+        "--flagged-cap",
+        type=float,
+        default=0.125,
+        help="largest flagged-founder share of a candidate (default 0.125)",
+    )
+    p.add_argument("--top", type=int, help="candidates to show (default all)")
+    analyses.append(p)
+    for p in analyses:
+        p.add_argument("--census-date", type=_iso_date, help="census date (default: today)")
+        p.add_argument(
+            "--population-region",
+            action="append",
+            default=[],
+            metavar="REGION",
+            help="restrict P to this region (repeatable)",
+        )
+        p.add_argument(
+            "--exclude",
+            action="append",
+            default=[],
+            metavar="ID",
+            help="leave this animal out of P (repeatable)",
+        )
+        if p.prog.endswith(("pairings", "breeding-plan")):
+            p.add_argument(
+                "--non-breeder",
+                action="append",
+                default=[],
+                metavar="ID",
+                help="never pair this animal (repeatable)",
+            )
+        _add_format(p, REPORT_FORMATS)
+    p = command("tui", cmd_tui)
+    p.add_argument("--theme", choices=("dark", "light"), default="dark")
+    p.add_argument("--census-date", help="census date YYYY-MM-DD (default: today)")
+    return parser
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    _say(message)
+    raise SystemExit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (see the module docstring)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
+    try:
+        return int(args.handler(args))
+    except CliError as exc:
+        _fail(str(exc), exc.code)
+    except UnknownAnimalError as exc:
+        _fail(f"studbook: {exc}", EXIT_NOT_FOUND)
+    except StudbookError as exc:
+        _fail(f"studbook: {exc}", EXIT_ERROR)
+    except BrokenPipeError:
+        return EXIT_OK
