@@ -138,10 +138,9 @@ def _needs_strip(text: str) -> bool:
         return True
     if text[:1].isspace() or text.rstrip("\n")[-1:].isspace():
         return True
+    present = [ws for ws in _ASCII_SPACES if ws in text]  # one fast scan per character
     return any(
-        pattern in text
-        for ws in _ASCII_SPACES
-        for pattern in (f",{ws}", f"{ws},", f"\n{ws}", f"{ws}\n")
+        pattern in text for ws in present for pattern in (f",{ws}", f"{ws},", f"\n{ws}", f"{ws}\n")
     )
 
 
