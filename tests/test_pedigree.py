@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from testdata import PEDIGREES
 
 from studbook.csvformat import read_table, table_from_text
 from studbook.errors import (
@@ -18,8 +19,6 @@ from studbook.errors import (
 from studbook.parents import ParentKind, format_parent, parse_parent
 from studbook.pedigree import Pedigree, read_pedigree
 from studbook.records import BirthType, records_from_table
-
-PEDIGREES = Path(__file__).resolve().parents[2] / "shared" / "data" / "pedigrees"
 
 
 def pedigree_from(text: str) -> Pedigree:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from reference_kinship import ReferenceKinship
+from testdata import PEDIGREES
 
 import studbook
 from studbook.kinship import mean_kinship_array
 from studbook.pedigree import Pedigree
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "pedigrees"
+DATA = PEDIGREES
 if not DATA.is_dir():  # pragma: no cover - the data sits beside the repository
     pytest.skip("shared pedigree data not present", allow_module_level=True)
 

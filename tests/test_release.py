@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
+from testdata import PEDIGREES
 
 import studbook
 from studbook.errors import StudbookError
@@ -22,8 +22,6 @@ from studbook.release import (
     removal_delta_gd,
     representativeness,
 )
-
-PEDIGREES = Path(__file__).resolve().parents[2] / "shared" / "data" / "pedigrees"
 
 # Lacy (1989), P = {C, D, F, G}: kinship worked by hand (A x B -> C, D; D x E -> F, G).
 LACY_K = np.array([[4, 2, 1, 1], [2, 4, 2, 2], [1, 2, 4, 2], [1, 2, 2, 4]]) / 8

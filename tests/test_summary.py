@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from testdata import PEDIGREES
 
 import studbook
 from studbook.csvformat import table_from_text
@@ -21,7 +21,6 @@ from studbook.population import (
 from studbook.reports import FORMATS, Format, render, summary_report
 from studbook.summary import population_summary
 
-PEDIGREES = Path(__file__).resolve().parents[2] / "shared" / "data" / "pedigrees"
 LACY = PEDIGREES / "lacy1989_founder_example.csv"
 
 

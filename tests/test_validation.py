@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from testdata import PEDIGREES
 
 from studbook.csvformat import read_table, table_from_text
 from studbook.errors import Problem
 from studbook.records import AnimalRecord, records_from_table
 from studbook.validation import format_problems, validate_records
 
-PEDIGREES = Path(__file__).resolve().parents[2] / "shared" / "data" / "pedigrees"
 HEADER = "id,sire,dam,sex,birth_date,birth_type,death_date,alive,hypothetical\n"
 
 
