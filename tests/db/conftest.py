@@ -72,6 +72,8 @@ class Databases:
             engine.dispose()
         if self._base is not None:
             with self._base.begin() as connection:
+                # A session left open by a test holds locks; fail instead of waiting forever.
+                connection.execute(text("SET LOCAL lock_timeout = '10s'"))
                 for schema in self._schemas:
                     connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             self._base.dispose()
