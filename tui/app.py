@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from db.opening import DatabaseUnavailableError
+from tui import engine
 from tui.commands import StudbookCommands
 from tui.messages import (
     DatabaseFailed,
@@ -122,6 +123,7 @@ class StudbookApp(App[None]):
         self._start_theme = theme
         self.register_theme(DARK_THEME)
         self.register_theme(LIGHT_THEME)
+        engine.prepare()
 
     # ----------------------------------------------------------------- lifecycle
     def get_default_screen(self) -> Screen[None]:
@@ -144,6 +146,7 @@ class StudbookApp(App[None]):
             store.close()
             return
         self.store = store
+        engine.warm_up()
         self.post_message(DatabaseOpened(store.description))
 
     async def on_database_opened(self, message: DatabaseOpened) -> None:

@@ -1,36 +1,60 @@
 """The app's one door to the database and the genetics engine.
 
 Every method here is blocking and is called from a worker thread, never from the UI thread.
-The store holds the engine, a session factory and the latest genetics of the living
-population (recomputed after every edit, in a worker). It calls ``db`` for every query and
-write and ``studbook`` for every figure; what it adds is the shape the screens draw.
+The store reads one :class:`~studbook.book.Studbook` per snapshot of the database (status,
+relatives, history and census come from it), lists animals through :mod:`db.queries`, writes
+through :mod:`db.editing`, and asks the genetics process (:mod:`tui.engine`) for every figure
+of :class:`~studbook.analysis.Analysis` and the gene drop. What it adds is the shape the
+screens draw.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from db.errors import EditConflictError, InvalidEditError, RecordNotFoundError
 from db.opening import open_studbook
-from db.session import make_session_factory
-from studbook.events import EXITS, EventCode, EventRecord, event_sort_key, location_history
+from db.session import make_session_factory, session_scope
+from studbook.book import Relative, Studbook
+from studbook.dates import PartialDate, parse_partial_date
+from studbook.errors import Problem
+from studbook.events import EventRecord
 from studbook.events import Stay as EventStay
-from studbook.inbreeding import inbreeding
-from studbook.pairing import PairingRow
-from studbook.pedigree import Pedigree
-from studbook.population import DAYS_PER_YEAR, as_day, reference_population
-from studbook.records import AnimalRecord
-from studbook.timeseries import AgeSexPyramid, age_sex_pyramid
+from studbook.parents import parse_parent
+from studbook.records import AnimalRecord, BirthType, parse_sex
+from studbook.timeseries import GeneDiversitySeries
+from tui import engine
+from tui.engine import (
+    GeneticsCore,
+    Job,
+    PairingFilter,
+    PairingsView,
+    PopulationView,
+    ReleaseGroupView,
+    ReleasesView,
+)
 
-__all__ = ["Store", "describe_error"]
+__all__ = [
+    "AnimalFilter",
+    "AnimalRow",
+    "PairingFilter",
+    "PairingsView",
+    "PopulationView",
+    "ReleaseGroupView",
+    "ReleasesView",
+    "Store",
+    "describe_error",
+]
 
-FloatArray = npt.NDArray[np.float64]
 Progress = Callable[[int, int, str], bool]
 """``(done, total, step) -> keep going?``: reports progress, lets the caller stop early."""
 
@@ -53,7 +77,7 @@ SORTABLE = ("id", "house_name", "sex", "age", "status", "institution", "region",
 
 @dataclass(frozen=True)
 class AnimalFilter:
-    """Which animals the table shows and in what order (applied by the database query)."""
+    """Which animals the table shows (filtered by the database query) and in what order."""
 
     living_only: bool = True
     sex: str | None = None
@@ -107,15 +131,6 @@ class ParentLink:
 
 
 @dataclass(frozen=True, slots=True)
-class Relative:
-    """An animal related to the one shown: ``relation`` is e.g. ``son``, ``half-sister``."""
-
-    id: str
-    relation: str
-    house_name: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class Stay:
     """One event of the location history (birth, transfer, release, death...)."""
 
@@ -165,309 +180,6 @@ class AnimalDetail:
 
 
 @dataclass(frozen=True)
-class PopulationView:
-    """The population screen's numbers: summary figures, founder representation, pyramid."""
-
-    definition: str
-    figures: tuple[tuple[str, str], ...]
-    founder_labels: tuple[str, ...]
-    founder_values: tuple[float, ...]
-    pyramid: AgeSexPyramid
-
-
-@dataclass(frozen=True)
-class PairingFilter:
-    """Which pairs the pairings table shows."""
-
-    institution: str | None = None
-    region: str | None = None
-    male: str | None = None
-    female: str | None = None
-    plan: bool = False
-    """Show the optimal breeding plan instead of every ranked pair."""
-
-
-@dataclass(frozen=True)
-class PairingsView:
-    """Ranked pairs (or the plan's pairs) after filtering, with what the screen says about them."""
-
-    filter: PairingFilter
-    rows: tuple[PairingRow, ...]
-    total: int
-    description: str
-    males: tuple[str, ...]
-    females: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ReleaseRow:
-    """One ranked release candidate."""
-
-    rank: int
-    id: str
-    sex: str
-    age: float | None
-    mk: float
-    known: float
-    flagged: float
-    institution: str
-
-
-@dataclass(frozen=True)
-class ReleasesView:
-    """The ranked release candidates and how they were chosen."""
-
-    rows: tuple[ReleaseRow, ...]
-    description: str
-
-
-@dataclass(frozen=True)
-class ReleaseGroupView:
-    """A chosen release group: its own GD and founders, and what the captives lose."""
-
-    ids: tuple[str, ...]
-    figures: tuple[tuple[str, str], ...]
-
-
-# --------------------------------------------------------------------------- the store
-class Store:
-    """The open database plus the genetics of the living population (see the module docstring).
-
-    Thread-safe: workers may call any method at the same time; the genetics are replaced as a
-    whole when a recomputation finishes, so readers always see one consistent snapshot.
-    """
-
-    def __init__(self, engine: Engine, description: str, census_date: str | None = None) -> None:
-        self.engine = engine
-        self.description = description
-        self.census_date = census_date
-        self.sessions = make_session_factory(engine)
-        self._lock = threading.Lock()
-        self._generation = 0
-        self._snapshot: Snapshot | None = None
-        self._mk_ranks: dict[str, int] = {}
-
-    @classmethod
-    def open(
-        cls, url: str | None, *, census_date: str | None = None, timeout: float = 2.0
-    ) -> Store:
-        """Open ``url`` (see :func:`db.session.resolve_url`) and check its schema.
-
-        Raises :class:`~db.opening.DatabaseUnavailableError` when the file does not exist, the
-        database is locked or unreachable, or its schema is missing, older or newer than this
-        program.
-        """
-        engine = open_studbook(url, timeout=timeout)
-        return cls(engine, engine.url.render_as_string(hide_password=True), census_date)
-
-    # ----------------------------------------------------------------- reading
-    def snapshot(self) -> Snapshot:
-        """The studbook as last read (read now if it has not been, or after an edit)."""
-        with self._lock:
-            current = self._snapshot
-        if current is not None:
-            return current
-        from db.repository import load_events, load_institutions, load_records
-
-        with self.sessions() as session:
-            records = load_records(session)
-            events = load_events(session)
-            institutions = load_institutions(session)
-        pedigree = Pedigree.from_records(records)
-        by_animal: dict[str, list[EventRecord]] = {}
-        for event in sorted(events, key=event_sort_key):
-            by_animal.setdefault(event.animal_id, []).append(event)
-        snap = Snapshot(
-            records={r.id: r for r in records},
-            pedigree=pedigree,
-            stays=location_history(events),
-            events=by_animal,
-            regions={i.mnemonic: i.region for i in institutions},
-            institution_names={i.mnemonic: i.name for i in institutions},
-            census=as_day(self.census_date),
-        )
-        with self._lock:
-            if self._snapshot is None:
-                self._snapshot = snap
-            return self._snapshot
-
-    def invalidate(self) -> None:
-        """Forget the snapshot (after a write); the next read goes to the database."""
-        with self._lock:
-            self._snapshot = None
-
-    def animal_index(self) -> list[tuple[str, str]]:
-        """(studbook id, house name) of every animal, for the command palette."""
-        snap = self.snapshot()
-        return [(r.id, r.house_name) for r in snap.records.values()]
-
-    def filter_choices(self) -> FilterChoices:
-        """Institutions that hold animals or are registered, and the regions present."""
-        snap = self.snapshot()
-        used = {r.location for r in snap.records.values() if r.location}
-        mnemonics = sorted(used | set(snap.institution_names))
-        return FilterChoices(
-            tuple((m, snap.institution_names.get(m, "")) for m in mnemonics),
-            tuple(sorted({r for r in snap.regions.values() if r})),
-        )
-
-    def animals(self, wanted: AnimalFilter) -> list[AnimalRow]:
-        """The animals table for ``wanted`` (filtered and sorted)."""
-        snap = self.snapshot()
-        f = snap.f
-        index = snap.pedigree.index
-        ranks = self._mk_ranks
-        needle = wanted.search.casefold()
-        rows = []
-        for record in snap.records.values():
-            if wanted.living_only and not record.is_living:
-                continue
-            if record.hypothetical and wanted.living_only:
-                continue
-            if wanted.sex is not None and record.sex != wanted.sex:
-                continue
-            if wanted.institution is not None and record.location != wanted.institution:
-                continue
-            region = snap.regions.get(record.location, "")
-            if wanted.region is not None and region != wanted.region:
-                continue
-            if (
-                needle
-                and needle not in record.id.casefold()
-                and needle not in (record.house_name.casefold())
-            ):
-                continue
-            k = index[record.id]
-            rows.append(
-                AnimalRow(
-                    id=record.id,
-                    house_name=record.house_name,
-                    sex=record.sex,
-                    age=_age(record, snap.census),
-                    status=snap.status(record.id),
-                    institution=record.location,
-                    region=region,
-                    f=None if f is None else float(f[k]),
-                    mk_rank=ranks.get(record.id),
-                )
-            )
-        rows.sort(key=_SORT_KEYS[wanted.sort], reverse=wanted.descending)
-        return rows
-
-    def animal(self, animal_id: str) -> AnimalDetail:
-        """Everything about one animal; raises :class:`RecordNotFoundError` for an unknown id."""
-        from db.errors import RecordNotFoundError
-
-        snap = self.snapshot()
-        record = snap.records.get(animal_id)
-        if record is None:
-            raise RecordNotFoundError("animal", animal_id)
-        ancestry: dict[str, tuple[ParentLink, ...]] = {}
-        names: dict[str, tuple[str, str]] = {}
-        todo = [animal_id]
-        while todo:
-            current = todo.pop()
-            if current in ancestry:
-                continue
-            rec = snap.records[current]
-            names[current] = (rec.sex, rec.house_name)
-            ancestry[current] = _parent_links(rec)
-            todo.extend(link.id for link in ancestry[current] if link.id is not None)
-        return AnimalDetail(
-            id=record.id,
-            house_name=record.house_name,
-            sex=record.sex,
-            birth_date=str(record.birth_date) if record.birth_date else "",
-            birth_type=record.birth_type.value,
-            death_date=str(record.death_date) if record.death_date else "",
-            status=snap.status(animal_id),
-            institution=record.location,
-            region=snap.regions.get(record.location, ""),
-            flags=record.flags,
-            notes=record.notes,
-            version=self._version(animal_id),
-            parents=ancestry[animal_id],
-            relatives=_relatives(snap, record),
-            history=_history(snap.events.get(animal_id, []), snap.stays.get(animal_id, [])),
-            genetics=self._animal_genetics(snap, animal_id),
-            ancestry=ancestry,
-            names=names,
-        )
-
-    def _version(self, animal_id: str) -> int:
-        from db.models import Animal
-
-        with self.sessions() as session:
-            animal = session.get(Animal, animal_id)
-            return 0 if animal is None else animal.version_id
-
-    def _animal_genetics(self, snap: Snapshot, animal_id: str) -> AnimalGenetics | None:
-        if snap.f is None:
-            return None
-        k = snap.pedigree.index[animal_id]
-        return AnimalGenetics(
-            f=float(snap.f[k]),
-            mk=None,
-            mk_rank=self._mk_ranks.get(animal_id),
-            mk_of=len(self._mk_ranks),
-            known=None,
-            flagged=None,
-            uniqueness=None,
-        )
-
-    def population(self) -> PopulationView:
-        """Summary figures and the age-sex pyramid of the living population."""
-        snap = self.snapshot()
-        pop = reference_population(
-            snap.pedigree, census_date=snap.census, institution_regions=snap.regions
-        )
-        members = pop.indices
-        sex = snap.pedigree.sex[members]
-        figures = [
-            ("Census date", str(snap.census)),
-            ("N living", str(pop.size)),
-            (
-                "Males / females / unknown",
-                f"{int((sex == 'M').sum())} / {int((sex == 'F').sum())} / "
-                f"{int((sex == 'U').sum())}",
-            ),
-            ("Animals ever recorded", str(len(snap.pedigree))),
-        ]
-        if snap.f is not None and members.size:
-            figures.append(("Mean F (living)", f"{float(snap.f[members].mean()):.4f}"))
-        return PopulationView(
-            definition=pop.definition,
-            figures=tuple(figures),
-            founder_labels=(),
-            founder_values=(),
-            pyramid=age_sex_pyramid(pop, width=2),
-        )
-
-    # ----------------------------------------------------------------- genetics
-    def compute_genetics(self, progress: Progress) -> int | None:
-        """Recompute the figures for the current snapshot; the new generation, or None if
-        ``progress`` asked to stop."""
-        snap = self.snapshot()
-        total = 2
-        if not progress(0, total, "inbreeding"):
-            return None
-        f = inbreeding(snap.pedigree)
-        if not progress(1, total, "inbreeding"):
-            return None
-        with self._lock:
-            if self._snapshot is snap:
-                self._snapshot = replace(snap, f=f)
-            self._generation += 1
-            generation = self._generation
-        progress(total, total, "done")
-        return generation
-
-    def close(self) -> None:
-        """Release the database connections."""
-        self.engine.dispose()
-
-
-@dataclass(frozen=True)
 class EditValues:
     """What an edit form holds: its kind, the animal, the typed fields, the version read."""
 
@@ -480,38 +192,435 @@ class EditValues:
         return dict(self.fields).get(name, "").strip()
 
 
-@dataclass(frozen=True, eq=False)
-class Snapshot:
-    """The studbook as read in one transaction, with the figures computed from it.
+@dataclass(frozen=True)
+class Genetics:
+    """The genetics of one snapshot, filled step by step by :meth:`Store.compute_genetics`."""
 
-    ``f`` (inbreeding, aligned with ``pedigree.ids``) is ``None`` until the genetics worker has
-    computed it for this snapshot.
+    token: str
+    f: dict[str, float]
+    core: GeneticsCore | None = None
+    population: PopulationView | None = None
+    uniqueness: dict[str, float] | None = None
+
+
+# --------------------------------------------------------------------------- the store
+class Store:
+    """The open database plus the genetics of the living population (module docstring).
+
+    Thread-safe: workers may call any method at the same time. The studbook is read once per
+    data version (single flight: concurrent readers wait for one load); genetics are replaced
+    as a whole when a step finishes, so readers always see one consistent set.
     """
 
-    records: dict[str, AnimalRecord]
-    pedigree: Pedigree
-    stays: dict[str, list[EventStay]]
-    events: dict[str, list[EventRecord]]
-    regions: dict[str, str]
-    institution_names: dict[str, str]
-    census: np.datetime64
-    f: FloatArray | None = None
+    def __init__(
+        self,
+        engine_: Engine,
+        description: str,
+        census_date: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        self.engine = engine_
+        self.url = url or engine_.url.render_as_string(hide_password=False)
+        self.description = description
+        self.census_date = census_date
+        self.sessions = make_session_factory(engine_)
+        self._id = uuid.uuid4().hex
+        self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
+        self._version = 0
+        self._generation = 0
+        self._book: tuple[int, Studbook] | None = None
+        self._genetics: Genetics | None = None
 
-    def status(self, animal_id: str) -> str:
-        """living, dead, released or LTF (the last exit event wins over 'dead' only if later)."""
-        exits = [e.event for e in self.events.get(animal_id, ()) if e.event in EXITS]
-        if exits and exits[-1] is EventCode.RELEASE:
-            return "released"
-        if exits and exits[-1] is EventCode.LTF:
-            return "LTF"
-        return "living" if self.records[animal_id].is_living else "dead"
+    @classmethod
+    def open(
+        cls, url: str | None, *, census_date: str | None = None, timeout: float = 2.0
+    ) -> Store:
+        """Open ``url`` (see :func:`db.session.resolve_url`) and check its schema.
+
+        Raises :class:`~db.opening.DatabaseUnavailableError` when the file does not exist, the
+        database is locked or unreachable, or its schema is missing, older or newer than this
+        program.
+        """
+        engine_ = open_studbook(url, timeout=timeout)
+        return cls(
+            engine_,
+            engine_.url.render_as_string(hide_password=True),
+            census_date,
+            engine_.url.render_as_string(hide_password=False),
+        )
+
+    # ----------------------------------------------------------------- versions
+    @property
+    def token(self) -> str:
+        """Names the current data version (changes after every write)."""
+        return f"{self._id}:{self._version}"
+
+    def job(self) -> Job:
+        return Job(self.url, self.token, self.census_date)
+
+    @property
+    def census(self) -> date:
+        return date.fromisoformat(self.census_date) if self.census_date else date.today()
+
+    def invalidate(self) -> None:
+        """Forget what was read (after a write); the next read goes to the database."""
+        with self._lock:
+            self._version += 1
+            self._book = None
+
+    # ----------------------------------------------------------------- reading
+    def book(self) -> Studbook:
+        """The whole studbook as last read (read now if it has not been, or after an edit)."""
+        from db.repository import load_events, load_institutions, load_records
+
+        with self._load_lock:
+            with self._lock:
+                if self._book is not None and self._book[0] == self._version:
+                    return self._book[1]
+                version = self._version
+            with self.sessions() as session:
+                book = Studbook.build(
+                    load_records(session), load_events(session), load_institutions(session)
+                )
+            with self._lock:
+                if self._version == version:
+                    self._book = (version, book)
+            return book
+
+    def genetics(self) -> Genetics | None:
+        """The genetics of the current data version, as far as they are computed."""
+        with self._lock:
+            g = self._genetics
+        return g if g is not None and g.token == self.token else None
+
+    def animal_index(self) -> list[tuple[str, str]]:
+        """(studbook id, house name) of every animal, for the command palette."""
+        return [(r.id, r.house_name) for r in self.book().records.values()]
+
+    def filter_choices(self) -> FilterChoices:
+        """Institutions that hold animals or are registered, and the regions present."""
+        book = self.book()
+        used = {r.location for r in book.records.values() if r.location}
+        mnemonics = sorted(used | set(book.institutions))
+        names = {m: i.name for m, i in book.institutions.items()}
+        return FilterChoices(
+            tuple((m, names.get(m, "")) for m in mnemonics),
+            tuple(sorted({r for r in book.institution_regions.values() if r})),
+        )
+
+    def animals(self, wanted: AnimalFilter) -> list[AnimalRow]:
+        """The animals table for ``wanted``: filtered in SQL, status from the studbook, F and
+        MK rank from the genetics (once computed), sorted on the chosen column."""
+        from db.queries import list_animals
+
+        with self.sessions() as session:
+            found = list_animals(
+                session,
+                living=True if wanted.living_only else None,
+                institution=wanted.institution,
+                region=wanted.region,
+                sex=wanted.sex,
+                search=wanted.search or None,
+            )
+        book = self.book()
+        g = self.genetics()
+        f = g.f if g is not None else {}
+        ranks = g.core.mk_rank if g is not None and g.core is not None else {}
+        census = self.census
+        rows = [
+            AnimalRow(
+                id=a.studbook_id,
+                house_name=a.house_name,
+                sex=a.sex,
+                age=_age(a.birth_date, a.death_date, census),
+                status=book.status(a.studbook_id),
+                institution=a.location,
+                region=a.region,
+                f=f.get(a.studbook_id),
+                mk_rank=ranks.get(a.studbook_id),
+            )
+            for a in found
+        ]
+        rows.sort(key=_SORT_KEYS[wanted.sort], reverse=wanted.descending)
+        return rows
+
+    def animal(self, animal_id: str) -> AnimalDetail:
+        """Everything about one animal; raises :class:`RecordNotFoundError` for an unknown id."""
+        book = self.book()
+        record = book.records.get(animal_id)
+        if record is None:
+            raise RecordNotFoundError("animal", animal_id)
+        ancestry: dict[str, tuple[ParentLink, ...]] = {}
+        names: dict[str, tuple[str, str]] = {}
+        todo = [animal_id]
+        while todo:
+            current = todo.pop()
+            if current in ancestry:
+                continue
+            rec = book.records[current]
+            names[current] = (rec.sex, rec.house_name)
+            ancestry[current] = _parent_links(rec)
+            todo.extend(link.id for link in ancestry[current] if link.id is not None)
+        return AnimalDetail(
+            id=record.id,
+            house_name=record.house_name,
+            sex=record.sex,
+            birth_date=str(record.birth_date) if record.birth_date else "",
+            birth_type=record.birth_type.value,
+            death_date=str(record.death_date) if record.death_date else "",
+            status=book.status(animal_id),
+            institution=record.location,
+            region=book.region_of(record.location),
+            flags=record.flags,
+            notes=record.notes,
+            version=self._version_of(animal_id),
+            parents=ancestry[animal_id],
+            relatives=book.relatives(animal_id),
+            history=_history(book.events.get(animal_id, ()), book.stays.get(animal_id, [])),
+            genetics=self._animal_genetics(animal_id),
+            ancestry=ancestry,
+            names=names,
+        )
+
+    def _version_of(self, animal_id: str) -> int:
+        from db.models import Animal
+
+        with self.sessions() as session:
+            animal = session.get(Animal, animal_id)
+            return 0 if animal is None else animal.version_id
+
+    def _animal_genetics(self, animal_id: str) -> AnimalGenetics | None:
+        g = self.genetics()
+        if g is None:
+            return None
+        core = g.core
+        return AnimalGenetics(
+            f=g.f.get(animal_id),
+            mk=core.mk.get(animal_id) if core else None,
+            mk_rank=core.mk_rank.get(animal_id) if core else None,
+            mk_of=len(core.mk_rank) if core else 0,
+            known=core.known.get(animal_id) if core else None,
+            flagged=core.flagged.get(animal_id) if core else None,
+            uniqueness=g.uniqueness.get(animal_id) if g.uniqueness is not None else None,
+        )
+
+    # ----------------------------------------------------------------- genetics
+    def compute_genetics(self, progress: Progress) -> int | None:
+        """Recompute F, MK (rank), % known, flagged shares, the summary and genome uniqueness
+        for the current data version in the genetics process; the new generation, or None if
+        ``progress`` asked to stop (checked between steps)."""
+        job = self.job()
+        steps = ("inbreeding", "mean kinship and summary", "gene drop")
+        total = len(steps)
+        if not progress(0, total, steps[0]):
+            return None
+        g = Genetics(job.token, engine.call(engine.inbreeding_step, job))
+        self._publish(g)
+        if not progress(1, total, steps[1]):
+            return None
+        core, view = engine.call(engine.population_step, job)
+        g = dataclasses.replace(g, core=core, population=view)
+        self._publish(g)
+        if not progress(2, total, steps[2]):
+            return None
+        g = dataclasses.replace(g, uniqueness=engine.call(engine.uniqueness_step, job))
+        self._publish(g)
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+        progress(total, total, "done")
+        return generation
+
+    def _publish(self, g: Genetics) -> None:
+        with self._lock:
+            if g.token == self.token:
+                self._genetics = g
+
+    def population(self) -> PopulationView:
+        """Summary figures, founder representation and the age-sex pyramid of P."""
+        g = self.genetics()
+        if g is not None and g.population is not None:
+            return g.population
+        _, view = engine.call(engine.population_step, self.job())
+        return view
+
+    def gene_diversity_over_time(
+        self, progress: Callable[[int, int], bool]
+    ) -> GeneDiversitySeries | None:
+        """GD of the living population at each year's census (None if stopped)."""
+        import numpy as np
+
+        job = self.job()
+        days = engine.call(engine.census_days, job)
+        parts: list[GeneDiversitySeries] = []
+        chunk = max(len(days) // 10, 1)
+        for start in range(0, len(days), chunk):
+            parts.append(engine.call(engine.gene_diversity_chunk, job, days[start : start + chunk]))
+            if not progress(min(start + chunk, len(days)), len(days)):
+                return None
+        return GeneDiversitySeries(
+            np.concatenate([p.dates for p in parts]),
+            np.concatenate([p.size for p in parts]),
+            np.concatenate([p.gd for p in parts]),
+        )
+
+    def pairings(self, wanted: PairingFilter, limit: int = 2000) -> PairingsView:
+        """Ranked pairs (at most ``limit``) or the breeding plans for ``wanted``."""
+        return engine.call(engine.pairings_view, self.job(), wanted, limit)
+
+    def export_pairings(self, wanted: PairingFilter, path: str, fmt: str) -> Path:
+        """Write the pairings view (or plan) for ``wanted`` to ``path`` as ``fmt``."""
+        text = engine.call(engine.pairings_report, self.job(), wanted, fmt)
+        target = Path(path).expanduser()
+        target.write_text(text, encoding="utf-8")
+        return target.resolve()
+
+    def release_candidates(self) -> ReleasesView:
+        """Release candidates ranked by the captive GD they cost."""
+        return engine.call(engine.releases_view, self.job())
+
+    def best_release_group(self, k: int, min_group_gd: float | None = None) -> ReleaseGroupView:
+        """The group of ``k`` whose release costs the captives the least GD."""
+        return engine.call(engine.release_group_view, self.job(), k, min_group_gd)
+
+    # ----------------------------------------------------------------- editing
+    def edit_defaults(self, kind: str, animal_id: str | None) -> EditValues:
+        """What an edit form starts with: the record's values (for ``edit``) and its version."""
+        if animal_id is None:
+            return EditValues(kind, None, ())
+        record = self.book().record(animal_id)
+        version = self._version_of(animal_id)
+        fields: tuple[tuple[str, str], ...] = ()
+        if kind == "edit":
+            fields = (
+                ("house_name", record.house_name),
+                ("sex", record.sex),
+                ("birth_date", str(record.birth_date or "")),
+                ("notes", record.notes),
+            )
+        elif kind == "transfer":
+            fields = (("institution", ""),)
+        return EditValues(kind, animal_id, fields, version)
+
+    def check_edit(self, values: EditValues) -> list[Problem]:
+        """Every rule the change breaks (errors) or questions (warnings), nothing written.
+
+        The change is made by the same :mod:`db.editing` service as the real write, in a
+        transaction that is rolled back.
+        """
+        with self.sessions() as session:
+            try:
+                return _perform(session, values)
+            except InvalidEditError as exc:
+                return list(exc.problems)
+            except EditConflictError as exc:
+                return [Problem(_source(values), None, "version", str(exc))]
+            except RecordNotFoundError as exc:
+                return [Problem(_source(values), None, "animal", str(exc))]
+            finally:
+                session.rollback()
+
+    def apply_edit(self, values: EditValues) -> list[str]:
+        """Write the change (validated, audited, one transaction); the animals it touched.
+
+        Raises :class:`InvalidEditError` or :class:`EditConflictError`; then nothing is written.
+        """
+        with session_scope(self.sessions) as session:
+            _perform(session, values)
+        self.invalidate()
+        animal = values.get("id") if values.kind == "birth" else values.animal_id
+        return [animal] if animal else []
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
 
 
-def _age(record: AnimalRecord, census: np.datetime64) -> float | None:
-    if record.birth_date is None:
+# --------------------------------------------------------------------------- helpers
+def _source(values: EditValues) -> str:
+    return f"animal {values.animal_id or values.get('id')}"
+
+
+def _date(values: EditValues, name: str) -> PartialDate:
+    value = parse_partial_date(values.get(name))
+    if value is None:
+        raise InvalidEditError([Problem(_source(values), None, name, "a date is required")])
+    return value
+
+
+def _perform(session: object, values: EditValues) -> list[Problem]:
+    """Make the change ``values`` describe through :mod:`db.editing`; its warnings."""
+    from sqlalchemy.orm import Session
+
+    from db import editing
+
+    assert isinstance(session, Session)
+    kind, animal, v = values.kind, values.animal_id, values.version
+    try:
+        if kind == "birth":
+            record = AnimalRecord(
+                id=values.get("id"),
+                sire=parse_parent(values.get("sire")),
+                dam=parse_parent(values.get("dam")),
+                sex=parse_sex(values.get("sex")),
+                birth_date=parse_partial_date(values.get("date")),
+                birth_type=BirthType.CAPTIVE,
+                alive=True,
+                house_name=values.get("house_name"),
+            )
+            return editing.record_birth(session, record, institution=values.get("institution"))
+        assert animal is not None
+        if kind == "death":
+            return editing.record_death(
+                session, animal, _date(values, "date"), cause=values.get("cause"),
+                expected_version=v,
+            )  # fmt: skip
+        if kind == "transfer":
+            return editing.record_transfer(
+                session, animal, _date(values, "date"), values.get("institution"),
+                local_id=values.get("local_id"), expected_version=v,
+            )  # fmt: skip
+        if kind == "release":
+            return editing.record_release(
+                session, animal, _date(values, "date"), notes=values.get("notes"),
+                expected_version=v,
+            )  # fmt: skip
+        if kind == "contraception":
+            warnings = editing.record_contraception(
+                session, animal, _date(values, "date"), notes=values.get("method"),
+                expected_version=v,
+            )  # fmt: skip
+            end = parse_partial_date(values.get("end"))
+            if end is not None:
+                warnings += editing.record_contraception(
+                    session, animal, end, start=False, notes=values.get("method")
+                )
+            return warnings
+        if kind == "edit":
+            from db.repository import load_records
+
+            current = load_records(session, [animal])
+            if not current:
+                raise RecordNotFoundError("animal", animal)
+            changed = dataclasses.replace(
+                current[0],
+                house_name=values.get("house_name"),
+                sex=parse_sex(values.get("sex")),
+                birth_date=parse_partial_date(values.get("birth_date")),
+                notes=values.get("notes"),
+            )
+            return editing.edit_animal(session, changed, expected_version=v)
+    except ValueError as exc:  # a cell the parsers refuse
+        raise InvalidEditError([Problem(_source(values), None, kind, str(exc))]) from exc
+    raise ValueError(f"unknown edit {kind!r}")
+
+
+def _age(born: PartialDate | None, died: PartialDate | None, census: date) -> float | None:
+    if born is None:
         return None
-    end = record.death_date.value if record.death_date is not None else census.astype(object)
-    return (end - record.birth_date.value).days / DAYS_PER_YEAR
+    end = died.midpoint if died is not None else census
+    return (end - born.midpoint).days / 365.25
 
 
 _SORT_KEYS = {
@@ -537,7 +646,7 @@ def _parent_links(record: AnimalRecord) -> tuple[ParentLink, ...]:
     for role in ("sire", "dam"):
         spec = getattr(record, role)
         kind = spec.kind.value
-        if spec.kind.value == "mult":
+        if kind == "mult":
             links += [ParentLink(role, kind, cid, p) for cid, p in spec.candidates]
         elif spec.ids:
             links.append(ParentLink(role, kind, spec.ids[0]))
@@ -546,47 +655,7 @@ def _parent_links(record: AnimalRecord) -> tuple[ParentLink, ...]:
     return tuple(links)
 
 
-_WORDS = {
-    ("offspring", "M"): "son", ("offspring", "F"): "daughter", ("offspring", "U"): "offspring",
-    ("full", "M"): "brother", ("full", "F"): "sister", ("full", "U"): "sibling",
-    ("half", "M"): "half-brother", ("half", "F"): "half-sister", ("half", "U"): "half-sibling",
-}  # fmt: skip
-
-
-def _relatives(snap: Snapshot, record: AnimalRecord) -> tuple[Relative, ...]:
-    """Parents, offspring, full and half siblings (MULT candidates count as possible parents)."""
-
-    def parents_of(rec: AnimalRecord) -> tuple[set[str], set[str]]:
-        return set(rec.sire.ids), set(rec.dam.ids)
-
-    sires, dams = parents_of(record)
-    out = [
-        Relative(
-            link.id,
-            f"{link.role}" + (f" p={link.probability:.2f}" if link.kind == "mult" else ""),
-            snap.records[link.id].house_name,
-        )
-        for link in _parent_links(record)
-        if link.id is not None
-    ]
-    offspring, siblings = [], []
-    for other in snap.records.values():
-        if other.id == record.id:
-            continue
-        o_sires, o_dams = parents_of(other)
-        if record.id in o_sires or record.id in o_dams:
-            offspring.append(Relative(other.id, _WORDS["offspring", other.sex], other.house_name))
-            continue
-        same_sire = bool(sires & o_sires)
-        same_dam = bool(dams & o_dams)
-        if same_sire and same_dam:
-            siblings.append(Relative(other.id, _WORDS["full", other.sex], other.house_name))
-        elif same_sire or same_dam:
-            siblings.append(Relative(other.id, _WORDS["half", other.sex], other.house_name))
-    return tuple(out + offspring + siblings)
-
-
-def _history(events: list[EventRecord], stays: list[EventStay]) -> tuple[Stay, ...]:
+def _history(events: tuple[EventRecord, ...], stays: list[EventStay]) -> tuple[Stay, ...]:
     """The animal's events in time order, each with where it happened."""
     out = []
     for event in events:

@@ -12,12 +12,13 @@ from textual.widgets import Footer, Header, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from studbook.book import Relative
 from tui.messages import AnimalLoaded
 from tui.screens.base import StudbookScreen
 from tui.store import AnimalDetail, AnimalGenetics
 from tui.widgets.pedigree import PedigreeTree
 
-__all__ = ["AnimalScreen", "genetics_text", "history_text", "record_text"]
+__all__ = ["AnimalScreen", "genetics_text", "history_text", "record_text", "relative_text"]
 
 
 def _pct(value: float | None) -> str:
@@ -64,6 +65,12 @@ def genetics_text(g: AnimalGenetics | None) -> str:
         ("Genome uniqueness", _pct(g.uniqueness)),
     ]
     return "\n".join(f"{k:<18} {v}" for k, v in lines)
+
+
+def relative_text(r: Relative) -> str:
+    """``son        14  Timur``; a relation through a possible (MULT) parent shows its p."""
+    chance = f" (p={r.probability:.2f})" if r.probability < 1.0 else ""
+    return f"{r.relation + chance:<24} {r.id}" + (f"  {r.house_name}" if r.house_name else "")
 
 
 def history_text(d: AnimalDetail) -> str:
@@ -157,12 +164,7 @@ class AnimalScreen(StudbookScreen):
         self.query_one("#animal-history", Static).update(history_text(d))
         relatives = self.query_one("#relatives", OptionList)
         relatives.clear_options()
-        relatives.add_options(
-            Option(
-                f"{r.relation:<14} {r.id}" + (f"  {r.house_name}" if r.house_name else ""), id=r.id
-            )
-            for r in d.relatives
-        )
+        relatives.add_options(Option(relative_text(r), id=r.id) for r in d.relatives)
         if not d.relatives:
             relatives.add_option(Option("no recorded relatives", disabled=True))
         self.query_one(PedigreeTree).show_pedigree(d.id, d.ancestry, d.names)

@@ -39,16 +39,19 @@ def _number(value: float | None, fmt: str) -> Text:
     return Text(fmt.format(value), justify="right")
 
 
-def animal_cells(row: AnimalRow) -> tuple[str | Text, ...]:
-    """The cells of one table row, in :data:`~tui.store.SORTABLE` order."""
+def animal_cells(row: AnimalRow) -> tuple[Text, ...]:
+    """The cells of one table row, in :data:`~tui.store.SORTABLE` order.
+
+    Plain ``Text`` cells: a ``str`` cell would be parsed as markup on every table fill.
+    """
     return (
-        row.id,
-        row.house_name,
-        row.sex,
+        Text(row.id),
+        Text(row.house_name),
+        Text(row.sex),
         _number(row.age, "{:.1f}"),
-        row.status,
-        row.institution,
-        row.region,
+        Text(row.status),
+        Text(row.institution),
+        Text(row.region),
         _number(row.f, "{:.4f}"),
         _number(row.mk_rank, "{:d}"),
     )
@@ -125,16 +128,31 @@ class AnimalsScreen(StudbookScreen):
         if message.filter != self.filter:
             return  # an older query finished after a newer one was asked for
         table: DataTable[str | Text] = self.query_one(DataTable)
-        keep = self.highlighted_id()
-        table.clear()
-        for row in message.rows:
-            table.add_row(*animal_cells(row), key=row.id)
+        if [r.id for r in message.rows] == [r.id for r in self.rows]:
+            self._update_changed(table, message.rows)
+        else:
+            keep = self.highlighted_id()
+            table.clear()
+            for row in message.rows:
+                table.add_row(*animal_cells(row), key=row.id)
+            if keep is not None and keep in table.rows:
+                table.move_cursor(row=table.get_row_index(keep), animate=False)
         self.rows = message.rows
         self.loads += 1
         table.loading = False
-        if keep is not None and keep in table.rows:
-            table.move_cursor(row=table.get_row_index(keep), animate=False)
         self.update_status()
+
+    def _update_changed(self, table: DataTable[str | Text], rows: list[AnimalRow]) -> None:
+        """Same animals in the same order (fresh genetics, say): change only the cells that
+        differ, so the table is not rebuilt on the UI thread."""
+        for old, new in zip(self.rows, rows, strict=True):
+            if old == new:
+                continue
+            for key, before, after in zip(
+                SORTABLE, animal_cells(old), animal_cells(new), strict=True
+            ):
+                if before.plain != after.plain:
+                    table.update_cell(new.id, key, after)
 
     def on_filter_choices_loaded(self, message: FilterChoicesLoaded) -> None:
         choices = message.choices

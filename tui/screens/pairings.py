@@ -14,12 +14,13 @@ from textual.widgets import DataTable, Footer, Header, Select, Static
 from textual.worker import get_current_worker
 
 from studbook.pairing import PairingRow
+from tui.engine import PlanRow
 from tui.messages import FilterChoicesLoaded, OpenAnimal, PairingsLoaded, ReportExported
 from tui.screens.base import StudbookScreen
 from tui.screens.export import ExportModal
 from tui.store import PairingFilter, PairingsView
 
-__all__ = ["PAIRING_COLUMNS", "PairingsScreen", "pairing_cells"]
+__all__ = ["PAIRING_COLUMNS", "PLAN_COLUMNS", "PairingsScreen", "pairing_cells", "plan_cells"]
 
 PAIRING_COLUMNS = (
     ("rank", "#"),
@@ -27,12 +28,23 @@ PAIRING_COLUMNS = (
     ("female", "Female"),
     ("msi", "MSI"),
     ("delta_gd", "ΔGD"),
-    ("kinship", "Kinship"),
+    ("kinship", "Kinship=F off"),
     ("mk_male", "MK ♂"),
     ("mk_female", "MK ♀"),
     ("known", "% known"),
     ("male_location", "Inst ♂"),
     ("female_location", "Inst ♀"),
+    ("transfer", "Transfer"),
+)
+
+PLAN_COLUMNS = (
+    ("plan", "Plan"),
+    ("male", "Male"),
+    ("female", "Female"),
+    ("delta_gd", "ΔGD"),
+    ("kinship", "Kinship=F off"),
+    ("mk_male", "MK ♂"),
+    ("mk_female", "MK ♀"),
     ("transfer", "Transfer"),
 )
 
@@ -66,6 +78,20 @@ def pairing_cells(row: PairingRow) -> tuple[str | Text, ...]:
     )
 
 
+def plan_cells(row: PlanRow) -> tuple[str | Text, ...]:
+    """One pair of the optimal or the greedy plan."""
+    return (
+        Text(row.plan.split(" ")[0], style="bold" if row.plan.startswith("optimal") else ""),
+        row.male,
+        row.female,
+        Text(f"{row.delta_gd:+.5f}", justify="right"),
+        Text(f"{row.offspring_f:.4f}", justify="right"),
+        Text(f"{row.mk_male:.4f}", justify="right"),
+        Text(f"{row.mk_female:.4f}", justify="right"),
+        row.transfer,
+    )
+
+
 class PairingsScreen(StudbookScreen):
     """Every male x female pair of breeding candidates, best first."""
 
@@ -87,7 +113,7 @@ class PairingsScreen(StudbookScreen):
         super().__init__(id="pairings")
         self.filter = PairingFilter()
         self.view: PairingsView | None = None
-        self._setting_selects = False
+        self._offered: dict[str, tuple[str, ...]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -108,6 +134,7 @@ class PairingsScreen(StudbookScreen):
         for key, title in PAIRING_COLUMNS:
             table.add_column(title, key=key)
         yield table
+        yield Static("", id="plan-totals", classes="status", markup=False)
         yield Static("", id="pairings-status", classes="status", markup=False)
         yield Footer()
 
@@ -141,35 +168,42 @@ class PairingsScreen(StudbookScreen):
             return
         self.view = view
         table: DataTable[str | Text] = self.query_one(DataTable)
-        table.clear()
-        for row in view.rows[: self.SHOWN]:
-            table.add_row(*pairing_cells(row), key=f"{row.male}×{row.female}")
+        table.clear(columns=True)
+        totals = self.query_one("#plan-totals", Static)
+        if view.filter.plan:
+            for key, title in PLAN_COLUMNS:
+                table.add_column(title, key=key)
+            for i, plan_row in enumerate(view.plan_rows):
+                table.add_row(*plan_cells(plan_row), key=f"{i}:{plan_row.male}×{plan_row.female}")
+            totals.update("\n".join(f"{name}: {text}" for name, text in view.totals))
+            totals.display = True
+            status = f"{len(view.plan_rows)} planned pairs shown · {view.description}"
+        else:
+            for key, title in PAIRING_COLUMNS:
+                table.add_column(title, key=key)
+            for row in view.rows:
+                table.add_row(*pairing_cells(row), key=f"{row.male}×{row.female}")
+            totals.display = False
+            status = view.description
+            if len(view.rows) < view.matched:
+                status = f"first {len(view.rows)} shown · {status}"
         table.loading = False
         self._set_mate_options(view)
-        what = "pairs in the breeding plan" if view.filter.plan else "pairs"
-        shown = (
-            f"{min(len(view.rows), self.SHOWN)} of {len(view.rows)}"
-            if len(view.rows) > self.SHOWN
-            else f"{len(view.rows)}"
-        )
-        status = f"{shown} {what}"
-        if len(view.rows) != view.total:
-            status += f" (filtered from {view.total})"
-        self.query_one("#pairings-status", Static).update(f"{status} · {view.description}")
+        self.query_one("#pairings-status", Static).update(status)
 
     def _set_mate_options(self, view: PairingsView) -> None:
-        self._setting_selects = True
-        try:
-            for sel_id, ids, current in (
-                ("#pair-male", view.males, self.filter.male),
-                ("#pair-female", view.females, self.filter.female),
-            ):
-                select: Select[str] = self.query_one(sel_id, Select)
-                select.set_options((i, i) for i in ids)
-                if current is not None and current in ids:
-                    select.value = current
-        finally:
-            self._setting_selects = False
+        """Offer the view's candidates in the male and female pickers (when they change)."""
+        for sel_id, ids, current in (
+            ("#pair-male", view.males, self.filter.male),
+            ("#pair-female", view.females, self.filter.female),
+        ):
+            if self._offered.get(sel_id) == ids:
+                continue
+            self._offered[sel_id] = ids
+            select: Select[str] = self.query_one(sel_id, Select)
+            select.set_options((i, i) for i in ids)
+            if current is not None and current in ids:
+                select.value = current
 
     def on_filter_choices_loaded(self, message: FilterChoicesLoaded) -> None:
         choices = message.choices
@@ -190,9 +224,8 @@ class PairingsScreen(StudbookScreen):
 
     @on(Select.Changed)
     def select_changed(self, event: Select.Changed) -> None:
-        if self._setting_selects:
-            return
-        value = None if event.value is Select.NULL else event.value
+        # The select's value now, not the event's: set_options posts a blank Changed first.
+        value = None if event.select.value is Select.NULL else event.select.value
         name = {
             "pair-view": "plan",
             "pair-male": "male",
@@ -205,28 +238,35 @@ class PairingsScreen(StudbookScreen):
         elif name is not None:
             self.set_filter(**{name: value})
 
-    def highlighted(self) -> PairingRow | None:
+    def highlighted(self) -> tuple[str, str] | None:
+        """(male, female) of the row under the cursor."""
         table: DataTable[str | Text] = self.query_one(DataTable)
         if self.view is None or not table.row_count:
             return None
-        return self.view.rows[table.cursor_row]
+        rows = self.view.plan_rows if self.view.filter.plan else self.view.rows
+        row = rows[table.cursor_row]
+        return row.male, row.female
 
     def action_toggle_plan(self) -> None:
         self.query_one("#pair-view", Select).value = not self.filter.plan
 
     def action_mates(self, sex: str) -> None:
         """Show every possible mate of the male (or female) of the highlighted pair."""
-        row = self.highlighted()
-        if row is None:
+        pair = self.highlighted()
+        if pair is None:
             return
+        male, female = pair
+        self.query_one("#pair-view", Select).value = False
         if sex == "male":
             self.query_one("#pair-female", Select).clear()
-            self.set_filter(male=row.male, female=None)
-            self.query_one("#pair-male", Select).value = row.male
+            self.query_one("#pair-male", Select).value = male
         else:
             self.query_one("#pair-male", Select).clear()
-            self.set_filter(female=row.female, male=None)
-            self.query_one("#pair-female", Select).value = row.female
+            self.query_one("#pair-female", Select).value = female
+        if sex == "male":
+            self.set_filter(male=male, female=None, plan=False)
+        else:
+            self.set_filter(female=female, male=None, plan=False)
 
     def action_clear_filters(self) -> None:
         for sel in ("#pair-male", "#pair-female", "#pair-institution", "#pair-region"):
@@ -234,9 +274,9 @@ class PairingsScreen(StudbookScreen):
         self.set_filter(male=None, female=None, institution=None, region=None)
 
     def action_open_animal(self, sex: str) -> None:
-        row = self.highlighted()
-        if row is not None:
-            self.post_message(OpenAnimal(row.male if sex == "male" else row.female))
+        pair = self.highlighted()
+        if pair is not None:
+            self.post_message(OpenAnimal(pair[0] if sex == "male" else pair[1]))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open_animal("male")

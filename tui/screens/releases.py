@@ -9,44 +9,71 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.validation import Integer
+from textual.validation import Integer, Number
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
+from studbook.release import ReleaseRow
 from tui.messages import OpenAnimal, ReleaseGroupLoaded, ReleasesLoaded
 from tui.screens.base import StudbookScreen
-from tui.store import ReleaseGroupView, ReleaseRow, ReleasesView
+from tui.store import ReleaseGroupView, ReleasesView
 
-__all__ = ["ReleasesScreen", "group_text", "release_cells"]
+__all__ = ["RELEASE_COLUMNS", "ReleasesScreen", "group_text", "release_cells"]
+
+RELEASE_COLUMNS = (
+    ("chosen", "✓"),
+    ("rank", "#"),
+    ("id", "Studbook id"),
+    ("sex", "Sex"),
+    ("age", "Age"),
+    ("delta_gd", "Captive ΔGD"),
+    ("mk", "MK"),
+    ("known", "% known"),
+    ("flagged", "% flagged"),
+    ("institution", "Institution"),
+)
 
 
-def release_cells(row: ReleaseRow, chosen: bool) -> tuple[str | Text, ...]:
+def release_cells(row: ReleaseRow, chosen: bool) -> tuple[Text, ...]:
+    """One candidate: an animal over the flagged-founder cap has no rank and is dimmed."""
     age = "–" if row.age is None else f"{row.age:.1f}"
+    dim = "" if row.under_cap else "dim"
     return (
         Text("✓" if chosen else " ", style="bold green"),
-        Text(str(row.rank), justify="right"),
-        row.id,
-        row.sex,
-        Text(age, justify="right"),
-        Text(f"{row.mk:.4f}", justify="right"),
-        Text(f"{100 * row.known:.0f}", justify="right"),
-        Text(f"{100 * row.flagged:.1f}", justify="right"),
-        row.institution,
+        Text(str(row.rank) if row.rank is not None else "cap", justify="right", style=dim),
+        Text(row.id, style=dim),
+        Text(row.sex, style=dim),
+        Text(age, justify="right", style=dim),
+        Text(f"{row.delta_gd:+.5f}", justify="right", style=dim),
+        Text(f"{row.mk:.4f}", justify="right", style=dim),
+        Text(f"{100 * row.known:.0f}", justify="right", style=dim),
+        Text(f"{100 * row.flagged:.1f}", justify="right", style=dim),
+        Text(row.location, style=dim),
     )
 
 
 def group_text(view: ReleaseGroupView) -> str:
+    """The group, its figures and the kinship of every male x female pair in it."""
     width = max((len(k) for k, _ in view.figures), default=0)
     lines = [f"{k:<{width}}  {v}" for k, v in view.figures]
-    return "\n".join([f"{len(view.ids)} animals: " + ", ".join(view.ids), "", *lines])
+    mates = [f"  {m} × {f}  kinship {k:.4f}" for m, f, k in view.mates]
+    return "\n".join(
+        [
+            f"{len(view.ids)} animals: " + ", ".join(view.ids),
+            "",
+            *lines,
+            "",
+            "Kinship of potential mates in the group:" if mates else "No male-female pairs.",
+            *mates,
+        ]
+    )
 
 
 class ReleasesScreen(StudbookScreen):
-    """Candidates best first; space adds one to the group, g picks the best group of k."""
+    """Candidates best first; g (or enter in k) chooses the best group of k to release."""
 
     AUTO_FOCUS = "#release-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle", "Add/remove", id="releases.toggle"),
         Binding("g", "best_group", "Best group of k", id="releases.best"),
         Binding("k", "focus_k", "Set k", id="releases.k"),
         Binding("escape", "clear_group", "Clear group", id="releases.clear"),
@@ -55,8 +82,11 @@ class ReleasesScreen(StudbookScreen):
     def __init__(self) -> None:
         super().__init__(id="releases")
         self.view: ReleasesView | None = None
-        self.chosen: list[str] = []
         self.group: ReleaseGroupView | None = None
+
+    @property
+    def chosen(self) -> tuple[str, ...]:
+        return self.group.ids if self.group is not None else ()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,24 +95,22 @@ class ReleasesScreen(StudbookScreen):
                 with Horizontal(classes="filters"):
                     yield Label("Group size k", classes="inline-label")
                     yield Input("4", id="k", type="integer", validators=[Integer(minimum=1)])
+                    yield Label("Min group GD", classes="inline-label")
+                    yield Input(
+                        "",
+                        id="min-gd",
+                        type="number",
+                        placeholder="none",
+                        validators=[Number(minimum=0, maximum=1)],
+                    )
                 table: DataTable[str | Text] = DataTable(
                     id="release-table", cursor_type="row", zebra_stripes=True
                 )
-                for key, title in (
-                    ("chosen", "✓"),
-                    ("rank", "#"),
-                    ("id", "Studbook id"),
-                    ("sex", "Sex"),
-                    ("age", "Age"),
-                    ("mk", "MK"),
-                    ("known", "% known"),
-                    ("flagged", "% flagged"),
-                    ("institution", "Institution"),
-                ):
+                for key, title in RELEASE_COLUMNS:
                     table.add_column(title, key=key)
                 yield table
             yield Static(
-                "Choose animals with space, or press g for the best group of k.",
+                "Press g for the group of k whose release costs the captives the least GD.",
                 id="release-group",
                 classes="panel",
                 markup=False,
@@ -95,10 +123,10 @@ class ReleasesScreen(StudbookScreen):
         self.query_one(DataTable).focus()
 
     def reload(self) -> None:
-        self.query_one(DataTable).loading = True
+        self.query_one(DataTable).loading = self.view is None
         self.load_candidates()
-        if self.chosen:
-            self.evaluate_group(tuple(self.chosen))
+        if self.group is not None:
+            self.action_best_group()
 
     @work(
         thread=True,
@@ -117,32 +145,20 @@ class ReleasesScreen(StudbookScreen):
         exclusive=True,
         exit_on_error=False,
         group="release-group",
-        name="evaluate release group",
-    )
-    def evaluate_group(self, ids: tuple[str, ...]) -> None:
-        view = self.store.release_group(ids)
-        if not get_current_worker().is_cancelled:
-            self.post_message(ReleaseGroupLoaded(view))
-
-    @work(
-        thread=True,
-        exclusive=True,
-        exit_on_error=False,
-        group="release-group",
         name="choose release group",
     )
-    def choose_best(self, k: int) -> None:
-        view = self.store.best_release_group(k)
+    def choose_best(self, k: int, min_group_gd: float | None) -> None:
+        view = self.store.best_release_group(k, min_group_gd)
         if not get_current_worker().is_cancelled:
             self.post_message(ReleaseGroupLoaded(view))
 
     def on_releases_loaded(self, message: ReleasesLoaded) -> None:
         self.view = message.view
-        ids = {r.id for r in message.view.rows}
-        self.chosen = [a for a in self.chosen if a in ids]
         self._fill_table()
+        under = sum(1 for r in message.view.rows if r.under_cap)
         self.query_one("#releases-status", Static).update(
-            f"{len(message.view.rows)} candidates · {message.view.description}"
+            f"{len(message.view.rows)} candidates, {under} under the cap · "
+            f"{message.view.description}"
         )
 
     def _fill_table(self) -> None:
@@ -158,37 +174,22 @@ class ReleasesScreen(StudbookScreen):
 
     def on_release_group_loaded(self, message: ReleaseGroupLoaded) -> None:
         self.group = message.view
-        self.chosen = list(message.view.ids)
         self._fill_table()
-        self.query_one("#release-group", Static).update(
-            group_text(message.view) if message.view.ids else "No animals chosen."
-        )
-
-    def highlighted_id(self) -> str | None:
-        table: DataTable[str | Text] = self.query_one(DataTable)
-        if self.view is None or not table.row_count:
-            return None
-        return self.view.rows[table.cursor_row].id
-
-    def action_toggle(self) -> None:
-        animal = self.highlighted_id()
-        if animal is None:
-            return
-        if animal in self.chosen:
-            self.chosen.remove(animal)
-        else:
-            self.chosen.append(animal)
-        self._fill_table()
-        self.evaluate_group(tuple(self.chosen))
+        self.query_one("#release-group", Static).update(group_text(message.view))
 
     def action_best_group(self) -> None:
         k_input = self.query_one("#k", Input)
-        if not k_input.is_valid:
+        gd_input = self.query_one("#min-gd", Input)
+        if not k_input.value.strip() or not k_input.is_valid:
             self.notify("k must be a whole number of at least 1", severity="error")
             return
-        self.choose_best(int(k_input.value))
+        if gd_input.value.strip() and not gd_input.is_valid:
+            self.notify("the minimum group GD is a number from 0 to 1", severity="error")
+            return
+        min_gd = float(gd_input.value) if gd_input.value.strip() else None
+        self.choose_best(int(k_input.value), min_gd)
 
-    @on(Input.Submitted, "#k")
+    @on(Input.Submitted)
     def k_submitted(self) -> None:
         self.action_best_group()
         self.query_one(DataTable).focus()
@@ -197,10 +198,9 @@ class ReleasesScreen(StudbookScreen):
         self.query_one("#k", Input).focus()
 
     def action_clear_group(self) -> None:
-        self.chosen = []
         self.group = None
         self._fill_table()
-        self.query_one("#release-group", Static).update("No animals chosen.")
+        self.query_one("#release-group", Static).update("No group chosen.")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:

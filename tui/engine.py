@@ -1,0 +1,458 @@
+"""The genetics of the UI, computed in a separate process.
+
+Every function here runs in the app's genetics process (:func:`call`): it reads the studbook
+from the database itself, builds one :class:`~studbook.book.Studbook` and the
+:class:`~studbook.analysis.Analysis` objects asked for, and returns plain, picklable views.
+Running them in another process keeps the UI's event loop free: numba's first call (loading
+its cache, linking with LLVM) and the pure-Python record loading hold the GIL for hundreds of
+milliseconds, which froze key presses while genetics were recomputed.
+
+A :class:`Job` names the database and the data version (``token``); the process keeps the last
+studbook read and reads again when the token changes (after an edit).
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from studbook.analysis import Analysis, AnalysisSettings
+from studbook.book import Studbook
+from studbook.errors import StudbookError
+from studbook.pairing import PairingRow
+from studbook.release import ReleaseGroup, ReleaseRow
+from studbook.timeseries import AgeSexPyramid, GeneDiversitySeries
+
+__all__ = [
+    "GeneticsCore",
+    "Job",
+    "PairingFilter",
+    "PairingsView",
+    "PopulationView",
+    "ReleasesView",
+    "RemoteError",
+    "call",
+]
+
+FloatArray = npt.NDArray[np.float64]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Job:
+    """Which studbook to compute on: database URL, data version, census date (ISO)."""
+
+    url: str
+    token: str
+    census_date: str | None = None
+
+
+@dataclass(frozen=True)
+class PairingFilter:
+    """Which pairs the pairings table shows.
+
+    ``region`` restricts the reference population (and so MK and the ranking) to one region,
+    as a regional programme does; ``institution`` keeps pairs with an animal held there.
+    """
+
+    institution: str | None = None
+    region: str | None = None
+    male: str | None = None
+    female: str | None = None
+    plan: bool = False
+    """Show the optimal breeding plan (beside the greedy plan) instead of the ranked pairs."""
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One pair of a breeding plan, marked with the plan it belongs to."""
+
+    plan: str
+    male: str
+    female: str
+    delta_gd: float
+    offspring_f: float
+    mk_male: float
+    mk_female: float
+    transfer: str
+
+
+@dataclass(frozen=True)
+class PairingsView:
+    """Ranked pairs (or the two plans) after filtering, with what the screen says about them."""
+
+    filter: PairingFilter
+    rows: tuple[PairingRow, ...]
+    plan_rows: tuple[PlanRow, ...]
+    total: int
+    matched: int
+    description: str
+    totals: tuple[tuple[str, str], ...]
+    males: tuple[str, ...]
+    females: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GeneticsCore:
+    """Per-animal genetics of the living population (dicts keyed by studbook id)."""
+
+    mk: dict[str, float]
+    mk_rank: dict[str, int]
+    known: dict[str, float]
+    flagged: dict[str, float]
+
+
+@dataclass(frozen=True)
+class PopulationView:
+    """The population screen's numbers: summary figures, founder representation, pyramid."""
+
+    definition: str
+    figures: tuple[tuple[str, str], ...]
+    founder_labels: tuple[str, ...]
+    founder_values: tuple[float, ...]
+    pyramid: AgeSexPyramid
+
+
+@dataclass(frozen=True)
+class ReleasesView:
+    """The ranked release candidates and how they were chosen."""
+
+    rows: tuple[ReleaseRow, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class ReleaseGroupView:
+    """A chosen release group: its own GD and founders, its mates' kinship, the captive cost."""
+
+    ids: tuple[str, ...]
+    figures: tuple[tuple[str, str], ...]
+    mates: tuple[tuple[str, str, float], ...] = field(default=())
+
+
+class RemoteError(StudbookError):
+    """An error raised in the genetics process, with its message (its type named)."""
+
+
+# --------------------------------------------------------------------------- process side
+_cache: dict[str, Any] = {}
+
+
+def _book(job: Job) -> Studbook:
+    if _cache.get("key") != (job.url, job.token):
+        from db.opening import open_studbook
+        from db.repository import load_events, load_institutions, load_records
+        from db.session import make_session_factory
+
+        engine = open_studbook(job.url)
+        try:
+            with make_session_factory(engine)() as session:
+                book = Studbook.build(
+                    load_records(session), load_events(session), load_institutions(session)
+                )
+        finally:
+            engine.dispose()
+        _cache.clear()
+        _cache.update(key=(job.url, job.token), book=book, analyses={})
+    book_: Studbook = _cache["book"]
+    return book_
+
+
+def _analysis(job: Job, region: str | None = None) -> Analysis:
+    book = _book(job)
+    analyses: dict[tuple[str | None, str | None], Analysis] = _cache["analyses"]
+    key = (job.census_date, region)
+    if key not in analyses:
+        settings = AnalysisSettings(
+            census_date=job.census_date, regions=(region,) if region else None
+        )
+        analyses[key] = Analysis(book, settings)
+    return analyses[key]
+
+
+def _safely(fn: Callable[..., T], *args: Any) -> tuple[bool, Any]:
+    """Run ``fn`` and return (ok, result or (type name, message, is a StudbookError))."""
+    try:
+        return True, fn(*args)
+    except Exception as exc:  # errors cross the process boundary as text
+        return False, (type(exc).__name__, str(exc), isinstance(exc, StudbookError))
+
+
+def inbreeding_step(job: Job) -> dict[str, float]:
+    """F of every animal."""
+    from studbook.inbreeding import inbreeding
+
+    ped = _book(job).pedigree
+    return dict(zip(ped.ids, inbreeding(ped).tolist(), strict=True))
+
+
+def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
+    """MK (over P) with its rank, % known, flagged share; the summary and the pyramid."""
+    from studbook.population import studbook_order
+    from studbook.timeseries import age_sex_pyramid
+
+    analysis = _analysis(job)
+    pop = analysis.population
+    ped = pop.pedigree
+    ids = ped.ids
+    members = pop.indices
+    if members.size:
+        gen = analysis.genetics
+        # Rank 1 is the lowest MK (the most valuable breeder); ties in studbook order.
+        order = np.lexsort((studbook_order([ids[k] for k in members.tolist()]), gen.mk[members]))
+        ranks = {ids[members[k]]: r + 1 for r, k in enumerate(order.tolist())}
+        core = GeneticsCore(
+            mk={ids[k]: float(gen.mk[k]) for k in members.tolist()},
+            mk_rank=ranks,
+            known=dict(zip(ids, gen.known.tolist(), strict=True)),
+            flagged=dict(zip(ids, gen.flagged.tolist(), strict=True)),
+        )
+        summary = analysis.summary
+        figures = _summary_figures(summary.figures())
+        representation = sorted(summary.founder_representation.items(), key=lambda kv: -kv[1])
+    else:
+        core = GeneticsCore({}, {}, {}, {})
+        figures = (("N", "0"),)
+        representation = []
+    view = PopulationView(
+        definition=pop.definition,
+        figures=figures,
+        founder_labels=tuple(k for k, _ in representation),
+        founder_values=tuple(v for _, v in representation),
+        pyramid=age_sex_pyramid(pop, width=2),
+    )
+    return core, view
+
+
+_FIGURE_NAMES = {
+    "n": ("N living (P)", "{:d}"),
+    "males": ("Males", "{:d}"),
+    "females": ("Females", "{:d}"),
+    "unknown_sex": ("Unknown sex", "{:d}"),
+    "founders": ("Founders represented", "{:d}"),
+    "founders_in_population": ("Founders alive in P", "{:d}"),
+    "living_descendants": ("Descendants in P", "{:d}"),
+    "gene_diversity": ("Gene diversity (GD)", "{:.4f}"),
+    "founder_genome_equivalents": ("Founder genome equivalents", "{:.2f}"),
+    "founder_equivalents": ("Founder equivalents", "{:.2f}"),
+    "mean_inbreeding": ("Mean F", "{:.4f}"),
+    "mean_kinship": ("Mean MK", "{:.4f}"),
+    "mean_known": ("Mean % known", "{:.1%}"),
+    "sex_ratio_ne": ("Ne (sex ratio)", "{:.1f}"),
+    "mean_flagged": ("Mean flagged-founder share", "{:.1%}"),
+}
+
+
+def _summary_figures(values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for key, value in values.items():
+        label, fmt = _FIGURE_NAMES.get(key, (key.replace("_", " "), "{}"))
+        if key == "flags":
+            out.append(("Flagged founders", ", ".join(value) or "none"))
+        else:
+            out.append((label, fmt.format(value)))
+    return tuple(out)
+
+
+def uniqueness_step(job: Job, iterations: int = 1000, seed: int = 1) -> dict[str, float]:
+    """Genome uniqueness of each animal in P, by gene drop (fixed seed: stable between runs)."""
+    from studbook.genedrop import gene_drop
+
+    analysis = _analysis(job)
+    pop = analysis.population
+    if pop.size == 0:
+        return {}
+    result = gene_drop(pop.pedigree, pop.mask, iterations=iterations, seed=seed)
+    return result.uniqueness_by_animal()
+
+
+def census_days(job: Job) -> list[str]:
+    """One census date a year, up to the census date."""
+    from studbook.timeseries import census_dates
+
+    analysis = _analysis(job)
+    days = census_dates(analysis.population.pedigree, end=analysis.census_date.isoformat())
+    return [str(d) for d in days]
+
+
+def gene_diversity_chunk(job: Job, days: list[str]) -> GeneDiversitySeries:
+    """GD of the living population at each of ``days`` (the engine's mean kinship)."""
+    from studbook.kinship import mean_kinship_array
+    from studbook.timeseries import gene_diversity_over_time
+
+    def mean_kinship(ped: Any, mask: Any) -> float:
+        return float(mean_kinship_array(ped, mask)[mask].mean())
+
+    ped = _book(job).pedigree
+    return gene_diversity_over_time(ped, np.array(days, "datetime64[D]"), mean_kinship)
+
+
+def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
+    """The ranked pairs (at most ``limit`` rows) or the breeding plans for ``wanted``."""
+    analysis = _analysis(job, wanted.region)
+    table = analysis.pairings
+    inputs = table.inputs
+    where = f"P = {analysis.population.definition}"
+    if wanted.plan:
+        plan = analysis.breeding_plan()
+        rows = [
+            PlanRow(
+                p.method,
+                x.male,
+                x.female,
+                x.delta_gd,
+                x.offspring_f,
+                x.mk_male,
+                x.mk_female,
+                x.transfer,
+            )
+            for p in (plan.optimal, plan.greedy)
+            for x in p.pairs
+            if (wanted.male is None or x.male == wanted.male)
+            and (wanted.female is None or x.female == wanted.female)
+        ]
+        totals = tuple(
+            (
+                p.method,
+                f"{len(p)} pairs · total ΔGD {p.total_delta_gd:+.5f} · mean offspring F "
+                f"{p.mean_offspring_f:.4f} · objective {p.objective_value:.5g}",
+            )
+            for p in (plan.optimal, plan.greedy)
+        )
+        return PairingsView(
+            wanted, (), tuple(rows), len(plan.optimal), len(rows), where, totals,
+            inputs.male_ids, inputs.female_ids,
+        )  # fmt: skip
+    selected = table.select(male=wanted.male, female=wanted.female, institution=wanted.institution)
+    return PairingsView(
+        filter=wanted,
+        rows=tuple(selected[:limit]),
+        plan_rows=(),
+        total=len(table),
+        matched=len(selected),
+        description=f"{len(selected)} of {len(table)} pairs · {where} · MSI provisional",
+        totals=(),
+        males=inputs.male_ids,
+        females=inputs.female_ids,
+    )
+
+
+def pairings_report(job: Job, wanted: PairingFilter, fmt: str) -> str:
+    """The current pairings view (or plan) rendered as a report."""
+    from studbook.reports import breeding_plan_report, pairing_report, render
+
+    analysis = _analysis(job, wanted.region)
+    shown = {
+        k: v
+        for k, v in (
+            ("region", wanted.region),
+            ("institution", wanted.institution),
+            ("male", wanted.male),
+            ("female", wanted.female),
+        )
+        if v is not None
+    }
+    if wanted.plan:
+        report = breeding_plan_report(
+            analysis.breeding_plan(), parameters=analysis.parameters(shown)
+        )
+    else:
+        table = analysis.pairings
+        rows = table.select(male=wanted.male, female=wanted.female, institution=wanted.institution)
+        report = pairing_report(table, rows, parameters=analysis.parameters(shown))
+    return render(report, fmt)  # type: ignore[arg-type]
+
+
+def releases_view(job: Job) -> ReleasesView:
+    """Release candidates ranked by the captive GD they cost."""
+    analysis = _analysis(job)
+    cap = analysis.settings.flagged_cap
+    return ReleasesView(
+        tuple(analysis.releases()),
+        f"ranked by captive GD cost · flagged-founder cap {cap:.1%} · "
+        f"P = {analysis.population.definition}",
+    )
+
+
+def release_group_view(job: Job, k: int, min_group_gd: float | None) -> ReleaseGroupView:
+    """The best group of ``k`` to release together."""
+    group: ReleaseGroup = _analysis(job).release_group(k, min_group_gd=min_group_gd)
+    figures = (
+        ("Method", group.method),
+        ("Captive GD cost (ΔGD)", f"{group.captive_delta_gd:+.5f}"),
+        ("GD within the group", f"{group.group_gd:.4f}"),
+        ("Mean flagged share", f"{group.mean_flagged:.1%}"),
+        (
+            "Founders represented",
+            f"{len(group.founders_represented)}: " + ", ".join(group.founders_represented),
+        ),
+        (
+            "Top-k picked one by one",
+            f"{', '.join(group.independent_ids)} (ΔGD {group.independent_delta_gd:+.5f}, "
+            f"group GD {group.independent_group_gd:.4f})",
+        ),
+    )
+    return ReleaseGroupView(group.ids, figures, group.mate_kinship)
+
+
+# --------------------------------------------------------------------------- UI side
+_pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _executor(renew: bool = False) -> ProcessPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is not None and renew:
+            _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = None
+        if _pool is None:
+            # spawn: a fresh interpreter, no copy of the UI's threads and open connections.
+            _pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return _pool
+
+
+@atexit.register
+def _shutdown() -> None:
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+
+
+def prepare() -> None:
+    """Start multiprocessing's resource tracker now, while ``sys.stderr`` is still the real
+    one: it is launched with stderr's file descriptor, which Textual's output capture lacks
+    ("bad value(s) in fds_to_keep")."""
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+
+
+def warm_up() -> None:
+    """Start the genetics process (it imports numba and the engine while the UI starts)."""
+    _executor().submit(_safely, _noop)
+
+
+def _noop() -> None:
+    from studbook import genedrop, inbreeding, kinship  # noqa: F401
+
+
+def call(fn: Callable[..., T], *args: Any) -> T:
+    """Run ``fn(*args)`` in the genetics process and return its result (blocking: call from a
+    worker thread). Errors come back as :class:`RemoteError` with the original message."""
+    try:
+        ok, value = _executor().submit(_safely, fn, *args).result()
+    except BrokenProcessPool:
+        ok, value = _executor(renew=True).submit(_safely, fn, *args).result()
+    if ok:
+        return value  # type: ignore[no-any-return]
+    name, message, is_studbook = value
+    raise RemoteError(message if is_studbook else f"{name}: {message}")
