@@ -37,7 +37,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import audit
-from db.bulk import bulk_insert
+from db.bulk import bulk_insert, defer_foreign_keys
 from db.convert import animal_row, attribute_rows, candidate_rows, date_columns, flag_rows
 from db.models import (
     MNEMONIC_LENGTH,
@@ -93,6 +93,7 @@ class ImportPlan:
     extra_columns: list[str] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     events_source: str = ""
+    institutions_source: str = ""
     institutions: list[InstitutionRecord] = field(default_factory=list)
     """Institutions to add (identical ones already in the database are left out)."""
     problems: list[Problem] = field(default_factory=list)
@@ -249,6 +250,7 @@ def plan_import(
         extra_columns=list(extra_columns),
         events=list(events),
         events_source=events_source,
+        institutions_source=institutions_source,
         institutions=new_institutions,
         problems=found,
         previous_events=previous,
@@ -381,38 +383,15 @@ def import_records(
     return write_plan(session, plan, progress=progress, started=started)
 
 
-def _parents_first(records: Sequence[AnimalRecord]) -> list[AnimalRecord]:
-    """The records ordered so that every parent in the batch precedes its offspring
-    (foreign keys are checked row by row). The plan has no loops, so every record is placed."""
-    by_id = {r.id: r for r in records}
-    waiting: dict[str, int] = {}
-    children: dict[str, list[str]] = {}
-    for record in records:
-        parents = {p for spec in (record.sire, record.dam) for p in spec.ids if p in by_id}
-        waiting[record.id] = len(parents)
-        for parent in parents:
-            children.setdefault(parent, []).append(record.id)
-    ordered: list[AnimalRecord] = []
-    ready = [r.id for r in records if waiting[r.id] == 0]
-    while ready:
-        next_ready: list[str] = []
-        for animal_id in ready:
-            ordered.append(by_id[animal_id])
-            for child in children.get(animal_id, ()):
-                waiting[child] -= 1
-                if waiting[child] == 0:
-                    next_ready.append(child)
-        ready = next_ready
-    return ordered
-
-
 def _from_institutions(
     events: Sequence[EventRecord], previous: Mapping[str, Sequence[EventRecord]]
 ) -> dict[int, str]:
     """For each transfer or loan (by position in ``events``): where the animal came from."""
+    moving = {e.animal_id for e in events if e.event in (EventCode.TRANSFER, EventCode.LOAN)}
     by_animal: dict[str, list[tuple[int, EventRecord]]] = {}
     for k, event in enumerate(events):
-        by_animal.setdefault(event.animal_id, []).append((k, event))
+        if event.animal_id in moving:
+            by_animal.setdefault(event.animal_id, []).append((k, event))
     origins: dict[int, str] = {}
     for animal_id, indexed in by_animal.items():
         merged = [(-1, e) for e in previous.get(animal_id, ())] + indexed
@@ -437,19 +416,14 @@ def _insert(
     session: Session,
     model: type[Any],
     rows: Sequence[dict[str, Any]],
-    stage: str,
-    progress: ProgressCallback | None,
-    done: int = 0,
-    total: int | None = None,
-) -> int:
-    total = total if total is not None else len(rows)
-    for start in range(0, len(rows), CHUNK):
-        batch = rows[start : start + CHUNK]
-        bulk_insert(session, model, batch)
-        done += len(batch)
+    stage: str = "",
+    progress: ProgressCallback | None = None,
+) -> None:
+    def report(done: int) -> None:
         if progress is not None:
-            progress(stage, done, total)
-    return done
+            progress(stage, done, len(rows))
+
+    bulk_insert(session, model, rows, chunk=CHUNK, on_chunk=report if stage else None)
 
 
 def write_plan(
@@ -465,6 +439,7 @@ def write_plan(
     started = started if started is not None else time.perf_counter()
 
     session.flush()
+    defer_foreign_keys(session)
     known_extras = set(session.scalars(select(ExtraColumn.name)))
     position = session.scalar(select(func.max(ExtraColumn.position)))
     new_extras = [name for name in plan.extra_columns if name not in known_extras]
@@ -485,24 +460,17 @@ def write_plan(
     _insert(session, Institution, institution_rows, "institutions", progress)
 
     first_entry = (session.scalar(select(func.max(Animal.entry_order))) or 0) + 1
-    entry = {r.id: first_entry + k for k, r in enumerate(plan.records)}
-    ordered = _parents_first(plan.records)
-    total = len(ordered)
     _insert(
         session,
         Animal,
-        [animal_row(r, entry[r.id]) for r in ordered],
+        [animal_row(r, first_entry + k) for k, r in enumerate(plan.records)],
         "animals",
         progress,
-        total=total,
     )
     mult = [r for r in plan.records if ParentKind.MULT in (r.sire.kind, r.dam.kind)]
-    session_rows = [row for r in mult for row in candidate_rows(r)]
-    _insert(session, ParentCandidate, session_rows, "animals", None)
-    _insert(session, AnimalFlag, [row for r in plan.records for row in flag_rows(r)], "", None)
-    _insert(
-        session, AnimalAttribute, [row for r in plan.records for row in attribute_rows(r)], "", None
-    )
+    _insert(session, ParentCandidate, [row for r in mult for row in candidate_rows(r)])
+    _insert(session, AnimalFlag, [row for r in plan.records for row in flag_rows(r)])
+    _insert(session, AnimalAttribute, [row for r in plan.records for row in attribute_rows(r)])
 
     first_sequence = (session.scalar(select(func.max(Event.sequence))) or 0) + 1
     origins = _from_institutions(plan.events, plan.previous_events)
@@ -526,12 +494,16 @@ def write_plan(
         )
     _insert(session, Event, event_rows, "events", progress)
 
-    audit.log_import(session, "institution", (i.mnemonic for i in plan.institutions), plan.source)
-    audit.log_import(session, "animal", (r.id for r in plan.records), plan.source)
-    per_animal: dict[str, int] = {}
-    for event in plan.events:
-        per_animal[event.animal_id] = per_animal.get(event.animal_id, 0) + 1
-    audit.log_import_events(session, per_animal, plan.events_source)
+    institutions_source = plan.institutions_source or plan.source
+    audit.log_import(session, "institution", len(plan.institutions), f"from {institutions_source}")
+    last_entry = first_entry + len(plan.records) - 1
+    audit.log_import(
+        session,
+        "animal",
+        len(plan.records),
+        f"from {plan.source} (entry order {first_entry}-{last_entry})",
+    )
+    audit.log_import(session, "event", len(plan.events), f"from {plan.events_source}")
     session.flush()
     return ImportReport(
         animals=len(plan.records),

@@ -271,6 +271,16 @@ class TestSuccessfulImport:
         assert [tuple(r) for r in rows] == [("3", 0.25), ("4", 0.75)]
         assert records["3"].location == "BERLINTP"
 
+    def test_offspring_may_come_before_their_parents(
+        self, factory: sessionmaker[Session], write: Write
+    ) -> None:
+        """Rows in any order import (foreign keys are checked when the transaction ends)."""
+        path = write("a.csv", HEADER + "3,1,2,F,2000,,,\n1,,,M,1990,,,\n2,,,F,1991,,,\n")
+        with session_scope(factory) as session:
+            import_studbook(session, path)
+        with session_scope(factory) as session:
+            assert [r.id for r in load_records(session)] == ["3", "1", "2"]
+
     def test_warnings_are_returned_not_raised(
         self, factory: sessionmaker[Session], write: Write
     ) -> None:
@@ -312,12 +322,18 @@ class TestSuccessfulImport:
         assert ("events", 2, 2) in calls
 
     def test_import_is_audited(self, seeded: sessionmaker[Session]) -> None:
-        """One 'import' row per animal and institution, naming the file and the user."""
+        """One 'import' row per table: who, the count, the file, the animals' entry range."""
         with session_scope(seeded) as session:
-            rows = session.scalars(select(AuditLog).where(AuditLog.table_name == "animal")).all()
-        assert {r.row_key for r in rows} == {"1", "2"}
-        assert all(r.action == "import" and r.who == "tester" for r in rows)
-        assert all(r.new_value and r.new_value.endswith("base.csv") for r in rows)
+            rows = session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
+        assert [(r.action, r.table_name, r.who) for r in rows] == [
+            ("import", "institution", "tester"),
+            ("import", "animal", "tester"),
+            ("import", "event", "tester"),
+        ]
+        animals = rows[1].new_value or ""
+        assert animals.startswith("2 animal row(s) from ") and "base.csv" in animals
+        assert animals.endswith("(entry order 1-2)")
+        assert (rows[2].new_value or "").endswith("base_events.csv")
 
     def test_check_studbook_never_writes(
         self, seeded: sessionmaker[Session], engine: Engine, write: Write

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:47:57.068663
+Create Date: 2026-11-22 04:24:06.792271
 """
 
 from collections.abc import Sequence
@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("old_value", sa.Text(), nullable=True),
         sa.Column("new_value", sa.Text(), nullable=True),
         sa.CheckConstraint(
-            "action IN ('insert', 'update', 'delete', 'import')",
+            "action = 'insert' OR action = 'update' OR action = 'delete' OR action = 'import'",
             name=op.f("ck_audit_log_action_code"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
@@ -94,14 +94,17 @@ def upgrade() -> None:
             name=op.f("ck_animal_birth_precision_without_date"),
         ),
         sa.CheckConstraint(
-            "birth_precision IN ('exact', 'month', 'year', 'unknown')",
+            "birth_precision = 'exact' OR birth_precision = 'month' OR birth_precision = 'year' "
+            "OR birth_precision = 'unknown'",
             name=op.f("ck_animal_birth_precision_code"),
         ),
         sa.CheckConstraint(
-            "birth_type IN ('captive', 'wild', 'unknown')", name=op.f("ck_animal_birth_type_code")
+            "birth_type = 'captive' OR birth_type = 'wild' OR birth_type = 'unknown'",
+            name=op.f("ck_animal_birth_type_code"),
         ),
         sa.CheckConstraint(
-            "dam_kind IN ('known', 'unknown', 'wild', 'mult')", name=op.f("ck_animal_dam_kind_code")
+            "dam_kind = 'known' OR dam_kind = 'unknown' OR dam_kind = 'wild' OR dam_kind = 'mult'",
+            name=op.f("ck_animal_dam_kind_code"),
         ),
         sa.CheckConstraint(
             "death_date IS NOT NULL OR death_precision = 'unknown'",
@@ -113,12 +116,14 @@ def upgrade() -> None:
             name=op.f("ck_animal_death_not_before_birth"),
         ),
         sa.CheckConstraint(
-            "death_precision IN ('exact', 'month', 'year', 'unknown')",
+            "death_precision = 'exact' OR death_precision = 'month' OR death_precision = 'year' "
+            "OR death_precision = 'unknown'",
             name=op.f("ck_animal_death_precision_code"),
         ),
-        sa.CheckConstraint("sex IN ('M', 'F', 'U')", name=op.f("ck_animal_sex_code")),
+        sa.CheckConstraint("sex = 'M' OR sex = 'F' OR sex = 'U'", name=op.f("ck_animal_sex_code")),
         sa.CheckConstraint(
-            "sire_kind IN ('known', 'unknown', 'wild', 'mult')",
+            "sire_kind = 'known' OR sire_kind = 'unknown' OR sire_kind = 'wild' "
+            "OR sire_kind = 'mult'",
             name=op.f("ck_animal_sire_kind_code"),
         ),
         sa.CheckConstraint(
@@ -208,8 +213,9 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.CheckConstraint(
-            "event IN ('birth', 'capture', 'transfer', 'loan', 'death', 'release', 'ltf', "
-            "'contraception_start', 'contraception_stop')",
+            "event = 'birth' OR event = 'capture' OR event = 'transfer' OR event = 'loan' "
+            "OR event = 'death' OR event = 'release' OR event = 'ltf' "
+            "OR event = 'contraception_start' OR event = 'contraception_stop'",
             name=op.f("ck_event_event_code"),
         ),
         sa.CheckConstraint(
@@ -217,7 +223,8 @@ def upgrade() -> None:
             name=op.f("ck_event_event_precision_without_date"),
         ),
         sa.CheckConstraint(
-            "event_precision IN ('exact', 'month', 'year', 'unknown')",
+            "event_precision = 'exact' OR event_precision = 'month' OR event_precision = 'year' "
+            "OR event_precision = 'unknown'",
             name=op.f("ck_event_event_precision_code"),
         ),
         sa.CheckConstraint(
@@ -259,7 +266,9 @@ def upgrade() -> None:
         sa.Column("parent_id", sa.String(length=64), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("probability", sa.Float(), nullable=False),
-        sa.CheckConstraint("role IN ('sire', 'dam')", name=op.f("ck_parent_candidate_role_code")),
+        sa.CheckConstraint(
+            "role = 'sire' OR role = 'dam'", name=op.f("ck_parent_candidate_role_code")
+        ),
         sa.CheckConstraint(
             "parent_id <> child_id", name=op.f("ck_parent_candidate_not_own_parent")
         ),
