@@ -19,10 +19,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
-from studbook.csvformat import StudbookTable, read_table
+from studbook.csvformat import (
+    PlainColumns,
+    StudbookTable,
+    decode_lines,
+    plain_columns,
+    read_bytes,
+    table_from_text,
+)
 from studbook.errors import (
     ParentProbabilityError,
     PedigreeCycleError,
@@ -166,14 +174,11 @@ class Pedigree:
                     )
             parent_idx[role], mult[role], wild[role] = idx, options, is_wild
 
-        same = np.flatnonzero((parent_idx["sire"] == parent_idx["dam"]) & (parent_idx["sire"] >= 0))
-        for k, (sire_c, _) in mult["sire"].items():
-            dam_c = mult["dam"][k][0] if k in mult["dam"] else parent_idx["dam"][k : k + 1]
-            if np.intersect1d(sire_c, dam_c).size:
-                same = np.append(same, k)
-        if same.size:
-            k = int(same[0])
-            raise PedigreeError(f"{where(k)}: {ids_t[k]!r} has the same animal as sire and dam")
+        same = _same_parent(parent_idx["sire"], parent_idx["dam"], mult["sire"], mult["dam"])
+        if same is not None:
+            raise PedigreeError(
+                f"{where(same)}: {ids_t[same]!r} has the same animal as sire and dam"
+            )
 
         if sex is not None:
             codes = {s: parse_sex(s) for s in dict.fromkeys(sex)}  # first bad code raises
@@ -181,39 +186,22 @@ class Pedigree:
         else:
             sex_arr = np.full(n, "U", "<U1")
         death = _dates(death_date, n)
-        if alive is None:
-            alive_arr = np.isnat(death)
-        else:
-            stated = np.array([a is not None for a in alive], bool)
-            alive_arr = np.where(stated, np.array([bool(a) for a in alive], bool), np.isnat(death))
-        no_known_parent = (
-            (parent_idx["sire"] < 0)
-            & (parent_idx["dam"] < 0)
-            & ~np.isin(np.arange(n), list(mult["sire"]) + list(mult["dam"]))
-        )
         btype = list(birth_type) if birth_type is not None else [BirthType.UNKNOWN] * n
-        wild_born = np.array([b is BirthType.WILD for b in btype], bool) | (
-            wild["sire"] & wild["dam"]
-        )
-        unknown_type = np.array([b is BirthType.UNKNOWN for b in btype], bool)
-        assumed = wild_born | (unknown_type & no_known_parent)
-        if founder is not None:
-            stated_f = np.array([f is not None for f in founder], bool)
-            assumed = np.where(stated_f, np.array([bool(f) for f in founder], bool), assumed)
         flag_masks: dict[str, BoolArray] = {}
         if flags is not None:
             for k, names in enumerate(flags):
                 for name in names:
                     flag_masks.setdefault(name, np.zeros(n, bool))[k] = True
-        pedigree = cls(
-            ids=ids_t,
-            sex=sex_arr,
-            sire=parent_idx["sire"],
-            dam=parent_idx["dam"],
-            mult_sire=mult["sire"],
-            mult_dam=mult["dam"],
-            alive=alive_arr,
-            founder=assumed,
+        return cls._assemble(
+            ids_t,
+            sex_arr,
+            parent_idx,
+            mult,
+            wild,
+            alive=_stated(alive),
+            founder=_stated(founder),
+            wild_birth=np.array([b is BirthType.WILD for b in btype], bool),
+            unknown_birth=np.array([b is BirthType.UNKNOWN for b in btype], bool),
             hypothetical=np.zeros(n, bool)
             if hypothetical is None
             else np.array(hypothetical, bool),
@@ -222,6 +210,57 @@ class Pedigree:
             death_date=death,
             location=np.array(location if location is not None else [""] * n, object),
             attributes=dict(attributes or {}),
+        )
+
+    @classmethod
+    def _assemble(
+        cls,
+        ids: tuple[str, ...],
+        sex: npt.NDArray[np.str_],
+        parent: Mapping[str, IntArray],
+        mult: Mapping[str, Mapping[int, tuple[IntArray, FloatArray]]],
+        wild: Mapping[str, BoolArray],
+        *,
+        alive: tuple[BoolArray, BoolArray] | None,
+        founder: tuple[BoolArray, BoolArray] | None,
+        wild_birth: BoolArray,
+        unknown_birth: BoolArray,
+        hypothetical: BoolArray,
+        flags: dict[str, BoolArray],
+        birth_date: npt.NDArray[np.datetime64],
+        death_date: npt.NDArray[np.datetime64],
+        location: npt.NDArray[np.object_],
+        attributes: dict[str, list[str]],
+    ) -> Pedigree:
+        """The pedigree from parsed columns; shared by every reader so they agree exactly.
+
+        ``parent``, ``mult`` and ``wild`` are keyed by ``"sire"`` and ``"dam"``; ``alive`` and
+        ``founder`` are (stated, value) masks, ``None`` when the column is absent. Derives who
+        is living and who is a founder, and raises :class:`PedigreeCycleError` for a loop.
+        """
+        alive_arr = np.isnat(death_date)
+        if alive is not None:
+            alive_arr = np.where(alive[0], alive[1], alive_arr)
+        no_known_parent = (parent["sire"] < 0) & (parent["dam"] < 0)
+        no_known_parent[list(mult["sire"]) + list(mult["dam"])] = False
+        assumed = wild_birth | (wild["sire"] & wild["dam"]) | (unknown_birth & no_known_parent)
+        if founder is not None:
+            assumed = np.where(founder[0], founder[1], assumed)
+        pedigree = cls(
+            ids=ids,
+            sex=sex,
+            sire=parent["sire"],
+            dam=parent["dam"],
+            mult_sire=mult["sire"],
+            mult_dam=mult["dam"],
+            alive=alive_arr,
+            founder=assumed,
+            hypothetical=hypothetical,
+            flags=flags,
+            birth_date=birth_date,
+            death_date=death_date,
+            location=location,
+            attributes=attributes,
         )
         _ = pedigree.order  # detect loops now, not in the middle of an analysis
         return pedigree
@@ -320,15 +359,11 @@ class Pedigree:
         children, parents, weights, roles = [], [], [], []
         for role, single, mult in ((0, self.sire, self.mult_sire), (1, self.dam, self.mult_dam)):
             known = np.flatnonzero(single >= 0)
-            children.append(known)
-            parents.append(single[known])
-            weights.append(np.ones(known.size))
-            roles.append(np.full(known.size, role, np.int8))
-            for k, (cands, probs) in mult.items():
-                children.append(np.full(cands.size, k, np.int64))
-                parents.append(cands)
-                weights.append(probs)
-                roles.append(np.full(cands.size, role, np.int8))
+            counts = np.array([c.size for c, _ in mult.values()], np.int64)
+            children += [known, np.repeat(np.fromiter(mult, np.int64, len(mult)), counts)]
+            parents += [single[known], *(c for c, _ in mult.values())]
+            weights += [np.ones(known.size), *(p for _, p in mult.values())]
+            roles.append(np.full(known.size + int(counts.sum()), role, np.int8))
         return ParentEdges(
             np.concatenate(children).astype(np.int64),
             np.concatenate(parents).astype(np.int64),
@@ -340,29 +375,12 @@ class Pedigree:
     def generation(self) -> IntArray:
         """Longest path to a founder: 0 for animals without known parents, else 1 + max parent.
 
-        Computed by peeling the pedigree one generation at a time with numpy (O(N x depth)).
-        Raises :class:`PedigreeCycleError` naming the animals of a loop.
+        Computed in one compiled pass over the parent links, parents before children (Kahn's
+        order, O(N)). Raises :class:`PedigreeCycleError` naming the animals of a loop.
         """
-        n = len(self.ids)
         edges = self.parent_edges
-        gen = np.full(n, -1, np.int64)
-        child, parent = edges.child, edges.parent
-        has_parent = np.zeros(n, bool)
-        has_parent[child] = True
-        gen[~has_parent] = 0
-        level = 0
-        while child.size:
-            pending = gen[parent] < 0
-            blocked = np.zeros(n, bool)
-            blocked[child[pending]] = True
-            ready = (gen < 0) & ~blocked
-            if not ready.any():
-                raise PedigreeCycleError(self._find_cycle(np.flatnonzero(gen < 0)))
-            level += 1
-            gen[ready] = level
-            keep = gen[child] < 0
-            child, parent = child[keep], parent[keep]
-        if (gen < 0).any():  # pragma: no cover - every animal is reached when there is no loop
+        gen = _longest_paths(len(self.ids), edges.child, edges.parent)
+        if bool((gen < 0).any()):
             raise PedigreeCycleError(self._find_cycle(np.flatnonzero(gen < 0)))
         return gen
 
@@ -421,6 +439,69 @@ class Pedigree:
         return mask
 
 
+@numba.njit(cache=True, nogil=True)
+def _longest_paths(n: int, child: IntArray, parent: IntArray) -> IntArray:  # pragma: no cover
+    """Generation of every animal by Kahn's algorithm; -1 for animals on or below a loop."""
+    waiting = np.zeros(n, np.int64)
+    first = np.zeros(n + 1, np.int64)
+    for e in range(child.size):
+        waiting[child[e]] += 1
+        first[parent[e] + 1] += 1
+    for i in range(n):
+        first[i + 1] += first[i]
+    fill = first[:-1].copy()
+    kids = np.empty(child.size, np.int64)
+    for e in range(child.size):
+        kids[fill[parent[e]]] = child[e]
+        fill[parent[e]] += 1
+    gen = np.full(n, -1, np.int64)
+    reach = np.zeros(n, np.int64)
+    queue = np.empty(n, np.int64)
+    tail = 0
+    for i in range(n):
+        if waiting[i] == 0:
+            gen[i] = 0
+            queue[tail] = i
+            tail += 1
+    head = 0
+    while head < tail:
+        p = queue[head]
+        head += 1
+        for e in range(first[p], first[p + 1]):
+            k = kids[e]
+            reach[k] = max(reach[k], gen[p] + 1)
+            waiting[k] -= 1
+            if waiting[k] == 0:
+                gen[k] = reach[k]
+                queue[tail] = k
+                tail += 1
+    return gen
+
+
+def _same_parent(
+    sire: IntArray,
+    dam: IntArray,
+    mult_sire: Mapping[int, tuple[IntArray, FloatArray]],
+    mult_dam: Mapping[int, tuple[IntArray, FloatArray]],
+) -> int | None:
+    """The first animal whose sire (or a MULT sire candidate) is also its dam, if any."""
+    same = np.flatnonzero((sire == dam) & (sire >= 0))
+    for k, (sire_c, _) in mult_sire.items():
+        dam_c = mult_dam[k][0] if k in mult_dam else dam[k : k + 1]
+        if not set(sire_c.tolist()).isdisjoint(dam_c.tolist()):
+            same = np.append(same, k)
+    return int(same[0]) if same.size else None
+
+
+def _stated(values: Sequence[bool | None] | None) -> tuple[BoolArray, BoolArray] | None:
+    """(stated, value) masks of a yes/no column; ``None`` when there is no column."""
+    if values is None:
+        return None
+    return np.array([v is not None for v in values], bool), np.array(
+        [bool(v) for v in values], bool
+    )
+
+
 def _dates(cells: Sequence[str] | None, n: int) -> npt.NDArray[np.datetime64]:
     if cells is None:
         return np.full(n, np.datetime64("NaT"), "datetime64[D]")
@@ -437,13 +518,233 @@ def read_pedigree(path: str | Path) -> Pedigree:
     ``birth_date``, ``birth_type``, ``death_date``, ``location``, ``house_name``,
     ``hypothetical``, ``founder``, ``flags`` (``;``-separated founder flags). Other columns are
     kept in :attr:`Pedigree.attributes`.
+
+    A file without quotes is read column by column from its bytes (:func:`_from_plain`); any
+    other file, or one with a problem, goes through :meth:`Pedigree.from_table`, which gives the
+    same pedigree or the error with its line number.
     """
+    data = read_bytes(path)
+    columns = plain_columns(data, str(path))
+    if columns is not None:
+        pedigree = _from_plain(columns)
+        if pedigree is not None:
+            return pedigree
     # Millions of new cell strings would trigger repeated full garbage collections (a large
     # part of the reading time at 1e6 rows); none of them can form reference cycles.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return Pedigree.from_table(read_table(path))
+        return Pedigree.from_table(table_from_text(decode_lines(data, str(path)), str(path)))
     finally:
         if enabled:
             gc.enable()
+
+
+_KNOWN_COLUMNS = frozenset(
+    {"id", "sire", "dam", "sex", "alive", "founder", "birth_type", "hypothetical", "flags",
+     "birth_date", "death_date", "location"}
+)  # fmt: skip
+
+
+def _from_plain(cols: PlainColumns) -> Pedigree | None:
+    """:meth:`Pedigree.from_table` on byte columns, vectorised; ``None`` on any problem.
+
+    Ids are matched through :class:`_IdIndex`, each other column is parsed once per distinct
+    cell, and only parent cells that are not ids (UNK, WILD, MULT)
+    are parsed one by one. Problems are left to the slow path, which reports them by line.
+    """
+    n = len(cols)
+    ids = _IdIndex.build(cols) if n else None
+    if ids is None:
+        return None
+    parent: dict[str, IntArray] = {}
+    mult: dict[str, dict[int, tuple[IntArray, FloatArray]]] = {}
+    wild: dict[str, BoolArray] = {}
+    for role in ("sire", "dam"):
+        idx = ids.column(cols, role)
+        rest = np.flatnonzero(idx < 0)
+        is_wild = np.zeros(n, bool)
+        options: dict[int, tuple[IntArray, FloatArray]] = {}
+        distinct, which = np.unique(cols.cells(role, rows=rest), return_inverse=True)
+        try:
+            specs = [parse_parent(cell.decode("utf-8")) for cell in distinct.tolist()]
+        except ValueError:
+            return None
+        if any(not math.isclose(s.probability_total, 1.0, abs_tol=PROBABILITY_TOLERANCE)
+               for s in specs if s.kind is ParentKind.MULT):  # fmt: skip
+            return None
+        found = ids.names([c.encode("utf-8") for s in specs for c in s.ids])
+        if bool((found < 0).any()):
+            return None
+        choices: list[tuple[IntArray, FloatArray] | None] = []
+        used = 0
+        for spec in specs:
+            count = len(spec.candidates)
+            choices.append(
+                (found[used : used + count], np.array([p for _, p in spec.candidates]))
+                if count
+                else None
+            )
+            used += count
+        is_wild[rest] = np.array([s.kind is ParentKind.WILD for s in specs], bool)[which]
+        for k, c in zip(rest.tolist(), which.tolist(), strict=True):
+            choice = choices[c]
+            if choice is not None:
+                options[k] = (choice[0].copy(), choice[1].copy())
+        parent[role], mult[role], wild[role] = idx, options, is_wild
+    if _same_parent(parent["sire"], parent["dam"], mult["sire"], mult["dam"]) is not None:
+        return None
+
+    try:
+        sex_codes, sex_of = _distinct(cols, "sex")
+        sex = np.array([parse_sex(c) for c in sex_codes], "<U1")[sex_of]
+        death = _byte_dates(cols, "death_date")
+        stated = {name: _stated_column(cols, name) for name in ("alive", "founder", "hypothetical")}
+        birth = _byte_dates(cols, "birth_date")
+    except (ValueError, TypeError):  # numpy refuses some date strings with a TypeError
+        return None
+    wild_birth = np.zeros(n, bool)
+    unknown_birth = np.ones(n, bool)
+    if "birth_type" in cols.header:
+        types, type_of = _distinct(cols, "birth_type")
+        first = [t[:1].upper() for t in types]
+        wild_birth = np.array([f == "W" for f in first], bool)[type_of]
+        unknown_birth = np.array([f not in ("C", "W") for f in first], bool)[type_of]
+    flags: dict[str, BoolArray] = {}
+    if "flags" in cols.header:
+        cells, flags_of = _distinct(cols, "flags")
+        split = [[f.strip() for f in cell.split(";") if f.strip()] for cell in cells]
+        masks: dict[str, BoolArray] = {}
+        for u, names in enumerate(split):
+            for flag in names:
+                masks.setdefault(flag, np.zeros(len(cells), bool))[u] = True
+        rows = {flag: mask[flags_of] for flag, mask in masks.items()}
+
+        def first_seen(flag: str) -> tuple[int, int]:
+            row = int(np.argmax(rows[flag]))
+            return row, split[flags_of[row]].index(flag)
+
+        flags = {flag: rows[flag] for flag in sorted(rows, key=first_seen)}
+    if "location" in cols.header:
+        places, place_of = _distinct(cols, "location")
+        location = np.array(places, object)[place_of]
+    else:
+        location = np.array([""] * n, object)
+    hypothetical = stated.pop("hypothetical")
+    return Pedigree._assemble(
+        tuple(cols.texts("id")),
+        sex,
+        parent,
+        mult,
+        wild,
+        alive=stated["alive"],
+        founder=stated["founder"],
+        wild_birth=wild_birth,
+        unknown_birth=unknown_birth,
+        hypothetical=np.zeros(n, bool) if hypothetical is None else hypothetical[1],
+        flags=flags,
+        birth_date=birth,
+        death_date=death,
+        location=location,
+        attributes={k: cols.texts(k) for k in cols.header if k not in _KNOWN_COLUMNS},
+    )
+
+
+class _IdIndex:
+    """Finds the row of an id from its bytes, without a Python object per id.
+
+    Canonical numbers (the usual studbook ids) index a direct table by value; any other ids
+    are found by binary search among their sorted fixed-width byte keys.
+    """
+
+    def __init__(
+        self,
+        table: IntArray | None,
+        width: int,
+        sorted_keys: npt.NDArray[np.uint64] | npt.NDArray[np.bytes_],
+        by_key: IntArray,
+    ) -> None:
+        self.table, self.width, self.sorted_keys, self.by_key = table, width, sorted_keys, by_key
+
+    @classmethod
+    def build(cls, cols: PlainColumns) -> _IdIndex | None:
+        """The index of the ``id`` column; ``None`` when an id is repeated."""
+        n = len(cols)
+        rows = np.arange(n, dtype=np.int64)
+        values = cols.integers("id")
+        top = int(values.max())
+        if bool((values >= 0).all()) and top < 8 * n + 1024:
+            table = np.full(top + 1, -1, np.int64)
+            table[values] = rows
+            if not np.array_equal(table[values], rows):
+                return None
+            return cls(table, 0, np.zeros(0, np.uint64), rows)
+        width = max(int(cols.lengths("id").max()), 1)
+        keys = _keys(cols.cells("id", width=width))
+        by_key = np.argsort(keys, kind="stable")
+        sorted_keys = keys[by_key]
+        if bool((sorted_keys[1:] == sorted_keys[:-1]).any()):
+            return None
+        return cls(None, width, sorted_keys, by_key)
+
+    def _values(self, values: IntArray) -> IntArray:
+        assert self.table is not None
+        inside = (values >= 0) & (values < self.table.size)
+        return np.where(inside, self.table[np.where(inside, values, 0)], -1)
+
+    def _search(self, cells: npt.NDArray[np.bytes_], fits: BoolArray) -> IntArray:
+        keys = _keys(cells.astype(f"S{self.width}"))
+        at = np.minimum(np.searchsorted(self.sorted_keys, keys), self.by_key.size - 1)
+        return np.where(fits & (self.sorted_keys[at] == keys), self.by_key[at], -1)
+
+    def column(self, cols: PlainColumns, name: str) -> IntArray:
+        """Row of the id in each cell of column ``name``, -1 for cells that are no id."""
+        if self.table is not None:
+            return self._values(cols.integers(name))
+        return self._search(cols.cells(name, width=self.width), cols.lengths(name) <= self.width)
+
+    def names(self, names: list[bytes]) -> IntArray:
+        """Row of each id in ``names``, -1 for those that are no id."""
+        if self.table is not None:
+            canonical = [
+                (c.isdigit() and len(c) <= 18 and c[:1] != b"0") or c == b"0" for c in names
+            ]
+            values = [int(c) if ok else -1 for c, ok in zip(names, canonical, strict=True)]
+            return self._values(np.array(values, np.int64))
+        fits = np.array([len(c) <= self.width for c in names], bool)
+        return self._search(np.array(names, "S"), fits)
+
+
+def _keys(cells: npt.NDArray[np.bytes_]) -> npt.NDArray[np.uint64] | npt.NDArray[np.bytes_]:
+    """Sort keys with the byte order of ``cells``: one integer each when they fit in 8 bytes."""
+    width = cells.dtype.itemsize
+    if width > 8:
+        return cells
+    padded = np.zeros((cells.size, 8), np.uint8)
+    padded[:, :width] = cells.view(np.uint8).reshape(cells.size, width)
+    return padded.view(">u8").ravel().astype(np.uint64)
+
+
+def _distinct(cols: PlainColumns, name: str) -> tuple[list[str], IntArray]:
+    """The distinct cells of a column as text, and each row's position among them."""
+    codes, first = cols.factorize(name)
+    return [cols.text(int(k), name) for k in first], codes
+
+
+def _stated_column(cols: PlainColumns, name: str) -> tuple[BoolArray, BoolArray] | None:
+    """(stated, value) masks of a yes/no column (see :func:`_stated`); ``ValueError`` if bad."""
+    if name not in cols.header:
+        return None
+    cells, of = _distinct(cols, name)
+    masks = _stated([parse_bool(c) for c in cells])
+    assert masks is not None
+    return masks[0][of], masks[1][of]
+
+
+def _byte_dates(cols: PlainColumns, name: str) -> npt.NDArray[np.datetime64]:
+    """A date column as ``datetime64[D]``, as :func:`_dates` reads it; raises if one is bad."""
+    if name not in cols.header:
+        return _dates(None, len(cols))
+    cells = cols.cells(name)
+    cells = np.where(cols.lengths(name) == 0, b"NaT", cells.astype(f"S{max(cells.itemsize, 3)}"))
+    return cells.astype("datetime64[D]")
