@@ -369,71 +369,19 @@ def _factor_kernel(
             elif plain[f]:
                 s = parent[e0]
                 d = parent[e0 + 1]
-                fs = family[s]
-                fd = family[d]
-                ls = length[fs] + 1
-                ld = length[fd] + 1
+                lo = min(s, d)
+                hi = max(s, d)
                 store = remaining[f] > 0
-                if store and top + ls + ld > cap:
+                if store and top + length[family[lo]] + length[family[hi]] + 2 > cap:
                     top, n_alloc, idx, val, cap = _compact(
-                        start, length, live, alloc, n_alloc, idx, val, ls + ld
-                    )
-                out = top
-                a = 0
-                b = 0
-                dot = 0.0
-                sa = start[fs]
-                sb = start[fd]
-                while a < ls and b < ld:
-                    if a < ls - 1:
-                        ka = np.int64(idx[sa + a])
-                        va = val[sa + a]
-                    else:
-                        ka = s
-                        va = own[s]
-                    if b < ld - 1:
-                        kb = np.int64(idx[sb + b])
-                        vb = val[sb + b]
-                    else:
-                        kb = d
-                        vb = own[d]
-                    if ka == kb:
-                        dot += va * vb
-                        k = ka
-                        v = 0.5 * (va + vb)
-                        a += 1
-                        b += 1
-                    elif ka < kb:
-                        k = ka
-                        v = 0.5 * va
-                        a += 1
-                    else:
-                        k = kb
-                        v = 0.5 * vb
-                        b += 1
-                    if store:
-                        idx[out] = k
-                        val[out] = v
-                        out += 1
+                        start, length, live, alloc, n_alloc, idx, val,
+                        length[family[lo]] + length[family[hi]] + 2,
+                    )  # fmt: skip
+                dot, out = _merge_rows(
+                    idx, val, start[family[lo]], length[family[lo]], start[family[hi]],
+                    length[family[hi]], lo, own[lo], hi, own[hi], top if store else -1,
+                )  # fmt: skip
                 if store:
-                    while a < ls:
-                        if a < ls - 1:
-                            idx[out] = idx[sa + a]
-                            val[out] = 0.5 * val[sa + a]
-                        else:
-                            idx[out] = s
-                            val[out] = 0.5 * own[s]
-                        out += 1
-                        a += 1
-                    while b < ld:
-                        if b < ld - 1:
-                            idx[out] = idx[sb + b]
-                            val[out] = 0.5 * val[sb + b]
-                        else:
-                            idx[out] = d
-                            val[out] = 0.5 * own[d]
-                        out += 1
-                        b += 1
                     start[f] = top
                     length[f] = out - top
                     live[f] = True
@@ -505,6 +453,84 @@ def _factor_kernel(
         D[i] = fam_D[f]
         own[i] = np.sqrt(fam_D[f])
     return F, D
+
+
+@_njit
+def _merge_rows(
+    idx: npt.NDArray[np.int32],
+    val: FloatArray,
+    pa: int,
+    la: int,
+    pb: int,
+    lb: int,
+    lo: int,
+    own_lo: float,
+    hi: int,
+    own_hi: float,
+    out: int,
+) -> tuple[float, int]:  # pragma: no cover - compiled
+    """Dot product of the factor rows of parents ``lo < hi``; their child's row if ``out >= 0``.
+
+    The row of parent ``p`` is its family's row (positions below ``p``) then ``own_p`` at ``p``,
+    so only ``lo`` can appear in the other row (when ``lo`` is an ancestor of ``hi``) and
+    ``hi`` comes last: the family rows merge without a test for the own entries. The merged
+    row, written from ``out``, is ``(R_lo + R_hi)/2``. Products are summed in position order.
+    """
+    lb_lo = pb + np.searchsorted(idx[pb : pb + lb], lo)
+    a = pa
+    b = pb
+    ea = pa + la
+    dot = 0.0
+    if out < 0:
+        while a < ea and b < lb_lo:
+            ka = idx[a]
+            kb = idx[b]
+            dot += val[a] * val[b] if ka == kb else 0.0
+            a += ka <= kb
+            b += kb <= ka
+        if lb_lo < pb + lb and idx[lb_lo] == lo:
+            dot += own_lo * val[lb_lo]
+        return dot, out
+    while a < ea and b < lb_lo:
+        ka = idx[a]
+        kb = idx[b]
+        va = val[a]
+        vb = val[b]
+        take_a = ka <= kb
+        take_b = kb <= ka
+        idx[out] = min(ka, kb)
+        # Selects, not branches: which list advances is unpredictable. Adding 0.0 is exact.
+        dot += va * vb if take_a & take_b else 0.0
+        val[out] = 0.5 * ((va if take_a else 0.0) + (vb if take_b else 0.0))
+        out += 1
+        a += take_a
+        b += take_b
+    while a < ea:
+        idx[out] = idx[a]
+        val[out] = 0.5 * val[a]
+        out += 1
+        a += 1
+    while b < lb_lo:
+        idx[out] = idx[b]
+        val[out] = 0.5 * val[b]
+        out += 1
+        b += 1
+    idx[out] = lo
+    if b < pb + lb and idx[b] == lo:
+        dot += own_lo * val[b]
+        val[out] = 0.5 * (own_lo + val[b])
+        b += 1
+    else:
+        val[out] = 0.5 * own_lo
+    out += 1
+    while b < pb + lb:
+        idx[out] = idx[b]
+        val[out] = 0.5 * val[b]
+        out += 1
+        b += 1
+    idx[out] = hi
+    val[out] = 0.5 * own_hi
+    return dot, out + 1
 
 
 @_njit
