@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets.data_table import ColumnKey, RowKey
 from textual.worker import get_current_worker
 
 from tui.messages import AnimalsLoaded, FilterChoicesLoaded, OpenAnimal
@@ -143,16 +144,26 @@ class AnimalsScreen(StudbookScreen):
         self.update_status()
 
     def _update_changed(self, table: DataTable[str | Text], rows: list[AnimalRow]) -> None:
-        """Same animals in the same order (fresh genetics, say): change only the cells that
-        differ, so the table is not rebuilt on the UI thread."""
+        """Same animals in the same order (fresh genetics, say): put the new F and MK rank
+        in place and redraw once.
+
+        ``update_cell`` redraws per call; with thousands of rows that held the event loop
+        for half a second while the genetics came in. The table's cell store is written
+        directly and its render caches invalidated once (Textual is pinned; see pyproject).
+        """
+        changed = False
+        data = table._data
         for old, new in zip(self.rows, rows, strict=True):
             if old == new:
                 continue
-            for key, before, after in zip(
-                SORTABLE, animal_cells(old), animal_cells(new), strict=True
-            ):
-                if before.plain != after.plain:
-                    table.update_cell(new.id, key, after)
+            cells = animal_cells(new)
+            row = data[RowKey(new.id)]
+            for column, cell in zip(SORTABLE, cells, strict=True):
+                row[ColumnKey(column)] = cell
+            changed = True
+        if changed:
+            table._update_count += 1
+            table.refresh()
 
     def on_filter_choices_loaded(self, message: FilterChoicesLoaded) -> None:
         choices = message.choices
