@@ -34,6 +34,9 @@ COLUMN_TITLES = {
 }
 
 
+_FIXED_WIDTHS = {"f": 6, "mk_rank": 7}
+
+
 def _number(value: float | None, fmt: str) -> Text:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return Text("–", style="dim", justify="right")
@@ -101,7 +104,9 @@ class AnimalsScreen(StudbookScreen):
             id="animal-table", cursor_type="row", zebra_stripes=True
         )
         for key in SORTABLE:
-            table.add_column(COLUMN_TITLES[key], key=key)
+            # F and MK rank arrive later and are written in place: fixed widths that fit them.
+            width = _FIXED_WIDTHS.get(key)
+            table.add_column(COLUMN_TITLES[key], key=key, width=width)
         yield table
         yield Static("", id="animals-status", classes="status")
         yield Footer()

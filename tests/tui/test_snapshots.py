@@ -1,0 +1,67 @@
+"""Snapshots of the main screens on the small studbook (census date and theme fixed)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual.pilot import Pilot
+
+from tui.app import StudbookApp, make_app
+
+SIZE = (150, 46)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    for _ in range(4):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def prepared(*keys: str, animal: str | None = None) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """Wait for the genetics, name the database the same on every run, then press ``keys``."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await settle(pilot)
+        assert isinstance(app, StudbookApp) and app.store is not None
+        app.store.description = "test studbook"
+        app.sub_title = "test studbook"
+        if animal is not None:
+            app.open_animal(animal)
+            await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+def app_for(db_url: str) -> StudbookApp:
+    return make_app(db_url, theme="dark", census_date="2024-01-01")
+
+
+def test_animals_screen(snap_compare: Any, db_url: str) -> None:
+    """The animals table with F and MK rank."""
+    assert snap_compare(app_for(db_url), terminal_size=SIZE, run_before=prepared())
+
+
+def test_animal_screen_with_pedigree(snap_compare: Any, db_url: str) -> None:
+    """Mira (15): MULT grand-sires in the pedigree, genetics, relatives, history."""
+    assert snap_compare(app_for(db_url), terminal_size=SIZE, run_before=prepared(animal="15"))
+
+
+def test_pairings_screen(snap_compare: Any, db_url: str) -> None:
+    """The ranked pairs."""
+    assert snap_compare(app_for(db_url), terminal_size=SIZE, run_before=prepared("f4"))
+
+
+def test_breeding_plan_view(snap_compare: Any, db_url: str) -> None:
+    """The optimal plan beside the greedy plan, with totals."""
+    assert snap_compare(app_for(db_url), terminal_size=SIZE, run_before=prepared("f4", "p"))
+
+
+def test_population_screen(snap_compare: Any, db_url: str) -> None:
+    """Summary figures, founder bars, age-sex pyramid and GD over time."""
+    assert snap_compare(app_for(db_url), terminal_size=SIZE, run_before=prepared("f3"))
