@@ -117,10 +117,15 @@ def parse_parent(token: str) -> ParentSpec:
 
 
 def format_parent(spec: ParentSpec) -> str:
-    """Write a parent back as a cell; the inverse of :func:`parse_parent`.
+    """Write a parent back as a cell; the exact inverse of :func:`parse_parent`.
+
+    Equal shares are written without probabilities, others with ``repr`` so that every float
+    reads back bit for bit.
 
     >>> format_parent(parse_parent("A:0.6|B:0.4"))
     'A:0.6|B:0.4'
+    >>> format_parent(parse_parent("A|B|C"))
+    'A|B|C'
     """
     if spec.kind is ParentKind.UNKNOWN:
         return "UNK"
@@ -128,4 +133,7 @@ def format_parent(spec: ParentSpec) -> str:
         return WILD_TOKEN
     if spec.kind is ParentKind.KNOWN:
         return spec.candidates[0][0]
-    return "|".join(f"{name}:{p:.12g}" for name, p in spec.candidates)
+    probabilities = [p for _, p in spec.candidates]
+    if probabilities == [1.0 / len(probabilities)] * len(probabilities):
+        return "|".join(spec.ids)
+    return "|".join(f"{name}:{p!r}" for name, p in spec.candidates)

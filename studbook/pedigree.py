@@ -181,7 +181,13 @@ class Pedigree:
             )
 
         if sex is not None:
-            codes = {s: parse_sex(s) for s in dict.fromkeys(sex)}  # first bad code raises
+            codes: dict[str, str] = {}
+            for k, cell in enumerate(sex):
+                if cell not in codes:
+                    try:
+                        codes[cell] = parse_sex(cell)
+                    except ValueError as exc:
+                        raise PedigreeError(f"{where(k)}: sex of {ids_t[k]!r}: {exc}") from None
             sex_arr = np.array([codes[s] for s in sex], "<U1")
         else:
             sex_arr = np.full(n, "U", "<U1")

@@ -58,6 +58,11 @@ class TestParentTokens:
     def test_format_round_trip(self, token: str) -> None:
         assert format_parent(parse_parent(token)) == token
 
+    @pytest.mark.parametrize("token", ["A|B|C", "A:0.1|B:0.2|C:0.7", "A:0.3333|B:0.6667"])
+    def test_probabilities_read_back_bit_for_bit(self, token: str) -> None:
+        spec = parse_parent(token)
+        assert parse_parent(format_parent(spec)) == spec
+
 
 class TestCsvTable:
     """Reading the studbook CSV into columns with line numbers."""

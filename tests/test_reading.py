@@ -163,7 +163,7 @@ class TestBytePathErrors:
             ("A,,,M\nB,,,M\nC,A:0.6|B:0.6,,F\n", "studbook.csv:4: MULT sire probabilities"),
             ("A,,,M\nB,,,F\nA,,,F\n", "duplicate studbook ids: A"),
             ("A,,,M\nB,A,A,F\n", "studbook.csv:3: 'B' has the same animal as sire and dam"),
-            ("A,,,M\nB,,,X\n", "is not a sex code"),
+            ("A,,,M\nB,,,X\n", "studbook.csv:3: sex of 'B': 'X' is not a sex code"),
             ("A,,,M\nB,,,F,\n", "studbook.csv:3: error: field '(row)': has 5 cells"),
             ("A,C,,M\nB,A,,F\nC,B,,M\n", "loop"),
         ],
@@ -173,7 +173,7 @@ class TestBytePathErrors:
         data = f"id,sire,dam,sex\n{body}".encode()
         path = tmp_path / "studbook.csv"
         path.write_bytes(data)
-        with pytest.raises(Exception) as expected:  # a bad sex code is a plain ValueError
+        with pytest.raises(StudbookError) as expected:
             slow(path)
         with pytest.raises(type(expected.value)) as got:
             read_pedigree(path)
