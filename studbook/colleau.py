@@ -15,13 +15,12 @@ All values here are relationships ``a = 2 f`` (twice the kinship).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
 from studbook.inbreeding import Layout, layout
+from studbook.jit import compiled
 from studbook.pedigree import Pedigree
 
 __all__ = ["SubLayout", "a_times", "ancestors_of", "relationship_columns"]
@@ -31,11 +30,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-def _njit(fn: Any) -> Any:
-    return numba.njit(cache=True, nogil=True)(fn)
-
-
-@_njit
+@compiled
 def _a_times(
     ptr: IntArray, parent: IntArray, weight: FloatArray, D: FloatArray, x: FloatArray
 ) -> FloatArray:  # pragma: no cover - compiled
@@ -56,7 +51,7 @@ def _a_times(
     return y
 
 
-@_njit
+@compiled
 def _a_times_block(
     ptr: IntArray, parent: IntArray, weight: FloatArray, D: FloatArray, Y: FloatArray
 ) -> None:  # pragma: no cover - compiled
@@ -81,7 +76,7 @@ def _a_times_block(
                 Y[i, c] += h * Y[p, c]
 
 
-@_njit
+@compiled
 def _closure(ptr: IntArray, parent: IntArray, mark: BoolArray) -> None:  # pragma: no cover
     """Extend ``mark`` (by position) to every ancestor of a marked animal."""
     for i in range(ptr.size - 2, -1, -1):

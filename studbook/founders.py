@@ -16,14 +16,13 @@ founders that would give the same representation spread.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
 from studbook.colleau import ancestors_of
 from studbook.inbreeding import layout
+from studbook.jit import compiled
 from studbook.kinship import EmptyPopulationError
 from studbook.pedigree import Pedigree, Population
 
@@ -41,11 +40,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-def _njit(fn: Any) -> Any:
-    return numba.njit(cache=True, nogil=True)(fn)
-
-
-@_njit
+@compiled
 def _down(
     ptr: IntArray, parent: IntArray, weight: FloatArray, fixed: BoolArray, value: FloatArray
 ) -> FloatArray:  # pragma: no cover - compiled
@@ -63,7 +58,7 @@ def _down(
     return v
 
 
-@_njit
+@compiled
 def _up(
     ptr: IntArray, parent: IntArray, weight: FloatArray, x: FloatArray
 ) -> FloatArray:  # pragma: no cover - compiled
@@ -77,7 +72,7 @@ def _up(
     return u
 
 
-@_njit
+@compiled
 def _down_block(
     ptr: IntArray, parent: IntArray, weight: FloatArray, Y: FloatArray
 ) -> None:  # pragma: no cover - compiled

@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
 from studbook.founders import founder_representation, genetic_founders
 from studbook.inbreeding import layout
+from studbook.jit import compiled
 from studbook.pedigree import Pedigree, Population
 
 __all__ = ["GeneDropResult", "gene_drop"]
@@ -69,11 +68,7 @@ class GeneDropResult:
         return dict(zip(self.population, self.uniqueness.tolist(), strict=True))
 
 
-def _njit(fn: Any) -> Any:
-    return numba.njit(cache=True, nogil=True)(fn)
-
-
-@_njit
+@compiled
 def _drop_chunk(
     seed: int,
     chunk: int,

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from typing import Any
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
+from studbook.jit import compiled
 from studbook.pedigree import Pedigree
 
 __all__ = ["Layout", "inbreeding", "layout"]
@@ -167,9 +166,6 @@ def inbreeding(ped: Pedigree) -> FloatArray:
 
 
 # ----------------------------------------------------------------------------- kernels
-def _njit(fn: Any) -> Any:
-    return numba.njit(cache=True, nogil=True)(fn)
-
 
 # Per-animal records are packed so that visiting an ancestor touches two cache lines, not ten:
 # NODE[i] = (sire position, dam position, generation, has MULT links) for the static pedigree and
@@ -179,7 +175,7 @@ def _njit(fn: Any) -> Any:
 _NOT_QUEUED = -2.0
 
 
-@_njit
+@compiled
 def _push(j: int, node: IntArray, work: FloatArray, head: IntArray) -> int:  # pragma: no cover
     g = node[j, 2]
     work[j, 3] = head[g]
@@ -187,7 +183,7 @@ def _push(j: int, node: IntArray, work: FloatArray, head: IntArray) -> int:  # p
     return int(g)
 
 
-@_njit
+@compiled
 def _trace(
     seeds: IntArray,
     weight_a: FloatArray,
@@ -251,7 +247,7 @@ def _trace(
     return aa, ab, bb
 
 
-@_njit
+@compiled
 def _node_table(
     ptr: IntArray,
     parent: IntArray,
@@ -272,7 +268,7 @@ def _node_table(
     return node
 
 
-@_njit
+@compiled
 def _work_table(D: FloatArray) -> FloatArray:  # pragma: no cover - compiled
     work = np.zeros((D.size, 4))
     for i in range(D.size):
@@ -281,7 +277,7 @@ def _work_table(D: FloatArray) -> FloatArray:  # pragma: no cover - compiled
     return work
 
 
-@_njit
+@compiled
 def _pair_kinship(
     i: int,
     j: int,
@@ -326,7 +322,7 @@ def pair_kinship(ped: Pedigree, i: int, j: int) -> float:
 # parents-first order a row is its family's merged row followed by one own entry, and
 # a_sd = R_s . R_d is a merge of two sorted lists: sequential memory, no per-ancestor
 # random access. A family's row is kept only until its last offspring family is done.
-@_njit
+@compiled
 def _factor_kernel(
     ptr: IntArray,
     parent: IntArray,
@@ -455,7 +451,7 @@ def _factor_kernel(
     return F, D
 
 
-@_njit
+@compiled
 def _merge_rows(
     idx: npt.NDArray[np.int32],
     val: FloatArray,
@@ -533,7 +529,7 @@ def _merge_rows(
     return dot, out + 1
 
 
-@_njit
+@compiled
 def _compact(
     start: IntArray,
     length: IntArray,
