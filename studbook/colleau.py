@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from numba import prange
 
 from studbook.inbreeding import Layout, layout
-from studbook.jit import compiled
+from studbook.jit import compiled, parallel
 from studbook.pedigree import Pedigree
 
 __all__ = ["SubLayout", "a_times", "ancestors_of", "relationship_columns"]
@@ -133,21 +134,44 @@ def ancestors_of(lay: Layout, positions: IntArray) -> SubLayout:
 
 
 def relationship_columns(
-    lay: Layout, rows: IntArray, cols: IntArray, chunk_cells: int = 1 << 22
+    lay: Layout, rows: IntArray, cols: IntArray, chunk_cells: int = 1 << 19
 ) -> FloatArray:
     """``A[rows, cols]`` (positions), by the indirect method on the rows' and columns' ancestors.
 
-    Columns are done in chunks so that the work matrix holds at most ``chunk_cells`` numbers.
+    Columns go in chunks whose work matrix holds at most ``chunk_cells`` numbers (4 MB: it
+    stays in cache through the three sweeps); the chunks run in parallel.
     """
     sub = ancestors_of(lay, np.concatenate([rows, cols]))
     n_sub = sub.members.size
     out = np.empty((rows.size, cols.size))
     step = max(1, min(cols.size, chunk_cells // max(n_sub, 1)))
-    r_local = sub.local[rows]
-    for first in range(0, cols.size, step):
-        block = cols[first : first + step]
-        Y = np.zeros((n_sub, block.size))
-        Y[sub.local[block], np.arange(block.size)] = 1.0
-        _a_times_block(sub.ptr, sub.parent, sub.weight, sub.D, Y)
-        out[:, first : first + block.size] = Y[r_local]
+    _column_chunks(
+        sub.ptr, sub.parent, sub.weight, sub.D, sub.local[rows], sub.local[cols], step, out
+    )
     return out
+
+
+@parallel
+def _column_chunks(
+    ptr: IntArray,
+    parent: IntArray,
+    weight: FloatArray,
+    D: FloatArray,
+    rows: IntArray,
+    cols: IntArray,
+    step: int,
+    out: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    """``out[:, j] = A[rows, cols[j]]`` (local rows), ``step`` columns per work matrix."""
+    n = ptr.size - 1
+    n_chunks = (cols.size + step - 1) // step
+    for k in prange(n_chunks):
+        first = k * step
+        width = min(step, cols.size - first)
+        Y = np.zeros((n, width))
+        for c in range(width):
+            Y[cols[first + c], c] = 1.0
+        _a_times_block(ptr, parent, weight, D, Y)
+        for r in range(rows.size):
+            for c in range(width):
+                out[r, first + c] = Y[rows[r], c]

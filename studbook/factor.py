@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+from numba import prange
 
-from studbook.jit import compiled
+from studbook.jit import compiled, parallel
 
 __all__ = ["factor", "full_sib_families"]
 
@@ -41,6 +42,9 @@ Int32Array = npt.NDArray[np.int32]
 
 CHUNK = 1 << 18
 """Entries per chunk of the row store (3 MB); a longer row gets a chunk of its own."""
+
+LEAF_BATCH = 4096
+"""Leaf families (no offspring: only F is needed) are done in parallel batches of this size."""
 
 EVACUATE_AT = 0.5
 """An older chunk is copied into a new head chunk when at most this share of it is live."""
@@ -55,7 +59,8 @@ _NEXT = 3  # next row in the same chunk (-1 ends the chunk's list)
 _HEAD = 0  # chunk taking new rows
 _FILL = 1  # entries used in the head chunk
 _CHUNK_SIZE = 2  # entries per chunk
-_STATE = 3
+_LEAVES = 3  # leaf families waiting in ``leaves``
+_STATE = 4
 
 
 def factor(
@@ -80,39 +85,55 @@ def factor(
     return _factor_kernel(ptr, parent, weight, side, family, plain, uses, state, scratch)  # type: ignore[no-any-return]
 
 
+@compiled
 def full_sib_families(
     ptr: IntArray, parent: IntArray, weight: FloatArray, side: npt.NDArray[np.int8]
-) -> tuple[IntArray, npt.NDArray[np.bool_], IntArray]:
+) -> tuple[IntArray, npt.NDArray[np.bool_], IntArray]:  # pragma: no cover - compiled
     """(family of each position, whether each family is plain, uses of each family's row).
 
     The members of a *plain* family have the same single sire (first link) and dam (second
-    link), so they share one factor row; any other animal is a family of its own. A family's
-    row is read once by each later family whose first member is the child of one of its
-    members: that count is its *uses*.
+    link), so they share one factor row; any other animal is a family of its own. Families
+    are numbered in order of their first member. A family's row is read once by each later
+    family whose first member is the child of one of its members: that count is its *uses*.
+    One pass, finding a sire's earlier families with the same dam through a list per sire.
     """
     n = ptr.size - 1
-    counts = np.diff(ptr)
-    pos = np.flatnonzero(counts == 2)
-    e = ptr[pos]
-    pos = pos[(side[e] == 0) & (side[e + 1] == 1) & (weight[e] == 1.0) & (weight[e + 1] == 1.0)]
-    e = ptr[pos]
-    uniq, first, inverse = np.unique(
-        parent[e] * n + parent[e + 1], return_index=True, return_inverse=True
-    )
     family = np.empty(n, np.int64)
-    family[pos] = inverse
-    alone = np.ones(n, bool)
-    alone[pos] = False
-    others = np.flatnonzero(alone)
-    family[others] = uniq.size + np.arange(others.size)
-    plain = np.zeros(uniq.size + others.size, bool)
-    plain[: uniq.size] = True
-    representative = np.zeros(n, bool)
-    representative[pos[first]] = True
-    representative[others] = True
-    reads = parent[np.repeat(representative, counts)]
-    uses = np.bincount(family[reads], minlength=plain.size).astype(np.int64)
-    return family, plain, uses
+    plain = np.zeros(n, np.bool_)
+    uses = np.zeros(n, np.int64)
+    first_of_sire = np.full(n, -1, np.int64)
+    next_of_sire = np.empty(n, np.int64)
+    dam_of = np.empty(n, np.int64)
+    n_fam = 0
+    for i in range(n):
+        e0 = ptr[i]
+        e1 = ptr[i + 1]
+        f = -1
+        single = e1 - e0 == 2 and side[e0] == 0 and side[e0 + 1] == 1
+        if single and weight[e0] == 1.0 and weight[e0 + 1] == 1.0:
+            s = parent[e0]
+            d = parent[e0 + 1]
+            g = first_of_sire[s]
+            while g >= 0 and f < 0:
+                if dam_of[g] == d:
+                    f = g
+                g = next_of_sire[g]
+            if f < 0:
+                f = n_fam
+                plain[f] = True
+                dam_of[f] = d
+                next_of_sire[f] = first_of_sire[s]
+                first_of_sire[s] = f
+            else:
+                family[i] = f
+                continue
+        else:
+            f = n_fam
+        n_fam += 1
+        family[i] = f
+        for e in range(e0, e1):
+            uses[family[parent[e]]] += 1
+    return family, plain[:n_fam].copy(), uses[:n_fam].copy()
 
 
 @compiled
@@ -134,30 +155,29 @@ def _factor_kernel(
     """
     n = ptr.size - 1
     n_fam = remaining.size
-    F = np.zeros(n)
-    D = np.ones(n)
-    own = np.ones(n)
     fam_F = np.zeros(n_fam)
     fam_D = np.ones(n_fam)
+    own = np.ones(n_fam)
     done = np.zeros(n_fam, np.bool_)
-    rows = np.zeros((4, n_fam), np.int64)
-    rows[_NEXT] = -1
+    rows = np.zeros((n_fam, 4), np.int64)
+    rows[:, _NEXT] = -1
     chunks_idx = [np.empty(state[_CHUNK_SIZE], np.int32)]
     chunks_val = [np.empty(state[_CHUNK_SIZE], np.float64)]
     chunk_live = [0]
     chunk_first = [-1]
     pool = [0]
     pool.pop()
+    leaves = np.empty(LEAF_BATCH, np.int64)
     i = 0
     while i < n:
         scratch_idx = np.empty((5, need), np.int32)
         scratch_val = np.empty((5, need))
         i, need = _factor_rows(
-            i, ptr, parent, weight, side, family, plain, remaining, F, D, own, fam_F, fam_D,
-            done, rows, chunks_idx, chunks_val, chunk_live, chunk_first, pool, state,
+            i, ptr, parent, weight, side, family, plain, remaining, own, fam_F, fam_D, done,
+            rows, chunks_idx, chunks_val, chunk_live, chunk_first, pool, state, leaves,
             scratch_idx, scratch_val,
         )  # fmt: skip
-    return F, D
+    return fam_F[family], fam_D[family]
 
 
 @compiled
@@ -170,8 +190,6 @@ def _factor_rows(
     family: IntArray,
     plain: npt.NDArray[np.bool_],
     remaining: IntArray,
-    F: FloatArray,
-    D: FloatArray,
     own: FloatArray,
     fam_F: FloatArray,
     fam_D: FloatArray,
@@ -183,112 +201,201 @@ def _factor_rows(
     chunk_first: list[int],
     pool: list[int],
     state: IntArray,
+    leaves: IntArray,
     scratch_idx: Int32Array,
     scratch_val: FloatArray,
 ) -> tuple[int, int]:  # pragma: no cover - compiled
-    """Compute positions ``i0 ..``; return ``(n, 0)`` when done or ``(i, need)`` when the
-    scratch lists (for MULT and one-parent families) must grow to ``need`` entries first."""
+    """Compute the families first met at positions ``i0 ..``; return ``(n, 0)`` when done or
+    ``(i, need)`` when the scratch lists (for MULT and one-parent families) must grow to
+    ``need`` entries first.
+
+    A plain family without offspring (a *leaf*) only needs ``F``: it waits in ``leaves`` and
+    a batch of them is done in parallel (:func:`_leaf_products`); its parents' rows are
+    released after that.
+    """
     n = ptr.size - 1
     room = scratch_idx.shape[1]
     for i in range(i0, n):
         f = family[i]
-        if not done[f]:
-            e0 = ptr[i]
-            e1 = ptr[i + 1]
-            keep = remaining[f] > 0
-            c = -1
-            at = 0
-            m = 0
-            if e0 == e1:
-                pass
-            elif plain[f]:
-                s = parent[e0]
-                d = parent[e0 + 1]
-                lo = min(s, d)
-                hi = max(s, d)
-                a = family[lo]
-                b = family[hi]
-                if keep:
-                    bound = rows[_LENGTH, a] + rows[_LENGTH, b] + 2
-                    c, at = _allocate(bound, rows, chunks_idx, chunks_val,
-                                      chunk_live, chunk_first, pool, state)  # fmt: skip
-                    dot, m = _merge_parents(
-                        chunks_idx[rows[_ROW_CHUNK, a]], chunks_val[rows[_ROW_CHUNK, a]],
-                        rows[_START, a], rows[_LENGTH, a],
-                        chunks_idx[rows[_ROW_CHUNK, b]], chunks_val[rows[_ROW_CHUNK, b]],
-                        rows[_START, b], rows[_LENGTH, b],
-                        lo, own[lo], hi, own[hi], chunks_idx[c], chunks_val[c], at,
-                    )  # fmt: skip
-                else:
-                    dot = _dot_parents(
-                        chunks_idx[rows[_ROW_CHUNK, a]], chunks_val[rows[_ROW_CHUNK, a]],
-                        rows[_START, a], rows[_LENGTH, a],
-                        chunks_idx[rows[_ROW_CHUNK, b]], chunks_val[rows[_ROW_CHUNK, b]],
-                        rows[_START, b], rows[_LENGTH, b], lo, own[lo],
-                    )  # fmt: skip
+        if done[f]:
+            continue
+        e0 = ptr[i]
+        e1 = ptr[i + 1]
+        keep = remaining[f] > 0
+        waits = False
+        c = -1
+        at = 0
+        m = 0
+        if e0 == e1:
+            pass
+        elif plain[f]:
+            s = parent[e0]
+            d = parent[e0 + 1]
+            lo = min(s, d)
+            hi = max(s, d)
+            a = family[lo]
+            b = family[hi]
+            if keep:
+                bound = rows[a, _LENGTH] + rows[b, _LENGTH] + 2
+                c, at = _allocate(bound, rows, chunks_idx, chunks_val,
+                                  chunk_live, chunk_first, pool, state)  # fmt: skip
+                dot, m = _merge_parents(
+                    chunks_idx[rows[a, _ROW_CHUNK]], chunks_val[rows[a, _ROW_CHUNK]],
+                    rows[a, _START], rows[a, _LENGTH],
+                    chunks_idx[rows[b, _ROW_CHUNK]], chunks_val[rows[b, _ROW_CHUNK]],
+                    rows[b, _START], rows[b, _LENGTH],
+                    lo, own[a], hi, own[b], chunks_idx[c], chunks_val[c], at,
+                )  # fmt: skip
                 fam_F[f] = 0.5 * dot
-                fam_D[f] = 0.5 - 0.25 * (F[s] + F[d])
             else:
-                bound = 2
-                for e in range(e0, e1):
-                    bound += rows[_LENGTH, family[parent[e]]] + 1
-                if bound > room:
-                    return i, bound
-                nx = 0
-                ny = 0
-                cx = 0
-                cy = 2
-                sires = False
-                dams = False
-                for e in range(e0, e1):
-                    p = parent[e]
-                    g = family[p]
-                    r_idx = chunks_idx[rows[_ROW_CHUNK, g]]
-                    r_val = chunks_val[rows[_ROW_CHUNK, g]]
-                    r0 = rows[_START, g]
-                    r1 = r0 + rows[_LENGTH, g]
-                    if side[e] == 0:
-                        sires = True
-                        nx = _add_row(scratch_idx[cx], scratch_val[cx], nx, weight[e],
-                                      r_idx[r0:r1], r_val[r0:r1], p, own[p],
-                                      scratch_idx[1 - cx], scratch_val[1 - cx])  # fmt: skip
-                        cx = 1 - cx
-                    else:
-                        dams = True
-                        ny = _add_row(scratch_idx[cy], scratch_val[cy], ny, weight[e],
-                                      r_idx[r0:r1], r_val[r0:r1], p, own[p],
-                                      scratch_idx[5 - cy], scratch_val[5 - cy])  # fmt: skip
-                        cy = 5 - cy
-                out_idx = scratch_idx[4]
-                out_val = scratch_val[4]
-                if keep:
-                    c, at = _allocate(nx + ny, rows, chunks_idx, chunks_val,
-                                      chunk_live, chunk_first, pool, state)  # fmt: skip
-                    out_idx = chunks_idx[c][at : at + nx + ny]
-                    out_val = chunks_val[c][at : at + nx + ny]
-                xy, xx, yy, m = _combine(scratch_idx[cx], scratch_val[cx], nx,
-                                         scratch_idx[cy], scratch_val[cy], ny,
-                                         out_idx, out_val)  # fmt: skip
-                fam_F[f] = 0.5 * xy if sires and dams else 0.0
-                fam_D[f] = 1.0 - 0.25 * (xx + yy)
-            if keep and m > 0:
-                rows[_ROW_CHUNK, f] = c
-                rows[_START, f] = at
-                rows[_LENGTH, f] = m
-                rows[_NEXT, f] = chunk_first[c]
-                chunk_first[c] = f
-                chunk_live[c] += m
-                state[_FILL] = at + m
-            done[f] = True
+                waits = True
+                leaves[state[_LEAVES]] = i
+                state[_LEAVES] += 1
+            fam_D[f] = 0.5 - 0.25 * (fam_F[family[s]] + fam_F[family[d]])
+        else:
+            bound = 2
             for e in range(e0, e1):
-                g = family[parent[e]]
-                remaining[g] -= 1
-                if remaining[g] == 0 and rows[_LENGTH, g] > 0:
-                    _release(g, rows, chunk_live, chunk_first, pool, state)
-        F[i] = fam_F[f]
-        D[i] = fam_D[f]
-        own[i] = np.sqrt(fam_D[f])
+                bound += rows[family[parent[e]], _LENGTH] + 1
+            if bound > room:
+                _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows,
+                               chunks_idx, chunks_val, chunk_live, chunk_first, pool,
+                               state, leaves)  # fmt: skip
+                return i, bound
+            nx = 0
+            ny = 0
+            cx = 0
+            cy = 2
+            sires = False
+            dams = False
+            for e in range(e0, e1):
+                p = parent[e]
+                g = family[p]
+                r_idx = chunks_idx[rows[g, _ROW_CHUNK]]
+                r_val = chunks_val[rows[g, _ROW_CHUNK]]
+                r0 = rows[g, _START]
+                r1 = r0 + rows[g, _LENGTH]
+                if side[e] == 0:
+                    sires = True
+                    nx = _add_row(scratch_idx[cx], scratch_val[cx], nx, weight[e],
+                                  r_idx[r0:r1], r_val[r0:r1], p, own[g],
+                                  scratch_idx[1 - cx], scratch_val[1 - cx])  # fmt: skip
+                    cx = 1 - cx
+                else:
+                    dams = True
+                    ny = _add_row(scratch_idx[cy], scratch_val[cy], ny, weight[e],
+                                  r_idx[r0:r1], r_val[r0:r1], p, own[g],
+                                  scratch_idx[5 - cy], scratch_val[5 - cy])  # fmt: skip
+                    cy = 5 - cy
+            out_idx = scratch_idx[4]
+            out_val = scratch_val[4]
+            if keep:
+                c, at = _allocate(nx + ny, rows, chunks_idx, chunks_val,
+                                  chunk_live, chunk_first, pool, state)  # fmt: skip
+                out_idx = chunks_idx[c][at : at + nx + ny]
+                out_val = chunks_val[c][at : at + nx + ny]
+            xy, xx, yy, m = _combine(scratch_idx[cx], scratch_val[cx], nx,
+                                     scratch_idx[cy], scratch_val[cy], ny,
+                                     out_idx, out_val)  # fmt: skip
+            fam_F[f] = 0.5 * xy if sires and dams else 0.0
+            fam_D[f] = 1.0 - 0.25 * (xx + yy)
+        own[f] = np.sqrt(fam_D[f])
+        done[f] = True
+        if keep and m > 0:
+            rows[f, _ROW_CHUNK] = c
+            rows[f, _START] = at
+            rows[f, _LENGTH] = m
+            rows[f, _NEXT] = chunk_first[c]
+            chunk_first[c] = f
+            chunk_live[c] += m
+            state[_FILL] = at + m
+        if not waits:
+            _read_parents(e0, e1, parent, family, remaining, rows, chunk_live, chunk_first,
+                          pool, state)  # fmt: skip
+        if state[_LEAVES] == leaves.size:
+            _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows, chunks_idx,
+                           chunks_val, chunk_live, chunk_first, pool, state, leaves)  # fmt: skip
+    _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows, chunks_idx, chunks_val,
+                   chunk_live, chunk_first, pool, state, leaves)  # fmt: skip
     return n, 0
+
+
+@compiled
+def _read_parents(
+    e0: int,
+    e1: int,
+    parent: IntArray,
+    family: IntArray,
+    remaining: IntArray,
+    rows: IntArray,
+    chunk_live: list[int],
+    chunk_first: list[int],
+    pool: list[int],
+    state: IntArray,
+) -> None:  # pragma: no cover - compiled
+    """Count one more read of the rows of links ``e0:e1``; release the rows read for the last
+    time."""
+    for e in range(e0, e1):
+        g = family[parent[e]]
+        remaining[g] -= 1
+        if remaining[g] == 0 and rows[g, _LENGTH] > 0:
+            _release(g, rows, chunk_live, chunk_first, pool, state)
+
+
+@compiled
+def _finish_leaves(
+    ptr: IntArray,
+    parent: IntArray,
+    family: IntArray,
+    remaining: IntArray,
+    own: FloatArray,
+    fam_F: FloatArray,
+    rows: IntArray,
+    chunks_idx: list[Int32Array],
+    chunks_val: list[FloatArray],
+    chunk_live: list[int],
+    chunk_first: list[int],
+    pool: list[int],
+    state: IntArray,
+    leaves: IntArray,
+) -> None:  # pragma: no cover - compiled
+    """F of the waiting leaf families (in parallel), then release what they read."""
+    count = state[_LEAVES]
+    _leaf_products(leaves[:count], ptr, parent, family, own, fam_F, rows, chunks_idx, chunks_val)
+    for t in range(count):
+        i = leaves[t]
+        _read_parents(ptr[i], ptr[i + 1], parent, family, remaining, rows, chunk_live,
+                      chunk_first, pool, state)  # fmt: skip
+    state[_LEAVES] = 0
+
+
+@parallel
+def _leaf_products(
+    leaves: IntArray,
+    ptr: IntArray,
+    parent: IntArray,
+    family: IntArray,
+    own: FloatArray,
+    fam_F: FloatArray,
+    rows: IntArray,
+    chunks_idx: list[Int32Array],
+    chunks_val: list[FloatArray],
+) -> None:  # pragma: no cover - compiled
+    """``F = R_sire . R_dam / 2`` of each leaf family (first member at ``leaves[t]``)."""
+    for t in prange(leaves.size):
+        i = leaves[t]
+        s = parent[ptr[i]]
+        d = parent[ptr[i] + 1]
+        lo = min(s, d)
+        hi = max(s, d)
+        a = family[lo]
+        b = family[hi]
+        dot = _dot_parents(
+            chunks_idx[rows[a, _ROW_CHUNK]], chunks_val[rows[a, _ROW_CHUNK]],
+            rows[a, _START], rows[a, _LENGTH],
+            chunks_idx[rows[b, _ROW_CHUNK]], chunks_val[rows[b, _ROW_CHUNK]],
+            rows[b, _START], rows[b, _LENGTH], lo, own[a],
+        )  # fmt: skip
+        fam_F[family[i]] = 0.5 * dot
 
 
 @compiled
@@ -301,9 +408,9 @@ def _release(
     state: IntArray,
 ) -> None:  # pragma: no cover - compiled
     """Drop family ``g``'s row; a chunk left without live rows returns to the pool."""
-    c = rows[_ROW_CHUNK, g]
-    chunk_live[c] -= rows[_LENGTH, g]
-    rows[_LENGTH, g] = 0
+    c = rows[g, _ROW_CHUNK]
+    chunk_live[c] -= rows[g, _LENGTH]
+    rows[g, _LENGTH] = 0
     if chunk_live[c] == 0 and c != state[_HEAD]:
         chunk_first[c] = -1
         pool.append(c)
@@ -382,16 +489,16 @@ def _evacuate(
     dst_val = chunks_val[new]
     f = chunk_first[k]
     while f >= 0:
-        following = rows[_NEXT, f]
-        m = rows[_LENGTH, f]
+        following = rows[f, _NEXT]
+        m = rows[f, _LENGTH]
         if m > 0:
-            s = rows[_START, f]
+            s = rows[f, _START]
             t = state[_FILL]
             dst_idx[t : t + m] = src_idx[s : s + m]
             dst_val[t : t + m] = src_val[s : s + m]
-            rows[_ROW_CHUNK, f] = new
-            rows[_START, f] = t
-            rows[_NEXT, f] = chunk_first[new]
+            rows[f, _ROW_CHUNK] = new
+            rows[f, _START] = t
+            rows[f, _NEXT] = chunk_first[new]
             chunk_first[new] = f
             chunk_live[new] += m
             state[_FILL] = t + m

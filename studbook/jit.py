@@ -11,9 +11,14 @@ from typing import Any
 
 import numba
 
-__all__ = ["compiled"]
+__all__ = ["compiled", "parallel"]
 
 
 def compiled(fn: Callable[..., Any]) -> Any:
     """Compile ``fn`` with ``numba.njit(cache=True, nogil=True)``."""
     return numba.njit(cache=True, nogil=True)(fn)
+
+
+def parallel(fn: Callable[..., Any]) -> Any:
+    """Compile ``fn`` like :func:`compiled`, its ``numba.prange`` loops spread over the cores."""
+    return numba.njit(cache=True, nogil=True, parallel=True)(fn)

@@ -81,6 +81,9 @@ class Pedigree:
     birth_date, death_date : ``datetime64[D]`` (first day of an estimated period), NaT unknown.
     location : current institution mnemonic ('' unknown).
     attributes : any other input column, as text.
+    numeric_ids : when every id is a canonical number (digits, no leading zero), the row of
+        each value (-1 where no animal has it); lets :meth:`indices` skip building a dict of
+        every id. Set by the CSV reader; ``None`` means "look ids up by text".
     """
 
     ids: tuple[str, ...]
@@ -101,6 +104,7 @@ class Pedigree:
     )
     location: npt.NDArray[np.object_] = field(default_factory=lambda: np.zeros(0, object))
     attributes: Mapping[str, list[str]] = field(default_factory=dict)
+    numeric_ids: IntArray | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -237,6 +241,7 @@ class Pedigree:
         death_date: npt.NDArray[np.datetime64],
         location: npt.NDArray[np.object_],
         attributes: dict[str, list[str]],
+        numeric_ids: IntArray | None = None,
     ) -> Pedigree:
         """The pedigree from parsed columns; shared by every reader so they agree exactly.
 
@@ -267,6 +272,7 @@ class Pedigree:
             death_date=death_date,
             location=location,
             attributes=attributes,
+            numeric_ids=numeric_ids,
         )
         _ = pedigree.order  # detect loops now, not in the middle of an analysis
         return pedigree
@@ -354,10 +360,17 @@ class Pedigree:
     def indices(self, ids: Iterable[str]) -> IntArray:
         """Positions of ``ids``; raises :class:`UnknownAnimalError` naming every missing id."""
         wanted = [ids] if isinstance(ids, str) else list(ids)
-        missing = [a for a in wanted if a not in self.index]
+        if self.numeric_ids is None:
+            missing = [a for a in wanted if a not in self.index]
+            found = [self.index.get(a, -1) for a in wanted]
+        else:
+            table = self.numeric_ids
+            values = [int(a) if _canonical_number(a) else -1 for a in wanted]
+            found = [int(table[v]) if 0 <= v < table.size else -1 for v in values]
+            missing = [a for a, k in zip(wanted, found, strict=True) if k < 0]
         if missing:
             raise UnknownAnimalError(missing)
-        return np.array([self.index[a] for a in wanted], np.int64)
+        return np.array(found, np.int64)
 
     @cached_property
     def parent_edges(self) -> ParentEdges:
@@ -497,6 +510,11 @@ def _same_parent(
         if not set(sire_c.tolist()).isdisjoint(dam_c.tolist()):
             same = np.append(same, k)
     return int(same[0]) if same.size else None
+
+
+def _canonical_number(text: str) -> bool:
+    """Digits only, without a leading zero (``"0"`` itself is one): the text of a number."""
+    return text.isascii() and text.isdigit() and (text[0] != "0" or text == "0")
 
 
 def _stated(values: Sequence[bool | None] | None) -> tuple[BoolArray, BoolArray] | None:
@@ -653,6 +671,7 @@ def _from_plain(cols: PlainColumns) -> Pedigree | None:
         death_date=death,
         location=location,
         attributes={k: cols.texts(k) for k in cols.header if k not in _KNOWN_COLUMNS},
+        numeric_ids=ids.table,
     )
 
 

@@ -7,9 +7,10 @@ import pytest
 from reference_kinship import ReferenceKinship, random_pedigree
 
 import studbook
-from studbook.colleau import a_times
+from studbook.colleau import a_times, relationship_columns
 from studbook.csvformat import table_from_text
 from studbook.errors import ParentProbabilityError, PedigreeCycleError, UnknownAnimalError
+from studbook.inbreeding import layout
 from studbook.kinship import EmptyPopulationError, kinship_block, mean_kinship_array
 from studbook.pedigree import Pedigree
 from studbook.synthetic import synthetic_studbook
@@ -147,6 +148,17 @@ class TestAgainstReferenceTwin:
         assert studbook.gene_diversity(ped, [ped.ids[k] for k in pop]) == pytest.approx(gd)
         fge = studbook.founder_genome_equivalents(ped, [ped.ids[k] for k in pop])
         assert fge == pytest.approx(1 / (2 * (1 - gd)))
+
+    @pytest.mark.parametrize("chunk_cells", [1, 50, 700])
+    def test_block_in_parallel_column_chunks(self, chunk_cells: int) -> None:
+        """Small work matrices split a block into many chunks done in parallel: same block."""
+        ped = random_pedigree(77, 80)
+        ref = ReferenceKinship(ped)
+        lay = layout(ped)
+        rows, cols = np.arange(0, 80, 3), np.arange(1, 80, 2)
+        got = 0.5 * relationship_columns(lay, lay.position[rows], lay.position[cols], chunk_cells)
+        want = [[ref.kinship(r, c) for c in cols.tolist()] for r in rows.tolist()]
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-13)
 
     def test_synthetic_studbook(self) -> None:
         """A zoo-like synthetic studbook with MULT sires, shuffled rows: F and MK of the living."""

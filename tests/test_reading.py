@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from studbook.csvformat import plain_columns, read_table
-from studbook.errors import StudbookError
+from studbook.errors import StudbookError, UnknownAnimalError
 from studbook.pedigree import Pedigree, _from_plain, read_pedigree
 
 HEADER = "id,sire,dam,sex,birth_date,birth_type,death_date,alive,location,founder,flags,notes"
@@ -179,3 +180,27 @@ class TestBytePathErrors:
             read_pedigree(path)
         assert str(got.value) == str(expected.value)
         assert message in str(got.value).replace(str(tmp_path) + "/", "")
+
+
+class TestIdLookup:
+    """``Pedigree.indices`` by number (ids read as canonical numbers) and by text agree."""
+
+    def test_numeric_table_matches_text_lookup(self, tmp_path: Path) -> None:
+        path = tmp_path / "n.csv"
+        path.write_text("id,sire,dam,sex\n10,,,M\n2,,,F\n31,10,2,M\n0,,,F\n")
+        ped = read_pedigree(path)
+        assert ped.numeric_ids is not None
+        by_text = dataclasses.replace(ped, numeric_ids=None)
+        wanted = ["31", "0", "10", "2", "31"]
+        assert ped.indices(wanted).tolist() == by_text.indices(wanted).tolist() == [2, 3, 0, 1, 2]
+        for absent in (["031"], ["3"], ["+2"], ["2 "], ["٣"], ["99999999999999999999"]):
+            with pytest.raises(UnknownAnimalError) as caught:
+                ped.indices(["2", *absent])
+            assert list(caught.value.ids) == absent
+
+    def test_text_ids_keep_text_lookup(self, tmp_path: Path) -> None:
+        path = tmp_path / "t.csv"
+        path.write_text("id,sire,dam,sex\n7,,,M\n007,,,F\nA1,7,007,M\n")
+        ped = read_pedigree(path)
+        assert ped.numeric_ids is None
+        assert ped.indices(["007", "7", "A1"]).tolist() == [1, 0, 2]
