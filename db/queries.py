@@ -1,4 +1,4 @@
-"""What the command line and the UI ask of the studbook: lists, one animal, census, statuses.
+"""What the command line and the UI ask of the database: animal lists, one animal, institutions.
 
 Every function takes an open :class:`~sqlalchemy.orm.Session` and returns plain frozen
 dataclasses (no ORM objects), so results can cross to a UI worker thread and outlive the session.
@@ -9,18 +9,14 @@ Definitions
 *Living* (now): recorded alive, or with no ``alive`` value and no death date
 (:attr:`~studbook.records.AnimalRecord.is_living`), and not a hypothetical placeholder.
 
-*Present on a date* (:func:`census` with ``at``), as :mod:`studbook.population` defines the
-reference population: born on or before the date, no death on or before it (an estimated date
-counts from the first day of its period), not hypothetical, and, for an animal with recorded
-stays, inside one of them (so released and lost-to-follow-up animals have left). The institution
-is that stay's; animals without events are counted at their recorded ``location``.
+Census and statuses (released, lost to follow-up, contracepted) come from the whole studbook
+in memory: :func:`db.repository.load_studbook` and :class:`studbook.book.Studbook`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
 from sqlalchemy.orm import Session, aliased
@@ -31,11 +27,8 @@ from db.models import Animal, Institution, ParentCandidate
 from db.repository import load_events, load_records
 from studbook.dates import PartialDate
 from studbook.events import (
-    ARRIVALS,
-    EventCode,
     EventRecord,
     Stay,
-    event_sort_key,
     location_history,
 )
 from studbook.institutions import InstitutionRecord
@@ -45,19 +38,14 @@ from studbook.records import AnimalRecord
 __all__ = [
     "AnimalDetail",
     "AnimalRow",
-    "Census",
-    "CensusLine",
     "InstitutionSummary",
     "Offspring",
     "ParentLink",
-    "StatusLists",
-    "census",
     "get_animal",
     "list_animals",
     "list_institutions",
     "living_clause",
     "offspring",
-    "status_lists",
 ]
 
 
@@ -120,53 +108,6 @@ class AnimalDetail:
 
 
 @dataclass(frozen=True)
-class CensusLine:
-    """Animals present at one institution, by sex."""
-
-    institution: str
-    name: str
-    region: str
-    males: int
-    females: int
-    unknown: int
-
-    @property
-    def total(self) -> int:
-        return self.males + self.females + self.unknown
-
-    @property
-    def sex_ratio(self) -> str:
-        """The studbook notation males.females.unknown, e.g. ``1.2.0``."""
-        return f"{self.males}.{self.females}.{self.unknown}"
-
-
-@dataclass(frozen=True)
-class Census:
-    """A census: who was present on ``date`` (``None`` = living now), per institution."""
-
-    date: dt.date | None
-    lines: tuple[CensusLine, ...]
-    animals: tuple[str, ...]
-    """Studbook ids of the animals counted, in entry order."""
-
-    @property
-    def males(self) -> int:
-        return sum(line.males for line in self.lines)
-
-    @property
-    def females(self) -> int:
-        return sum(line.females for line in self.lines)
-
-    @property
-    def unknown(self) -> int:
-        return sum(line.unknown for line in self.lines)
-
-    @property
-    def total(self) -> int:
-        return len(self.animals)
-
-
-@dataclass(frozen=True)
 class InstitutionSummary:
     """An institution and how many living animals it holds now."""
 
@@ -175,16 +116,6 @@ class InstitutionSummary:
     country: str
     region: str
     living: int
-
-
-@dataclass(frozen=True)
-class StatusLists:
-    """Ids by status, as :func:`studbook.population.reference_population` takes them."""
-
-    released: frozenset[str] = field(default_factory=frozenset)
-    lost_to_follow_up: frozenset[str] = field(default_factory=frozenset)
-    contracepted: frozenset[str] = field(default_factory=frozenset)
-    """Animals whose last contraception event is a start."""
 
 
 def living_clause() -> ColumnElement[bool]:
@@ -380,73 +311,6 @@ def get_animal(session: Session, studbook_id: str) -> AnimalDetail:
     )
 
 
-def _covers(stay: Stay, at: dt.date) -> bool:
-    started = stay.start is None or stay.start.earliest <= at
-    ended = stay.end is not None and stay.end.earliest <= at
-    return started and not ended
-
-
-def census(session: Session, at: dt.date | None = None, *, region: str | None = None) -> Census:
-    """Animals present per institution: living now (``at`` None) or on the date ``at``.
-
-    ``region`` keeps only institutions of that region. Institutions are listed by region, then
-    mnemonic; animals with no known institution are counted under ``""``.
-    """
-    counts: dict[str, list[int]] = {}
-    animals: list[str] = []
-    slot = {"M": 0, "F": 1, "U": 2}
-    if at is None:
-        stmt = (
-            select(Animal.studbook_id, Animal.sex, Animal.location_id)
-            .where(living_clause())
-            .order_by(Animal.entry_order, Animal.studbook_id)
-        )
-        present = [(i, s, loc or "") for i, s, loc in session.execute(stmt)]
-    else:
-        present = []
-        records = load_records(session)
-        history = location_history(load_events(session))
-        for record in records:
-            if record.hypothetical or record.birth_date is None:
-                continue
-            if record.birth_date.earliest > at:
-                continue
-            if record.death_date is not None and record.death_date.earliest <= at:
-                continue
-            stays = history.get(record.id)
-            if stays:
-                here = [s for s in stays if _covers(s, at)]
-                if not here:
-                    continue
-                present.append((record.id, record.sex, here[-1].institution))
-            else:
-                present.append((record.id, record.sex, record.location))
-    places = {i.mnemonic: i for i in session.scalars(select(Institution))}
-    for animal_id, sex, place in present:
-        if region is not None:
-            holder = places.get(place)
-            if holder is None or holder.region.upper() != region.upper():
-                continue
-        counts.setdefault(place, [0, 0, 0])[slot.get(sex, 2)] += 1
-        animals.append(animal_id)
-
-    def line(mnemonic: str, c: list[int]) -> CensusLine:
-        holder = places.get(mnemonic)
-        return CensusLine(
-            mnemonic,
-            holder.name if holder else "",
-            holder.region if holder else "",
-            c[0],
-            c[1],
-            c[2],
-        )
-
-    lines = sorted(
-        (line(m, c) for m, c in counts.items()), key=lambda cl: (cl.region, cl.institution)
-    )
-    return Census(at, tuple(lines), tuple(animals))
-
-
 def list_institutions(session: Session, *, region: str | None = None) -> list[InstitutionSummary]:
     """Institutions by mnemonic, with the number of living animals at each."""
     living = (
@@ -466,36 +330,3 @@ def list_institutions(session: Session, *, region: str | None = None) -> list[In
         InstitutionSummary(i.mnemonic, i.name, i.country, i.region, int(n))
         for i, n in session.execute(stmt)
     ]
-
-
-def status_lists(session: Session) -> StatusLists:
-    """Released, lost-to-follow-up and currently contracepted animals, from their events.
-
-    An animal counts as released or LTF when that is its last exit and no arrival (a capture
-    back into captivity, a transfer) follows it.
-    """
-    released: set[str] = set()
-    ltf: set[str] = set()
-    contracepted: set[str] = set()
-    by_animal: dict[str, list[EventRecord]] = {}
-    for event in load_events(session):
-        by_animal.setdefault(event.animal_id, []).append(event)
-    for animal_id, events in by_animal.items():
-        state: EventCode | None = None
-        contraception = False
-        for event in sorted(events, key=event_sort_key):
-            if event.event in (EventCode.RELEASE, EventCode.LTF):
-                state = event.event
-            elif event.event in ARRIVALS:
-                state = None
-            elif event.event is EventCode.CONTRACEPTION_START:
-                contraception = True
-            elif event.event is EventCode.CONTRACEPTION_STOP:
-                contraception = False
-        if state is EventCode.RELEASE:
-            released.add(animal_id)
-        elif state is EventCode.LTF:
-            ltf.add(animal_id)
-        if contraception:
-            contracepted.add(animal_id)
-    return StatusLists(frozenset(released), frozenset(ltf), frozenset(contracepted))

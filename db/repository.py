@@ -3,8 +3,9 @@
 :func:`load_records` returns every animal as an :class:`~studbook.records.AnimalRecord` in the
 order it entered the studbook; :func:`load_pedigree` turns them into the
 :class:`~studbook.pedigree.Pedigree` the kinship engine takes; :func:`load_events` and
-:func:`load_institutions` return the other two files' records. These are the exact inverse of
-the importer: records written and read back compare equal (apart from ``line``).
+:func:`load_institutions` return the other two files' records, and :func:`load_studbook` all
+three as one :class:`~studbook.book.Studbook`. These are the exact inverse of the importer:
+records written and read back compare equal (apart from ``line``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from db.models import (
     Institution,
     ParentCandidate,
 )
+from studbook.book import Studbook
 from studbook.events import EventCode, EventRecord
 from studbook.institutions import InstitutionRecord
 from studbook.pedigree import Pedigree
@@ -37,6 +39,7 @@ __all__ = [
     "load_institutions",
     "load_pedigree",
     "load_records",
+    "load_studbook",
 ]
 
 _CHUNK = 20_000
@@ -139,3 +142,8 @@ def load_institutions(session: Session) -> list[InstitutionRecord]:
         InstitutionRecord(i.mnemonic, i.name, i.country, i.region)
         for i in session.scalars(select(Institution).order_by(Institution.mnemonic))
     ]
+
+
+def load_studbook(session: Session) -> Studbook:
+    """The whole studbook in memory: every animal, its events and the institutions."""
+    return Studbook.build(load_records(session), load_events(session), load_institutions(session))

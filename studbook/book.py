@@ -220,7 +220,8 @@ class Studbook:
 
         Born by then (unknown birth dates count as born), not dead by then (an estimated death
         date counts from the start of its period), and not released or lost to follow-up by
-        then. An animal recorded dead without a death date is not counted on any date.
+        then; an animal that left later (released, lost) was still there. An animal recorded
+        dead without a death date or a dated exit is not counted on any date.
         """
         record = self.record(animal_id)
         if record.birth_date is not None and record.birth_date.earliest > on:
@@ -229,7 +230,7 @@ class Studbook:
             return record.death_date.earliest > on and self._last_exit(animal_id, on) is None
         if self._last_exit(animal_id, on) is not None:
             return False
-        return record.is_living
+        return record.is_living or self._last_exit(animal_id) is not None
 
     def location_on(self, animal_id: str, on: date | None = None) -> str:
         """The institution holding the animal on ``on`` (default: now): the stay covering that

@@ -15,9 +15,10 @@ parent has ``p = 1`` and an unknown one contributes nothing. Then::
 Rows are sorted sparse vectors (position, value) and a row holds only positions below its own,
 so each product is a merge of sorted lists: sequential memory, no per-ancestor random access.
 Full sibs share one row (the *family row*; each sib only adds its own entry), and only the rows
-of families whose members have offspring still to come are kept. The cost is the sum of the
-families' ancestor counts, never N^2 (Meuwissen & Luo 1992, organised as a sparse Cholesky
-factor).
+of families whose members have offspring still to come are kept. A family without offspring
+(a *leaf*) needs only ``F``; leaves wait in batches that run on all cores. The cost is the sum
+of the families' ancestor counts, never N^2 (Meuwissen & Luo 1992, organised as a sparse
+Cholesky factor).
 
 The kept rows live in a *row store*: fixed-size chunks filled one after another (the *head*
 chunk takes new rows). A chunk whose rows have all been read for the last time goes back to a

@@ -100,3 +100,22 @@ class TestWhereAndWhen:
     def test_released_animals_leave_the_census(self, book: Studbook) -> None:
         assert "7" in book.census(date(2020, 1, 1)).animal_ids
         assert "7" not in book.census(date(2025, 1, 1)).animal_ids
+
+    def test_an_animal_recorded_gone_counts_until_it_left(self) -> None:
+        """Releasing an animal records it as no longer alive; it still counts before then."""
+        records, _ = records_from_table(
+            table_from_text(
+                ANIMALS.replace(
+                    "7,3,5,M,2006-05-01,,,WILD,Gone", "7,3,5,M,2006-05-01,,0,WILD,Gone"
+                ),
+                "a.csv",
+            )
+        )
+        events, _ = events_from_table(
+            table_from_text(EVENTS, "e.csv", required=("id", "date", "event", "institution"))
+        )
+        book = Studbook.build(records, events)
+        assert book.status("7") == "released"
+        assert book.alive_on("7", date(2020, 1, 1))
+        assert not book.alive_on("7", date(2025, 1, 1))
+        assert not book.alive_on("1", date(2000, 1, 1))  # recorded dead, no date: never

@@ -81,14 +81,10 @@ def _open(args: argparse.Namespace) -> Any:
 
 def _load_book(args: argparse.Namespace) -> Any:
     """The whole studbook in memory (:class:`studbook.book.Studbook`)."""
-    from db.repository import load_events, load_institutions, load_records
-    from studbook.book import Studbook
+    from db.repository import load_studbook
 
-    factory = _open(args)
-    with factory() as session:
-        return Studbook.build(
-            load_records(session), load_events(session), load_institutions(session)
-        )
+    with _open(args)() as session:
+        return load_studbook(session)
 
 
 def _emit(report: Any, fmt: str) -> None:

@@ -150,15 +150,13 @@ _cache: dict[str, Any] = {}
 def _book(job: Job) -> Studbook:
     if _cache.get("key") != (job.url, job.token):
         from db.opening import open_studbook
-        from db.repository import load_events, load_institutions, load_records
+        from db.repository import load_studbook
         from db.session import make_session_factory
 
         engine = open_studbook(job.url)
         try:
             with make_session_factory(engine)() as session:
-                book = Studbook.build(
-                    load_records(session), load_events(session), load_institutions(session)
-                )
+                book = load_studbook(session)
         finally:
             engine.dispose()
         _cache.clear()

@@ -272,7 +272,7 @@ class Store:
     # ----------------------------------------------------------------- reading
     def book(self) -> Studbook:
         """The whole studbook as last read (read now if it has not been, or after an edit)."""
-        from db.repository import load_events, load_institutions, load_records
+        from db.repository import load_studbook
 
         with self._load_lock:
             with self._lock:
@@ -280,9 +280,7 @@ class Store:
                     return self._book[1]
                 version = self._version
             with self.sessions() as session:
-                book = Studbook.build(
-                    load_records(session), load_events(session), load_institutions(session)
-                )
+                book = load_studbook(session)
             with self._lock:
                 if self._version == version:
                     self._book = (version, book)

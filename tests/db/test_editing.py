@@ -25,7 +25,8 @@ from db.editing import (
 from db.errors import EditConflictError, InvalidEditError, RecordNotFoundError
 from db.importer import import_studbook
 from db.models import Animal, AuditLog, Event
-from db.queries import census, get_animal, list_animals, status_lists
+from db.queries import get_animal, list_animals
+from db.repository import load_studbook
 from db.session import session_scope
 from studbook.dates import parse_partial_date
 from studbook.institutions import InstitutionRecord
@@ -149,7 +150,7 @@ class TestServices:
             assert detail.record.location == "TALLINN"
             assert [e.event.value for e in detail.events if e.event] == ["birth"]
             assert [o.studbook_id for o in get_animal(session, "2").offspring] == ["3", "5"]
-            assert census(session).total == 5
+            assert len(load_studbook(session).census().animal_ids) == 5
 
     @pytest.mark.parametrize(
         ("sire", "dam", "born", "field", "message"),
@@ -227,8 +228,8 @@ class TestServices:
             moved = session.scalars(select(Event).where(Event.event == "transfer")).all()[-1]
             assert (moved.from_institution_id, moved.institution_id) == ("TALLINN", "HELSINKI")
             assert get_animal(session, "3").record.location == "HELSINKI"
-            lines = census(session).lines
-            assert [(c.institution, c.region) for c in lines] == [
+            rows = load_studbook(session).census().rows
+            assert [(c.institution, c.region) for c in rows] == [
                 ("TALLINN", "EARAZA"),
                 ("BERLINTP", "EAZA"),
                 ("HELSINKI", "EAZA"),
@@ -257,18 +258,18 @@ class TestServices:
             record_release(session, "3", p("2013-09-01"))
             record_ltf(session, "4", p("2014"))
         with session_scope(studbook) as session:
-            lists = status_lists(session)
-            assert (lists.released, lists.lost_to_follow_up) == ({"3"}, {"4"})
-            assert census(session).animals == ("1", "2")
-            assert census(session, d("2013-01-01")).total == 4
+            book = load_studbook(session)
+            assert (book.ids_with_status("released"), book.ids_with_status("LTF")) == (["3"], ["4"])
+            assert book.census().animal_ids == ("1", "2")
+            assert len(book.census(d("2013-01-01")).animal_ids) == 4
 
     def test_contraception_start_and_stop(self, studbook: sessionmaker[Session]) -> None:
         """Contraception on, then off; a stop without a start is refused."""
         with session_scope(studbook) as session:
             record_contraception(session, "2", p("2015-01-01"))
-            assert status_lists(session).contracepted == {"2"}
+            assert load_studbook(session).contracepted() == {"2"}
             record_contraception(session, "2", p("2016-01-01"), start=False)
-            assert status_lists(session).contracepted == frozenset()
+            assert load_studbook(session).contracepted() == set()
         with (
             pytest.raises(InvalidEditError, match="never started"),
             session_scope(studbook) as session,
