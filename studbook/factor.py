@@ -47,6 +47,9 @@ CHUNK = 1 << 18
 LEAF_BATCH = 4096
 """Leaf families (no offspring: only F is needed) are done in parallel batches of this size."""
 
+PARALLEL_FROM = 256
+"""Smaller batches of leaves are done on one core: waking the others would cost more."""
+
 EVACUATE_AT = 0.5
 """An older chunk is copied into a new head chunk when at most this share of it is live."""
 
@@ -361,7 +364,14 @@ def _finish_leaves(
 ) -> None:  # pragma: no cover - compiled
     """F of the waiting leaf families (in parallel), then release what they read."""
     count = state[_LEAVES]
-    _leaf_products(leaves[:count], ptr, parent, family, own, fam_F, rows, chunks_idx, chunks_val)
+    if count >= PARALLEL_FROM:
+        _leaf_products(leaves[:count], ptr, parent, family, own, fam_F, rows, chunks_idx,
+                       chunks_val)  # fmt: skip
+    else:
+        for t in range(count):
+            i = leaves[t]
+            fam_F[family[i]] = _leaf_product(i, ptr, parent, family, own, rows, chunks_idx,
+                                             chunks_val)  # fmt: skip
     for t in range(count):
         i = leaves[t]
         _read_parents(ptr[i], ptr[i + 1], parent, family, remaining, rows, chunk_live,
@@ -381,22 +391,37 @@ def _leaf_products(
     chunks_idx: list[Int32Array],
     chunks_val: list[FloatArray],
 ) -> None:  # pragma: no cover - compiled
-    """``F = R_sire . R_dam / 2`` of each leaf family (first member at ``leaves[t]``)."""
+    """:func:`_leaf_product` of every leaf family in ``leaves``, on all cores."""
     for t in prange(leaves.size):
         i = leaves[t]
-        s = parent[ptr[i]]
-        d = parent[ptr[i] + 1]
-        lo = min(s, d)
-        hi = max(s, d)
-        a = family[lo]
-        b = family[hi]
-        dot = _dot_parents(
-            chunks_idx[rows[a, _ROW_CHUNK]], chunks_val[rows[a, _ROW_CHUNK]],
-            rows[a, _START], rows[a, _LENGTH],
-            chunks_idx[rows[b, _ROW_CHUNK]], chunks_val[rows[b, _ROW_CHUNK]],
-            rows[b, _START], rows[b, _LENGTH], lo, own[a],
-        )  # fmt: skip
-        fam_F[family[i]] = 0.5 * dot
+        fam_F[family[i]] = _leaf_product(i, ptr, parent, family, own, rows, chunks_idx, chunks_val)
+
+
+@compiled
+def _leaf_product(
+    i: int,
+    ptr: IntArray,
+    parent: IntArray,
+    family: IntArray,
+    own: FloatArray,
+    rows: IntArray,
+    chunks_idx: list[Int32Array],
+    chunks_val: list[FloatArray],
+) -> float:  # pragma: no cover - compiled
+    """``F = R_sire . R_dam / 2`` of the plain family whose first member is at ``i``."""
+    s = parent[ptr[i]]
+    d = parent[ptr[i] + 1]
+    lo = min(s, d)
+    hi = max(s, d)
+    a = family[lo]
+    b = family[hi]
+    dot = _dot_parents(
+        chunks_idx[rows[a, _ROW_CHUNK]], chunks_val[rows[a, _ROW_CHUNK]],
+        rows[a, _START], rows[a, _LENGTH],
+        chunks_idx[rows[b, _ROW_CHUNK]], chunks_val[rows[b, _ROW_CHUNK]],
+        rows[b, _START], rows[b, _LENGTH], lo, own[a],
+    )  # fmt: skip
+    return 0.5 * float(dot)
 
 
 @compiled

@@ -87,18 +87,45 @@ def _build_layout(ped: Pedigree) -> Layout:
     position = np.empty(n, np.int64)
     position[order] = np.arange(n, dtype=np.int64)
     edges = ped.parent_edges
-    child = position[edges.child]
-    by_child = np.lexsort((edges.role, child))
-    child = child[by_child]
-    parent = position[edges.parent[by_child]]
-    weight = edges.weight[by_child]
-    side = edges.role[by_child].astype(np.int8)
-    ptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(child, minlength=n), out=ptr[1:])
+    ptr, parent, weight, side = _links_by_child(
+        position, edges.child, edges.parent, edges.weight, edges.role
+    )
     generation = ped.generation[order].astype(np.int64)
 
     F, D = factor(ptr, parent, weight, side)
     return Layout(order, position, ptr, parent, weight, side, generation, F, D)
+
+
+@compiled
+def _links_by_child(
+    position: IntArray,
+    child: IntArray,
+    parent: IntArray,
+    weight: FloatArray,
+    role: npt.NDArray[np.int8],
+) -> tuple[IntArray, IntArray, FloatArray, npt.NDArray[np.int8]]:  # pragma: no cover - compiled
+    """The parent links as compressed rows by child position, sires before dams, each side in
+    input order (a counting sort: O(links))."""
+    n = position.size
+    ptr = np.zeros(n + 1, np.int64)
+    for e in range(child.size):
+        ptr[position[child[e]] + 1] += 1
+    for i in range(n):
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:-1].copy()
+    out_parent = np.empty(child.size, np.int64)
+    out_weight = np.empty(child.size)
+    out_side = np.empty(child.size, np.int8)
+    for side in range(2):
+        for e in range(child.size):
+            if role[e] == side:
+                c = position[child[e]]
+                k = fill[c]
+                fill[c] += 1
+                out_parent[k] = position[parent[e]]
+                out_weight[k] = weight[e]
+                out_side[k] = side
+    return ptr, out_parent, out_weight, out_side
 
 
 def _parents_first(ped: Pedigree) -> IntArray:
