@@ -42,7 +42,11 @@ FloatArray = npt.NDArray[np.float64]
 Int32Array = npt.NDArray[np.int32]
 
 CHUNK = 1 << 18
-"""Entries per chunk of the row store (3 MB); a longer row gets a chunk of its own."""
+"""Entries per chunk of the row store (3 MB), or the number of animals + 2 if that is more:
+no row is longer."""
+
+RESERVE_PER_ANIMAL = 48
+"""Row-store entries reserved per animal; pages never written cost no memory."""
 
 LEAF_BATCH = 4096
 """Leaf families (no offspring: only F is needed) are done in parallel batches of this size."""
@@ -54,17 +58,22 @@ EVACUATE_AT = 0.5
 """An older chunk is copied into a new head chunk when at most this share of it is live."""
 
 # Per-family columns of the row store's ``rows`` table.
-_ROW_CHUNK = 0  # chunk holding the family row
-_START = 1  # its first entry in that chunk
-_LENGTH = 2  # its number of entries (0: no row kept)
-_NEXT = 3  # next row in the same chunk (-1 ends the chunk's list)
+_START = 0  # offset of the family row in the store
+_LENGTH = 1  # its number of entries (0: no row kept)
+_NEXT = 2  # next row in the same chunk (-1 ends the chunk's list)
+
+# Per-chunk columns of the row store's ``chunks`` table.
+_LIVE = 0  # entries of live rows in the chunk
+_FIRST = 1  # first row of the chunk's list (-1: none)
 
 # Slots of the row store's ``state``.
 _HEAD = 0  # chunk taking new rows
 _FILL = 1  # entries used in the head chunk
 _CHUNK_SIZE = 2  # entries per chunk
 _LEAVES = 3  # leaf families waiting in ``leaves``
-_STATE = 4
+_FRESH = 4  # chunks ever used (the next never-used chunk)
+_POOLED = 5  # chunks in the pool
+_STATE = 6
 
 
 def factor(
@@ -74,19 +83,24 @@ def factor(
     side: npt.NDArray[np.int8],
     *,
     chunk: int = CHUNK,
+    reserve: int = RESERVE_PER_ANIMAL,
     scratch: int = 1024,
 ) -> tuple[FloatArray, FloatArray]:
     """F and D of every position of a parents-first pedigree.
 
     The parent links of position ``i`` are ``ptr[i]:ptr[i + 1]``, to ``parent`` (a lower
     position) with probability ``weight`` on ``side`` 0 (sire) or 1 (dam), sires first.
-    ``chunk`` (entries per chunk of the row store) and ``scratch`` (first size of the
-    lists for MULT and one-parent families) change the speed, never the result.
+    ``chunk`` (entries per chunk of the row store), ``reserve`` (row-store entries reserved
+    per animal before the store has to grow) and ``scratch`` (first size of the lists for
+    MULT and one-parent families) change the speed, never the result.
     """
     family, plain, uses = full_sib_families(ptr, parent, weight, side)
+    n = ptr.size - 1
     state = np.zeros(_STATE, np.int64)
-    state[_CHUNK_SIZE] = chunk
-    return _factor_kernel(ptr, parent, weight, side, family, plain, uses, state, scratch)  # type: ignore[no-any-return]
+    # A row holds distinct positions: never more than n entries, so every row fits a chunk.
+    state[_CHUNK_SIZE] = max(chunk, n + 2)
+    slots = 2 + (reserve * n) // state[_CHUNK_SIZE]
+    return _factor_kernel(ptr, parent, weight, side, family, plain, uses, state, slots, scratch)  # type: ignore[no-any-return]
 
 
 @compiled
@@ -150,12 +164,16 @@ def _factor_kernel(
     plain: npt.NDArray[np.bool_],
     remaining: IntArray,
     state: IntArray,
+    slots: int,
     need: int,
 ) -> tuple[FloatArray, FloatArray]:  # pragma: no cover - compiled
-    """Run :func:`_factor_rows` to the end, growing its scratch space when it asks.
+    """Run :func:`_factor_rows` to the end, growing the row store or the scratch lists when
+    it asks.
 
     The hot loop never reassigns an array (that would cost reference counting on every
-    iteration), so growing happens here, between calls.
+    iteration), so growing happens here, between calls. The row store's arrays are reserved
+    for ``slots`` chunks but only the chunks in use are ever written, so untouched pages
+    cost no memory; more slots (a copy) are needed only when that reserve runs out.
     """
     n = ptr.size - 1
     n_fam = remaining.size
@@ -163,24 +181,38 @@ def _factor_kernel(
     fam_D = np.ones(n_fam)
     own = np.ones(n_fam)
     done = np.zeros(n_fam, np.bool_)
-    rows = np.zeros((n_fam, 4), np.int64)
+    rows = np.zeros((n_fam, 3), np.int64)
     rows[:, _NEXT] = -1
-    chunks_idx = [np.empty(state[_CHUNK_SIZE], np.int32)]
-    chunks_val = [np.empty(state[_CHUNK_SIZE], np.float64)]
-    chunk_live = [0]
-    chunk_first = [-1]
-    pool = [0]
-    pool.pop()
+    size = state[_CHUNK_SIZE]
+    arena_idx = np.empty(slots * size, np.int32)
+    arena_val = np.empty(slots * size)
+    chunks = np.zeros((slots, 2), np.int64)
+    pool = np.empty(slots, np.int64)
+    state[_FRESH] = 1
+    chunks[0, _FIRST] = -1
     leaves = np.empty(LEAF_BATCH, np.int64)
     i = 0
     while i < n:
         scratch_idx = np.empty((5, need), np.int32)
         scratch_val = np.empty((5, need))
-        i, need = _factor_rows(
+        i, need, more = _factor_rows(
             i, ptr, parent, weight, side, family, plain, remaining, own, fam_F, fam_D, done,
-            rows, chunks_idx, chunks_val, chunk_live, chunk_first, pool, state, leaves,
-            scratch_idx, scratch_val,
+            rows, arena_idx, arena_val, chunks, pool, state, leaves, scratch_idx, scratch_val,
         )  # fmt: skip
+        need = max(need, scratch_idx.shape[1])
+        if more:
+            used = state[_FRESH] * size
+            grown_idx = np.empty(2 * arena_idx.size, np.int32)
+            grown_val = np.empty(2 * arena_val.size)
+            grown_idx[:used] = arena_idx[:used]
+            grown_val[:used] = arena_val[:used]
+            arena_idx, arena_val = grown_idx, grown_val
+            grown = np.zeros((2 * chunks.shape[0], 2), np.int64)
+            grown[: chunks.shape[0]] = chunks
+            chunks = grown
+            grown_pool = np.empty(2 * pool.size, np.int64)
+            grown_pool[: pool.size] = pool
+            pool = grown_pool
     return fam_F[family], fam_D[family]
 
 
@@ -199,19 +231,18 @@ def _factor_rows(
     fam_D: FloatArray,
     done: npt.NDArray[np.bool_],
     rows: IntArray,
-    chunks_idx: list[Int32Array],
-    chunks_val: list[FloatArray],
-    chunk_live: list[int],
-    chunk_first: list[int],
-    pool: list[int],
+    arena_idx: Int32Array,
+    arena_val: FloatArray,
+    chunks: IntArray,
+    pool: IntArray,
     state: IntArray,
     leaves: IntArray,
     scratch_idx: Int32Array,
     scratch_val: FloatArray,
-) -> tuple[int, int]:  # pragma: no cover - compiled
-    """Compute the families first met at positions ``i0 ..``; return ``(n, 0)`` when done or
-    ``(i, need)`` when the scratch lists (for MULT and one-parent families) must grow to
-    ``need`` entries first.
+) -> tuple[int, int, bool]:  # pragma: no cover - compiled
+    """Compute the families first met at positions ``i0 ..``; return ``(n, 0, False)`` when
+    done, ``(i, need, False)`` when the scratch lists (for MULT and one-parent families) must
+    grow to ``need`` entries first, or ``(i, 0, True)`` when the row store needs more chunks.
 
     A plain family without offspring (a *leaf*) only needs ``F``: it waits in ``leaves`` and
     a batch of them is done in parallel (:func:`_leaf_products`); its parents' rows are
@@ -227,7 +258,6 @@ def _factor_rows(
         e1 = ptr[i + 1]
         keep = remaining[f] > 0
         waits = False
-        c = -1
         at = 0
         m = 0
         if e0 == e1:
@@ -240,15 +270,16 @@ def _factor_rows(
             a = family[lo]
             b = family[hi]
             if keep:
-                bound = rows[a, _LENGTH] + rows[b, _LENGTH] + 2
-                c, at = _allocate(bound, rows, chunks_idx, chunks_val,
-                                  chunk_live, chunk_first, pool, state)  # fmt: skip
+                at = _allocate(rows[a, _LENGTH] + rows[b, _LENGTH] + 2, rows, arena_idx,
+                               arena_val, chunks, pool, state)  # fmt: skip
+                if at < 0:
+                    _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows,
+                                   arena_idx, arena_val, chunks, pool, state, leaves)  # fmt: skip
+                    return i, 0, True
                 dot, m = _merge_parents(
-                    chunks_idx[rows[a, _ROW_CHUNK]], chunks_val[rows[a, _ROW_CHUNK]],
-                    rows[a, _START], rows[a, _LENGTH],
-                    chunks_idx[rows[b, _ROW_CHUNK]], chunks_val[rows[b, _ROW_CHUNK]],
-                    rows[b, _START], rows[b, _LENGTH],
-                    lo, own[a], hi, own[b], chunks_idx[c], chunks_val[c], at,
+                    arena_idx, arena_val, rows[a, _START], rows[a, _LENGTH],
+                    arena_idx, arena_val, rows[b, _START], rows[b, _LENGTH],
+                    lo, own[a], hi, own[b], arena_idx, arena_val, at,
                 )  # fmt: skip
                 fam_F[f] = 0.5 * dot
             else:
@@ -261,10 +292,9 @@ def _factor_rows(
             for e in range(e0, e1):
                 bound += rows[family[parent[e]], _LENGTH] + 1
             if bound > room:
-                _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows,
-                               chunks_idx, chunks_val, chunk_live, chunk_first, pool,
-                               state, leaves)  # fmt: skip
-                return i, bound
+                _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows, arena_idx,
+                               arena_val, chunks, pool, state, leaves)  # fmt: skip
+                return i, bound, False
             nx = 0
             ny = 0
             cx = 0
@@ -274,29 +304,30 @@ def _factor_rows(
             for e in range(e0, e1):
                 p = parent[e]
                 g = family[p]
-                r_idx = chunks_idx[rows[g, _ROW_CHUNK]]
-                r_val = chunks_val[rows[g, _ROW_CHUNK]]
                 r0 = rows[g, _START]
                 r1 = r0 + rows[g, _LENGTH]
                 if side[e] == 0:
                     sires = True
                     nx = _add_row(scratch_idx[cx], scratch_val[cx], nx, weight[e],
-                                  r_idx[r0:r1], r_val[r0:r1], p, own[g],
+                                  arena_idx[r0:r1], arena_val[r0:r1], p, own[g],
                                   scratch_idx[1 - cx], scratch_val[1 - cx])  # fmt: skip
                     cx = 1 - cx
                 else:
                     dams = True
                     ny = _add_row(scratch_idx[cy], scratch_val[cy], ny, weight[e],
-                                  r_idx[r0:r1], r_val[r0:r1], p, own[g],
+                                  arena_idx[r0:r1], arena_val[r0:r1], p, own[g],
                                   scratch_idx[5 - cy], scratch_val[5 - cy])  # fmt: skip
                     cy = 5 - cy
             out_idx = scratch_idx[4]
             out_val = scratch_val[4]
             if keep:
-                c, at = _allocate(nx + ny, rows, chunks_idx, chunks_val,
-                                  chunk_live, chunk_first, pool, state)  # fmt: skip
-                out_idx = chunks_idx[c][at : at + nx + ny]
-                out_val = chunks_val[c][at : at + nx + ny]
+                at = _allocate(nx + ny, rows, arena_idx, arena_val, chunks, pool, state)
+                if at < 0:
+                    _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows,
+                                   arena_idx, arena_val, chunks, pool, state, leaves)  # fmt: skip
+                    return i, 0, True
+                out_idx = arena_idx[at : at + nx + ny]
+                out_val = arena_val[at : at + nx + ny]
             xy, xx, yy, m = _combine(scratch_idx[cx], scratch_val[cx], nx,
                                      scratch_idx[cy], scratch_val[cy], ny,
                                      out_idx, out_val)  # fmt: skip
@@ -305,22 +336,21 @@ def _factor_rows(
         own[f] = np.sqrt(fam_D[f])
         done[f] = True
         if keep and m > 0:
-            rows[f, _ROW_CHUNK] = c
+            c = at // state[_CHUNK_SIZE]
             rows[f, _START] = at
             rows[f, _LENGTH] = m
-            rows[f, _NEXT] = chunk_first[c]
-            chunk_first[c] = f
-            chunk_live[c] += m
-            state[_FILL] = at + m
+            rows[f, _NEXT] = chunks[c, _FIRST]
+            chunks[c, _FIRST] = f
+            chunks[c, _LIVE] += m
+            state[_FILL] = at + m - c * state[_CHUNK_SIZE]
         if not waits:
-            _read_parents(e0, e1, parent, family, remaining, rows, chunk_live, chunk_first,
-                          pool, state)  # fmt: skip
+            _read_parents(e0, e1, parent, family, remaining, rows, chunks, pool, state)
         if state[_LEAVES] == leaves.size:
-            _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows, chunks_idx,
-                           chunks_val, chunk_live, chunk_first, pool, state, leaves)  # fmt: skip
-    _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows, chunks_idx, chunks_val,
-                   chunk_live, chunk_first, pool, state, leaves)  # fmt: skip
-    return n, 0
+            _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows, arena_idx,
+                           arena_val, chunks, pool, state, leaves)  # fmt: skip
+    _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows, arena_idx, arena_val,
+                   chunks, pool, state, leaves)  # fmt: skip
+    return n, 0, False
 
 
 @compiled
@@ -331,9 +361,8 @@ def _read_parents(
     family: IntArray,
     remaining: IntArray,
     rows: IntArray,
-    chunk_live: list[int],
-    chunk_first: list[int],
-    pool: list[int],
+    chunks: IntArray,
+    pool: IntArray,
     state: IntArray,
 ) -> None:  # pragma: no cover - compiled
     """Count one more read of the rows of links ``e0:e1``; release the rows read for the last
@@ -342,7 +371,7 @@ def _read_parents(
         g = family[parent[e]]
         remaining[g] -= 1
         if remaining[g] == 0 and rows[g, _LENGTH] > 0:
-            _release(g, rows, chunk_live, chunk_first, pool, state)
+            _release(g, rows, chunks, pool, state)
 
 
 @compiled
@@ -354,28 +383,26 @@ def _finish_leaves(
     own: FloatArray,
     fam_F: FloatArray,
     rows: IntArray,
-    chunks_idx: list[Int32Array],
-    chunks_val: list[FloatArray],
-    chunk_live: list[int],
-    chunk_first: list[int],
-    pool: list[int],
+    arena_idx: Int32Array,
+    arena_val: FloatArray,
+    chunks: IntArray,
+    pool: IntArray,
     state: IntArray,
     leaves: IntArray,
 ) -> None:  # pragma: no cover - compiled
     """F of the waiting leaf families (in parallel), then release what they read."""
     count = state[_LEAVES]
     if count >= PARALLEL_FROM:
-        _leaf_products(leaves[:count], ptr, parent, family, own, fam_F, rows, chunks_idx,
-                       chunks_val)  # fmt: skip
+        _leaf_products(leaves[:count], ptr, parent, family, own, fam_F, rows, arena_idx,
+                       arena_val)  # fmt: skip
     else:
         for t in range(count):
             i = leaves[t]
-            fam_F[family[i]] = _leaf_product(i, ptr, parent, family, own, rows, chunks_idx,
-                                             chunks_val)  # fmt: skip
+            fam_F[family[i]] = _leaf_product(i, ptr, parent, family, own, rows, arena_idx,
+                                             arena_val)  # fmt: skip
     for t in range(count):
         i = leaves[t]
-        _read_parents(ptr[i], ptr[i + 1], parent, family, remaining, rows, chunk_live,
-                      chunk_first, pool, state)  # fmt: skip
+        _read_parents(ptr[i], ptr[i + 1], parent, family, remaining, rows, chunks, pool, state)
     state[_LEAVES] = 0
 
 
@@ -388,13 +415,13 @@ def _leaf_products(
     own: FloatArray,
     fam_F: FloatArray,
     rows: IntArray,
-    chunks_idx: list[Int32Array],
-    chunks_val: list[FloatArray],
+    arena_idx: Int32Array,
+    arena_val: FloatArray,
 ) -> None:  # pragma: no cover - compiled
     """:func:`_leaf_product` of every leaf family in ``leaves``, on all cores."""
     for t in prange(leaves.size):
         i = leaves[t]
-        fam_F[family[i]] = _leaf_product(i, ptr, parent, family, own, rows, chunks_idx, chunks_val)
+        fam_F[family[i]] = _leaf_product(i, ptr, parent, family, own, rows, arena_idx, arena_val)
 
 
 @compiled
@@ -405,96 +432,86 @@ def _leaf_product(
     family: IntArray,
     own: FloatArray,
     rows: IntArray,
-    chunks_idx: list[Int32Array],
-    chunks_val: list[FloatArray],
+    arena_idx: Int32Array,
+    arena_val: FloatArray,
 ) -> float:  # pragma: no cover - compiled
     """``F = R_sire . R_dam / 2`` of the plain family whose first member is at ``i``."""
     s = parent[ptr[i]]
     d = parent[ptr[i] + 1]
     lo = min(s, d)
-    hi = max(s, d)
     a = family[lo]
-    b = family[hi]
+    b = family[max(s, d)]
     dot = _dot_parents(
-        chunks_idx[rows[a, _ROW_CHUNK]], chunks_val[rows[a, _ROW_CHUNK]],
-        rows[a, _START], rows[a, _LENGTH],
-        chunks_idx[rows[b, _ROW_CHUNK]], chunks_val[rows[b, _ROW_CHUNK]],
-        rows[b, _START], rows[b, _LENGTH], lo, own[a],
+        arena_idx, arena_val, rows[a, _START], rows[a, _LENGTH],
+        arena_idx, arena_val, rows[b, _START], rows[b, _LENGTH], lo, own[a],
     )  # fmt: skip
     return 0.5 * float(dot)
 
 
 @compiled
 def _release(
-    g: int,
-    rows: IntArray,
-    chunk_live: list[int],
-    chunk_first: list[int],
-    pool: list[int],
-    state: IntArray,
+    g: int, rows: IntArray, chunks: IntArray, pool: IntArray, state: IntArray
 ) -> None:  # pragma: no cover - compiled
     """Drop family ``g``'s row; a chunk left without live rows returns to the pool."""
-    c = rows[g, _ROW_CHUNK]
-    chunk_live[c] -= rows[g, _LENGTH]
+    c = rows[g, _START] // state[_CHUNK_SIZE]
+    chunks[c, _LIVE] -= rows[g, _LENGTH]
     rows[g, _LENGTH] = 0
-    if chunk_live[c] == 0 and c != state[_HEAD]:
-        chunk_first[c] = -1
-        pool.append(c)
+    if chunks[c, _LIVE] == 0 and c != state[_HEAD]:
+        chunks[c, _FIRST] = -1
+        pool[state[_POOLED]] = c
+        state[_POOLED] += 1
 
 
 @compiled
 def _allocate(
     need: int,
     rows: IntArray,
-    chunks_idx: list[Int32Array],
-    chunks_val: list[FloatArray],
-    chunk_live: list[int],
-    chunk_first: list[int],
-    pool: list[int],
+    arena_idx: Int32Array,
+    arena_val: FloatArray,
+    chunks: IntArray,
+    pool: IntArray,
     state: IntArray,
-) -> tuple[int, int]:  # pragma: no cover - compiled
-    """(chunk, first entry) of ``need`` free entries for a new row, at the end of the head.
+) -> int:  # pragma: no cover - compiled
+    """Offset of ``need`` free entries for a new row, at the end of the head chunk; -1 when
+    the store needs more chunks.
 
-    When the head is full, a pooled (or new) chunk becomes the head, and older chunks that are
-    at most :data:`EVACUATE_AT` live are copied into it, emptiest first, while they fit.
+    When the head is full, a pooled (or never used) chunk becomes the head, and older chunks
+    that are at most :data:`EVACUATE_AT` live are copied into it, emptiest first, while they
+    fit.
     """
+    size = state[_CHUNK_SIZE]
     head = state[_HEAD]
-    if state[_FILL] + need <= chunks_idx[head].size:
-        return head, state[_FILL]
-    if chunk_live[head] == 0:
-        chunk_first[head] = -1
-        pool.append(head)
-    size = max(state[_CHUNK_SIZE], need)
-    new = -1
-    for k in range(len(pool)):
-        if chunks_idx[pool[k]].size >= size:
-            new = pool[k]
-            pool[k] = pool[len(pool) - 1]
-            pool.pop()
-            break
-    if new < 0:
-        new = len(chunks_idx)
-        chunks_idx.append(np.empty(size, np.int32))
-        chunks_val.append(np.empty(size, np.float64))
-        chunk_live.append(0)
-        chunk_first.append(-1)
+    if state[_FILL] + need <= size:
+        return int(head * size + state[_FILL])
+    if state[_POOLED] > 0:
+        state[_POOLED] -= 1
+        new = pool[state[_POOLED]]
+    elif state[_FRESH] < chunks.shape[0]:
+        new = state[_FRESH]
+        state[_FRESH] += 1
+    else:
+        return -1
+    if chunks[head, _LIVE] == 0:
+        chunks[head, _FIRST] = -1
+        pool[state[_POOLED]] = head
+        state[_POOLED] += 1
     state[_HEAD] = new
     state[_FILL] = 0
-    chunk_live[new] = 0
-    chunk_first[new] = -1
-    room = chunks_idx[new].size - need
+    chunks[new, _LIVE] = 0
+    chunks[new, _FIRST] = -1
     while True:
         emptiest = -1
-        for k in range(len(chunks_idx)):
-            sparse = k != new and chunk_first[k] >= 0
-            sparse = sparse and chunk_live[k] <= EVACUATE_AT * chunks_idx[k].size
-            if sparse and (emptiest < 0 or chunk_live[k] < chunk_live[emptiest]):
+        for k in range(state[_FRESH]):
+            sparse = k != new and chunks[k, _FIRST] >= 0
+            sparse = sparse and chunks[k, _LIVE] <= EVACUATE_AT * size
+            if sparse and (emptiest < 0 or chunks[k, _LIVE] < chunks[emptiest, _LIVE]):
                 emptiest = k
-        if emptiest < 0 or state[_FILL] + chunk_live[emptiest] > room:
+        if emptiest < 0 or state[_FILL] + chunks[emptiest, _LIVE] + need > size:
             break
-        _evacuate(emptiest, new, rows, chunks_idx, chunks_val, chunk_live, chunk_first, state)
-        pool.append(emptiest)
-    return new, state[_FILL]
+        _evacuate(emptiest, new, rows, arena_idx, arena_val, chunks, state)
+        pool[state[_POOLED]] = emptiest
+        state[_POOLED] += 1
+    return int(new * size + state[_FILL])
 
 
 @compiled
@@ -502,35 +519,30 @@ def _evacuate(
     k: int,
     new: int,
     rows: IntArray,
-    chunks_idx: list[Int32Array],
-    chunks_val: list[FloatArray],
-    chunk_live: list[int],
-    chunk_first: list[int],
+    arena_idx: Int32Array,
+    arena_val: FloatArray,
+    chunks: IntArray,
     state: IntArray,
 ) -> None:  # pragma: no cover - compiled
     """Copy chunk ``k``'s live rows to the end of chunk ``new``; ``k`` is left empty."""
-    src_idx = chunks_idx[k]
-    src_val = chunks_val[k]
-    dst_idx = chunks_idx[new]
-    dst_val = chunks_val[new]
-    f = chunk_first[k]
+    base = new * state[_CHUNK_SIZE]
+    f = chunks[k, _FIRST]
     while f >= 0:
         following = rows[f, _NEXT]
         m = rows[f, _LENGTH]
         if m > 0:
             s = rows[f, _START]
-            t = state[_FILL]
-            dst_idx[t : t + m] = src_idx[s : s + m]
-            dst_val[t : t + m] = src_val[s : s + m]
-            rows[f, _ROW_CHUNK] = new
+            t = base + state[_FILL]
+            arena_idx[t : t + m] = arena_idx[s : s + m]
+            arena_val[t : t + m] = arena_val[s : s + m]
             rows[f, _START] = t
-            rows[f, _NEXT] = chunk_first[new]
-            chunk_first[new] = f
-            chunk_live[new] += m
-            state[_FILL] = t + m
+            rows[f, _NEXT] = chunks[new, _FIRST]
+            chunks[new, _FIRST] = f
+            chunks[new, _LIVE] += m
+            state[_FILL] += m
         f = following
-    chunk_live[k] = 0
-    chunk_first[k] = -1
+    chunks[k, _LIVE] = 0
+    chunks[k, _FIRST] = -1
 
 
 @compiled
@@ -553,7 +565,7 @@ def _dot_parents(
     for the own entries. Products are summed in position order.
     """
     end_b = b0 + lb
-    cut = b0 + np.searchsorted(b_idx[b0:end_b], lo)
+    cut = _first_at_least(b_idx, b0, end_b, lo)
     a = a0
     b = b0
     end_a = a0 + la
@@ -567,6 +579,18 @@ def _dot_parents(
     if cut < end_b and b_idx[cut] == lo:
         dot += own_lo * b_val[cut]
     return dot
+
+
+@compiled
+def _first_at_least(idx: Int32Array, lo: int, hi: int, value: int) -> int:  # pragma: no cover
+    """The first ``k`` in ``lo:hi`` with ``idx[k] >= value`` (``idx`` sorted there), else ``hi``."""
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if idx[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @compiled
@@ -591,7 +615,7 @@ def _merge_parents(
     ``out``; returns (dot, row length)."""
     first = out
     end_b = b0 + lb
-    cut = b0 + np.searchsorted(b_idx[b0:end_b], lo)
+    cut = _first_at_least(b_idx, b0, end_b, lo)
     a = a0
     b = b0
     end_a = a0 + la

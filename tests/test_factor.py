@@ -26,25 +26,26 @@ def factor_of(ped: Pedigree, **sizes: int) -> tuple[tuple[FloatArray, FloatArray
 
 @pytest.mark.parametrize("seed", range(12))
 def test_tiny_chunks_and_scratch_give_identical_results(seed: int) -> None:
-    """Chunks of 4 to 64 entries force new heads, evacuations, pooled chunks and rows longer
-    than a chunk; a scratch of 2 entries forces the MULT path to grow. Same bits every time."""
+    """Chunks as small as allowed (the animals + 2) force new heads, evacuations and pooled
+    chunks; no reserve forces the store to grow; a scratch of 2 entries forces the MULT path
+    to grow. Same bits every time."""
     ped = random_pedigree(300 + seed, 150)
     (F, D), lay = factor_of(ped)
     ref = ReferenceKinship(ped)
     want = np.array([ref.inbreeding(i) for i in range(len(ped))])
     np.testing.assert_allclose(F[lay.position], want, rtol=0, atol=1e-13)
-    for chunk in (4, 9, 64):
-        (F2, D2), _ = factor_of(ped, chunk=chunk, scratch=2)
-        assert np.array_equal(F2, F) and np.array_equal(D2, D), chunk
+    for chunk, reserve in ((1, 48), (1, 0), (200, 0), (10**5, 0)):
+        (F2, D2), _ = factor_of(ped, chunk=chunk, reserve=reserve, scratch=2)
+        assert np.array_equal(F2, F) and np.array_equal(D2, D), (chunk, reserve)
 
 
 def test_row_store_on_a_zoo_like_studbook(tmp_path: Path) -> None:
-    """A 3,000-animal simulated studbook through 256-entry chunks: thousands of chunk switches
-    and evacuations, the same F and D as with the default chunks."""
+    """A 3,000-animal simulated studbook through the smallest chunks and no reserve: many
+    chunk switches, evacuations and growths, the same F and D as with the defaults."""
     book = synthetic_studbook(3000, seed=4, mult_sire_rate=0.05)
     ped = studbook.read_pedigree(book.write_csv(tmp_path / "sim.csv"))
     (F, D), _ = factor_of(ped)
-    (F2, D2), _ = factor_of(ped, chunk=256)
+    (F2, D2), _ = factor_of(ped, chunk=1, reserve=0)
     assert np.array_equal(F2, F) and np.array_equal(D2, D)
     assert F.max() > 0.1
 
