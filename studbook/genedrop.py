@@ -4,7 +4,7 @@ Each founder (an animal without recorded parents) gets two unique alleles; every
 receives one allele from its sire and one from its dam, each drawn with probability 1/2 from
 that parent's two alleles. A MULT parent is first drawn among its candidates by probability;
 an unknown parent passes on a unique allele that belongs to no founder. Iterations are
-independent and run together, chunk by chunk, in compiled loops.
+independent and run together, chunk by chunk, in compiled loops, the chunks on all cores.
 
 Outputs, for the reference population (default: the living):
 
@@ -25,6 +25,8 @@ each with its standard error (standard deviation over iterations / sqrt(iteratio
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -183,7 +185,8 @@ def gene_drop(
     """Gene drop over ``iterations`` simulated inheritances (see the module docstring).
 
     ``seed`` is an int or a ``numpy.random.Generator``: the same seed gives the same result.
-    ``max_cells`` bounds the allele work array (animals x 2 x iterations per chunk).
+    ``max_cells`` bounds the allele work arrays (animals x 2 x iterations per chunk, summed
+    over the chunks running at once).
 
     Examples
     --------
@@ -212,38 +215,45 @@ def gene_drop(
     pop = lay.position[pop_animals]
 
     n = len(ped)
-    chunk = max(1, min(iterations, max_cells // max(2 * n, 1), math.ceil(iterations / 20)))
+    workers = max(1, min(os.cpu_count() or 1, iterations))
+    per_worker = max_cells // max(2 * n * workers, 1)
+    chunk = max(1, min(iterations, per_worker, math.ceil(iterations / 20)))
+    sizes = [min(chunk, iterations - done) for done in range(0, iterations, chunk)]
+    seeds = [int(rng.integers(0, 2**31 - 1)) for _ in sizes]
+    q = np.zeros(founder_idx.size)
+    shares = list(representation.values())
+    q[founder_slot_by_animal[ped.indices(list(representation))]] = shares
+    q = q / q.sum() if q.sum() > 0 else q
+
+    def run(k: int) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Chunk ``k``'s tallies: (retained, retained^2, retained in this batch, stats, unique)."""
+        tallies = (
+            np.zeros(founder_idx.size),
+            np.zeros(founder_idx.size),
+            np.zeros(founder_idx.size),
+            np.zeros(4),
+            np.zeros(pop.size),
+        )
+        _drop_chunk(seeds[k], sizes[k], lay.ptr, lay.parent, lay.weight, lay.side, founder_slot,
+                    n_founder_alleles, pop, *tallies)  # fmt: skip
+        return tallies
+
     retained = np.zeros(founder_idx.size)
     retained_sq = np.zeros(founder_idx.size)
     stats = np.zeros(4)
     unique = np.zeros(pop.size)
     batch_fge: list[float] = []
-    q = np.zeros(founder_idx.size)
-    for animal, share in representation.items():
-        q[founder_slot_by_animal[ped.index[animal]]] = share
-    q = q / q.sum() if q.sum() > 0 else q
-    done = 0
-    while done < iterations:
-        size = min(chunk, iterations - done)
-        batch = np.zeros(founder_idx.size)
-        _drop_chunk(
-            int(rng.integers(0, 2**31 - 1)),
-            size,
-            lay.ptr,
-            lay.parent,
-            lay.weight,
-            lay.side,
-            founder_slot,
-            n_founder_alleles,
-            pop,
-            retained,
-            retained_sq,
-            batch,
-            stats,
-            unique,
-        )
-        batch_fge.append(_lacy_fge(q, batch / size))
-        done += size
+    # Chunks run on all cores (the kernel releases the GIL); tallies are added in chunk order,
+    # so the result does not depend on the number of cores for a given chunk size.
+    with ThreadPoolExecutor(workers) as pool:
+        for k, (r_k, r_sq_k, batch_k, stats_k, unique_k) in enumerate(
+            pool.map(run, range(len(sizes)))
+        ):
+            retained += r_k
+            retained_sq += r_sq_k
+            stats += stats_k
+            unique += unique_k
+            batch_fge.append(_lacy_fge(q, batch_k / sizes[k]))
 
     r = retained / iterations
     r_se = np.sqrt(np.maximum(retained_sq / iterations - r**2, 0.0) / iterations)
