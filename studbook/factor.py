@@ -277,9 +277,8 @@ def _factor_rows(
                                    arena_idx, arena_val, chunks, pool, state, leaves)  # fmt: skip
                     return i, 0, True
                 dot, m = _merge_parents(
-                    arena_idx, arena_val, rows[a, _START], rows[a, _LENGTH],
-                    arena_idx, arena_val, rows[b, _START], rows[b, _LENGTH],
-                    lo, own[a], hi, own[b], arena_idx, arena_val, at,
+                    arena_idx, arena_val, rows[a, _START], rows[a, _LENGTH], rows[b, _START],
+                    rows[b, _LENGTH], lo, own[a], hi, own[b], at,
                 )  # fmt: skip
                 fam_F[f] = 0.5 * dot
             else:
@@ -442,8 +441,8 @@ def _leaf_product(
     a = family[lo]
     b = family[max(s, d)]
     dot = _dot_parents(
-        arena_idx, arena_val, rows[a, _START], rows[a, _LENGTH],
-        arena_idx, arena_val, rows[b, _START], rows[b, _LENGTH], lo, own[a],
+        arena_idx, arena_val, rows[a, _START], rows[a, _LENGTH], rows[b, _START],
+        rows[b, _LENGTH], lo, own[a],
     )  # fmt: skip
     return 0.5 * float(dot)
 
@@ -547,37 +546,29 @@ def _evacuate(
 
 @compiled
 def _dot_parents(
-    a_idx: Int32Array,
-    a_val: FloatArray,
-    a0: int,
-    la: int,
-    b_idx: Int32Array,
-    b_val: FloatArray,
-    b0: int,
-    lb: int,
-    lo: int,
-    own_lo: float,
+    idx: Int32Array, val: FloatArray, a0: int, la: int, b0: int, lb: int, lo: int, own_lo: float
 ) -> float:  # pragma: no cover - compiled
-    """``R_lo . R_hi`` for parents ``lo < hi``, whose family rows are ``a`` and ``b``.
+    """``R_lo . R_hi`` for parents ``lo < hi``, whose family rows are ``idx/val[a0 : a0 + la]``
+    and ``[b0 : b0 + lb]``.
 
     ``R_p`` is its family row (positions below ``p``) then ``own_p`` at ``p``, so only ``lo``
     can appear in the other row and ``hi`` in neither: the family rows merge without a test
     for the own entries. Products are summed in position order.
     """
     end_b = b0 + lb
-    cut = _first_at_least(b_idx, b0, end_b, lo)
+    cut = _first_at_least(idx, b0, end_b, lo)
     a = a0
     b = b0
     end_a = a0 + la
     dot = 0.0
     while a < end_a and b < cut:
-        ka = a_idx[a]
-        kb = b_idx[b]
-        dot += a_val[a] * b_val[b] if ka == kb else 0.0
+        ka = idx[a]
+        kb = idx[b]
+        dot += val[a] * val[b] if ka == kb else 0.0
         a += ka <= kb
         b += kb <= ka
-    if cut < end_b and b_idx[cut] == lo:
-        dot += own_lo * b_val[cut]
+    if cut < end_b and idx[cut] == lo:
+        dot += own_lo * val[cut]
     return dot
 
 
@@ -595,70 +586,66 @@ def _first_at_least(idx: Int32Array, lo: int, hi: int, value: int) -> int:  # pr
 
 @compiled
 def _merge_parents(
-    a_idx: Int32Array,
-    a_val: FloatArray,
+    idx: Int32Array,
+    val: FloatArray,
     a0: int,
     la: int,
-    b_idx: Int32Array,
-    b_val: FloatArray,
     b0: int,
     lb: int,
     lo: int,
     own_lo: float,
     hi: int,
     own_hi: float,
-    out_idx: Int32Array,
-    out_val: FloatArray,
     out: int,
 ) -> tuple[float, int]:  # pragma: no cover - compiled
-    """:func:`_dot_parents`, and the child's family row ``(R_lo + R_hi)/2`` written from
-    ``out``; returns (dot, row length)."""
+    """:func:`_dot_parents`, and the child's family row ``(R_lo + R_hi)/2`` written into the
+    same arrays from ``out``; returns (dot, row length)."""
     first = out
     end_b = b0 + lb
-    cut = _first_at_least(b_idx, b0, end_b, lo)
+    cut = _first_at_least(idx, b0, end_b, lo)
     a = a0
     b = b0
     end_a = a0 + la
     dot = 0.0
     while a < end_a and b < cut:
-        ka = a_idx[a]
-        kb = b_idx[b]
-        va = a_val[a]
-        vb = b_val[b]
+        ka = idx[a]
+        kb = idx[b]
+        va = val[a]
+        vb = val[b]
         take_a = ka <= kb
         take_b = kb <= ka
-        out_idx[out] = min(ka, kb)
+        idx[out] = min(ka, kb)
         # Selects, not branches: which list advances is unpredictable. Adding 0.0 is exact.
         dot += va * vb if take_a & take_b else 0.0
-        out_val[out] = 0.5 * ((va if take_a else 0.0) + (vb if take_b else 0.0))
+        val[out] = 0.5 * ((va if take_a else 0.0) + (vb if take_b else 0.0))
         out += 1
         a += take_a
         b += take_b
     while a < end_a:
-        out_idx[out] = a_idx[a]
-        out_val[out] = 0.5 * a_val[a]
+        idx[out] = idx[a]
+        val[out] = 0.5 * val[a]
         out += 1
         a += 1
     while b < cut:
-        out_idx[out] = b_idx[b]
-        out_val[out] = 0.5 * b_val[b]
+        idx[out] = idx[b]
+        val[out] = 0.5 * val[b]
         out += 1
         b += 1
-    out_idx[out] = lo
-    if b < end_b and b_idx[b] == lo:
-        dot += own_lo * b_val[b]
-        out_val[out] = 0.5 * (own_lo + b_val[b])
+    idx[out] = lo
+    if b < end_b and idx[b] == lo:
+        dot += own_lo * val[b]
+        val[out] = 0.5 * (own_lo + val[b])
         b += 1
     else:
-        out_val[out] = 0.5 * own_lo
+        val[out] = 0.5 * own_lo
     out += 1
     while b < end_b:
-        out_idx[out] = b_idx[b]
-        out_val[out] = 0.5 * b_val[b]
+        idx[out] = idx[b]
+        val[out] = 0.5 * val[b]
         out += 1
         b += 1
-    out_idx[out] = hi
-    out_val[out] = 0.5 * own_hi
+    idx[out] = hi
+    val[out] = 0.5 * own_hi
     return dot, out + 1 - first
 
 
