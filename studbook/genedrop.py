@@ -215,10 +215,12 @@ def gene_drop(
     pop = lay.position[pop_animals]
 
     n = len(ped)
-    workers = max(1, min(os.cpu_count() or 1, iterations))
-    per_worker = max_cells // max(2 * n * workers, 1)
-    chunk = max(1, min(iterations, per_worker, math.ceil(iterations / 20)))
+    # The chunk size never depends on the machine, so a seed gives the same result anywhere;
+    # as many chunks run at once as there are cores and room in max_cells (at least two fit).
+    chunk = max(1, min(iterations, max_cells // max(4 * n, 1), math.ceil(iterations / 20)))
     sizes = [min(chunk, iterations - done) for done in range(0, iterations, chunk)]
+    room = max(1, max_cells // max(2 * n * chunk, 1))
+    workers = max(1, min(os.cpu_count() or 1, len(sizes), room))
     seeds = [int(rng.integers(0, 2**31 - 1)) for _ in sizes]
     q = np.zeros(founder_idx.size)
     shares = list(representation.values())
@@ -243,8 +245,7 @@ def gene_drop(
     stats = np.zeros(4)
     unique = np.zeros(pop.size)
     batch_fge: list[float] = []
-    # Chunks run on all cores (the kernel releases the GIL); tallies are added in chunk order,
-    # so the result does not depend on the number of cores for a given chunk size.
+    # The kernel releases the GIL; tallies are added in chunk order whatever finishes first.
     with ThreadPoolExecutor(workers) as pool:
         for k, (r_k, r_sq_k, batch_k, stats_k, unique_k) in enumerate(
             pool.map(run, range(len(sizes)))
