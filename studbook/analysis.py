@@ -11,7 +11,7 @@ and the terminal UI both call it, so their numbers agree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -34,6 +34,7 @@ from studbook.release import (
     ReleaseGroup,
     ReleaseInputs,
     ReleaseRow,
+    evaluate_release_group,
     rank_release_candidates,
     release_group,
     release_inputs,
@@ -154,6 +155,12 @@ class Analysis:
         """The k candidates whose joint removal costs P the least GD (see ``release_group``)."""
         return release_group(
             self.release_inputs, k, flagged_cap=self.settings.flagged_cap, min_group_gd=min_group_gd
+        )
+
+    def evaluate_release_group(self, ids: Sequence[str]) -> ReleaseGroup:
+        """The figures of a release group chosen by hand (see ``evaluate_release_group``)."""
+        return evaluate_release_group(
+            self.release_inputs, ids, flagged_cap=self.settings.flagged_cap
         )
 
     @cached_property

@@ -68,6 +68,7 @@ __all__ = [
     "ReleaseGroup",
     "ReleaseInputs",
     "ReleaseRow",
+    "evaluate_release_group",
     "group_delta_gd",
     "rank_release_candidates",
     "release_group",
@@ -479,17 +480,74 @@ def release_group(
         kin_sum = p.kin[np.ix_(local, local)].sum()
         if float(p.violation(kin_sum, p.flagged[local].sum())) > 1e-12:
             raise StudbookError(f"found no group of {k} that meets the group constraints")
-    chosen = pool[local]
-    chosen = chosen[np.argsort(studbook_order([inputs.ids[i] for i in chosen.tolist()]))]
-    top = pool[independent]
+    parameters = {
+        "group size": k,
+        "flagged-founder cap (per animal)": flagged_cap,
+        "group mean flagged cap": group_flagged_cap,
+        "minimum group GD": min_group_gd,
+    }
+    return _describe_group(inputs, pool[local], pool[independent], method, parameters)
 
-    def stats(members: IntArray) -> tuple[float, float]:
-        block = inputs.kinship[np.ix_(members, members)]
-        dgd = group_delta_gd(inputs.mk[members].sum(), block.sum(), k, inputs.mean_mk, inputs.n)
+
+def evaluate_release_group(
+    inputs: ReleaseInputs,
+    ids: Sequence[str],
+    *,
+    flagged_cap: float | None = DEFAULT_FLAGGED_CAP,
+) -> ReleaseGroup:
+    """The figures of a release group chosen by hand (ids of release candidates).
+
+    The same figures as :func:`release_group` gives for its own choice, compared with the top
+    ``len(ids)`` independent picks under ``flagged_cap``. Raises ``StudbookError`` for an id
+    that is not a release candidate, an id given twice, or a group as large as P.
+
+    Examples
+    --------
+    >>> kin = np.array([[4, 2, 1, 1], [2, 4, 2, 2], [1, 2, 4, 2], [1, 2, 2, 4]]) / 8
+    >>> inp = ReleaseInputs.from_arrays("CDFG", kin, kin.mean(axis=1), n=4, mean_mk=kin.mean())
+    >>> g = evaluate_release_group(inp, ["G", "C"])
+    >>> g.ids, g.captive_delta_gd, g.group_gd, g.independent_ids  # D, F keep 0.625 of 0.71875
+    (('C', 'G'), -0.09375, 0.6875, ('D', 'F'))
+    """
+    where = {animal: k for k, animal in enumerate(inputs.ids)}
+    missing = [a for a in ids if a not in where]
+    if missing:
+        raise StudbookError(f"not release candidates: {', '.join(missing)}")
+    repeated = sorted({a for a in ids if list(ids).count(a) > 1})
+    if repeated:
+        raise StudbookError(f"given more than once: {', '.join(repeated)}")
+    k = len(ids)
+    if k == 0:
+        raise StudbookError("a release group needs at least one animal")
+    if k >= inputs.n:
+        raise StudbookError(f"cannot release {k} of the {inputs.n} animals in the population")
+    cap = np.inf if flagged_cap is None else flagged_cap
+    under = inputs.flagged <= cap
+    order = _ranking_order(inputs, under)
+    chosen = np.array([where[a] for a in ids], np.int64)
+    parameters = {"group size": k, "flagged-founder cap (per animal)": flagged_cap}
+    return _describe_group(inputs, chosen, order[under[order]][:k], "chosen by hand", parameters)
+
+
+def _describe_group(
+    inputs: ReleaseInputs,
+    members: IntArray,
+    independent: IntArray,
+    method: str,
+    parameters: dict[str, Any],
+) -> ReleaseGroup:
+    """The :class:`ReleaseGroup` of ``members`` (candidate indices), compared with the
+    ``independent`` top picks."""
+    k = members.size
+    chosen = members[np.argsort(studbook_order([inputs.ids[i] for i in members.tolist()]))]
+
+    def stats(group: IntArray) -> tuple[float, float]:
+        block = inputs.kinship[np.ix_(group, group)]
+        dgd = group_delta_gd(inputs.mk[group].sum(), block.sum(), k, inputs.mean_mk, inputs.n)
         return float(dgd), float(1.0 - block.mean())
 
     dgd, gd = stats(chosen)
-    top_dgd, top_gd = stats(top)
+    top_dgd, top_gd = stats(independent) if independent.size == k else (math.nan, math.nan)
     carried = np.flatnonzero((inputs.contributions[chosen] > 1e-12).any(axis=0))
     founders = tuple(inputs.founder_ids[c] for c in carried.tolist())
     mates = tuple(
@@ -507,15 +565,10 @@ def release_group(
         founders_represented=founders,
         mate_kinship=mates,
         method=method,
-        independent_ids=tuple(inputs.ids[i] for i in top.tolist()),
+        independent_ids=tuple(inputs.ids[i] for i in independent.tolist()),
         independent_delta_gd=top_dgd,
         independent_group_gd=top_gd,
-        parameters={
-            "group size": k,
-            "flagged-founder cap (per animal)": flagged_cap,
-            "group mean flagged cap": group_flagged_cap,
-            "minimum group GD": min_group_gd,
-        },
+        parameters=parameters,
     )
 
 

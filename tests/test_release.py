@@ -15,6 +15,7 @@ from studbook.pedigree import read_pedigree
 from studbook.population import NO_AGE_LIMITS, ReferencePopulation, reference_population
 from studbook.release import (
     ReleaseInputs,
+    evaluate_release_group,
     group_delta_gd,
     rank_release_candidates,
     release_group,
@@ -296,3 +297,46 @@ class TestFromThePedigreeFile:
         group = release_group(inp, 2)
         assert group.ids == ("D", "F")
         assert group.founders_represented == ("A", "B", "E")
+
+
+class TestHandPickedGroup:
+    """A release group chosen by hand gets the same figures as a chosen one."""
+
+    def test_same_figures_as_the_chosen_group(self) -> None:
+        """Evaluating D and F by hand repeats release_group's figures for its choice."""
+        inp = ReleaseInputs.from_arrays(
+            "CDFG", LACY_K, LACY_K.mean(axis=1), n=4, mean_mk=9 / 32, sex="FMFM"
+        )
+        chosen = release_group(inp, 2)
+        by_hand = evaluate_release_group(inp, ["F", "D"])
+        for name in ("ids", "captive_delta_gd", "group_gd", "mate_kinship", "independent_ids"):
+            assert getattr(by_hand, name) == getattr(chosen, name), name
+        assert by_hand.method == "chosen by hand"
+        # C and G: GD of {D, F} is 0.625 against 23/32 for P.
+        assert evaluate_release_group(inp, ["C", "G"]).captive_delta_gd == -3 / 32
+
+    @pytest.mark.parametrize("seed", range(10))
+    def test_any_group_matches_recomputed_gd(self, seed: int) -> None:
+        """For random groups, GD(P without R) - GD(P) recomputed from the matrix."""
+        rng = np.random.default_rng(400 + seed)
+        n = int(rng.integers(6, 20))
+        kin = random_kinship(rng, n)
+        cands = np.sort(rng.choice(n, int(rng.integers(2, n)), replace=False))
+        inp = inputs_from(kin, cands)
+        members = rng.choice(cands.size, int(rng.integers(1, cands.size + 1)), replace=False)
+        if members.size >= n:
+            members = members[:-1]
+        group = evaluate_release_group(inp, [inp.ids[m] for m in members.tolist()])
+        rest = np.setdiff1d(np.arange(n), cands[members])
+        want = gd_of(kin[np.ix_(rest, rest)]) - gd_of(kin)
+        assert group.captive_delta_gd == pytest.approx(want, abs=1e-14)
+
+    @pytest.mark.parametrize(
+        ("ids", "message"),
+        [(["X"], "not release candidates: X"), (["D", "D"], "more than once: D"),
+         ([], "at least one"), (["C", "D", "F", "G"], "cannot release 4")],
+    )  # fmt: skip
+    def test_bad_groups_are_refused(self, ids: list[str], message: str) -> None:
+        inp = ReleaseInputs.from_arrays("CDFG", LACY_K, LACY_K.mean(axis=1), n=4, mean_mk=9 / 32)
+        with pytest.raises(StudbookError, match=message):
+            evaluate_release_group(inp, ids)

@@ -489,8 +489,12 @@ def cmd_releases(args: argparse.Namespace) -> int:
     analysis = _analysis(args)
     rows = analysis.releases()
     group = None
+    if args.group and args.evaluate:
+        raise CliError("studbook releases: give --group K or --evaluate IDS, not both", EXIT_USAGE)
     if args.group:
         group = analysis.release_group(args.group, min_group_gd=args.min_group_gd)
+    elif args.evaluate:
+        group = analysis.evaluate_release_group([a.strip() for a in args.evaluate.split(",")])
     extra = {"flagged-founder cap": args.flagged_cap, "group size": args.group or None}
     report = release_report(
         rows[: args.top] if args.top else rows,
@@ -596,6 +600,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyses.append(p)
     p = command("releases", cmd_releases)
     p.add_argument("--group", type=int, metavar="K", help="choose a release group of K animals")
+    p.add_argument(
+        "--evaluate",
+        metavar="IDS",
+        help="evaluate a release group chosen by hand (comma-separated ids)",
+    )
     p.add_argument("--min-group-gd", type=float, help="smallest GD allowed within the group")
     p.add_argument(
         "--flagged-cap",

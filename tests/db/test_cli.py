@@ -218,3 +218,26 @@ class TestReports:
         sections = json.loads(out)["sections"]
         assert code == 0 and sections[0]["rows"]
         assert any("group" in s["name"].lower() for s in sections[1:])
+
+    def test_releases_evaluate_a_group_chosen_by_hand(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The two best-ranked candidates, evaluated together; a non-candidate is refused."""
+        _, out, _ = run(capsys, "--db", loaded, "releases", *self.CENSUS, "--format", "json")
+        ranked = [r for r in json.loads(out)["sections"][0]["rows"] if r.get("rank")]
+        pair = f"{ranked[1]['id']},{ranked[0]['id']}"
+        code, out, _ = run(
+            capsys, "--db", loaded, "releases", *self.CENSUS, "--evaluate", pair,
+            "--format", "json",
+        )  # fmt: skip
+        sections = json.loads(out)["sections"]
+        assert code == 0
+        assert any("chosen by hand" in s["name"] for s in sections[1:])
+        code, _, err = run(
+            capsys, "--db", loaded, "releases", *self.CENSUS, "--evaluate", "1,no-such-animal"
+        )
+        assert code == 5 and "not release candidates" in err and "no-such-animal" in err
+        code, _, err = run(
+            capsys, "--db", loaded, "releases", *self.CENSUS, "--evaluate", "1", "--group", "2"
+        )
+        assert code == 2 and "not both" in err
