@@ -383,7 +383,15 @@ def releases_view(job: Job) -> ReleasesView:
 
 def release_group_view(job: Job, k: int, min_group_gd: float | None) -> ReleaseGroupView:
     """The best group of ``k`` to release together."""
-    group: ReleaseGroup = _analysis(job).release_group(k, min_group_gd=min_group_gd)
+    return _group_view(_analysis(job).release_group(k, min_group_gd=min_group_gd))
+
+
+def hand_picked_group_view(job: Job, ids: tuple[str, ...]) -> ReleaseGroupView:
+    """A release group chosen by hand."""
+    return _group_view(_analysis(job).evaluate_release_group(ids))
+
+
+def _group_view(group: ReleaseGroup) -> ReleaseGroupView:
     figures = (
         ("Method", group.method),
         ("Captive GD cost (ΔGD)", f"{group.captive_delta_gd:+.5f}"),

@@ -482,6 +482,10 @@ class Store:
         """The group of ``k`` whose release costs the captives the least GD."""
         return engine.call(engine.release_group_view, self.job(), k, min_group_gd)
 
+    def hand_picked_release_group(self, ids: tuple[str, ...]) -> ReleaseGroupView:
+        """The figures of a release group chosen by hand."""
+        return engine.call(engine.hand_picked_group_view, self.job(), ids)
+
     # ----------------------------------------------------------------- editing
     def edit_defaults(self, kind: str, animal_id: str | None) -> EditValues:
         """What an edit form starts with: the record's values (for ``edit``) and its version."""

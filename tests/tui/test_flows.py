@@ -217,6 +217,32 @@ class TestReleases:
                 assert isinstance(app.screen, ErrorModal)
                 assert "under the flagged-founder cap" in app.screen.message
 
+    async def test_group_chosen_by_hand(self, db_url: str) -> None:
+        """Space adds the animal under the cursor to the group and shows its figures; space
+        again takes it out; the last one out clears the group."""
+        app = make_app(db_url, census_date="2016-01-01")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f5")
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, ReleasesScreen) and screen.view is not None
+            ids = [r.id for r in screen.view.rows]
+            assert len(ids) >= 2
+            await pilot.press("space")
+            await settle(app, pilot)
+            assert screen.group is not None and screen.group.ids == (ids[0],)
+            assert dict(screen.group.figures)["Method"] == "chosen by hand"
+            await pilot.press("down", "space")
+            await settle(app, pilot)
+            assert screen.group is not None and set(screen.group.ids) == set(ids[:2])
+            panel = str(screen.query_one("#release-group", Static).render())
+            assert "2 animals" in panel and "chosen by hand" in panel
+            await pilot.press("space")
+            await pilot.press("up", "space")
+            await settle(app, pilot)
+            assert screen.group is None and screen.members == ()
+
 
 class TestEditing:
     async def fill(self, app: StudbookApp, pilot: Pilot[None], **values: str) -> EditForm:

@@ -70,12 +70,14 @@ def group_text(view: ReleaseGroupView) -> str:
 
 
 class ReleasesScreen(StudbookScreen):
-    """Candidates best first; g (or enter in k) chooses the best group of k to release."""
+    """Candidates best first; g (or enter in k) chooses the best group of k to release, and
+    space adds or removes the animal under the cursor (a group chosen by hand)."""
 
     AUTO_FOCUS = "#release-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "best_group", "Best group of k", id="releases.best"),
         Binding("k", "focus_k", "Set k", id="releases.k"),
+        Binding("space", "toggle_member", "Add/remove", id="releases.toggle"),
         Binding("escape", "clear_group", "Clear group", id="releases.clear"),
     ]
 
@@ -83,6 +85,8 @@ class ReleasesScreen(StudbookScreen):
         super().__init__(id="releases")
         self.view: ReleasesView | None = None
         self.group: ReleaseGroupView | None = None
+        self.members: tuple[str, ...] = ()
+        """The group as last chosen or edited (its figures may still be computing)."""
 
     @property
     def chosen(self) -> tuple[str, ...]:
@@ -110,7 +114,8 @@ class ReleasesScreen(StudbookScreen):
                     table.add_column(title, key=key)
                 yield table
             yield Static(
-                "Press g for the group of k whose release costs the captives the least GD.",
+                "Press g for the group of k whose release costs the captives the least GD, "
+                "or space to add animals to a group of your own.",
                 id="release-group",
                 classes="panel",
                 markup=False,
@@ -152,6 +157,18 @@ class ReleasesScreen(StudbookScreen):
         if not get_current_worker().is_cancelled:
             self.post_message(ReleaseGroupLoaded(view))
 
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="release-group",
+        name="evaluate release group",
+    )
+    def evaluate(self, ids: tuple[str, ...]) -> None:
+        view = self.store.hand_picked_release_group(ids)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ReleaseGroupLoaded(view))
+
     def on_releases_loaded(self, message: ReleasesLoaded) -> None:
         self.view = message.view
         self._fill_table()
@@ -174,6 +191,7 @@ class ReleasesScreen(StudbookScreen):
 
     def on_release_group_loaded(self, message: ReleaseGroupLoaded) -> None:
         self.group = message.view
+        self.members = message.view.ids
         self._fill_table()
         self.query_one("#release-group", Static).update(group_text(message.view))
 
@@ -197,8 +215,27 @@ class ReleasesScreen(StudbookScreen):
     def action_focus_k(self) -> None:
         self.query_one("#k", Input).focus()
 
+    def action_toggle_member(self) -> None:
+        """Add the animal under the cursor to the group, or take it out; show the figures."""
+        table: DataTable[str | Text] = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        animal = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if animal is None:
+            return
+        members = tuple(a for a in self.members if a != animal)
+        if len(members) == len(self.members):
+            members += (animal,)
+        if members:
+            self.members = members
+            self.evaluate(members)
+        else:
+            self.action_clear_group()
+
     def action_clear_group(self) -> None:
+        self.workers.cancel_group(self, "release-group")
         self.group = None
+        self.members = ()
         self._fill_table()
         self.query_one("#release-group", Static).update("No group chosen.")
 
