@@ -20,11 +20,12 @@ of families whose members have offspring still to come are kept. A family withou
 of the families' ancestor counts, never N^2 (Meuwissen & Luo 1992, organised as a sparse
 Cholesky factor).
 
-The kept rows live in a *row store*: fixed-size chunks filled one after another (the *head*
-chunk takes new rows). A chunk whose rows have all been read for the last time goes back to a
-pool for reuse; when the head fills up, the emptiest older chunk is copied into the new head if
-at most half of it is still live. Memory stays near the size of the live rows, nothing is ever
-compacted as a whole, and no row has an allocation of its own.
+The kept rows live in a *row store*: fixed-size chunks of one arena, filled one after another
+(the *head* chunk takes new rows). A chunk whose rows have all been read for the last time goes
+back to a pool for reuse; when the head fills up, the emptiest older chunk is copied into the
+new head if at most half of it is still live. Memory stays near the size of the live rows,
+nothing is ever compacted as a whole, no row has an allocation of its own, and the hot loops
+address rows by offset (no array objects, so no reference counting).
 """
 
 from __future__ import annotations
