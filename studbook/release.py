@@ -234,9 +234,12 @@ class ReleaseRow:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def _ranking_order(inputs: ReleaseInputs, under_cap: BoolArray) -> IntArray:
-    """Under the cap first, then delta GD descending, then studbook id."""
-    return np.lexsort((studbook_order(inputs.ids), -inputs.delta_gd(), ~under_cap)).astype(np.int64)
+def _ranking_order(inputs: ReleaseInputs, flagged_cap: float | None) -> tuple[IntArray, BoolArray]:
+    """(ranking, whether each candidate is under the cap): under the cap first, then delta GD
+    descending, then studbook id."""
+    under = inputs.flagged <= (np.inf if flagged_cap is None else flagged_cap)
+    order = np.lexsort((studbook_order(inputs.ids), -inputs.delta_gd(), ~under)).astype(np.int64)
+    return order, under
 
 
 def rank_release_candidates(
@@ -253,9 +256,7 @@ def rank_release_candidates(
     >>> [(r.rank, r.id, round(r.delta_gd, 5)) for r in rank_release_candidates(inp)]
     [(1, 'D', 0.00347), (2, 'F', -0.02431), (3, 'G', -0.02431), (4, 'C', -0.05208)]
     """
-    cap = np.inf if flagged_cap is None else flagged_cap
-    under = inputs.flagged <= cap
-    order = _ranking_order(inputs, under)
+    order, under = _ranking_order(inputs, flagged_cap)
     dgd = inputs.delta_gd()
     rep = representativeness(inputs.contributions, inputs.population_contribution)
     rows = []
@@ -447,9 +448,7 @@ def release_group(
     >>> g.ids, round(g.captive_delta_gd, 5), g.group_gd
     (('D', 'F'), -0.03125, 0.625)
     """
-    cap = np.inf if flagged_cap is None else flagged_cap
-    under = inputs.flagged <= cap
-    order = _ranking_order(inputs, under)
+    order, under = _ranking_order(inputs, flagged_cap)
     pool = order[under[order]]  # ranked, under the cap
     if pool.size < k:
         raise StudbookError(
@@ -521,9 +520,7 @@ def evaluate_release_group(
         raise StudbookError("a release group needs at least one animal")
     if k >= inputs.n:
         raise StudbookError(f"cannot release {k} of the {inputs.n} animals in the population")
-    cap = np.inf if flagged_cap is None else flagged_cap
-    under = inputs.flagged <= cap
-    order = _ranking_order(inputs, under)
+    order, under = _ranking_order(inputs, flagged_cap)
     chosen = np.array([where[a] for a in ids], np.int64)
     parameters = {"group size": k, "flagged-founder cap (per animal)": flagged_cap}
     return _describe_group(inputs, chosen, order[under[order]][:k], "chosen by hand", parameters)
