@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from testdata import PEDIGREES
+from testdata import BUNDLED
 
 import studbook
 from studbook.csvformat import table_from_text
@@ -21,7 +21,7 @@ from studbook.population import (
 from studbook.reports import FORMATS, Format, render, summary_report
 from studbook.summary import population_summary
 
-LACY = PEDIGREES / "lacy1989_founder_example.csv"
+LACY = BUNDLED / "lacy1989_founder_example.csv"
 
 
 def lacy_population() -> studbook.population.ReferencePopulation:
