@@ -9,6 +9,7 @@ from studbook.errors import Problem, StudbookError
 __all__ = [
     "DatabaseSchemaError",
     "EditConflictError",
+    "ExportTargetError",
     "InvalidEditError",
     "RecordNotFoundError",
 ]
@@ -60,3 +61,15 @@ class RecordNotFoundError(StudbookError, KeyError):
 
 class DatabaseSchemaError(StudbookError):
     """The database has not been created, or its schema is older or newer than this program."""
+
+
+class ExportTargetError(StudbookError):
+    """An export was asked to write onto the studbook database itself; nothing was written."""
+
+    def __init__(self, target: str, database: str) -> None:
+        self.target = target
+        self.database = database
+        super().__init__(
+            f"refusing to export to {target}: that is the studbook database ({database}); "
+            "choose another file name"
+        )

@@ -26,22 +26,27 @@ Formats
     PMx.
 
 Every writer takes a path or an open text stream (the command line passes ``sys.stdout``) and
-returns an :class:`ExportReport`.
+returns an :class:`ExportReport`. A path is written atomically (a full disk leaves the old file
+or none, never a truncated one), and never onto the database the session reads from
+(:class:`~db.errors.ExportTargetError`).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TextIO
 
 from sqlalchemy.orm import Session
 
+from db.errors import ExportTargetError
 from db.repository import extra_columns, load_events, load_institutions, load_records
+from studbook.atomic import atomic_text_file
 from studbook.errors import Problem
 from studbook.events import EVENT_COLUMNS, EventCode
 from studbook.institutions import INSTITUTION_COLUMNS
@@ -74,11 +79,32 @@ class ExportReport:
     warnings: tuple[Problem, ...] = ()
 
 
+def _database_files(session: Session) -> list[Path]:
+    """The files of the session's SQLite database (main file, journal, WAL); none for a server."""
+    url = session.get_bind().engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return []
+    main = Path(url.database).expanduser().resolve()
+    return [main, *(main.with_name(main.name + s) for s in ("-journal", "-wal", "-shm"))]
+
+
+def _refuse_database(session: Session, path: Path) -> None:
+    """Raise :class:`ExportTargetError` when ``path`` (after links) is a database file."""
+    resolved = path.expanduser().resolve()
+    for db_file in _database_files(session):
+        same = resolved == db_file or (
+            resolved.exists() and db_file.exists() and os.path.samefile(resolved, db_file)
+        )
+        if same:
+            raise ExportTargetError(str(path), str(_database_files(session)[0]))
+
+
 @contextmanager
-def _open(target: Target) -> Iterator[tuple[TextIO, str]]:
+def _open(session: Session, target: Target) -> Iterator[tuple[TextIO, str]]:
     if isinstance(target, str | Path):
         path = Path(target)
-        with path.open("w", encoding="utf-8", newline="") as stream:
+        _refuse_database(session, path)
+        with atomic_text_file(path, newline="") as stream:
             yield stream, str(path)
     else:
         yield target, getattr(target, "name", "-")
@@ -92,7 +118,7 @@ def export_studbook_csv(session: Session, target: Target) -> ExportReport:
     """Write the pedigree file of the studbook CSV format (see the module docstring)."""
     extras = extra_columns(session)
     records = load_records(session)
-    with _open(target) as (stream, name):
+    with _open(session, target) as (stream, name):
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow([*KNOWN_COLUMNS, *extras])
         writer.writerows(record_to_row(r, extras) for r in records)
@@ -102,7 +128,7 @@ def export_studbook_csv(session: Session, target: Target) -> ExportReport:
 def export_events_csv(session: Session, target: Target) -> ExportReport:
     """Write the events file (``id,date,event,institution,local_id,cause,notes``)."""
     events = load_events(session)
-    with _open(target) as (stream, name):
+    with _open(session, target) as (stream, name):
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow([*EVENT_COLUMNS, "cause", "notes"])
         for e in events:
@@ -115,7 +141,7 @@ def export_events_csv(session: Session, target: Target) -> ExportReport:
 def export_institutions_csv(session: Session, target: Target) -> ExportReport:
     """Write the institutions file (``mnemonic,name,country,region``)."""
     institutions = load_institutions(session)
-    with _open(target) as (stream, name):
+    with _open(session, target) as (stream, name):
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(INSTITUTION_COLUMNS)
         writer.writerows([i.mnemonic, i.name, i.country, i.region] for i in institutions)
@@ -153,7 +179,7 @@ def _mult_warnings(records: Sequence[AnimalRecord], file: str) -> list[Problem]:
 def export_pmx(session: Session, target: Target) -> ExportReport:
     """Write the PMx pedigree text file ``ID Sire Dam Sex Alive Location`` (tab-separated)."""
     records = load_records(session)
-    with _open(target) as (stream, name):
+    with _open(session, target) as (stream, name):
         writer = csv.writer(stream, delimiter="\t", lineterminator="\n")
         writer.writerow(["ID", "Sire", "Dam", "Sex", "Alive", "Location"])
         for r in records:
@@ -196,7 +222,7 @@ def export_vortex(session: Session, target: Target, census: dt.date | None = Non
             day = event.date.latest
             exits[event.animal_id] = min(day, exits.get(event.animal_id, day))
     warnings: list[Problem] = []
-    with _open(target) as (stream, name):
+    with _open(session, target) as (stream, name):
         writer = csv.writer(stream, delimiter="\t", lineterminator="\n")
         writer.writerow(
             ["ID", "Sire", "Dam", "Sex", "Selected", "Alive", "Population", "AGE", "MATE"]
@@ -249,9 +275,14 @@ def export_studbook(
     if fmt != "csv":
         raise ValueError(f"unknown export format {fmt!r} (use one of {', '.join(EXPORT_FORMATS)})")
     path = Path(path)
-    main = export_studbook_csv(session, path)
-    events = export_events_csv(session, path.with_name(f"{path.stem}_events{path.suffix}"))
-    places = export_institutions_csv(
-        session, path.with_name(f"{path.stem}_institutions{path.suffix}")
-    )
-    return ExportReport(main.files + events.files + places.files, main.rows)
+    events_path = path.with_name(f"{path.stem}_events{path.suffix}")
+    places_path = path.with_name(f"{path.stem}_institutions{path.suffix}")
+    paths = (path, events_path, places_path)
+    for target in paths:
+        _refuse_database(session, target)
+    with ExitStack() as files:  # all three files are replaced together, or none is
+        main, events, places = (files.enter_context(atomic_text_file(p, newline="")) for p in paths)
+        rows = export_studbook_csv(session, main).rows
+        export_events_csv(session, events)
+        export_institutions_csv(session, places)
+    return ExportReport(tuple(str(p) for p in paths), rows)

@@ -224,11 +224,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the studbook out as CSV (with events and institutions), PMx or Vortex."""
+    from db.errors import ExportTargetError
     from db.exporter import export_studbook
 
     factory = _open(args)
     with factory() as session:
-        report = export_studbook(session, args.file, args.format, census=args.census_date)
+        try:
+            report = export_studbook(session, args.file, args.format, census=args.census_date)
+        except ExportTargetError as exc:
+            raise CliError(f"studbook export: {exc}", EXIT_USAGE) from exc
+        except OSError as exc:
+            raise CliError(
+                f"studbook export: cannot write {exc.filename or args.file}: "
+                f"{exc.strerror or exc}; files that were there before are unchanged",
+                EXIT_ERROR,
+            ) from exc
     for problem in report.warnings:
         _say(str(problem))
     _say(f"exported {report.rows} animals to {', '.join(str(f) for f in report.files)}")

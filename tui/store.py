@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from db.errors import EditConflictError, InvalidEditError, RecordNotFoundError
 from db.opening import open_studbook
 from db.session import make_session_factory, session_scope
+from studbook.atomic import write_text_atomically
 from studbook.book import Relative, Studbook
 from studbook.dates import PartialDate, parse_partial_date
 from studbook.errors import Problem
@@ -471,7 +472,7 @@ class Store:
         """Write the pairings view (or plan) for ``wanted`` to ``path`` as ``fmt``."""
         text = engine.call(engine.pairings_report, self.job(), wanted, fmt)
         target = Path(path).expanduser()
-        target.write_text(text, encoding="utf-8")
+        write_text_atomically(target, text)
         return target.resolve()
 
     def release_candidates(self) -> ReleasesView:

@@ -6,20 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from tui.cli import main
-
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "amur_leopard.csv"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the command line; return (exit code, stdout, stderr)."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from clirun import FIXTURE, run
 
 
 @pytest.fixture
