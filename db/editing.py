@@ -17,7 +17,7 @@ Services return the warnings the rules found (questionable but legal).
 Typical use::
 
     detail = get_animal(session, "338")
-    with session_scope(factory) as session:
+    with session_scope(factory, write=True) as session:
         record_transfer(session, "338", parse_partial_date("2026-03-01"), "TALLINN",
                         local_id="T99", expected_version=detail.version_id)
 

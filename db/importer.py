@@ -21,7 +21,7 @@ mnemonics used are added as institutions with only their mnemonic, each with a w
 Transactions: the caller owns the transaction (:func:`db.session.session_scope`), so an import
 is committed or rolled back as one unit with whatever else the caller does::
 
-    with session_scope(factory) as session:
+    with session_scope(factory, write=True) as session:
         report = import_studbook(session, "amur.csv", progress=bar.update)
 """
 

@@ -175,7 +175,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     _say(f"importing {used}")
     progress = _Progress()
     try:
-        with session_scope(factory) as session:
+        with session_scope(factory, write=True) as session:
             report = import_studbook(session, args.file, events, institutions, progress=progress)
     except ImportValidationError as exc:
         progress.close()
@@ -676,3 +676,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(f"studbook: {exc}", EXIT_ERROR)
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:
+        from db.errors import database_failure
+
+        failure = database_failure(exc)
+        if failure is None:
+            raise
+        _fail(f"studbook: {failure}; nothing was written", EXIT_DATABASE)

@@ -529,7 +529,7 @@ class Store:
 
         Raises :class:`InvalidEditError` or :class:`EditConflictError`; then nothing is written.
         """
-        with session_scope(self.sessions) as session:
+        with session_scope(self.sessions, write=True) as session:
             _perform(session, values)
         self.invalidate()
         animal = values.get("id") if values.kind == "birth" else values.animal_id
