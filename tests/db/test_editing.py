@@ -27,7 +27,7 @@ from db.importer import import_studbook
 from db.models import Animal, AuditLog, Event
 from db.queries import get_animal, list_animals
 from db.repository import load_studbook
-from db.session import session_scope
+from db.session import current_user, session_scope
 from studbook.dates import parse_partial_date
 from studbook.institutions import InstitutionRecord
 from studbook.parents import ParentSpec, parse_parent
@@ -345,7 +345,7 @@ class TestAuditLog:
         assert [(r.field, r.old_value, r.new_value) for r in rows] == [
             ("house_name", "Cub", "Aurora")
         ]
-        assert rows[0].who == "tester" and rows[0].at is not None
+        assert rows[0].who == f"{current_user()} as tester" and rows[0].at is not None
 
     def test_events_and_child_rows_are_logged(self, studbook: sessionmaker[Session]) -> None:
         """A death logs the changed columns and the inserted event row."""
@@ -354,7 +354,8 @@ class TestAuditLog:
             record_death(session, "1", p("2019-03-02"), cause="old age")
         with session_scope(studbook) as session:
             rows = audit.history(session, "1")
-        changed = {(r.table_name, r.action, r.field) for r in rows if r.who == "coordinator"}
+        author = f"{current_user()} as coordinator"
+        changed = {(r.table_name, r.action, r.field) for r in rows if r.who == author}
         assert ("animal", "update", "death_date") in changed
         assert ("animal", "update", "alive") in changed
         assert ("event", "insert", None) in changed
