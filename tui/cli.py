@@ -67,16 +67,22 @@ def _url(args: argparse.Namespace) -> str | None:
     return args.db  # type: ignore[no-any-return]
 
 
-def _open(args: argparse.Namespace) -> Any:
-    """A session factory on the existing, current studbook chosen by ``--db``."""
+def _engine(args: argparse.Namespace, hint: str = "") -> Any:
+    """An engine on the existing, current studbook chosen by ``--db``; exit 3 when unusable."""
     from db.opening import DatabaseUnavailableError, open_studbook
-    from db.session import make_session_factory
 
     try:
-        engine = open_studbook(_url(args))
+        return open_studbook(_url(args))
     except DatabaseUnavailableError as exc:
-        raise CliError(f"studbook: {exc.reason} {exc.hint}".strip(), EXIT_DATABASE) from exc
-    return make_session_factory(engine, user=args.user)
+        message = f"studbook: {exc.reason} {exc.hint} {hint}"
+        raise CliError(" ".join(message.split()), EXIT_DATABASE) from exc
+
+
+def _open(args: argparse.Namespace) -> Any:
+    """A session factory on the existing, current studbook chosen by ``--db``."""
+    from db.session import make_session_factory
+
+    return make_session_factory(_engine(args), user=args.user)
 
 
 def _load_book(args: argparse.Namespace) -> Any:
@@ -198,14 +204,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check files as an import would (against the database when there is one); write nothing."""
     from db.importer import check_studbook
-    from db.opening import DatabaseUnavailableError, open_studbook
     from db.session import make_session_factory
 
     events, institutions = _companions(args)
-    try:
-        engine = open_studbook(_url(args)) if not args.standalone else None
-    except DatabaseUnavailableError:
-        engine = None
+    standalone = "Or check the files on their own with 'studbook validate --standalone FILE'."
+    engine = None if args.standalone else _engine(args, standalone)
     if engine is None:
         plan = check_studbook(None, args.file, events, institutions)
         against = "on their own"

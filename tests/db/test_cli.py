@@ -72,6 +72,16 @@ class TestInitAndImport:
         code, _, err = run(capsys, "--db", loaded, "animal", "N1")
         assert code == 4 and "'N1'" in err
 
+    def test_validate_without_a_usable_database_exits_3(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An unreachable --db is an error, not a silent check of the file on its own."""
+        missing = tmp_path / "missing.sqlite"
+        code, out, err = run(capsys, "--db", str(missing), "validate", str(FIXTURE))
+        assert code == 3 and out == ""
+        assert "no studbook database" in err and "--standalone" in err
+        assert not missing.exists()
+
 
 class TestQueries:
     """animals, animal and census."""
