@@ -55,6 +55,7 @@ from studbook.population import (
     reference_population,
     release_candidates,
 )
+from studbook.projection import GeneDiversityProjection, growth_needed, project_gene_diversity
 from studbook.release import (
     ReleaseGroup,
     ReleaseInputs,
@@ -82,6 +83,7 @@ __all__ = [
     "BreedingPlan",
     "Candidates",
     "EmptyPopulationError",
+    "GeneDiversityProjection",
     "GeneDropResult",
     "ImportValidationError",
     "MsiTable",
@@ -119,6 +121,7 @@ __all__ = [
     "gene_diversity",
     "gene_drop",
     "genetic_founders",
+    "growth_needed",
     "inbreeding",
     "kinship",
     "kinship_block",
@@ -129,6 +132,7 @@ __all__ = [
     "percent_known",
     "population_genetics",
     "population_summary",
+    "project_gene_diversity",
     "rank_pairings",
     "rank_release_candidates",
     "read_pedigree",
