@@ -41,6 +41,7 @@ __all__ = [
     "DEATH_DATE",
     "DELTA_GD",
     "FLAGGED",
+    "FLAGGED_CAP",
     "GENE_DIVERSITY",
     "KINSHIP",
     "KNOWN",
@@ -50,6 +51,7 @@ __all__ = [
     "MK_MALE",
     "MK_RANK",
     "MSI",
+    "N_LIVING",
     "OFFSPRING_F",
     "PAIRING_QUANTITIES",
     "PLAN_QUANTITIES",
@@ -61,6 +63,7 @@ __all__ = [
     "F",
     "Figure",
     "Quantity",
+    "inline",
     "lines",
     "plan_totals",
     "release_group_figures",
@@ -232,10 +235,13 @@ RELEASE_QUANTITIES: Mapping[str, Quantity] = {
 
 
 # ----------------------------------------------------------------- the population summary
+N_LIVING = _count("n", "N living (P)")
+FLAGGED_CAP = _percent("flagged_cap", "Flagged-founder cap (%)")
+
 _SUMMARY = {
     q.key: q
     for q in (
-        _count("n", "N living (P)"),
+        N_LIVING,
         _count("males", "Males"),
         _count("females", "Females"),
         _count("unknown_sex", "Unknown sex"),
@@ -284,7 +290,7 @@ def plan_totals(plan: Plan) -> tuple[Figure, ...]:
 
 _GROUP = (
     Quantity("method", "Method"),
-    _delta_gd("captive_delta_gd", "Captive GD cost (ΔGD)"),
+    _delta_gd("captive_delta_gd", "Captive GD cost, ΔGD"),
     _proportion("group_gd", "GD within the group"),
     _percent("mean_flagged", "Mean % flagged"),
     Quantity("founders_represented", "Founders represented", formatter=_counted),
@@ -303,3 +309,8 @@ def release_group_figures(group: ReleaseGroup) -> tuple[Figure, ...]:
 def lines(figures: Iterable[Figure]) -> tuple[tuple[str, str], ...]:
     """(label, text) of each figure: what a screen draws."""
     return tuple((f.label, f.text) for f in figures)
+
+
+def inline(figures: Iterable[Figure]) -> str:
+    """The figures on one line: ``Pairs 3 · Total ΔGD (×10⁻⁴) +1.20 · ...``."""
+    return " · ".join(f"{f.label} {f.text}" for f in figures)

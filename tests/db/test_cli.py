@@ -172,8 +172,8 @@ class TestReports:
         code, out, _ = run(capsys, "--db", loaded, "summary", *self.CENSUS, "--format", "json")
         body = json.loads(out)
         figures = {r["figure"]: r["value"] for r in body["sections"][0]["rows"]}
-        assert code == 0 and figures["N"] == 200
-        assert 0.85 < figures["gene diversity (GD)"] < 0.97
+        assert code == 0 and figures["n"] == 200
+        assert 0.85 < figures["gene_diversity"] < 0.97
         assert body["meta"]["parameters"]["census date"] == "2026-01-01"
         assert body["meta"]["software"].startswith("studbook ")
 
