@@ -42,6 +42,7 @@ __all__ = [
     "DELTA_GD",
     "FLAGGED",
     "FLAGGED_CAP",
+    "FOUNDER",
     "GENE_DIVERSITY",
     "KINSHIP",
     "KNOWN",
@@ -176,6 +177,7 @@ BIRTH_DATE = Quantity("birth_date", "Born")
 DEATH_DATE = Quantity("death_date", "Died")
 PROBABILITY = Quantity("probability", "p", ".2f")
 REPRESENTATION = Quantity("representation", "Representation", ".3f")
+FOUNDER = Quantity("founder", "Founder")
 MSI = Quantity("msi", "MSI")
 RANK = _count("rank", "#")
 

@@ -34,6 +34,7 @@ from typing import Any, Literal
 from studbook.breeding_plan import BreedingPlan, Plan
 from studbook.pairing import PAIRING_COLUMNS, PairingRow, PairingTable
 from studbook.present import (
+    FOUNDER,
     KINSHIP,
     PAIRING_QUANTITIES,
     PLAN_QUANTITIES,
@@ -380,6 +381,7 @@ def breeding_plan_report(
     )
 
 
+_MATES = {k: PAIRING_QUANTITIES[k] for k in ("male", "female")}
 _RELEASE_COLUMNS = (
     "rank", "id", "sex", "age", "location", "delta_gd", "mk", "known", "flagged",
     "representativeness", "under_cap",
@@ -413,6 +415,7 @@ def release_report(
                 ("id",),
                 members,
                 totals=release_group_figures(group),
+                quantities=RELEASE_QUANTITIES,
             )
         )
         sections.append(
@@ -420,7 +423,7 @@ def release_report(
                 "Kinship between potential mates in the group",
                 ("male", "female", "kinship"),
                 [{"male": m, "female": f, "kinship": k} for m, f, k in group.mate_kinship],
-                quantities={"kinship": KINSHIP},
+                quantities={"kinship": KINSHIP, **_MATES},
             )
         )
     return Report(
@@ -430,6 +433,9 @@ def release_report(
         sections=tuple(sections),
         analysis_date=analysis_date or _today(),
     )
+
+
+_FIGURE_COLUMNS = {q.key: q for q in (Quantity("figure", "Figure"), Quantity("value", "Value"))}
 
 
 def summary_report(
@@ -448,12 +454,12 @@ def summary_report(
         population=summary.population,
         parameters=params,
         sections=(
-            Section("Figures", ("figure", "value"), figures),
+            Section("Figures", ("figure", "value"), figures, quantities=_FIGURE_COLUMNS),
             Section(
                 "Founder representation r_k = (1/N) sum over P of p_ik",
                 ("founder", "representation"),
                 [{"founder": f, "representation": r} for f, r in representation],
-                quantities={"representation": REPRESENTATION},
+                quantities={"founder": FOUNDER, "representation": REPRESENTATION},
             ),
         ),
         analysis_date=analysis_date or _today(),
