@@ -53,6 +53,7 @@ __all__ = [
     "MK_RANK",
     "MSI",
     "N_LIVING",
+    "OBJECTIVE",
     "OFFSPRING_F",
     "PAIRING_QUANTITIES",
     "PLAN_QUANTITIES",
@@ -269,12 +270,15 @@ def summary_figures(summary: PopulationSummary) -> tuple[Figure, ...]:
 
 
 # ----------------------------------------------------------------- plans and release groups
+OBJECTIVE = Quantity("objective_value", "Objective", ".6g")
+"""A breeding plan's objective: the sum of its pair scores (ΔGD or offspring F, by setting)."""
+
 _PLAN_TOTALS = (
     _count("pairs", "Pairs"),
     _delta_gd("total_delta_gd", "Total ΔGD"),
     _proportion("mean_offspring_f", "Mean offspring F"),
     _count("between_region_transfers", "Between-region transfers"),
-    Quantity("objective_value", "Objective", ".6g"),
+    OBJECTIVE,
 )
 
 

@@ -36,6 +36,7 @@ from studbook.pairing import PAIRING_COLUMNS, PairingRow, PairingTable
 from studbook.present import (
     FOUNDER,
     KINSHIP,
+    OBJECTIVE,
     PAIRING_QUANTITIES,
     PLAN_QUANTITIES,
     RELEASE_QUANTITIES,
@@ -360,16 +361,17 @@ def breeding_plan_report(
     """The optimal breeding plan beside the greedy MK-order plan, with both totals."""
     params = dict(plan.settings.describe())
     params.update(parameters or {})
+    optimal, greedy = (
+        OBJECTIVE.text(plan.optimal.objective_value),
+        OBJECTIVE.text(plan.greedy.objective_value),
+    )
     if plan.optimal_at_greedy_size is None:
-        note = (
-            f"objective: optimal {plan.optimal.objective_value:.6g}, greedy "
-            f"{plan.greedy.objective_value:.6g} ({len(plan.optimal)} pairs each)"
-        )
+        note = f"objective: optimal {optimal}, greedy {greedy} ({len(plan.optimal)} pairs each)"
     else:
         note = (
             f"the greedy plan reached {len(plan.greedy)} of {len(plan.optimal)} pairs; with "
             f"{len(plan.greedy)} pairs the exact optimum's objective is "
-            f"{plan.optimal_at_greedy_size:.6g} vs greedy {plan.greedy.objective_value:.6g}"
+            f"{OBJECTIVE.text(plan.optimal_at_greedy_size)} vs greedy {greedy}"
         )
     return Report(
         title="Breeding plan",

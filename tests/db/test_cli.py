@@ -199,7 +199,9 @@ class TestReports:
         _, out, _ = run(
             capsys, "--db", loaded, "pairings", *self.CENSUS, "--top", "3", "--format", "markdown"
         )
-        assert out.startswith("# ") and "PROVISIONAL" in out and "| # | Male | Female | MSI |" in out
+        assert (
+            out.startswith("# ") and "PROVISIONAL" in out and "| # | Male | Female | MSI |" in out
+        )
 
     def test_breeding_plan_beats_or_equals_greedy(
         self, loaded: str, capsys: pytest.CaptureFixture[str]
