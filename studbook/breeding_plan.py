@@ -49,6 +49,7 @@ from scipy.sparse.csgraph import maximum_flow
 from studbook.errors import StudbookError
 from studbook.pairing import TRANSFER_LABELS, PairingInputs
 from studbook.population import studbook_order
+from studbook.ranking import mk_order
 
 __all__ = [
     "BreedingPlan",
@@ -474,8 +475,8 @@ def greedy_mk_plan(
     index = np.concatenate([np.arange(nm), np.arange(nf)])
     tiebreak = np.concatenate([rank_m, rank_f])
     visit = np.lexsort((tiebreak, sex, mk))
-    mate_order_f = np.lexsort((rank_f, inputs.mk_female))
-    mate_order_m = np.lexsort((rank_m, inputs.mk_male))
+    mate_order_f = mk_order(inputs.female_ids, inputs.mk_female)
+    mate_order_m = mk_order(inputs.male_ids, inputs.mk_male)
     count = 0
     for a in visit.tolist():
         if count >= n_pairs:

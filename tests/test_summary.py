@@ -111,7 +111,12 @@ class TestSummaryReport:
         """Header, figures and founder representation."""
         pop = lacy_population()
         text = render(summary_report(population_summary(pop), analysis_date="2024-05-06"), fmt)
-        for needle in ("2024-05-06", pop.definition, "gene diversity (GD)", "sex-ratio Ne",
+        figures = (
+            ("Gene diversity (GD)", "Ne (sex ratio)")
+            if fmt in ("table", "markdown")
+            else ("gene_diversity", "sex_ratio_ne")
+        )
+        for needle in ("2024-05-06", pop.definition, *figures,
                        "Founder representation", f"studbook {studbook.__version__}"):  # fmt: skip
             assert needle in text, (fmt, needle)
         if fmt == "json":

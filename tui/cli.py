@@ -250,6 +250,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_animals(args: argparse.Namespace) -> int:
     """List animals, optionally only the living, at one institution or region, of one sex."""
+    from studbook.present import AGE
     from studbook.reports import Report, Section
 
     book = _load_book(args)
@@ -269,7 +270,7 @@ def cmd_animals(args: argparse.Namespace) -> int:
         age = None
         if record.birth_date is not None:
             end = record.death_date.midpoint if record.death_date else today
-            age = round((end - record.birth_date.midpoint).days / 365.25, 1)
+            age = (end - record.birth_date.midpoint).days / 365.25
         rows.append(
             {
                 "id": record.id,
@@ -310,7 +311,7 @@ def cmd_animals(args: argparse.Namespace) -> int:
         "animals",
         "all animals ever recorded" if not filters else "filtered: " + ", ".join(filters),
         {},
-        (Section(f"{len(rows)} animals", columns, rows),),
+        (Section(f"{len(rows)} animals", columns, rows, quantities={"age": AGE}),),
     )
     _emit(report, args.format)
     return EXIT_OK
@@ -324,6 +325,7 @@ def _parent_text(spec: Any) -> str:
 
 def cmd_animal(args: argparse.Namespace) -> int:
     """One animal: its record, parents, offspring and siblings, and where it has lived."""
+    from studbook.present import PROBABILITY
     from studbook.reports import Report, Section
 
     book = _load_book(args)
@@ -382,7 +384,12 @@ def cmd_animal(args: argparse.Namespace) -> int:
         {},
         (
             Section("record", ("field", "value"), [{"field": f, "value": v} for f, v in fields]),
-            Section("relatives", ("relation", "id", "house_name", "sex", "probability"), relatives),
+            Section(
+                "relatives",
+                ("relation", "id", "house_name", "sex", "probability"),
+                relatives,
+                quantities={"probability": PROBABILITY},
+            ),
             Section(
                 "location history", ("institution", "from", "to", "local_id", "on_loan"), stays
             ),

@@ -31,6 +31,7 @@ from studbook.errors import Problem
 from studbook.events import EventRecord
 from studbook.events import Stay as EventStay
 from studbook.parents import parse_parent
+from studbook.present import PROBABILITY
 from studbook.records import AnimalRecord, BirthType, parse_sex
 from studbook.timeseries import GeneDiversitySeries
 from tui import engine
@@ -127,7 +128,8 @@ class ParentLink:
         if self.id is None:
             return self.kind.upper() if self.kind != "unknown" else "UNK"
         if self.kind == "mult":
-            return f"{self.id} (p={self.probability:.2f})"
+            p = PROBABILITY
+            return f"{self.id} ({p.label}={p.text(self.probability)})"
         return self.id
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import ClassVar
 
@@ -15,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 from textual.worker import get_current_worker
 
+from studbook.present import AGE, MISSING, MK_RANK, F, Quantity
 from tui.messages import AnimalsLoaded, FilterChoicesLoaded, OpenAnimal
 from tui.screens.base import StudbookScreen
 from tui.store import SORTABLE, AnimalFilter, AnimalRow
@@ -25,22 +25,21 @@ COLUMN_TITLES = {
     "id": "Studbook id",
     "house_name": "House name",
     "sex": "Sex",
-    "age": "Age",
+    "age": AGE.label,
     "status": "Status",
     "institution": "Institution",
     "region": "Region",
-    "f": "F",
-    "mk_rank": "MK rank",
+    "f": F.label,
+    "mk_rank": MK_RANK.label,
 }
 
 
 _FIXED_WIDTHS = {"f": 6, "mk_rank": 7}
 
 
-def _number(value: float | None, fmt: str) -> Text:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return Text("–", style="dim", justify="right")
-    return Text(fmt.format(value), justify="right")
+def _number(value: float | None, quantity: Quantity) -> Text:
+    text = quantity.text(value)
+    return Text(text, style="dim" if text == MISSING else "", justify="right")
 
 
 def animal_cells(row: AnimalRow) -> tuple[Text, ...]:
@@ -52,12 +51,12 @@ def animal_cells(row: AnimalRow) -> tuple[Text, ...]:
         Text(row.id),
         Text(row.house_name),
         Text(row.sex),
-        _number(row.age, "{:.1f}"),
+        _number(row.age, AGE),
         Text(row.status),
         Text(row.institution),
         Text(row.region),
-        _number(row.f, "{:.4f}"),
-        _number(row.mk_rank, "{:d}"),
+        _number(row.f, F),
+        _number(row.mk_rank, MK_RANK),
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from studbook.present import PROBABILITY
 from tui.store import ParentLink
 
 __all__ = ["PedigreeTree"]
@@ -69,7 +70,8 @@ class PedigreeTree(Tree[str | None]):
         for role, candidates in mult.items():
             group = node.add(f"{role}: MULT (one of {len(candidates)})", data=None)
             for link in candidates:
-                self._add_link(group, link, f"p={link.probability:.2f}", generations)
+                p = PROBABILITY
+                self._add_link(group, link, f"{p.label}={p.text(link.probability)}", generations)
 
     def _add_link(
         self, node: TreeNode[str | None], link: ParentLink, prefix: str, generations: int
