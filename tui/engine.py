@@ -195,7 +195,7 @@ def inbreeding_step(job: Job) -> dict[str, float]:
 
 def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
     """MK (over P) with its rank, % known, flagged share; the summary and the pyramid."""
-    from studbook.population import studbook_order
+    from studbook.status import studbook_order
     from studbook.timeseries import age_sex_pyramid
 
     analysis = _analysis(job)
