@@ -8,18 +8,18 @@ Each service
   :class:`~db.errors.InvalidEditError` listing every broken rule;
 - writes through the ORM in the caller's transaction, so the audit hooks log who changed which
   field from what to what (:mod:`db.audit`);
-- refuses stale edits: pass the ``version_id`` you read (:attr:`db.queries.AnimalDetail.version_id`)
-  as ``expected_version``; if someone changed the animal since, or does so before this
+- refuses stale edits: pass the version you read (:func:`db.repository.animal_version`) as
+  ``expected_version``; if someone changed the animal since, or does so before this
   transaction flushes, :class:`~db.errors.EditConflictError` is raised and nothing is written.
 
 Services return the warnings the rules found (questionable but legal).
 
 Typical use::
 
-    detail = get_animal(session, "338")
+    version = animal_version(session, "338")
     with session_scope(factory) as session:
         record_transfer(session, "338", parse_partial_date("2026-03-01"), "TALLINN",
-                        local_id="T99", expected_version=detail.version_id)
+                        local_id="T99", expected_version=version)
 
 Being alive means being alive in the managed population: a release to the wild and going lost to
 follow-up set ``alive`` to false and clear the location, as a death does.
@@ -230,8 +230,9 @@ def edit_animal(
 ) -> list[Problem]:
     """Replace the stored animal ``record.id`` with ``record`` (all fields, same id).
 
-    Read the animal with :func:`db.queries.get_animal`, change it with
-    ``dataclasses.replace(detail.record, ...)`` and pass ``detail.version_id``.
+    Read the animal (:func:`db.repository.load_records`) and its version
+    (:func:`db.repository.animal_version`), change it with ``dataclasses.replace(record, ...)``
+    and pass the version.
     """
     animal = _animal(session, record.id, expected_version)
     warnings = _check_animal(session, record, is_new=False)

@@ -236,41 +236,32 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_animals(args: argparse.Namespace) -> int:
-    """List animals, optionally only the living, at one institution or region, of one sex."""
+    """List animals, optionally only the living, at one institution or region, of one sex
+    (on a date: status, age and institution then)."""
     from studbook.reports import Report, Section
 
     book = _load_book(args)
-    rows = []
-    today = date.today()
-    for record in book.records.values():
-        status = book.status(record.id)
-        if args.living and (status != "living" or record.hypothetical):
-            continue
-        if args.institution and record.location != args.institution:
-            continue
-        region = book.region_of(record.location)
-        if args.region and region != args.region.upper():
-            continue
-        if args.sex and record.sex != args.sex:
-            continue
-        age = None
-        if record.birth_date is not None:
-            end = record.death_date.midpoint if record.death_date else today
-            age = round((end - record.birth_date.midpoint).days / 365.25, 1)
-        rows.append(
-            {
-                "id": record.id,
-                "house_name": record.house_name,
-                "sex": record.sex,
-                "birth_date": str(record.birth_date or ""),
-                "age": age,
-                "status": status,
-                "institution": record.location,
-                "region": region,
-                "sire": _parent_text(record.sire),
-                "dam": _parent_text(record.dam),
-            }
+    rows = [
+        {
+            "id": a.record.id,
+            "house_name": a.record.house_name,
+            "sex": a.record.sex,
+            "birth_date": str(a.record.birth_date or ""),
+            "age": None if a.age is None else round(a.age, 1),
+            "status": a.status,
+            "institution": a.institution,
+            "region": a.region,
+            "sire": _parent_text(a.record.sire),
+            "dam": _parent_text(a.record.dam),
+        }
+        for a in book.animals(
+            living=True if args.living else None,
+            institution=args.institution,
+            region=args.region,
+            sex=args.sex,
+            on=args.date,
         )
+    ]
     filters = [
         f"{name}={value}"
         for name, value in (
@@ -278,6 +269,7 @@ def cmd_animals(args: argparse.Namespace) -> int:
             ("institution", args.institution),
             ("region", args.region),
             ("sex", args.sex),
+            ("date", args.date),
         )
         if value
     ]
@@ -575,6 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--institution", metavar="MNEMONIC", help="only animals at this institution")
     p.add_argument("--region", help="only animals in this region (EAZA, AZA, ...)")
     p.add_argument("--sex", choices=("M", "F", "U"))
+    p.add_argument("--date", type=_iso_date, help="as on this date YYYY-MM-DD (default: now)")
     _add_format(p)
     p = command("animal", cmd_animal)
     p.add_argument("id", help="studbook id")
