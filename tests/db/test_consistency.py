@@ -4,9 +4,9 @@ On the Amur leopard fixture, on small hand-made studbooks with the awkward cases
 event on a record still marked alive, no birth date, a birth date estimated to the census year)
 and after seeded random sequences of edits made through :mod:`db.editing` (births, deaths,
 releases, LTF, captures back from the wild, transfers, back-dated events), the living set on
-several dates must be the same from ``studbook animals --living``, the UI's animals table,
-``studbook census``, ``studbook summary``, the analyses' reference population and the csv, PMx
-and Vortex exports.
+several dates must be the same from ``studbook animals --living``, the UI's animals table and
+gene diversity chart, ``studbook census``, ``studbook summary``, the analyses' reference
+population and the csv, PMx and Vortex exports.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import random
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,7 @@ from studbook.institutions import read_institutions
 from studbook.parents import ParentKind, ParentSpec
 from studbook.records import AnimalRecord, BirthType, records_from_table
 from studbook.status import whole_years
+from tui import engine as engine_module
 from tui.cli import main
 from tui.store import AnimalFilter, Store
 
@@ -169,6 +171,10 @@ def assert_all_agree(views: Views, engine: Engine) -> None:
         assert set(analysis.population.ids) == living, where
         summary = views.cli_summary(on)
         assert summary == (_by_sex(book, living) if living else None), where
+        if on is not None:  # the UI's gene diversity chart, one point
+            job = engine_module.Job(views.url, uuid.uuid4().hex, None)
+            series = engine_module.gene_diversity_chunk(job, [on.isoformat()])
+            assert series.size.tolist() == [len(living)], where
         if on is None:
             assert views.pmx(factory) == living
 
