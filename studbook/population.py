@@ -20,8 +20,8 @@ the caller passes ``include_unknown_age=True``; a window of ``None`` means no ag
 
 The status lists (released, LTF, non-breeders, health hold, contracepted, ineligible) are plain
 id collections so the database layer can pass what it knows; pedigree CSV columns
-``released``, ``lost_to_followup`` (yes/no) and ``status`` (``RELEASED``, ``LTF``, ...) are read
-as well when present.
+``released``, ``lost_to_followup`` (yes/no) and ``status``
+(:func:`studbook.status.parse_status`) are read as well when present.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from studbook.institutions import read_institutions
 from studbook.kinship import EmptyPopulationError, mean_kinship_array
 from studbook.pedigree import Pedigree
 from studbook.records import parse_bool
-from studbook.status import living_mask, pedigree_ages, studbook_order
+from studbook.status import Status, living_mask, parse_status, pedigree_ages, studbook_order
 
 __all__ = [
     "AMUR_LEOPARD",
@@ -60,9 +60,6 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 AgeWindow = tuple[float, float] | None
-
-_RELEASED_STATUS = frozenset({"RELEASED", "RELEASE", "REINTRODUCED"})
-_LTF_STATUS = frozenset({"LTF", "GO LTF", "LOST", "LOST TO FOLLOW-UP", "LOST_TO_FOLLOWUP"})
 
 
 @dataclass(frozen=True)
@@ -190,11 +187,11 @@ def _attribute_mask(ped: Pedigree, name: str) -> BoolArray:
     return out
 
 
-def _status_mask(ped: Pedigree, values: frozenset[str]) -> BoolArray:
+def _status_mask(ped: Pedigree, status: Status) -> BoolArray:
     cells = ped.attributes.get("status")
     if cells is None:
         return np.zeros(len(ped), bool)
-    return np.array([c.strip().upper() in values for c in cells], bool)
+    return np.array([parse_status(c) == status for c in cells], bool)
 
 
 def _id_mask(ped: Pedigree, ids: Iterable[str] | None) -> BoolArray:
@@ -259,14 +256,12 @@ def reference_population(
     region = np.array([regionmap.get(loc, "") for loc in location], object)
     alive_then = living_mask(ped, day) if living is None else _id_mask(ped, living)
     released_mask = (
-        _id_mask(ped, released)
-        | _attribute_mask(ped, "released")
-        | _status_mask(ped, _RELEASED_STATUS)
+        _id_mask(ped, released) | _attribute_mask(ped, "released") | _status_mask(ped, "released")
     )
     ltf_mask = (
         _id_mask(ped, lost_to_followup)
         | _attribute_mask(ped, "lost_to_followup")
-        | _status_mask(ped, _LTF_STATUS)
+        | _status_mask(ped, "LTF")
     )
     excluded = _id_mask(ped, exclude)
     mask = alive_then & ~released_mask & ~ltf_mask & ~excluded

@@ -68,6 +68,7 @@ __all__ = [
     "is_living",
     "living_mask",
     "location_on",
+    "parse_status",
     "pedigree_ages",
     "status_on",
     "studbook_order",
@@ -86,6 +87,23 @@ _EXIT_STATUS: dict[EventCode, Status] = {
     EventCode.RELEASE: "released",
     EventCode.LTF: "LTF",
 }
+
+
+_SPELLINGS: dict[str, Status] = {
+    **dict.fromkeys(("RELEASED", "RELEASE", "REINTRODUCED"), "released"),
+    **dict.fromkeys(("LTF", "GO LTF", "LOST", "LOST TO FOLLOW-UP", "LOST_TO_FOLLOWUP"), "LTF"),
+}
+
+
+def parse_status(cell: str) -> Status | None:
+    """The status a pedigree CSV ``status`` cell names: ``released`` (RELEASED, RELEASE,
+    REINTRODUCED) or ``LTF`` (LTF, GO LTF, LOST, LOST TO FOLLOW-UP, LOST_TO_FOLLOWUP), any case;
+    None for anything else (the other columns decide).
+
+    >>> parse_status(" go ltf"), parse_status("Reintroduced"), parse_status("alive")
+    ('LTF', 'released', None)
+    """
+    return _SPELLINGS.get(cell.strip().upper())
 
 
 def _took_effect(event: EventRecord, on: date | None) -> bool:

@@ -11,6 +11,7 @@ import pytest
 from studbook.dates import PartialDate, parse_partial_date
 from studbook.events import EventCode, EventRecord, location_history
 from studbook.pedigree import Pedigree
+from studbook.population import reference_population
 from studbook.records import AnimalRecord
 from studbook.status import (
     age_years,
@@ -118,6 +119,21 @@ class TestPedigreeTwin:
             ages = pedigree_ages(ped, np.datetime64(day, "D"))
             expected = [age_years(r.birth_date, day, r.death_date) for r in records]
             assert [None if np.isnan(a) else a for a in ages.tolist()] == expected
+
+
+class TestPedigreeStatusColumn:
+    """A plain pedigree's ``status`` column names released and LTF animals."""
+
+    def test_status_cells_leave_the_reference_population(self) -> None:
+        """RELEASED / GO LTF (any case) are out of P; other words leave the columns to decide."""
+        ped = Pedigree.from_cells(
+            ["a", "b", "c", "d"], [""] * 4, [""] * 4,
+            attributes={"status": ["Reintroduced", " go ltf", "ALIVE", ""]},
+        )  # fmt: skip
+        pop = reference_population(ped, census_date="2024-01-01")
+        assert pop.ids == ["c", "d"]
+        assert pop.released.tolist() == [True, False, False, False]
+        assert pop.lost_to_followup.tolist() == [False, True, False, False]
 
 
 class TestAge:
