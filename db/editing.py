@@ -22,7 +22,8 @@ Typical use::
                         local_id="T99", expected_version=version)
 
 Being alive means being alive in the managed population: a release to the wild and going lost to
-follow-up set ``alive`` to false and clear the location, as a death does.
+follow-up set ``alive`` to false and clear the location, as a death does; a capture or another
+arrival brings the animal back (``alive`` true again).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from studbook.errors import Problem
 from studbook.events import EventCode, EventRecord, validate_events
 from studbook.institutions import MAX_MNEMONIC_LENGTH, REGIONS, InstitutionRecord
 from studbook.records import AnimalRecord
+from studbook.status import status_on
 from studbook.validation import validate_records
 
 __all__ = [
@@ -294,7 +296,9 @@ def record_event(
     """Record any event; the specific services below are this plus the record's changes.
 
     Arrivals (capture, transfer, loan) move the animal's location to ``institution``; exits
-    (death, release, LTF) end it (see the module docstring); a death also sets the death date.
+    (death, release, LTF) end it (see the module docstring); a death also sets the death date;
+    a capture (back from the wild) or an arrival after LTF (found again) makes the record alive
+    again, as :func:`studbook.status.status_on` reads the events.
     """
     animal = _animal(session, studbook_id, expected_version)
     record = load_records(session, [studbook_id])[0]
@@ -302,6 +306,9 @@ def record_event(
     changed = record
     if event in (EventCode.CAPTURE, EventCode.TRANSFER, EventCode.LOAN):
         changed = dataclasses.replace(record, location=institution)
+        gone = status_on(record, load_events(session, [studbook_id])) in ("released", "LTF")
+        if record.alive is False and gone:
+            changed.alive = True
     elif event is EventCode.DEATH:
         changed = dataclasses.replace(record, death_date=date, alive=False, location="")
     elif event in (EventCode.RELEASE, EventCode.LTF):

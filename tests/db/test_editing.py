@@ -18,6 +18,7 @@ from db.editing import (
     record_birth,
     record_contraception,
     record_death,
+    record_event,
     record_ltf,
     record_release,
     record_transfer,
@@ -29,6 +30,7 @@ from db.repository import animal_version, load_records, load_studbook
 from db.session import session_scope
 from studbook.book import Studbook
 from studbook.dates import parse_partial_date
+from studbook.events import EventCode
 from studbook.institutions import InstitutionRecord
 from studbook.parents import ParentSpec, parse_parent
 from studbook.records import AnimalRecord
@@ -279,6 +281,17 @@ class TestServices:
             assert (book.ids_with_status("released"), book.ids_with_status("LTF")) == (["3"], ["4"])
             assert book.census().animal_ids == ("1", "2")
             assert len(book.census(d("2013-01-01")).animal_ids) == 4
+
+    def test_a_capture_brings_a_released_animal_back(self, studbook: sessionmaker[Session]) -> None:
+        """Captured after its release, the animal is living again, in the record too."""
+        with session_scope(studbook) as session:
+            record_release(session, "3", p("2013-09-01"))
+        with session_scope(studbook) as session:
+            record_event(session, "3", EventCode.CAPTURE, p("2015-02-02"), institution="HELSINKI")
+        with session_scope(studbook) as session:
+            book = load_studbook(session)
+        assert book.status("3") == "living" and book.status("3", d("2014-01-01")) == "released"
+        assert book.records["3"].alive is True and book.records["3"].location == "HELSINKI"
 
     def test_contraception_start_and_stop(self, studbook: sessionmaker[Session]) -> None:
         """Contraception on, then off; a stop without a start is refused."""
