@@ -39,7 +39,14 @@ from studbook.institutions import read_institutions
 from studbook.kinship import EmptyPopulationError, mean_kinship_array
 from studbook.pedigree import Pedigree
 from studbook.records import parse_bool
-from studbook.status import Status, living_mask, parse_status, pedigree_ages, studbook_order
+from studbook.status import (
+    LIVING_DEFINITION,
+    Status,
+    living_mask,
+    parse_status,
+    pedigree_ages,
+    studbook_order,
+)
 
 __all__ = [
     "AMUR_LEOPARD",
@@ -266,7 +273,7 @@ def reference_population(
     excluded = _id_mask(ped, exclude)
     mask = alive_then & ~released_mask & ~ltf_mask & ~excluded
     parts = [
-        f"living on {day} (alive, not released, not lost to follow-up, not hypothetical)",
+        f"living on {day} ({LIVING_DEFINITION})",
     ]
     if institutions is not None:
         mask &= np.isin(location, list(institutions))

@@ -62,6 +62,7 @@ from studbook.records import AnimalRecord
 
 __all__ = [
     "DAYS_PER_YEAR",
+    "LIVING_DEFINITION",
     "STATUSES",
     "Status",
     "age_years",
@@ -81,6 +82,9 @@ STATUSES: tuple[Status, ...] = ("living", "dead", "released", "LTF")
 """An animal's status now: living, dead, released to the wild, or lost to follow-up."""
 
 DAYS_PER_YEAR = 365.25
+
+LIVING_DEFINITION = "alive, not released, not lost to follow-up, not hypothetical"
+"""What *living* means, in words, for report headers (census, reference population)."""
 
 _EXIT_STATUS: dict[EventCode, Status] = {
     EventCode.DEATH: "dead",

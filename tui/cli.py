@@ -375,6 +375,7 @@ def cmd_animal(args: argparse.Namespace) -> int:
 def cmd_census(args: argparse.Namespace) -> int:
     """Living animals by institution and sex on a date (default: the current records)."""
     from studbook.reports import Report, Section
+    from studbook.status import LIVING_DEFINITION
 
     book = _load_book(args)
     census = book.census(args.date)
@@ -394,7 +395,7 @@ def cmd_census(args: argparse.Namespace) -> int:
     males, females, unknown = census.totals
     report = Report(
         "census",
-        f"living on {census.date} (alive, not released, not lost to follow-up, not hypothetical)",
+        f"living on {census.date} ({LIVING_DEFINITION})",
         {"census date": str(census.date)},
         (
             Section(
