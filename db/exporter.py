@@ -12,8 +12,9 @@ Formats
 ``pmx``
     A tab-separated pedigree text file with the header ``ID Sire Dam Sex Alive Location``, the
     columns PMx's pedigree import asks for. Unknown parents are ``UNK``, wild-born parents
-    ``WILD``; sex ``M``/``F``/``U``; ``Alive`` is ``1``/``0``; ``Location`` the current
-    institution mnemonic. PMx takes one parent per cell, so a MULT parent is written as its most
+    ``WILD``; sex ``M``/``F``/``U``; ``Alive`` is ``1`` for the animals living now
+    (:mod:`studbook.status`: events decide), else ``0``; ``Location`` the current institution
+    mnemonic. PMx takes one parent per cell, so a MULT parent is written as its most
     probable candidate (the first one on a tie) and reported as a warning.
 ``vortex``
     A tab-separated studbook file for initialising a Vortex population from individuals, laid out
@@ -21,9 +22,11 @@ Formats
     Population AGE MATE``, as in the R package Rstud's ``vortex_sb``). ``Sex`` is ``Male`` or
     ``Female``: Vortex has no unknown sex, so ``U`` animals are written as ``Male`` and reported
     as warnings. ``Alive``, ``Selected`` and ``Population`` are ``1`` for the animals living at
-    the census date (``0`` otherwise), ``AGE`` is their age in whole years at that date (``-1``
-    for the dead or undated), ``MATE`` is ``-1`` (no pre-assigned mates). MULT parents as for
-    PMx.
+    the census date (default: now; :mod:`studbook.status`), ``0`` otherwise; ``AGE`` is their age
+    in completed years at that date (:func:`studbook.status.whole_years`, from the first day of
+    an estimated birth date, so never negative), ``-1`` for the others and, with a warning, for
+    a living animal without a birth date; ``MATE`` is ``-1`` (no pre-assigned mates). MULT
+    parents as for PMx.
 
 Every writer takes a path or an open text stream (the command line passes ``sys.stdout``) and
 returns an :class:`ExportReport`. A path is written atomically (a full disk leaves the old file
@@ -45,13 +48,14 @@ from typing import Literal, TextIO
 from sqlalchemy.orm import Session
 
 from db.errors import ExportTargetError
-from db.repository import extra_columns, load_events, load_institutions, load_records
+from db.repository import extra_columns, load_events, load_institutions, load_records, load_studbook
 from studbook.atomic import atomic_text_file
 from studbook.errors import Problem
-from studbook.events import EVENT_COLUMNS, EventCode
+from studbook.events import EVENT_COLUMNS
 from studbook.institutions import INSTITUTION_COLUMNS
 from studbook.parents import ParentKind, ParentSpec
 from studbook.records import KNOWN_COLUMNS, AnimalRecord, record_to_row
+from studbook.status import whole_years
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -108,10 +112,6 @@ def _open(session: Session, target: Target) -> Iterator[tuple[TextIO, str]]:
             yield stream, str(path)
     else:
         yield target, getattr(target, "name", "-")
-
-
-def _whole_years(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def export_studbook_csv(session: Session, target: Target) -> ExportReport:
@@ -178,7 +178,8 @@ def _mult_warnings(records: Sequence[AnimalRecord], file: str) -> list[Problem]:
 
 def export_pmx(session: Session, target: Target) -> ExportReport:
     """Write the PMx pedigree text file ``ID Sire Dam Sex Alive Location`` (tab-separated)."""
-    records = load_records(session)
+    book = load_studbook(session)
+    records = list(book.records.values())
     with _open(session, target) as (stream, name):
         writer = csv.writer(stream, delimiter="\t", lineterminator="\n")
         writer.writerow(["ID", "Sire", "Dam", "Sex", "Alive", "Location"])
@@ -189,38 +190,18 @@ def export_pmx(session: Session, target: Target) -> ExportReport:
                     _single_parent(r.sire),
                     _single_parent(r.dam),
                     r.sex,
-                    "1" if r.is_living else "0",
+                    "1" if book.is_living(r.id) else "0",
                     r.location,
                 ]
             )
     return ExportReport((name,), len(records), tuple(_mult_warnings(records, name)))
 
 
-def _alive_on(record: AnimalRecord, census: dt.date, exits: dict[str, dt.date]) -> bool:
-    if record.hypothetical:
-        return False
-    if census >= dt.date.today():
-        return record.is_living
-    born = record.birth_date
-    if born is None or born.earliest > census:
-        return False
-    died = record.death_date
-    if died is not None and died.latest <= census:
-        return False
-    left = exits.get(record.id)
-    return not (left is not None and left <= census)
-
-
 def export_vortex(session: Session, target: Target, census: dt.date | None = None) -> ExportReport:
     """Write the Vortex studbook file (see the module docstring) for the ``census`` date
-    (default today: the animals recorded as living)."""
-    census = census or dt.date.today()
-    records = load_records(session)
-    exits: dict[str, dt.date] = {}
-    for event in load_events(session):
-        if event.event in (EventCode.RELEASE, EventCode.LTF) and event.date is not None:
-            day = event.date.latest
-            exits[event.animal_id] = min(day, exits.get(event.animal_id, day))
+    (default: the animals living now, ages today)."""
+    book = load_studbook(session)
+    records = list(book.records.values())
     warnings: list[Problem] = []
     with _open(session, target) as (stream, name):
         writer = csv.writer(stream, delimiter="\t", lineterminator="\n")
@@ -228,12 +209,19 @@ def export_vortex(session: Session, target: Target, census: dt.date | None = Non
             ["ID", "Sire", "Dam", "Sex", "Selected", "Alive", "Population", "AGE", "MATE"]
         )
         for r in records:
-            alive = _alive_on(r, census, exits)
+            alive = book.is_living(r.id, census)
             age = -1
             if alive and r.birth_date is not None:
-                born = r.birth_date.midpoint
-                age = (
-                    census.year - born.year - ((census.month, census.day) < (born.month, born.day))
+                age = whole_years(r.birth_date, census or dt.date.today())
+            elif alive:
+                warnings.append(
+                    Problem(
+                        name,
+                        None,
+                        "birth_date",
+                        f"{r.id}: living without a birth date; AGE written as -1 (unknown)",
+                        "warning",
+                    )
                 )
             if r.sex == "U":
                 warnings.append(

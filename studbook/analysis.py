@@ -102,8 +102,9 @@ class Analysis:
             institutions=s.institutions,
             institution_regions=self.book.institution_regions,
             exclude=s.exclude,
-            released=self.book.ids_with_status("released"),
-            lost_to_followup=self.book.ids_with_status("LTF"),
+            released=self.book.ids_with_status("released", self.census_date),
+            lost_to_followup=self.book.ids_with_status("LTF", self.census_date),
+            living=self.book.living_ids(self.census_date),
         )
 
     @cached_property

@@ -48,8 +48,8 @@ from scipy.sparse.csgraph import maximum_flow
 
 from studbook.errors import StudbookError
 from studbook.pairing import TRANSFER_LABELS, PairingInputs
-from studbook.population import studbook_order
 from studbook.ranking import mk_order
+from studbook.status import studbook_order
 
 __all__ = [
     "BreedingPlan",

@@ -41,7 +41,8 @@ import numpy as np
 import numpy.typing as npt
 
 from studbook.kinship import kinship_block
-from studbook.population import Candidates, PopulationGenetics, population_genetics, studbook_order
+from studbook.population import Candidates, PopulationGenetics, population_genetics
+from studbook.status import studbook_order
 
 __all__ = [
     "MSI_DASH",

@@ -428,7 +428,10 @@ class Pedigree:
     # ----------------------------------------------------------------- populations
     @property
     def living(self) -> BoolArray:
-        """The default reference population: alive and not hypothetical."""
+        """The pedigree's own view of who is living now: recorded alive (the ``alive`` column, else
+        no death date) and not hypothetical. It knows no events or dates; the rule on a date is
+        :func:`studbook.status.living_mask` (for a :class:`~studbook.book.Studbook`, whose
+        events decide, ``Studbook.living_ids``). The default population of kinship functions."""
         return self.alive & ~self.hypothetical
 
     def population_mask(self, population: Population = None) -> BoolArray:

@@ -1,7 +1,7 @@
 """The mean-kinship ranking of breeders: rank 1 is the lowest MK, the most valuable breeder.
 
 Animals with low MK carry under-represented genes, so programmes breed them first; equal MKs
-are ranked in studbook order (:func:`~studbook.population.studbook_order`) so the ranking is
+are ranked in studbook order (:func:`~studbook.status.studbook_order`) so the ranking is
 the same on every run. The greedy breeding plan visits mates in this order and the UI shows
 each animal's rank; both call this module.
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from studbook.population import studbook_order
+from studbook.status import studbook_order
 
 __all__ = ["mk_order", "mk_ranks"]
 

@@ -61,8 +61,8 @@ from studbook.population import (
     SpeciesProfile,
     population_genetics,
     release_candidates,
-    studbook_order,
 )
+from studbook.status import studbook_order
 
 __all__ = [
     "ReleaseGroup",

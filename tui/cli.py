@@ -249,42 +249,33 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_animals(args: argparse.Namespace) -> int:
-    """List animals, optionally only the living, at one institution or region, of one sex."""
+    """List animals, optionally only the living, at one institution or region, of one sex
+    (on a date: status, age and institution then)."""
     from studbook.present import AGE
     from studbook.reports import Report, Section
 
     book = _load_book(args)
-    rows = []
-    today = date.today()
-    for record in book.records.values():
-        status = book.status(record.id)
-        if args.living and (status != "living" or record.hypothetical):
-            continue
-        if args.institution and record.location != args.institution:
-            continue
-        region = book.region_of(record.location)
-        if args.region and region != args.region.upper():
-            continue
-        if args.sex and record.sex != args.sex:
-            continue
-        age = None
-        if record.birth_date is not None:
-            end = record.death_date.midpoint if record.death_date else today
-            age = (end - record.birth_date.midpoint).days / 365.25
-        rows.append(
-            {
-                "id": record.id,
-                "house_name": record.house_name,
-                "sex": record.sex,
-                "birth_date": str(record.birth_date or ""),
-                "age": age,
-                "status": status,
-                "institution": record.location,
-                "region": region,
-                "sire": _parent_text(record.sire),
-                "dam": _parent_text(record.dam),
-            }
+    rows = [
+        {
+            "id": a.record.id,
+            "house_name": a.record.house_name,
+            "sex": a.record.sex,
+            "birth_date": str(a.record.birth_date or ""),
+            "age": a.age,
+            "status": a.status,
+            "institution": a.institution,
+            "region": a.region,
+            "sire": _parent_text(a.record.sire),
+            "dam": _parent_text(a.record.dam),
+        }
+        for a in book.animals(
+            living=True if args.living else None,
+            institution=args.institution,
+            region=args.region,
+            sex=args.sex,
+            on=args.date,
         )
+    ]
     filters = [
         f"{name}={value}"
         for name, value in (
@@ -292,6 +283,7 @@ def cmd_animals(args: argparse.Namespace) -> int:
             ("institution", args.institution),
             ("region", args.region),
             ("sex", args.sex),
+            ("date", args.date),
         )
         if value
     ]
@@ -403,6 +395,7 @@ def cmd_animal(args: argparse.Namespace) -> int:
 def cmd_census(args: argparse.Namespace) -> int:
     """Living animals by institution and sex on a date (default: the current records)."""
     from studbook.reports import Report, Section
+    from studbook.status import LIVING_DEFINITION
 
     book = _load_book(args)
     census = book.census(args.date)
@@ -422,7 +415,7 @@ def cmd_census(args: argparse.Namespace) -> int:
     males, females, unknown = census.totals
     report = Report(
         "census",
-        f"living on {census.date} (alive, not released, not lost to follow-up, not hypothetical)",
+        f"living on {census.date} ({LIVING_DEFINITION})",
         {"census date": str(census.date)},
         (
             Section(
@@ -595,6 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--institution", metavar="MNEMONIC", help="only animals at this institution")
     p.add_argument("--region", help="only animals in this region (EAZA, AZA, ...)")
     p.add_argument("--sex", choices=("M", "F", "U"))
+    p.add_argument("--date", type=_iso_date, help="as on this date YYYY-MM-DD (default: now)")
     _add_format(p)
     p = command("animal", cmd_animal)
     p.add_argument("id", help="studbook id")

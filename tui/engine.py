@@ -251,8 +251,10 @@ def gene_diversity_chunk(job: Job, days: list[str]) -> GeneDiversitySeries:
     def mean_kinship(ped: Any, mask: Any) -> float:
         return float(mean_kinship_array(ped, mask)[mask].mean())
 
-    ped = _book(job).pedigree
-    return gene_diversity_over_time(ped, np.array(days, "datetime64[D]"), mean_kinship)
+    book = _book(job)
+    return gene_diversity_over_time(
+        book.pedigree, np.array(days, "datetime64[D]"), mean_kinship, living=book.living_ids
+    )
 
 
 def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:

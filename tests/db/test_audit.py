@@ -12,7 +12,7 @@ from db import audit
 from db.editing import edit_animal
 from db.errors import EditConflictError
 from db.importer import import_studbook
-from db.queries import get_animal
+from db.repository import animal_version, load_records
 from db.session import current_user, session_scope
 
 
@@ -36,9 +36,10 @@ class TestNotes:
     def test_notes_edit_is_logged(self, factory: sessionmaker[Session]) -> None:
         loaded(factory)
         with session_scope(factory, write=True) as session:
-            detail = get_animal(session, "2")
-            changed = dataclasses.replace(detail.record, notes="moved to the breeding centre")
-            edit_animal(session, changed, expected_version=detail.version_id)
+            version = animal_version(session, "2")
+            record = load_records(session, ["2"])[0]
+            changed = dataclasses.replace(record, notes="moved to the breeding centre")
+            edit_animal(session, changed, expected_version=version)
         assert note_updates(factory, "2") == [
             (
                 "Founder No. 2: North Chinese ancestry, not pure Amur",
@@ -51,10 +52,10 @@ class TestNotes:
     ) -> None:
         loaded(factory)
         with session_scope(factory, write=True) as session:
-            detail = get_animal(session, "2")
-            edit_animal(session, detail.record, expected_version=detail.version_id)
+            version = animal_version(session, "2")
+            edit_animal(session, load_records(session, ["2"])[0], expected_version=version)
         with session_scope(factory) as session:
-            assert get_animal(session, "2").version_id == detail.version_id + 1
+            assert animal_version(session, "2") == version + 1
             assert [r for r in audit.history(session, "2", "animal") if r.action == "update"] == []
 
     def test_the_winner_of_a_race_is_logged(self, factory: sessionmaker[Session]) -> None:
@@ -62,14 +63,15 @@ class TestNotes:
         the one in the log; the others are refused."""
         loaded(factory)
         with session_scope(factory) as session:
-            detail = get_animal(session, "2")
+            version = animal_version(session, "2")
+            record = load_records(session, ["2"])[0]
         outcomes: dict[int, str] = {}
 
         def edit(k: int) -> None:
             try:
                 with session_scope(factory, write=True) as session:
-                    changed = dataclasses.replace(detail.record, notes=f"note {k}")
-                    edit_animal(session, changed, expected_version=detail.version_id)
+                    changed = dataclasses.replace(record, notes=f"note {k}")
+                    edit_animal(session, changed, expected_version=version)
                 outcomes[k] = "won"
             except EditConflictError:
                 outcomes[k] = "refused"

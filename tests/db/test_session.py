@@ -73,7 +73,7 @@ class TestWhereTheDatabaseLives:
         """Importing every db module opens no engine and writes no file."""
         env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path)}
         env.pop(ENV_URL, None)
-        modules = "db.session, db.models, db.importer, db.exporter, db.queries, db.editing"
+        modules = "db.session, db.models, db.importer, db.exporter, db.editing"
         code = f"import {modules}, db.migrate, db.audit, db.repository"
         subprocess.run([sys.executable, "-c", code], check=True, env=env)
         assert list(tmp_path.rglob("*.sqlite3")) == []
