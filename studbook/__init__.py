@@ -12,6 +12,7 @@ from studbook.errors import (
     PedigreeCycleError,
     PedigreeError,
     Problem,
+    SettingsError,
     StudbookError,
     UnknownAnimalError,
 )
@@ -72,6 +73,7 @@ from studbook.reports import (
     render,
     summary_report,
 )
+from studbook.settings import ProgrammeSettings, read_settings
 from studbook.summary import PopulationSummary, population_summary
 
 __version__ = "0.1.0"
@@ -98,11 +100,13 @@ __all__ = [
     "PopulationGenetics",
     "PopulationSummary",
     "Problem",
+    "ProgrammeSettings",
     "ReferencePopulation",
     "ReleaseGroup",
     "ReleaseInputs",
     "ReleaseRow",
     "Report",
+    "SettingsError",
     "SpeciesProfile",
     "StudbookError",
     "UnknownAnimalError",
@@ -132,6 +136,7 @@ __all__ = [
     "rank_pairings",
     "rank_release_candidates",
     "read_pedigree",
+    "read_settings",
     "reference_population",
     "release_candidates",
     "release_group",

@@ -373,7 +373,7 @@ def pairings_report(job: Job, wanted: PairingFilter, fmt: str) -> str:
 def releases_view(job: Job) -> ReleasesView:
     """Release candidates ranked by the captive GD they cost."""
     analysis = _analysis(job)
-    cap = analysis.settings.flagged_cap
+    cap = analysis.programme.flagged_cap
     return ReleasesView(
         tuple(analysis.releases()),
         f"ranked by captive GD cost · flagged-founder cap {cap:.1%} · "
