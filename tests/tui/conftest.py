@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from db.importer import import_studbook
+from db.importer import companion_file, import_studbook
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory, session_scope
+from db.settings import import_settings
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -101,8 +102,11 @@ def make_studbook_db(directory: Path, *, fixture: bool = False) -> str:
     engine = make_engine(url)
     upgrade(engine)
     pedigree, events, institutions = fixture_files() if fixture else studbook_files(directory)
+    settings = companion_file(pedigree, "settings")
     with session_scope(make_session_factory(engine)) as session:
         import_studbook(session, pedigree, events, institutions)
+        if settings is not None:
+            import_settings(session, settings)
     engine.dispose()
     return url
 
