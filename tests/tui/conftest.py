@@ -74,6 +74,14 @@ MARWELL,Marwell Zoo,United Kingdom,EAZA
 ERIE,Erie Zoo,United States,AZA
 """
 
+SETTINGS = """\
+key,value
+species,Amur leopard (Panthera pardus orientalis)
+breeding_age_male,2-15
+breeding_age_female,2-15
+release_age,1-4
+"""
+
 
 def fixture_files() -> tuple[Path, Path, Path]:
     """The project's Amur leopard fixture files."""
@@ -85,7 +93,8 @@ def fixture_files() -> tuple[Path, Path, Path]:
 
 
 def studbook_files(directory: Path) -> tuple[Path, Path, Path]:
-    """The small studbook above, written to ``directory``."""
+    """The small studbook above, written to ``directory`` (with its Amur leopard settings
+    beside it as ``studbook_settings.csv``)."""
     paths = (
         directory / "studbook.csv",
         directory / "studbook_events.csv",
@@ -93,6 +102,7 @@ def studbook_files(directory: Path) -> tuple[Path, Path, Path]:
     )
     for path, text in zip(paths, (PEDIGREE, EVENTS, INSTITUTIONS), strict=True):
         path.write_text(text, encoding="utf-8")
+    (directory / "studbook_settings.csv").write_text(SETTINGS, encoding="utf-8")
     return paths
 
 

@@ -43,15 +43,16 @@ class TestSettingsForm:
             await settle(app, pilot)
             form = app.screen
             assert isinstance(form, SettingsForm)
-            field = form.query_one("#setting-release_age", Input)
-            assert field.value == "any"
+            assert form.query_one("#setting-release_age", Input).value == "1-4"  # as imported
+            field = form.query_one("#setting-target_size", Input)
+            assert field.value == "none"
             assert form.query_one("#save", Button).disabled  # nothing changed yet
-            field.value = "one-four"
+            field.value = "eighty"
             await settle(app, pilot)
-            error = str(form.query_one("#error-release_age", Static).render())
-            assert "setting 'release_age': 'one-four' is not allowed; use MIN-MAX" in error
+            error = str(form.query_one("#error-target_size", Static).render())
+            assert "setting 'target_size': 'eighty' is not allowed; use a whole number" in error
             assert form.query_one("#save", Button).disabled
-            field.value = "1-4"
+            field.value = "80"
             form.query_one("#setting-species", Input).value = "[b]Panthera[/b] pardus"
             await settle(app, pilot)
             assert not form.query_one("#save", Button).disabled
@@ -61,11 +62,11 @@ class TestSettingsForm:
             saved = [m for m in messages if isinstance(m, RecordSaved)]
             assert saved and saved[-1].action == "settings"
         with sessions(db_url)() as session:
-            assert stored_settings(session) == {
-                "release_age": "1-4",
-                "species": "[b]Panthera[/b] pardus",  # typed text is data, not markup
-            }
-            assert [r.action for r in history(session, "release_age")] == ["insert"]
+            stored = stored_settings(session)
+            assert stored["target_size"] == "80" and stored["release_age"] == "1-4"
+            assert stored["species"] == "[b]Panthera[/b] pardus"  # typed text is data, not markup
+            assert [r.action for r in history(session, "target_size")] == ["insert"]
+            assert [r.action for r in history(session, "species")] == ["insert", "update"]
 
     async def test_palette_command_and_conflict(self, db_url: str) -> None:
         """The palette opens the form; a value changed elsewhere meanwhile is not overwritten."""
@@ -88,4 +89,4 @@ class TestSettingsForm:
             assert isinstance(app.screen, ErrorModal)
             assert "flagged_cap" in str(app.screen.query_one("#error-message", Static).render())
         with sessions(db_url)() as session:
-            assert stored_settings(session) == {"flagged_cap": "0.2"}
+            assert stored_settings(session)["flagged_cap"] == "0.2"
