@@ -31,6 +31,7 @@ from db.models import (
     ExtraColumn,
     Institution,
     ParentCandidate,
+    ProgrammeSetting,
 )
 from db.session import USER_KEY, current_user
 
@@ -88,6 +89,8 @@ def row_key(obj: Base) -> str:
         return f"{obj.animal_id}/{obj.name}"
     if isinstance(obj, ExtraColumn):
         return obj.name
+    if isinstance(obj, ProgrammeSetting):
+        return obj.key
     identity = inspect(obj).identity
     return "/".join(str(part) for part in identity or ())
 

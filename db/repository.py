@@ -28,6 +28,7 @@ from db.models import (
     Institution,
     ParentCandidate,
 )
+from db.settings import load_settings
 from studbook.book import Studbook
 from studbook.events import EventCode, EventRecord
 from studbook.institutions import InstitutionRecord
@@ -155,5 +156,11 @@ def load_institutions(session: Session) -> list[InstitutionRecord]:
 
 
 def load_studbook(session: Session) -> Studbook:
-    """The whole studbook in memory: every animal, its events and the institutions."""
-    return Studbook.build(load_records(session), load_events(session), load_institutions(session))
+    """The whole studbook in memory: every animal, its events, the institutions and the
+    programme's settings (:func:`db.settings.load_settings`)."""
+    return Studbook.build(
+        load_records(session),
+        load_events(session),
+        load_institutions(session),
+        load_settings(session),
+    )

@@ -12,6 +12,7 @@ from studbook.errors import (
     PedigreeCycleError,
     PedigreeError,
     Problem,
+    SettingsError,
     StudbookError,
     UnknownAnimalError,
 )
@@ -73,6 +74,7 @@ from studbook.reports import (
     render,
     summary_report,
 )
+from studbook.settings import ProgrammeSettings, read_settings
 from studbook.summary import PopulationSummary, population_summary
 
 __version__ = "0.1.0"
@@ -100,11 +102,13 @@ __all__ = [
     "PopulationGenetics",
     "PopulationSummary",
     "Problem",
+    "ProgrammeSettings",
     "ReferencePopulation",
     "ReleaseGroup",
     "ReleaseInputs",
     "ReleaseRow",
     "Report",
+    "SettingsError",
     "SpeciesProfile",
     "StudbookError",
     "UnknownAnimalError",
@@ -136,6 +140,7 @@ __all__ = [
     "rank_pairings",
     "rank_release_candidates",
     "read_pedigree",
+    "read_settings",
     "reference_population",
     "release_candidates",
     "release_group",

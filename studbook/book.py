@@ -9,7 +9,7 @@ and the terminal UI answer from it, so both show the same status, relatives and 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -19,6 +19,7 @@ from studbook.institutions import InstitutionRecord
 from studbook.parents import ParentKind
 from studbook.pedigree import Pedigree
 from studbook.records import AnimalRecord
+from studbook.settings import ProgrammeSettings
 from studbook.status import Status, age_years, is_living, location_on, status_on
 
 __all__ = ["Census", "CensusRow", "Listing", "Relative", "Studbook"]
@@ -98,11 +99,13 @@ class Census:
 
 @dataclass(frozen=True, eq=False)
 class Studbook:
-    """Animals (in entry order), each animal's events (in time order) and the institutions."""
+    """Animals (in entry order), each animal's events (in time order), the institutions and the
+    programme's settings (species profile, caps, limits; :mod:`studbook.settings`)."""
 
     records: Mapping[str, AnimalRecord]
     events: Mapping[str, tuple[EventRecord, ...]]
     institutions: Mapping[str, InstitutionRecord]
+    settings: ProgrammeSettings = field(default_factory=ProgrammeSettings)
 
     @classmethod
     def build(
@@ -110,6 +113,7 @@ class Studbook:
         records: Iterable[AnimalRecord],
         events: Iterable[EventRecord] = (),
         institutions: Iterable[InstitutionRecord] = (),
+        settings: ProgrammeSettings | None = None,
     ) -> Studbook:
         grouped: dict[str, list[EventRecord]] = {}
         for event in events:
@@ -118,6 +122,7 @@ class Studbook:
             records={r.id: r for r in records},
             events={k: tuple(sorted(v, key=event_sort_key)) for k, v in grouped.items()},
             institutions={i.mnemonic: i for i in institutions},
+            settings=settings or ProgrammeSettings(),
         )
 
     def __len__(self) -> int:

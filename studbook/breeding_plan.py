@@ -47,7 +47,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
 from studbook.errors import StudbookError
-from studbook.pairing import TRANSFER_LABELS, PairingInputs
+from studbook.pairing import KINSHIP_LIMIT, TRANSFER_LABELS, PairingInputs
 from studbook.ranking import mk_order
 from studbook.status import studbook_order
 
@@ -75,11 +75,15 @@ _BETWEEN_REGIONS = TRANSFER_LABELS.index("between regions")
 
 @dataclass(frozen=True)
 class PlanSettings:
-    """Parameters of a breeding plan (see the module docstring)."""
+    """Parameters of a breeding plan (see the module docstring).
+
+    ``kinship_limit`` and ``region_penalty`` are programme choices: an analysis takes them from
+    the programme's settings (:meth:`studbook.settings.ProgrammeSettings.plan_settings`).
+    """
 
     objective: Objective = "delta_gd"
     max_per_animal: int = 1
-    kinship_limit: float = 0.0625
+    kinship_limit: float = KINSHIP_LIMIT
     region_penalty: float = 0.0
     n_pairs: int | None = None
 

@@ -71,36 +71,50 @@ AgeWindow = tuple[float, float] | None
 
 @dataclass(frozen=True)
 class SpeciesProfile:
-    """Age windows (years, inclusive) for breeding and release.
+    """A species' age windows (years, inclusive) for breeding and release; ``None`` means no
+    age limit.
 
-    The defaults are the Amur leopard's (:data:`AMUR_LEOPARD`): both sexes breed from 2 to 15
-    years, cubs are released at 1 to 4 years. ``None`` means no age limit.
+    The defaults are no profile at all (no name, no age limits, :data:`NO_AGE_LIMITS`); a
+    programme sets its own through its settings (:mod:`studbook.settings`), e.g. the
+    :data:`AMUR_LEOPARD` profile.
+
+    >>> SpeciesProfile().describe()
+    'none set — no age limits'
+    >>> AMUR_LEOPARD.describe().split(": ")[1]
+    'breeding males 2-15 y, females 2-15 y; release 1-4 y'
     """
 
-    name: str = "Amur leopard (Panthera pardus orientalis)"
-    breeding_age_male: AgeWindow = (2.0, 15.0)
-    breeding_age_female: AgeWindow = (2.0, 15.0)
-    release_age: AgeWindow = (1.0, 4.0)
+    name: str = ""
+    breeding_age_male: AgeWindow = None
+    breeding_age_female: AgeWindow = None
+    release_age: AgeWindow = None
 
     def describe(self) -> str:
         """One line for report headers."""
+        windows = (self.breeding_age_male, self.breeding_age_female, self.release_age)
+        if all(w is None for w in windows):
+            return f"{self.name or 'none set'} — no age limits"
 
         def window(w: AgeWindow) -> str:
             return "any age" if w is None else f"{w[0]:g}-{w[1]:g} y"
 
         return (
-            f"{self.name}: breeding males {window(self.breeding_age_male)}, "
+            f"{self.name or 'unnamed'}: breeding males {window(self.breeding_age_male)}, "
             f"females {window(self.breeding_age_female)}; release {window(self.release_age)}"
         )
 
 
-AMUR_LEOPARD = SpeciesProfile()
-"""The Amur leopard profile: breeding 2-15 years (both sexes), release 1-4 years."""
+NO_AGE_LIMITS = SpeciesProfile()
+"""No species profile: every age is a breeding and a release age (the core's default)."""
 
-NO_AGE_LIMITS = SpeciesProfile(
-    name="no age limits", breeding_age_male=None, breeding_age_female=None, release_age=None
+AMUR_LEOPARD = SpeciesProfile(
+    name="Amur leopard (Panthera pardus orientalis)",
+    breeding_age_male=(2.0, 15.0),
+    breeding_age_female=(2.0, 15.0),
+    release_age=(1.0, 4.0),
 )
-"""A profile without age windows (pedigrees without birth dates, tests)."""
+"""The Amur leopard profile: breeding 2-15 years (both sexes), release 1-4 years (what the
+bundled fixture's ``fixtures/amur_leopard_settings.csv`` sets)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -316,7 +330,7 @@ def _sorted_by_id(ped: Pedigree, positions: IntArray) -> IntArray:
 
 def breeding_candidates(
     population: ReferencePopulation,
-    profile: SpeciesProfile = AMUR_LEOPARD,
+    profile: SpeciesProfile = NO_AGE_LIMITS,
     *,
     non_breeders: Iterable[str] = (),
     health_hold: Iterable[str] = (),
@@ -367,7 +381,7 @@ def breeding_candidates(
 
 def release_candidates(
     population: ReferencePopulation,
-    profile: SpeciesProfile = AMUR_LEOPARD,
+    profile: SpeciesProfile = NO_AGE_LIMITS,
     *,
     ineligible: Iterable[str] = (),
     include_unknown_age: bool = False,
@@ -378,7 +392,7 @@ def release_candidates(
     >>> ped = Pedigree.from_cells(["a", "b"], ["", ""], ["", ""],
     ...                           birth_date=["2022-06-01", "2010-01-01"])
     >>> pop = reference_population(ped, census_date="2024-01-01")
-    >>> [ped.ids[k] for k in release_candidates(pop)]
+    >>> [ped.ids[k] for k in release_candidates(pop, AMUR_LEOPARD)]
     ['a']
     """
     ped = population.pedigree

@@ -68,7 +68,8 @@ FORMATS: tuple[Format, ...] = ("table", "csv", "json", "markdown")
 MSI_NOTE = (
     "MSI (mate suitability index, 1 = very beneficial ... 6 = very detrimental, '-' = do not "
     "breed without advice) is PROVISIONAL: MateRx's thresholds are not published; this table's "
-    "thresholds are studbook's documented defaults. The raw inputs are shown beside it."
+    "thresholds are the programme's settings (studbook's documented defaults unless changed). "
+    "The raw inputs are shown beside it."
 )
 
 

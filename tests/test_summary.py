@@ -98,7 +98,8 @@ class TestReferencePopulation:
         c = breeding_candidates(pop, AMUR_LEOPARD, non_breeders=["a"])
         assert (c.male_ids, c.female_ids) == (["f"], [])
         assert c.excluded == {"a": "non-breeder"}
-        assert [ped.ids[k] for k in release_candidates(pop)] == ["f"]
+        assert [ped.ids[k] for k in release_candidates(pop, AMUR_LEOPARD)] == ["f"]
+        assert [ped.ids[k] for k in release_candidates(pop)] == ["a", "f"]  # no hidden profile
         all_ages = breeding_candidates(pop, NO_AGE_LIMITS, contracepted=["f"])
         assert all_ages.male_ids == ["a", "f"] and bool(all_ages.contracepted[5])
 

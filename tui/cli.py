@@ -26,7 +26,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from studbook.errors import ImportValidationError, Problem, StudbookError, UnknownAnimalError
+from studbook.errors import (
+    ImportValidationError,
+    Problem,
+    SettingsError,
+    StudbookError,
+    UnknownAnimalError,
+)
 
 __all__ = ["EXIT_CODES", "build_parser", "main"]
 
@@ -170,19 +176,33 @@ def _companions(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
     return events, institutions
 
 
+def _settings_file(args: argparse.Namespace) -> Path | None:
+    """The settings file to import: ``--settings``, else ``FILE_settings.csv`` if there."""
+    from db.importer import companion_file
+
+    if args.settings is not None or args.no_companions:
+        return args.settings  # type: ignore[no-any-return]
+    return companion_file(args.file, "settings")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Check the files and, only if every rule passes, add them to the studbook in one go."""
     from db.importer import import_studbook
     from db.session import session_scope
+    from db.settings import save_settings
+    from studbook.settings import read_settings
 
     factory = _open(args)
     events, institutions = _companions(args)
-    used = ", ".join(str(p) for p in (args.file, events, institutions) if p is not None)
-    _say(f"importing {used}")
+    settings_path = _settings_file(args)
+    paths = (args.file, events, institutions, settings_path)
+    _say("importing " + ", ".join(str(p) for p in paths if p is not None))
     progress = _Progress()
     try:
+        settings = read_settings(settings_path) if settings_path is not None else {}
         with session_scope(factory, write=True) as session:
             report = import_studbook(session, args.file, events, institutions, progress=progress)
+            save_settings(session, settings)
     except ImportValidationError as exc:
         progress.close()
         errors = [p for p in exc.problems if p.severity == "error"]
@@ -198,6 +218,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"{report.institutions} institutions in {report.seconds:.1f} s"
         + (f" ({len(report.warnings)} warning(s))" if report.warnings else "")
     )
+    if settings:
+        _say(f"set {len(settings)} programme setting(s): {', '.join(settings)}")
     return EXIT_OK
 
 
@@ -216,13 +238,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
         with make_session_factory(engine)() as session:
             plan = check_studbook(session, args.file, events, institutions)
         against = "against " + engine.url.render_as_string(hide_password=True)
-    for problem in plan.problems:
+    settings_errors = _check_settings_file(_settings_file(args))
+    for problem in [*plan.problems, *settings_errors]:
         print(problem)
     print(
-        f"{len(plan.errors)} error(s), {len(plan.warnings)} warning(s) "
+        f"{len(plan.errors) + len(settings_errors)} error(s), {len(plan.warnings)} warning(s) "
         f"in {len(plan.records)} animals and {len(plan.events)} events, checked {against}"
     )
-    return EXIT_INVALID if plan.errors else EXIT_OK
+    return EXIT_INVALID if plan.errors or settings_errors else EXIT_OK
+
+
+def _check_settings_file(path: Path | None) -> tuple[Problem, ...]:
+    """The problems of a settings file (none when there is no file)."""
+    from studbook.settings import read_settings
+
+    if path is None:
+        return ()
+    try:
+        read_settings(path)
+    except ImportValidationError as exc:
+        return exc.problems
+    return ()
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -435,17 +471,24 @@ def cmd_census(args: argparse.Namespace) -> int:
 
 
 def _analysis(args: argparse.Namespace) -> Any:
-    """The analyses of the studbook for the population the options describe."""
+    """The analyses of the studbook for the population the options describe, under the
+    programme's stored settings with this run's overrides (``--flagged-cap``, ...)."""
     from studbook.analysis import Analysis, AnalysisSettings
 
+    book = _load_book(args)
+    programme = book.settings
+    for key in ("flagged_cap", "kinship_limit", "region_penalty"):
+        value = getattr(args, key, None)
+        if value is not None:
+            programme = programme.with_text(key, str(value))
     settings = AnalysisSettings(
         census_date=args.census_date.isoformat() if args.census_date else None,
         regions=tuple(r.upper() for r in args.population_region) or None,
         exclude=tuple(args.exclude),
         non_breeders=tuple(getattr(args, "non_breeder", ())),
-        flagged_cap=getattr(args, "flagged_cap", 0.125),
+        programme=programme,
     )
-    return Analysis(_load_book(args), settings)
+    return Analysis(book, settings)
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -479,16 +522,11 @@ def cmd_pairings(args: argparse.Namespace) -> int:
 
 def cmd_breeding_plan(args: argparse.Namespace) -> int:
     """The exact optimal breeding plan beside the greedy mean-kinship plan."""
-    from studbook.breeding_plan import PlanSettings
     from studbook.reports import breeding_plan_report
 
     analysis = _analysis(args)
-    settings = PlanSettings(
-        objective=args.objective,
-        max_per_animal=args.max_per_animal,
-        kinship_limit=args.kinship_limit,
-        region_penalty=args.region_penalty,
-        n_pairs=args.pairs,
+    settings = analysis.programme.plan_settings(
+        objective=args.objective, max_per_animal=args.max_per_animal, n_pairs=args.pairs
     )
     plan = analysis.breeding_plan(settings)
     _emit(breeding_plan_report(plan, parameters=analysis.parameters()), args.format)
@@ -508,14 +546,59 @@ def cmd_releases(args: argparse.Namespace) -> int:
         group = analysis.release_group(args.group, min_group_gd=args.min_group_gd)
     elif args.evaluate:
         group = analysis.evaluate_release_group([a.strip() for a in args.evaluate.split(",")])
-    extra = {"flagged-founder cap": args.flagged_cap, "group size": args.group or None}
     report = release_report(
         rows[: args.top] if args.top else rows,
         group,
         population=analysis.population.definition,
-        parameters=analysis.parameters({k: v for k, v in extra.items() if v is not None}),
+        parameters=analysis.parameters({"group size": args.group} if args.group else None),
     )
     _emit(report, args.format)
+    return EXIT_OK
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    """Show the programme's settings (species profile, caps, limits), or set one."""
+    if args.action == "set":
+        return _set_setting(args)
+    from db.settings import stored_settings
+    from studbook.reports import Report, Section
+    from studbook.settings import SETTINGS, ProgrammeSettings
+
+    with _open(args)() as session:
+        stored = stored_settings(session)
+    settings = ProgrammeSettings.from_text(stored)
+    default = ProgrammeSettings()
+    rows = [
+        {
+            "key": key,
+            "value": settings.text(key),
+            "default": default.text(key),
+            "set": key in stored,
+            "meaning": spec.label,
+        }
+        for key, spec in SETTINGS.items()
+    ]
+    report = Report(
+        "programme settings",
+        "the whole programme",
+        settings.describe(),
+        (Section("settings", ("key", "value", "default", "set", "meaning"), rows),),
+    )
+    _emit(report, args.format)
+    return EXIT_OK
+
+
+def _set_setting(args: argparse.Namespace) -> int:
+    """``studbook settings set KEY VALUE``: check the value, store it (audited)."""
+    from db.session import session_scope
+    from db.settings import save_settings
+
+    try:
+        with session_scope(_open(args), write=True) as session:
+            settings = save_settings(session, {args.key: args.value})
+    except SettingsError as exc:
+        raise CliError(f"studbook: {exc}; nothing was changed", EXIT_INVALID) from exc
+    _say(f"{args.key.strip()} = {settings.text(args.key)}")
     return EXIT_OK
 
 
@@ -567,9 +650,15 @@ def build_parser() -> argparse.ArgumentParser:
             "--institutions", type=Path, help="institutions CSV (default: FILE_institutions.csv)"
         )
         p.add_argument(
+            "--settings",
+            type=Path,
+            help="programme settings CSV, key,value (default: FILE_settings.csv)",
+        )
+        p.add_argument(
             "--no-companions",
             action="store_true",
-            help="do not pick up FILE_events.csv and FILE_institutions.csv automatically",
+            help="do not pick up FILE_events.csv, FILE_institutions.csv and FILE_settings.csv "
+            "automatically",
         )
         if name == "import":
             p.add_argument(
@@ -608,8 +697,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("breeding-plan", cmd_breeding_plan)
     p.add_argument("--max-per-animal", type=int, default=1, help="pairings per animal (1)")
     p.add_argument("--objective", choices=("delta_gd", "offspring_f"), default="delta_gd")
-    p.add_argument("--kinship-limit", type=float, default=0.0625, help="forbid f >= this")
-    p.add_argument("--region-penalty", type=float, default=0.0, help="cost of a cross-region pair")
+    p.add_argument(
+        "--kinship-limit", type=float, help="forbid f >= this (default: the setting kinship_limit)"
+    )
+    p.add_argument(
+        "--region-penalty",
+        type=float,
+        help="cost of a cross-region pair (default: the setting region_penalty)",
+    )
     p.add_argument("--pairs", type=int, help="number of pairs (default: as many as allowed)")
     analyses.append(p)
     p = command("releases", cmd_releases)
@@ -623,8 +718,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--flagged-cap",
         type=float,
-        default=0.125,
-        help="largest flagged-founder share of a candidate (default 0.125)",
+        help="largest flagged-founder share of a candidate (default: the setting flagged_cap)",
     )
     p.add_argument("--top", type=int, help="candidates to show (default all)")
     analyses.append(p)
@@ -653,6 +747,19 @@ def build_parser() -> argparse.ArgumentParser:
                 help="never pair this animal (repeatable)",
             )
         _add_format(p, REPORT_FORMATS)
+    p = command("settings", cmd_settings)
+    p.set_defaults(action="show")
+    _add_format(p)
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    shown = actions.add_parser("show", help="show every setting (the default)")
+    _add_format(shown)
+    change = actions.add_parser(
+        "set",
+        help="set one setting (checked; recorded in the audit log)",
+        description="Keys and allowed values: see 'studbook settings' and docs/csv-format.md.",
+    )
+    change.add_argument("key", help="the setting, e.g. breeding_age_male")
+    change.add_argument("value", help="its new value, e.g. 2-15")
     p = command("tui", cmd_tui)
     p.add_argument("--theme", choices=("dark", "light"), default="dark")
     p.add_argument("--census-date", help="census date YYYY-MM-DD (default: today)")
@@ -676,6 +783,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(exc), exc.code)
     except UnknownAnimalError as exc:
         _fail(f"studbook: {exc}", EXIT_NOT_FOUND)
+    except SettingsError as exc:
+        _fail(f"studbook: {exc}", EXIT_INVALID)
     except StudbookError as exc:
         _fail(f"studbook: {exc}", EXIT_ERROR)
     except BrokenPipeError:

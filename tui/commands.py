@@ -57,6 +57,11 @@ class StudbookCommands(Provider):
                 "Release candidates and group selection",
             ),
             ("go to: help", app.action_help, "Keys and what each screen shows"),
+            (
+                "settings: programme settings",
+                app.action_settings,
+                "Species profile, age windows, caps, kinship limit, MSI thresholds",
+            ),
         ]
         animal: list[Command] = [
             (

@@ -321,7 +321,7 @@ def pairings_report(job: Job, wanted: PairingFilter, fmt: str) -> str:
 def releases_view(job: Job) -> ReleasesView:
     """Release candidates ranked by the captive GD they cost."""
     analysis = _analysis(job)
-    cap = present.FLAGGED_CAP.figure(analysis.settings.flagged_cap)
+    cap = present.FLAGGED_CAP.figure(analysis.programme.flagged_cap)
     return ReleasesView(
         tuple(analysis.releases()),
         f"ranked by captive GD cost · {present.inline([cap])} · "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -521,6 +521,25 @@ class Store:
         self.invalidate()
         animal = values.get("id") if values.kind == "birth" else values.animal_id
         return [animal] if animal else []
+
+    def programme_settings(self) -> dict[str, str]:
+        """The programme's settings as key -> text, every key (defaults included)."""
+        from db.settings import load_settings
+
+        with self.sessions() as session:
+            return load_settings(session).as_text()
+
+    def save_programme_settings(
+        self, changes: Mapping[str, str], expected: Mapping[str, str]
+    ) -> None:
+        """Write changed settings (checked by the core, audited, one transaction); raises
+        :class:`~studbook.errors.SettingsError` or :class:`EditConflictError` (``expected``:
+        the values the form showed) and then writes nothing."""
+        from db.settings import save_settings
+
+        with session_scope(self.sessions, write=True) as session:
+            save_settings(session, changes, expected=expected)
+        self.invalidate()
 
     def close(self) -> None:
         """Release the database connections."""
