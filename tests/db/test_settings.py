@@ -12,7 +12,7 @@ from db.audit import history
 from db.errors import EditConflictError
 from db.models import ProgrammeSetting
 from db.repository import load_studbook
-from db.session import session_scope
+from db.session import current_user, session_scope
 from db.settings import import_settings, load_settings, save_settings, stored_settings
 from studbook.errors import SettingsError
 from studbook.population import AMUR_LEOPARD, NO_AGE_LIMITS
@@ -51,9 +51,10 @@ class TestStore:
             assert stored_settings(session) == {"breeding_age_male": "3-15", "species": "Loris"}
             assert load_studbook(session).settings.breeding_age_male == (3.0, 15.0)
             rows = history(session, "breeding_age_male", table="programme_setting")
+            author = f"{current_user()} as tester"
             assert [(r.action, r.field, r.old_value, r.new_value, r.who) for r in rows] == [
-                ("insert", None, None, "key=breeding_age_male; value=2-15", "tester"),
-                ("update", "value", "2-15", "3-15", "tester"),
+                ("insert", None, None, "key=breeding_age_male; value=2-15", author),
+                ("update", "value", "2-15", "3-15", author),
             ]
             assert len(history(session, "species", table="programme_setting")) == 1
 
