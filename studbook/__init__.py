@@ -73,6 +73,7 @@ from studbook.reports import (
     render,
     summary_report,
 )
+from studbook.simulation import SimulationResult, simulate_gene_diversity
 from studbook.summary import PopulationSummary, population_summary
 
 __version__ = "0.1.0"
@@ -105,6 +106,7 @@ __all__ = [
     "ReleaseInputs",
     "ReleaseRow",
     "Report",
+    "SimulationResult",
     "SpeciesProfile",
     "StudbookError",
     "UnknownAnimalError",
@@ -143,5 +145,6 @@ __all__ = [
     "release_report",
     "render",
     "sex_ratio_ne",
+    "simulate_gene_diversity",
     "summary_report",
 ]
