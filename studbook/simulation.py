@@ -40,7 +40,9 @@ births, breeding before mortality as in Vortex):
 diagonal: a newborn ``o`` of sire ``s`` and dam ``d`` has ``f_oj = (f_sj + f_dj) / 2`` with
 every animal ``j`` (alive or born in the same year) and ``f_oo = (1 + f_sd) / 2``, as
 :mod:`studbook.kinship` defines it. The dead are dropped (the last living row and column move
-into the hole), so memory stays ``O(K^2)`` whatever the number of years. Gene diversity at each
+into the hole) and the matrix doubles only when the living outgrow it, so memory stays
+``O(N^2)`` for the largest living ``N`` reached (at most ``max(N0, K)``) whatever the number of
+years. Gene diversity at each
 census is ``GD = 1 - (1/N^2) sum_ij f_ij`` over the ``N`` living, as
 :func:`studbook.kinship.gene_diversity`.
 
@@ -209,7 +211,8 @@ def simulate_gene_diversity(
     seed : an int or ``numpy.random.Generator``; the same seed gives the same result on any
         number of cores.
     ids : studbook ids, for messages and for breaking MK ties in studbook order.
-    record : keep every replicate's births and deaths (:attr:`SimulationResult.histories`).
+    record : keep every replicate's births and deaths (:attr:`SimulationResult.histories`);
+        for checks and a few replicates (its buffers hold years x K births per replicate).
     workers : threads (default: the number of cores).
     progress : called with (replicates done, replicates) as chunks finish.
 
@@ -227,6 +230,7 @@ def simulate_gene_diversity(
     n0 = len(sexes)
     names = list(ids) if ids is not None else [f"animal {k + 1}" for k in range(n0)]
     _check_inputs(kin, n0, names, years, replicates, management)
+    kin = 0.5 * (kin + kin.T)  # exactly symmetric, as the bookkeeping keeps it
     sex = _sex_codes(sexes, names)
     age = _age_classes(ages, n0, names)
     q = _rates(qx_male, qx_female, "qx", upper=1.0)
@@ -299,7 +303,7 @@ def _check_inputs(
         raise StudbookError(f"the kinship matrix is {kin.shape}, not {n0} x {n0} (one per animal)")
     if not np.isfinite(kin).all() or (kin < 0).any() or (kin > 1).any():
         raise StudbookError("kinships must be numbers between 0 and 1")
-    if not np.array_equal(kin, kin.T):
+    if np.abs(kin - kin.T).max() > 1e-12:
         raise StudbookError("the kinship matrix must be symmetric")
     diag = np.diagonal(kin)
     low = np.flatnonzero(diag < 0.5)
@@ -491,7 +495,9 @@ def _replicates(
     top = max(n0, capacity)
     last_class = q.shape[1] - 1
     record = rec_year.shape[1] > 0
-    kin = np.empty((top, top))
+    # The matrix grows (doubling, at most to top x top) only when the living need it.
+    size = min(top, max(2 * n0, 64))
+    kin = np.empty((size, size))
     sex = np.empty(top, np.int8)
     age = np.empty(top, np.int64)
     rank = np.empty(top, np.int64)
@@ -506,8 +512,6 @@ def _replicates(
     lam = np.empty(top)
     sire = np.empty(capacity, np.int64)
     dam = np.empty(capacity, np.int64)
-    new_row = np.empty((capacity, top))
-    new_new = np.empty((capacity, capacity))
     new_sex = np.empty(capacity, np.int8)
     for r in range(seeds.size):
         np.random.seed(seeds[r])
@@ -578,6 +582,8 @@ def _replicates(
             # before the dead are dropped: f_oj = (f_sj + f_dj) / 2 with every census animal,
             # f_oc = (f_o,sire(c) + f_o,dam(c)) / 2 with an earlier newborn c of the year.
             births = max(0, min(planned, capacity - survivors))
+            new_row = np.empty((births, n))
+            new_new = np.empty((births, births))
             for b in range(births):
                 s_, d_ = sire[b], dam[b]
                 for j in range(n):
@@ -611,6 +617,11 @@ def _replicates(
                 n -= 1
             for i in range(n):
                 age[i] += 1
+            if n + births > kin.shape[0]:
+                size = min(top, max(2 * kin.shape[0], n + births))
+                grown = np.empty((size, size))
+                grown[:n, :n] = kin[:n, :n]
+                kin = grown
             for b in range(births):
                 o = n + b
                 for j in range(n):

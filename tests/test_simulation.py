@@ -107,10 +107,18 @@ class TestKinshipBookkeeping:
     """The simulated GD equals the engine's GD on the simulated pedigree."""
 
     @pytest.mark.parametrize("management", ["managed", "random"])
-    def test_gd_matches_engine_on_recorded_pedigree(self, start: Any, management: str) -> None:
-        """Every year of every replicate, to 1e-12, with deaths, births and a capacity."""
-        result = start.run(years=8, replicates=3, capacity=len(start.ids) + 15, seed=2,
-                           management=management, record=True)  # fmt: skip
+    @pytest.mark.parametrize("room", [15, 300], ids=["near-K", "growing"])
+    def test_gd_matches_engine_on_recorded_pedigree(
+        self, start: Start, management: str, room: int
+    ) -> None:
+        """Every year of every replicate, to 1e-12, with deaths, births and a capacity (also
+        while the population grows past its starting matrix)."""
+        fast = [0.0, 0.0] + [1.5] * 14
+        result = start.run(years=8, replicates=3, capacity=len(start.ids) + room, seed=2,
+                           management=management, record=True, mx_female=fast,
+                           kinship_limit=0.25)  # fmt: skip
+        if room > 100:
+            assert result.n[:, -1].min() > 2 * len(start.ids)
         for r, history in enumerate(result.histories):
             assert history.sire.size > 0 and (history.died >= 0).any()
             grown, name = start.rebuilt(history)
@@ -255,6 +263,11 @@ class TestBadInput:
     def test_relationship_instead_of_kinship(self) -> None:
         with pytest.raises(StudbookError, match="pass kinships, not relationships"):
             simulate_gene_diversity(np.eye(2) / 4, ["M", "F"], [1, 1], **self.kwargs())
+
+    def test_asymmetric_kinship(self) -> None:
+        kin = np.array([[0.5, 0.1], [0.0, 0.5]])
+        with pytest.raises(StudbookError, match="symmetric"):
+            simulate_gene_diversity(kin, ["M", "F"], [1, 1], **self.kwargs())
 
     def test_shape_and_options(self) -> None:
         with pytest.raises(StudbookError, match="not 3 x 3"):
