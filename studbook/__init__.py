@@ -75,6 +75,7 @@ from studbook.reports import (
     summary_report,
 )
 from studbook.settings import ProgrammeSettings, read_settings
+from studbook.simulation import SimulationResult, simulate_gene_diversity
 from studbook.summary import PopulationSummary, population_summary
 
 __version__ = "0.1.0"
@@ -109,6 +110,7 @@ __all__ = [
     "ReleaseRow",
     "Report",
     "SettingsError",
+    "SimulationResult",
     "SpeciesProfile",
     "StudbookError",
     "UnknownAnimalError",
@@ -148,5 +150,6 @@ __all__ = [
     "release_report",
     "render",
     "sex_ratio_ne",
+    "simulate_gene_diversity",
     "summary_report",
 ]
