@@ -67,7 +67,7 @@ import numpy.typing as npt
 from studbook.breeding_plan import PlanSettings
 from studbook.errors import StudbookError
 from studbook.jit import compiled
-from studbook.population import studbook_order
+from studbook.status import studbook_order
 
 __all__ = [
     "Management",
