@@ -22,6 +22,7 @@ Display rules:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -68,12 +69,58 @@ __all__ = [
     "inline",
     "lines",
     "plan_totals",
+    "printable",
     "release_group_figures",
+    "spreadsheet_safe",
     "summary_figures",
 ]
 
 MISSING = "–"
 """What a human format shows for a value that is not defined (``None`` or NaN)."""
+
+_UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def printable(text: str) -> str:
+    r"""``text`` as it may be shown: every control character (C0, DEL, C1) and every invisible
+    or direction-changing format character written as a visible escape.
+
+    Studbook text (house names, notes, ids from old files) is data. Shown raw on a terminal,
+    ``ESC ] 0 ; ... BEL`` would set the window title and ``ESC [ 2 J`` clear the screen; a
+    right-to-left override would reorder what follows. Every front end shows user text through
+    this function (the UI also as plain text, never as markup).
+
+    >>> printable("N1\x1b]0;pwned\x07 ok")
+    'N1\\x1b]0;pwned\\x07 ok'
+    >>> printable("Darla\u202e")
+    'Darla\\u202e'
+    """
+    return _UNSHOWABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text cell for a CSV meant for spreadsheets that a spreadsheet will not run as a formula.
+
+    A cell starting with ``=``, ``@``, a tab or a carriage return, or with ``+`` or ``-`` and
+    not a plain number, gets a leading apostrophe (the OWASP advice against CSV injection):
+    ``=HYPERLINK(...)`` is shown as text instead of being evaluated. The studbook's own
+    export format (``studbook export``) stays lossless and is not passed through this.
+
+    >>> spreadsheet_safe("=cmd|' /C calc'!A0"), spreadsheet_safe("-0.25"), spreadsheet_safe("-")
+    ("'=cmd|' /C calc'!A0", '-0.25', '-')
+    """
+    if not text:
+        return text
+    if text[0] in "=@\t\r":
+        return "'" + text
+    if text[0] in "+-" and len(text) > 1:
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
 
 
 @dataclass(frozen=True)

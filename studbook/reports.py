@@ -44,7 +44,9 @@ from studbook.present import (
     Figure,
     Quantity,
     plan_totals,
+    printable,
     release_group_figures,
+    spreadsheet_safe,
     summary_figures,
 )
 from studbook.release import ReleaseGroup, ReleaseRow
@@ -206,7 +208,7 @@ def _csv_value(value: Any) -> str:
         return "" if math.isnan(value) else repr(value)
     if isinstance(value, list | tuple):
         return ";".join(_csv_value(v) for v in value)
-    return str(value)
+    return spreadsheet_safe(printable(str(value)))
 
 
 def _aligned(columns: Sequence[str], cells: list[list[str]], numeric: list[bool]) -> list[str]:
@@ -263,9 +265,9 @@ def render(report: Report, fmt: Format = "table") -> str:
     out = io.StringIO()
     if fmt == "csv":
         for label, text in report.header():
-            out.write(f"# {label}: {text}\n")
+            out.write(f"# {label}: {printable(str(text))}\n")
         for s in report.sections:
-            out.write(f"# section: {s.name}\n")
+            out.write(f"# section: {printable(s.name)}\n")
             for k, _, v in s.total_lines():
                 out.write(f"# total {k}: {_csv_value(v)}\n")
             writer = csv.writer(out, lineterminator="\n")
@@ -275,29 +277,29 @@ def render(report: Report, fmt: Format = "table") -> str:
     if fmt == "markdown":
         out.write(f"# {report.title}\n\n")
         for label, text in report.header()[1:]:
-            out.write(f"- **{label}**: {text}\n")
+            out.write(f"- **{label}**: {printable(str(text))}\n")
         for s in report.sections:
-            out.write(f"\n## {s.name}\n\n")
+            out.write(f"\n## {printable(s.name)}\n\n")
             for _, label, v in s.total_lines():
-                out.write(f"- {label}: {_text(v)}\n")
+                out.write(f"- {label}: {printable(_text(v))}\n")
             if s.totals:
                 out.write("\n")
             out.write("| " + " | ".join(s.headings()) + " |\n")
             align = ["---:" if _is_numeric(s, c) else "---" for c in s.columns]
             out.write("| " + " | ".join(align) + " |\n")
             for r in s.rows:
-                row = [s.cell_text(r, c).replace("|", "\\|") for c in s.columns]
+                row = [printable(s.cell_text(r, c)).replace("|", "\\|") for c in s.columns]
                 out.write("| " + " | ".join(row) + " |\n")
         return out.getvalue()
     if fmt == "table":
         out.write(f"{report.title}\n")
         for label, text in report.header()[1:]:
-            out.write(f"  {label}: {text}\n")
+            out.write(f"  {label}: {printable(str(text))}\n")
         for s in report.sections:
-            out.write(f"\n{s.name}\n")
+            out.write(f"\n{printable(s.name)}\n")
             for _, label, v in s.total_lines():
-                out.write(f"  {label}: {_text(v)}\n")
-            cells = [[s.cell_text(r, c) for c in s.columns] for r in s.rows]
+                out.write(f"  {label}: {printable(_text(v))}\n")
+            cells = [[printable(s.cell_text(r, c)) for c in s.columns] for r in s.rows]
             numeric = [_is_numeric(s, c) for c in s.columns]
             out.write("\n".join(_aligned(s.headings(), cells, numeric)) + "\n")
         return out.getvalue()

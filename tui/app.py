@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from db.opening import DatabaseUnavailableError
+from studbook.present import printable
 from tui import engine
 from tui.commands import StudbookCommands
 from tui.messages import (
@@ -268,7 +269,9 @@ class StudbookApp(App[None]):
             return
         self.last_saved = saved
         what = ": " + ", ".join(saved.animal_ids) if saved.animal_ids else ""
-        self.notify(f"Saved ({saved.action}{what}); genetics are being recomputed")
+        self.notify(
+            printable(f"Saved ({saved.action}{what}); genetics are being recomputed"), markup=False
+        )
         from tui.screens.base import StudbookScreen
 
         for screen in self.screen_stack:

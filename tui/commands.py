@@ -12,6 +12,9 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
+
+from studbook.present import printable
 
 if TYPE_CHECKING:
     from tui.app import StudbookApp
@@ -123,7 +126,7 @@ class StudbookCommands(Provider):
                 exact = needle in (animal_id.casefold(), house_name.casefold())
                 yield Hit(
                     1.0 if exact else 0.6,
-                    matcher.highlight(text),
+                    matcher.highlight(escape(printable(text))),
                     partial(self.studbook.open_animal, animal_id),
                     text=text,
                     help="Show the record, genetics and pedigree",

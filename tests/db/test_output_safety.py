@@ -118,3 +118,51 @@ class TestExportIsAtomic:
         assert done.returncode == EXIT_OK, done.stderr
         assert target.read_text().startswith("id,")
         assert (tmp_path / "new_events.csv").stat().st_size > 20_000
+
+
+class TestHostileTextInReports:
+    """Control characters in stored text are printed escaped; spreadsheet CSVs run no formula."""
+
+    def hostile(self, database: Path) -> None:
+        import sqlite3
+
+        with sqlite3.connect(database) as connection:
+            for animal, name in (("2", "\x1b]0;pwned\x07\x1b[2J"), ("3", '=HYPERLINK("x")')):
+                connection.execute(
+                    "update animal set house_name = ? where studbook_id = ?", (name, animal)
+                )
+
+    @pytest.mark.parametrize("fmt", ["table", "csv"])
+    def test_animals_and_animal(
+        self, sqlite_file: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        self.hostile(sqlite_file)
+        code, out, _ = run(capsys, "--db", str(sqlite_file), "animals", "--format", fmt)
+        assert code == EXIT_OK
+        assert "\x1b" not in out and "\x07" not in out
+        assert "\\x1b]0;pwned\\x07\\x1b[2J" in out
+        code, out, _ = run(capsys, "--db", str(sqlite_file), "animal", "2", "--format", fmt)
+        assert code == EXIT_OK and "\x1b" not in out and "\\x1b]0;pwned" in out
+
+    def test_json_escapes_them_itself(
+        self, sqlite_file: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        self.hostile(sqlite_file)
+        code, out, _ = run(capsys, "--db", str(sqlite_file), "animals", "--format", "json")
+        assert code == EXIT_OK and "\x1b" not in out and "\\u001b]0;pwned" in out
+
+    def test_csv_for_spreadsheets_neutralises_formulas(
+        self, sqlite_file: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        self.hostile(sqlite_file)
+        code, out, _ = run(capsys, "--db", str(sqlite_file), "animals", "--format", "csv")
+        assert code == EXIT_OK
+        assert "'=HYPERLINK" in out and ",=HYPERLINK" not in out
+
+    def test_the_lossless_export_keeps_the_text(
+        self, sqlite_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        self.hostile(sqlite_file)
+        target = tmp_path / "out.csv"
+        assert run(capsys, "--db", str(sqlite_file), "export", str(target))[0] == EXIT_OK
+        assert '"=HYPERLINK(""x"")"' in target.read_text()

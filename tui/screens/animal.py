@@ -14,9 +14,11 @@ from textual.worker import get_current_worker
 
 from studbook import present
 from studbook.book import Relative
+from studbook.present import printable
 from tui.messages import AnimalLoaded
 from tui.screens.base import StudbookScreen
 from tui.store import AnimalDetail, AnimalGenetics
+from tui.text import plain
 from tui.widgets.pedigree import PedigreeTree
 
 __all__ = ["AnimalScreen", "genetics_text", "history_text", "record_text", "relative_text"]
@@ -43,7 +45,7 @@ def record_text(d: AnimalDetail) -> str:
         lines.append(("Flags", ", ".join(d.flags)))
     if d.notes:
         lines.append(("Notes", d.notes))
-    return "\n".join(f"{k:<12} {v}" for k, v in lines)
+    return "\n".join(f"{k:<12} {printable(str(v))}" for k, v in lines)
 
 
 def genetics_text(g: AnimalGenetics | None) -> str:
@@ -81,9 +83,10 @@ def history_text(d: AnimalDetail) -> str:
     for i, stay in enumerate(d.history):
         mark = "●" if i in (0, last) else "○"
         bar = " " if i == last else "│"
-        detail = f"  ({stay.detail})" if stay.detail else ""
+        detail = f"  ({printable(stay.detail)})" if stay.detail else ""
         out.append(
-            f"{mark} {stay.date or '????-??-??':<10}  {stay.event:<12} {stay.institution}{detail}"
+            f"{mark} {stay.date or '????-??-??':<10}  {stay.event:<12} "
+            f"{printable(stay.institution)}{detail}"
         )
         if i != last:
             out.append(bar)
@@ -141,7 +144,7 @@ class AnimalScreen(StudbookScreen):
         self.reload()
 
     def reload(self) -> None:
-        self.sub_title = self.animal_id
+        self.title = printable(self.animal_id)
         self.query_one("#animal-body").loading = self.detail is None
         self.load_animal(self.animal_id)
 
@@ -157,13 +160,13 @@ class AnimalScreen(StudbookScreen):
             return
         self.detail = d
         self.query_one("#animal-body").loading = False
-        self.title = f"{d.id} {d.house_name}".strip()
+        self.title = printable(f"{d.id} {d.house_name}".strip())
         self.query_one("#animal-record", Static).update(record_text(d))
         self.query_one("#animal-genetics", Static).update(genetics_text(d.genetics))
         self.query_one("#animal-history", Static).update(history_text(d))
         relatives = self.query_one("#relatives", OptionList)
         relatives.clear_options()
-        relatives.add_options(Option(relative_text(r), id=r.id) for r in d.relatives)
+        relatives.add_options(Option(plain(relative_text(r)), id=r.id) for r in d.relatives)
         if not d.relatives:
             relatives.add_option(Option("no recorded relatives", disabled=True))
         self.query_one(PedigreeTree).show_pedigree(d.id, d.ancestry, d.names)

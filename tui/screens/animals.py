@@ -18,6 +18,7 @@ from studbook.present import AGE, MISSING, MK_RANK, F, Quantity
 from tui.messages import AnimalsLoaded, FilterChoicesLoaded, OpenAnimal
 from tui.screens.base import StudbookScreen
 from tui.store import SORTABLE, AnimalFilter, AnimalRow
+from tui.text import plain
 
 __all__ = ["COLUMN_TITLES", "AnimalsScreen", "animal_cells"]
 
@@ -45,16 +46,16 @@ def _number(value: float | None, quantity: Quantity) -> Text:
 def animal_cells(row: AnimalRow) -> tuple[Text, ...]:
     """The cells of one table row, in :data:`~tui.store.SORTABLE` order.
 
-    Plain ``Text`` cells: a ``str`` cell would be parsed as markup on every table fill.
+    Plain text cells (:func:`tui.text.plain`): a ``str`` cell would be parsed as markup.
     """
     return (
-        Text(row.id),
-        Text(row.house_name),
-        Text(row.sex),
+        plain(row.id),
+        plain(row.house_name),
+        plain(row.sex),
         _number(row.age, AGE),
-        Text(row.status),
-        Text(row.institution),
-        Text(row.region),
+        plain(row.status),
+        plain(row.institution),
+        plain(row.region),
         _number(row.f, F),
         _number(row.mk_rank, MK_RANK),
     )
@@ -107,7 +108,7 @@ class AnimalsScreen(StudbookScreen):
             width = _FIXED_WIDTHS.get(key)
             table.add_column(COLUMN_TITLES[key], key=key, width=width)
         yield table
-        yield Static("", id="animals-status", classes="status")
+        yield Static("", id="animals-status", classes="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

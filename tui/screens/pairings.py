@@ -16,11 +16,12 @@ from textual.worker import get_current_worker
 from studbook.breeding_plan import PlannedPair
 from studbook.pairing import PairingRow
 from studbook.present import PAIRING_QUANTITIES as PQ
-from studbook.present import PLAN_QUANTITIES
+from studbook.present import PLAN_QUANTITIES, printable
 from tui.messages import FilterChoicesLoaded, OpenAnimal, PairingsLoaded, ReportExported
 from tui.screens.base import StudbookScreen
 from tui.screens.export import ExportModal
 from tui.store import PairingFilter, PairingsView
+from tui.text import plain
 
 __all__ = ["PAIRING_COLUMNS", "PLAN_COLUMNS", "PairingsScreen", "pairing_cells", "plan_cells"]
 
@@ -56,14 +57,14 @@ def pairing_cells(row: PairingRow) -> tuple[str | Text, ...]:
     contra = " ⊘" if row.male_contracepted or row.female_contracepted else ""
     return (
         _number("rank", row.rank),
-        Text(row.male),
-        Text(row.female + contra),
+        plain(row.male),
+        plain(row.female + contra),
         Text(PQ["msi"].text(row.msi), style=_MSI_STYLE.get(row.msi, ""), justify="center"),
         *(_number(k, getattr(row, k)) for k in ("delta_gd", "offspring_f", "mk_male")),
         *(_number(k, getattr(row, k)) for k in ("mk_female", "known")),
-        Text(row.male_location),
-        Text(row.female_location),
-        Text(row.transfer),
+        plain(row.male_location),
+        plain(row.female_location),
+        plain(row.transfer),
     )
 
 
@@ -71,11 +72,11 @@ def plan_cells(plan: str, pair: PlannedPair) -> tuple[str | Text, ...]:
     """One pair of the optimal or the greedy plan (``plan`` is the plan's name)."""
     return (
         Text(plan.split(" ")[0], style="bold" if plan.startswith("optimal") else ""),
-        Text(pair.male),
-        Text(pair.female),
+        plain(pair.male),
+        plain(pair.female),
         *(_number(k, getattr(pair, k)) for k in ("delta_gd", "offspring_f", "mk_male")),
         _number("mk_female", pair.mk_female),
-        Text(pair.transfer),
+        plain(pair.transfer),
     )
 
 
@@ -200,7 +201,7 @@ class PairingsScreen(StudbookScreen):
         self.query_one("#pair-region", Select).set_options((r, r) for r in choices.regions)
 
     def on_report_exported(self, message: ReportExported) -> None:
-        self.notify(f"Report written to {message.path}", title="Exported")
+        self.notify(printable(f"Report written to {message.path}"), title="Exported", markup=False)
 
     # ----------------------------------------------------------------- filters
     def set_filter(self, **changes: object) -> None:

@@ -18,6 +18,7 @@ from studbook.release import ReleaseRow
 from tui.messages import OpenAnimal, ReleaseGroupLoaded, ReleasesLoaded
 from tui.screens.base import StudbookScreen
 from tui.store import ReleaseGroupView, ReleasesView
+from tui.text import plain
 
 __all__ = ["RELEASE_COLUMNS", "ReleasesScreen", "group_text", "release_cells"]
 
@@ -35,10 +36,10 @@ def release_cells(row: ReleaseRow, chosen: bool) -> tuple[Text, ...]:
     return (
         Text("✓" if chosen else " ", style="bold green"),
         Text(rank, justify="right", style=dim),
-        Text(row.id, style=dim),
-        Text(row.sex, style=dim),
+        plain(row.id, style=dim),
+        plain(row.sex, style=dim),
         *(Text(RQ[k].text(getattr(row, k)), justify="right", style=dim) for k in _NUMBERS),
-        Text(row.location, style=dim),
+        plain(row.location, style=dim),
     )
 
 
