@@ -18,10 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from numba import prange
 
 from studbook.inbreeding import Layout, layout
-from studbook.jit import compiled, parallel
+from studbook.jit import compiled, parallel, prange
 from studbook.pedigree import Pedigree
 
 __all__ = ["SubLayout", "a_times", "ancestors_of", "relationship_columns"]

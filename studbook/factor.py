@@ -32,9 +32,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numba import prange
 
-from studbook.jit import compiled, parallel
+from studbook.jit import compiled, parallel, prange
 
 __all__ = ["factor", "full_sib_families"]
 
@@ -101,7 +100,7 @@ def factor(
     # A row holds distinct positions: never more than n entries, so every row fits a chunk.
     state[_CHUNK_SIZE] = max(chunk, n + 2)
     slots = 2 + (reserve * n) // state[_CHUNK_SIZE]
-    return _factor_kernel(ptr, parent, weight, side, family, plain, uses, state, slots, scratch)  # type: ignore[no-any-return]
+    return _factor_kernel(ptr, parent, weight, side, family, plain, uses, state, slots, scratch)
 
 
 @compiled

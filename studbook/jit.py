@@ -1,24 +1,99 @@
-"""How studbook compiles its sequential hot loops: numba, cached on disk, releasing the GIL.
+"""How studbook compiles its sequential hot loops: numba, on first call, cached on disk, no GIL.
 
-Caching keeps start-up fast after the first run; releasing the GIL keeps a UI responsive while a
+Every kernel is declared with :func:`compiled`, :func:`inlined` or :func:`parallel`. None of
+them imports numba: the decorated function stays a plain Python function behind a
+:class:`Kernel` until it is first called, so ``import studbook`` (and every command that runs no
+genetics, ``--help`` included) does not pay numba's import of about half a second. On the first
+call numba is imported and the kernel is handed to ``numba.njit(cache=True, nogil=True)``:
+caching keeps later runs from compiling again; releasing the GIL keeps a UI responsive while a
 worker thread computes.
+
+A kernel may call other kernels and use :data:`prange`. numba types a kernel's globals when it
+compiles it, so before that the globals the kernel names are bound to what numba understands:
+each :class:`Kernel` to its numba dispatcher, :data:`prange` to ``numba.prange``. (Both names
+are rebound in the kernel's own module only, and only once numba is loaded anyway.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator
+from types import CodeType
+from typing import Any, TypeVar, cast
 
-import numba
+__all__ = ["Kernel", "compiled", "inlined", "parallel", "prange"]
 
-__all__ = ["compiled", "parallel"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+prange = range
+"""``range`` for a loop whose iterations :func:`parallel` may spread over the cores.
+
+It is ``range`` until the kernel using it compiles, when the name becomes ``numba.prange``.
+"""
+
+_lock = threading.RLock()
 
 
-def compiled(fn: Callable[..., Any]) -> Any:
-    """Compile ``fn`` with ``numba.njit(cache=True, nogil=True)``."""
-    return numba.njit(cache=True, nogil=True)(fn)
+class Kernel:
+    """A function compiled by numba when first called; called like the function itself."""
+
+    def __init__(self, fn: Callable[..., Any], options: dict[str, Any]) -> None:
+        self.py_func = fn
+        self.options = options
+        self._dispatcher: Any = None
+        self.__name__ = fn.__name__
+        self.__qualname__ = fn.__qualname__
+        self.__doc__ = fn.__doc__
+        self.__module__ = fn.__module__
+        self.__wrapped__ = fn
+
+    def __repr__(self) -> str:
+        return f"<Kernel {self.__module__}.{self.__qualname__}>"
+
+    def __call__(self, *args: Any) -> Any:
+        dispatcher = self.dispatcher() if self._dispatcher is None else self._dispatcher
+        return dispatcher(*args)
+
+    def dispatcher(self) -> Any:
+        """The numba dispatcher of this kernel, created (numba imported) on the first request."""
+        with _lock:
+            if self._dispatcher is None:
+                import numba
+
+                fn = self.py_func
+                # Set before binding the globals, so kernels that call each other terminate.
+                self._dispatcher = numba.njit(**self.options)(fn)
+                scope = fn.__globals__
+                for name in _global_names(fn.__code__):
+                    value = scope.get(name)
+                    if isinstance(value, Kernel):
+                        scope[name] = value.dispatcher()
+                    elif value is prange:
+                        scope[name] = numba.prange
+            return self._dispatcher
 
 
-def parallel(fn: Callable[..., Any]) -> Any:
-    """Compile ``fn`` like :func:`compiled`, its ``numba.prange`` loops spread over the cores."""
-    return numba.njit(cache=True, nogil=True, parallel=True)(fn)
+def _global_names(code: CodeType) -> Iterator[str]:
+    """Every global name ``code`` and the code nested in it may load."""
+    yield from code.co_names
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            yield from _global_names(const)
+
+
+def compiled(fn: F) -> F:
+    """Compile ``fn`` with ``numba.njit(cache=True, nogil=True)`` when it is first called."""
+    return cast(F, Kernel(fn, {"cache": True, "nogil": True}))
+
+
+def inlined(fn: F) -> F:
+    """Compile ``fn`` like :func:`compiled`, inlined into the kernels calling it.
+
+    numba's ``inline="always"``: for small helpers called in an inner loop.
+    """
+    return cast(F, Kernel(fn, {"cache": True, "nogil": True, "inline": "always"}))
+
+
+def parallel(fn: F) -> F:
+    """Compile ``fn`` like :func:`compiled`, its :data:`prange` loops spread over the cores."""
+    return cast(F, Kernel(fn, {"cache": True, "nogil": True, "parallel": True}))
