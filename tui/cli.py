@@ -522,11 +522,17 @@ def _add_format(parser: argparse.ArgumentParser, choices: Sequence[str] = TABLE_
     )
 
 
-def _version() -> str:
-    """``studbook X.Y.Z`` from the installed package's metadata."""
-    import studbook
+class _Version(argparse.Action):
+    """``--version``: prints ``studbook X.Y.Z`` from the package metadata, read only when asked."""
 
-    return f"studbook {studbook.__version__}"
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> NoReturn:
+        import studbook
+
+        print(f"studbook {studbook.__version__}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -545,7 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the user data directory); e.g. postgresql+psycopg://user@host/studbook",
     )
     parser.add_argument("--user", help="name recorded in the audit log (default: login name)")
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, handler: Callable[[argparse.Namespace], int]) -> Any:
