@@ -12,7 +12,9 @@ the same to type checkers (``tests/test_import_hygiene.py`` checks that the two 
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -288,3 +290,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
+
+
+class _Package(ModuleType):
+    """The ``studbook`` package, whose exported names win over its submodules' names.
+
+    ``kinship``, ``inbreeding`` and ``breeding_plan`` are functions and modules both. Importing a
+    submodule sets it as an attribute of the package; refused here, so ``studbook.kinship`` is
+    the function, as it was when this file imported everything eagerly.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not (name in _EXPORTS and isinstance(value, ModuleType)):
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -184,6 +184,18 @@ class TestLazyPackageNames:
         }
         assert declared == studbook._EXPORTS
 
+    def test_a_function_named_like_its_module_stays_the_function(self) -> None:
+        """``studbook.kinship`` is the function even after ``studbook.kinship`` (module) loads."""
+        code = (
+            "import studbook.kinship, studbook.inbreeding, studbook.breeding_plan, studbook\n"
+            "from studbook.kinship import kinship, inbreeding\n"
+            "from studbook.breeding_plan import breeding_plan\n"
+            "assert studbook.kinship is kinship and studbook.inbreeding is inbreeding\n"
+            "assert studbook.breeding_plan is breeding_plan\n"
+        )
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+
     def test_every_exported_name_resolves(self) -> None:
         """Each name of ``studbook.__all__`` is importable from its module."""
         import studbook
