@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from types import CodeType
 from typing import Any, TypeVar, cast
 
-__all__ = ["Kernel", "compiled", "inlined", "parallel", "prange"]
+__all__ = ["Kernel", "compiled", "inlined", "parallel", "prange", "preload"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,3 +97,15 @@ def inlined(fn: F) -> F:
 def parallel(fn: F) -> F:
     """Compile ``fn`` like :func:`compiled`, its :data:`prange` loops spread over the cores."""
     return cast(F, Kernel(fn, {"cache": True, "nogil": True, "parallel": True}))
+
+
+def preload() -> None:
+    """Import numba and set up its compiler now, ahead of the first kernel call.
+
+    For a process that will compute soon but is idle now (the terminal UI's genetics process
+    while the UI starts): the first kernel call then only loads its cached code. Setting up the
+    compiler (numba's type and function registries) costs as much again as importing numba.
+    """
+    from numba.core.registry import cpu_target
+
+    cpu_target.target_context.refresh()

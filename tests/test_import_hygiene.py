@@ -93,6 +93,41 @@ class TestEveryModuleLoadsOnlyItsLayer:
         assert result.returncode == 0 and result.stderr.strip() == "", result.stderr
 
 
+class TestNumbaLoadsWhenAsked:
+    """numba loads on the first kernel call, or ahead of it when a process asks."""
+
+    def test_preload_imports_numba_and_sets_up_its_compiler(self) -> None:
+        """``studbook.jit.preload()`` leaves numba loaded with its CPU target's registries."""
+        code = (
+            "import sys\nfrom studbook.jit import preload\nassert 'numba' not in sys.modules\n"
+            "preload()\nassert 'numba.np.arraymath' in sys.modules\n"
+        )
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+
+    def test_a_kernel_compiles_on_first_call_and_calls_other_kernels(self, tmp_path: Path) -> None:
+        """A kernel calling another kernel in a ``prange`` loop gives the right sum."""
+        (tmp_path / "kernels.py").write_text(
+            "from studbook.jit import compiled, parallel, prange\n\n"
+            "@compiled\ndef twice(x):\n    return 2 * x\n\n"
+            "@parallel\ndef total(a):\n    s = 0\n"
+            "    for i in prange(a.size):\n        s += twice(a[i])\n    return s\n"
+        )
+        code = (
+            "import sys, numpy as np, kernels\n"
+            "assert 'numba' not in sys.modules\n"
+            "assert kernels.total(np.arange(10)) == 90\n"
+            "import numba\n"
+            "assert isinstance(kernels.twice, numba.core.dispatcher.Dispatcher)\n"
+            "assert kernels.prange is numba.prange\n"
+        )
+        env = {**os.environ, "PYTHONPATH": str(tmp_path), "NUMBA_CACHE_DIR": str(tmp_path)}
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env
+        )
+        assert result.returncode == 0, result.stderr
+
+
 class TestTheCheckFails:
     """The check above fails on a planted forbidden import, naming the module that has it."""
 
