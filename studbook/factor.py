@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from studbook.jit import compiled, parallel, prange
+from studbook.jit import compiled, interpretable, parallel, prange
 
 __all__ = ["factor", "full_sib_families"]
 
@@ -103,6 +103,7 @@ def factor(
     return _factor_kernel(ptr, parent, weight, side, family, plain, uses, state, slots, scratch)
 
 
+@interpretable
 @compiled
 def full_sib_families(
     ptr: IntArray, parent: IntArray, weight: FloatArray, side: npt.NDArray[np.int8]
@@ -154,6 +155,7 @@ def full_sib_families(
     return family, plain[:n_fam].copy(), uses[:n_fam].copy()
 
 
+@interpretable
 @compiled
 def _factor_kernel(
     ptr: IntArray,

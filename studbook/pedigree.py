@@ -36,7 +36,7 @@ from studbook.errors import (
     PedigreeError,
     UnknownAnimalError,
 )
-from studbook.jit import compiled
+from studbook.jit import compiled, interpretable
 from studbook.parents import PROBABILITY_TOLERANCE, ParentKind, format_parent, parse_parent
 from studbook.records import AnimalRecord, BirthType, parse_bool, parse_sex
 
@@ -458,6 +458,7 @@ class Pedigree:
         return mask
 
 
+@interpretable
 @compiled
 def _longest_paths(n: int, child: IntArray, parent: IntArray) -> IntArray:  # pragma: no cover
     """Generation of every animal by Kahn's algorithm; -1 for animals on or below a loop."""

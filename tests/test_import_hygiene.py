@@ -128,6 +128,67 @@ class TestNumbaLoadsWhenAsked:
         assert result.returncode == 0, result.stderr
 
 
+# Computes the sample studbook's genetics (F, mean kinship, GD, FGE, founder representation,
+# % known, generations) and prints them exactly, with whether numba was loaded. "preload" as
+# argument loads numba first, so every kernel is compiled; without it the small-input kernels
+# run interpreted.
+GENETICS = r"""
+import csv, sys
+import numpy as np
+from studbook import jit
+from studbook.founders import founder_representation, percent_known
+from studbook.kinship import founder_genome_equivalents, gene_diversity, inbreeding
+from studbook.kinship import mean_kinship_array
+from studbook.pedigree import Pedigree
+if sys.argv[2:] == ["preload"]:
+    jit.preload()
+with open(sys.argv[1], encoding="utf-8", newline="") as file:
+    rows = list(csv.DictReader(file))
+ped = Pedigree.from_cells(
+    [r["id"] for r in rows], [r["sire"] for r in rows], [r["dam"] for r in rows],
+    [r["sex"] for r in rows], alive=[r["alive"] == "1" for r in rows],
+)
+living = ped.alive
+figures = [
+    inbreeding(ped).tobytes().hex(), mean_kinship_array(ped, living).tobytes().hex(),
+    gene_diversity(ped, living).hex(), founder_genome_equivalents(ped, living).hex(),
+    repr(sorted(founder_representation(ped, living).items())),
+    percent_known(ped).tobytes().hex(), ped.generation.tobytes().hex(),
+]
+print("numba" in sys.modules, hash(tuple(figures)), len(ped.ids))
+"""
+
+
+class TestInterpretedKernelsAgree:
+    """Small inputs run the kernels interpreted, with exactly the compiled kernels' results."""
+
+    def test_sample_studbook_genetics_are_identical_both_ways(self) -> None:
+        """F, MK, GD, FGE, founder representation, % known, generations: bit for bit."""
+        fixture = str(ROOT / "fixtures" / "amur_leopard.csv")
+        runs = [
+            subprocess.run(
+                [sys.executable, "-c", GENETICS, fixture, *extra],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONHASHSEED": "0"},
+            )
+            for extra in ([], ["preload"])
+        ]
+        for run in runs:
+            assert run.returncode == 0, run.stderr
+        interpreted, compiled = (run.stdout.split() for run in runs)
+        assert interpreted[0] == "False" and compiled[0] == "True"
+        assert interpreted[1:] == compiled[1:]
+        assert interpreted[2] == "806"
+
+    def test_interpretable_refuses_a_plain_function(self) -> None:
+        """``@interpretable`` without ``@compiled`` under it is a mistake, reported at once."""
+        from studbook.jit import interpretable
+
+        with pytest.raises(TypeError, match="put @interpretable above @compiled"):
+            interpretable(len)
+
+
 class TestTheCheckFails:
     """The check above fails on a planted forbidden import, naming the module that has it."""
 
