@@ -9,7 +9,8 @@ clock. Three columns:
 - **cold**: the first run ever: numba's cache (``NUMBA_CACHE_DIR``) is a new empty folder for
   each command, so every kernel the command uses is compiled;
 - **after setup**: the first run after ``scripts/setup``, whose warm-up (``scripts/warm-up``)
-  has filled an empty cache folder by running the genetics commands once;
+  has filled an empty cache folder by running the genetics commands once (``-`` for a checkout
+  without one);
 - **warm**: the median of ``--repeat`` further runs with that filled cache.
 
 ``--source DIR`` puts DIR first on ``PYTHONPATH`` to measure another checkout with this
@@ -56,6 +57,8 @@ class Runner:
 
     def __init__(self, url: str, source: Path | None) -> None:
         self.url = url
+        # ``python -c`` puts the working folder first on sys.path: run in the checkout measured.
+        self.cwd = source or ROOT
         self.env = dict(os.environ)
         if source is not None:
             self.env["PYTHONPATH"] = str(source)
@@ -65,20 +68,25 @@ class Runner:
         env = {**self.env, "NUMBA_CACHE_DIR": str(cache)}
         args = [sys.executable, "-c", ENTRY, "--db", self.url, *argv]
         start = time.perf_counter()
-        result = subprocess.run(args, env=env, capture_output=True, text=True, cwd=ROOT)
+        result = subprocess.run(args, env=env, capture_output=True, text=True, cwd=self.cwd)
         seconds = time.perf_counter() - start
         if result.returncode != 0:
             raise SystemExit(f"studbook {' '.join(argv)} failed:\n{result.stderr}")
         return seconds
 
 
-def warm_up(cache: Path, source: Path | None) -> float:
-    """Run ``scripts/warm-up`` into ``cache``, as ``scripts/setup`` does on a fresh install."""
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache)}
-    if source is not None:
-        env["PYTHONPATH"] = str(source)
+def warm_up(cache: Path, source: Path | None) -> float | None:
+    """Run the checkout's ``scripts/warm-up`` into ``cache``, as its ``scripts/setup`` does.
+
+    ``None`` when the checkout has none (before it existed, setup compiled nothing).
+    """
+    checkout = source or ROOT
+    script = checkout / "scripts" / "warm-up"
+    if not script.exists():
+        return None
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache), "PYTHONPATH": str(checkout)}
     start = time.perf_counter()
-    subprocess.run([str(ROOT / "scripts" / "warm-up")], env=env, check=True, cwd=ROOT)
+    subprocess.run([str(script)], env=env, check=True, cwd=checkout)
     return time.perf_counter() - start
 
 
@@ -99,19 +107,27 @@ def main() -> None:
                 cold[name] = runner.run(argv, tmp / f"cold-{k}")
         warmed = tmp / "warmed"
         setup_seconds = warm_up(warmed, args.source)
-        after = {name: runner.run(argv, warmed) for name, argv in COMMANDS}
+        after = (
+            {name: runner.run(argv, warmed) for name, argv in COMMANDS}
+            if setup_seconds is not None
+            else {}
+        )
         warm = {
             name: statistics.median(runner.run(argv, warmed) for _ in range(args.repeat))
             for name, argv in COMMANDS
         }
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"studbook start-up, fixture ({FIXTURE.name}), {os.cpu_count()} cores, load {load}")
-    print(f"warm-up in setup: {setup_seconds:.1f} s")
+    if setup_seconds is None:
+        print("no warm-up in this checkout's setup: the first run after setup is the cold run")
+    else:
+        print(f"warm-up in setup: {setup_seconds:.1f} s")
     print(f"| {'command':<18} | {'cold':>7} | {'after setup':>11} | {'warm':>7} |")
     print(f"|{'-' * 20}|{'-' * 9}:|{'-' * 13}:|{'-' * 9}:|")
     for name, _ in COMMANDS:
         c = f"{cold[name]:.2f} s" if name in cold else "-"
-        print(f"| {name:<18} | {c:>7} | {after[name]:>9.2f} s | {warm[name]:>5.2f} s |")
+        a = f"{after[name]:.2f} s" if name in after else "-"
+        print(f"| {name:<18} | {c:>7} | {a:>11} | {warm[name]:>5.2f} s |")
 
 
 if __name__ == "__main__":
