@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import os
 import statistics
 import subprocess
@@ -64,14 +65,16 @@ class Runner:
             self.env["PYTHONPATH"] = str(source)
 
     def run(self, argv: list[str], cache: Path) -> float:
-        """Seconds from start to exit of ``studbook --db URL ARGV``; fails loudly on an error."""
+        """Seconds from start to exit of ``studbook --db URL ARGV``; NaN when it fails (shown
+        as "fails": the code before a fix, such as ``--help`` crashing on a "%")."""
         env = {**self.env, "NUMBA_CACHE_DIR": str(cache)}
         args = [sys.executable, "-c", ENTRY, "--db", self.url, *argv]
         start = time.perf_counter()
         result = subprocess.run(args, env=env, capture_output=True, text=True, cwd=self.cwd)
         seconds = time.perf_counter() - start
         if result.returncode != 0:
-            raise SystemExit(f"studbook {' '.join(argv)} failed:\n{result.stderr}")
+            print(f"studbook {' '.join(argv)} failed:\n{result.stderr}", file=sys.stderr)
+            return math.nan
         return seconds
 
 
@@ -125,9 +128,15 @@ def main() -> None:
     print(f"| {'command':<18} | {'cold':>7} | {'after setup':>11} | {'warm':>7} |")
     print(f"|{'-' * 20}|{'-' * 9}:|{'-' * 13}:|{'-' * 9}:|")
     for name, _ in COMMANDS:
-        c = f"{cold[name]:.2f} s" if name in cold else "-"
-        a = f"{after[name]:.2f} s" if name in after else "-"
-        print(f"| {name:<18} | {c:>7} | {a:>11} | {warm[name]:>5.2f} s |")
+        c, a, w = (shown(column.get(name)) for column in (cold, after, warm))
+        print(f"| {name:<18} | {c:>7} | {a:>11} | {w:>7} |")
+
+
+def shown(seconds: float | None) -> str:
+    """A table cell: seconds, "fails", or "-" for not measured."""
+    if seconds is None:
+        return "-"
+    return "fails" if math.isnan(seconds) else f"{seconds:.2f} s"
 
 
 if __name__ == "__main__":
