@@ -39,14 +39,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import numba
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import maximum_flow
 
 from studbook.errors import StudbookError
+from studbook.jit import compiled
 from studbook.pairing import KINSHIP_LIMIT, TRANSFER_LABELS, PairingInputs
 from studbook.ranking import mk_order
 from studbook.status import studbook_order
@@ -165,6 +162,9 @@ def max_pairs(
     >>> max_pairs(np.array([[True, True], [False, False]]), 2, 1)
     2
     """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_flow
+
     nm, nf = allowed.shape
     cm, cf = _as_caps(cap_male, nm), _as_caps(cap_female, nf)
     if not allowed.any():
@@ -253,7 +253,7 @@ def solve_b_matching(
     return rows[order], cols[order]
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _min_cost_flow(
     cost: FloatArray, cap_m: IntArray, cap_f: IntArray, target: int
 ) -> tuple[npt.NDArray[np.int8], int]:  # pragma: no cover - compiled; tested through callers
@@ -354,6 +354,8 @@ class FractionalSolutionError(StudbookError):
 
 
 def _assignment(weight: FloatArray, allowed: BoolArray, target: int) -> tuple[IntArray, IntArray]:
+    from scipy.optimize import linear_sum_assignment
+
     nm, nf = weight.shape
     size = nm + nf - target
     cost = np.zeros((size, size))
@@ -373,6 +375,9 @@ def _linear_program(
     *,
     integer: bool,
 ) -> tuple[IntArray, IntArray]:
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+    from scipy.sparse import coo_matrix
+
     nm, nf = weight.shape
     mi, fi = np.nonzero(allowed)
     e = mi.size

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -37,6 +36,7 @@ from studbook.errors import (
     PedigreeError,
     UnknownAnimalError,
 )
+from studbook.jit import compiled, interpretable
 from studbook.parents import PROBABILITY_TOLERANCE, ParentKind, format_parent, parse_parent
 from studbook.records import AnimalRecord, BirthType, parse_bool, parse_sex
 
@@ -461,7 +461,8 @@ class Pedigree:
         return mask
 
 
-@numba.njit(cache=True, nogil=True)
+@interpretable
+@compiled
 def _longest_paths(n: int, child: IntArray, parent: IntArray) -> IntArray:  # pragma: no cover
     """Generation of every animal by Kahn's algorithm; -1 for animals on or below a loop."""
     waiting = np.zeros(n, np.int64)

@@ -29,10 +29,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from studbook.breeding_plan import BreedingPlan, Plan
-from studbook.pairing import PAIRING_COLUMNS, PairingRow, PairingTable
 from studbook.present import (
     FOUNDER,
     KINSHIP,
@@ -49,8 +47,13 @@ from studbook.present import (
     spreadsheet_safe,
     summary_figures,
 )
-from studbook.release import ReleaseGroup, ReleaseRow
-from studbook.summary import PopulationSummary
+
+if TYPE_CHECKING:
+    # Types only: a command printing a plain report (census) does not load the genetics.
+    from studbook.breeding_plan import BreedingPlan, Plan
+    from studbook.pairing import PairingRow, PairingTable
+    from studbook.release import ReleaseGroup, ReleaseRow
+    from studbook.summary import PopulationSummary
 
 __all__ = [
     "FORMATS",
@@ -314,6 +317,8 @@ def pairing_report(
     analysis_date: str | None = None,
 ) -> Report:
     """The pairing ranking (``rows``, default all) as a report; the MSI is marked provisional."""
+    from studbook.pairing import PAIRING_COLUMNS
+
     chosen = table.rows() if rows is None else rows
     inp = table.inputs
     params: dict[str, Any] = {

@@ -2,7 +2,8 @@
 
 Data goes to standard output and diagnostics (progress, warnings, errors) to standard error, so
 ``studbook animals --format csv > animals.csv`` gives a clean file. With no command, or with
-``studbook tui``, the terminal UI opens.
+``studbook tui``, the terminal UI opens; with no command and no terminal (standard input or
+output is not a TTY) the usage is printed and the exit code is 2.
 
 Exit codes:
 
@@ -617,6 +618,19 @@ def _add_format(parser: argparse.ArgumentParser, choices: Sequence[str] = TABLE_
     )
 
 
+class _Version(argparse.Action):
+    """``--version``: prints ``studbook X.Y.Z`` from the package metadata, read only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> NoReturn:
+        import studbook
+
+        print(f"studbook {studbook.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``studbook`` command."""
     codes = "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
@@ -633,11 +647,13 @@ def build_parser() -> argparse.ArgumentParser:
         "the user data directory); e.g. postgresql+psycopg://user@host/studbook",
     )
     parser.add_argument("--user", help="name recorded in the audit log (default: login name)")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, handler: Callable[[argparse.Namespace], int]) -> Any:
         doc = (handler.__doc__ or "").strip().splitlines()[0]
-        p = sub.add_parser(name, help=doc, description=doc)
+        # argparse %-formats help strings: a "%" in a docstring ("% known") must be doubled.
+        p = sub.add_parser(name, help=doc.replace("%", "%%"), description=doc)
         p.set_defaults(handler=handler)
         return p
 
@@ -776,6 +792,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            # The UI needs a terminal; without one (a pipe, cron, CI) it would hang.
+            parser.print_usage(sys.stderr)
+            _say("studbook: no command given, and the terminal UI needs a terminal (see --help)")
+            return EXIT_USAGE
         args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
     try:
         return int(args.handler(args))

@@ -384,6 +384,9 @@ def warm_up() -> None:
 
 def _noop() -> None:
     from studbook import genedrop, inbreeding, kinship  # noqa: F401
+    from studbook.jit import preload
+
+    preload()
 
 
 def call(fn: Callable[..., T], *args: Any) -> T:
