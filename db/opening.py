@@ -11,9 +11,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -38,6 +35,10 @@ class DatabaseUnavailableError(StudbookError):
 
 def schema_is_newer(engine: Engine) -> bool:
     """Whether the database is at a migration this program does not know (made by a newer one)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
     current = current_revision(engine)
     if current is None:
         return False

@@ -44,6 +44,21 @@ class TestMigrateHelpers:
         migrate.check(empty_engine)
         migrate.require_current(empty_engine)
 
+    def test_the_quick_revision_reads_agree_with_alembic(self, empty_engine: Engine) -> None:
+        """The head from the migration files and the stored revision from one query are what
+        Alembic itself says, before and after an upgrade to an older revision."""
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        script = ScriptDirectory.from_config(Config(str(migrate.ini_path())))
+        assert migrate.head_revision() == script.get_current_head()
+        for revision in ("0001", "head"):
+            migrate.upgrade(empty_engine, revision)
+            with empty_engine.connect() as connection:
+                expected = MigrationContext.configure(connection).get_current_revision()
+            assert migrate.current_revision(empty_engine) == expected
+
     def test_require_current_names_the_fix(self, empty_engine: Engine) -> None:
         """An empty database is refused with a message that says to run 'studbook init'."""
         with pytest.raises(DatabaseSchemaError, match="studbook init"):
