@@ -47,14 +47,19 @@ class Problem:
 
 
 class ImportValidationError(StudbookError):
-    """Input was rejected; ``problems`` lists every error found (not just the first)."""
+    """Input was rejected; ``problems`` lists every error found (not just the first).
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    ``outcome`` says what the rejection means for the caller (an import adds "nothing was
+    written"); a plain read leaves it empty.
+    """
+
+    def __init__(self, problems: Sequence[Problem], outcome: str = "") -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         errors = [p for p in self.problems if p.severity == "error"]
         shown = "\n".join(f"  {p}" for p in errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
-        super().__init__(f"{len(errors)} error(s); nothing was written:\n{shown}{more}")
+        said = f"; {outcome}" if outcome else ""
+        super().__init__(f"{len(errors)} error(s){said}:\n{shown}{more}")
 
 
 class PedigreeError(StudbookError):
