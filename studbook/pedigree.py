@@ -13,6 +13,7 @@ Rows may come in any order: :attr:`Pedigree.order` lists the animals parents-fir
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +41,14 @@ from studbook.errors import (
     UnknownAnimalError,
 )
 from studbook.ids import AnimalId, animal_ids
-from studbook.parents import PROBABILITY_TOLERANCE, ParentKind, ParentSpec, parse_parent
+from studbook.parents import (
+    PROBABILITY_TOLERANCE,
+    UNKNOWN_TOKENS,
+    WILD_TOKEN,
+    ParentKind,
+    ParentSpec,
+    parse_parent,
+)
 from studbook.records import (
     AnimalRecord,
     BirthType,
@@ -753,7 +761,7 @@ class _IdIndex:
         rows = np.arange(n, dtype=np.int64)
         values = cols.integers("id")
         top = int(values.max())
-        if bool((values >= 0).all()) and top < 8 * n + 1024:
+        if bool((values > 0).all()) and top < 8 * n + 1024:  # the id "0" reads as UNK
             table = np.full(top + 1, -1, np.int64)
             table[values] = rows
             if not np.array_equal(table[values], rows):
@@ -765,6 +773,9 @@ class _IdIndex:
         if bool((lengths == 0).any()) or bool((cells.view(np.uint8) == ord("|")).any()):
             return None
         keys = _keys(cells)
+        tokens = [t for t in _PARENT_TOKENS if len(t) <= width]
+        if tokens and bool(np.isin(keys, _keys(np.array(tokens, f"S{width}"))).any()):
+            return None
         by_key = np.argsort(keys, kind="stable")
         sorted_keys = keys[by_key]
         if bool((sorted_keys[1:] == sorted_keys[:-1]).any()):
@@ -797,6 +808,16 @@ class _IdIndex:
             return self._values(np.array(values, np.int64))
         fits = np.array([len(c) <= self.width for c in names], bool)
         return self._search(np.array(names, "S"), fits)
+
+
+_PARENT_TOKENS = sorted(
+    {
+        "".join(letters).encode("ascii")
+        for token in {*UNKNOWN_TOKENS, WILD_TOKEN} - {""}
+        for letters in itertools.product(*({c.lower(), c.upper()} for c in token))
+    }
+)
+"""Every spelling of the parent cells that are no animal (``0``, ``UNK``, ``wild``, ...)."""
 
 
 def _keys(cells: npt.NDArray[np.bytes_]) -> npt.NDArray[np.uint64] | npt.NDArray[np.bytes_]:

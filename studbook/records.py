@@ -187,6 +187,13 @@ def records_from_table(table: StudbookTable) -> tuple[list[AnimalRecord], list[P
             bad("id", "studbook id is empty")
         elif "|" in record.id:
             bad("id", f"studbook id {record.id!r} contains '|', which separates MULT parents")
+        elif (kind := parse_parent(record.id).kind) in (ParentKind.UNKNOWN, ParentKind.WILD):
+            meaning = "an unknown" if kind is ParentKind.UNKNOWN else "a wild-born"
+            bad(
+                "id",
+                f"studbook id {record.id!r} is how sire and dam cells write {meaning} parent, "
+                "so no animal could name it as a parent; give it another id",
+            )
         for role in ("sire", "dam"):
             try:
                 spec = parse_parent(cols[role][k])
