@@ -33,7 +33,7 @@ from studbook.csvformat import (
     read_bytes,
     table_from_text,
 )
-from studbook.dates import PartialDate, parse_partial_date
+from studbook.dates import PartialDate, parse_partial_date, read_iso_dates
 from studbook.errors import (
     ImportValidationError,
     PedigreeCycleError,
@@ -474,21 +474,6 @@ def _longest_paths(n: int, child: IntArray, parent: IntArray) -> IntArray:  # pr
     return gen
 
 
-def _same_parent(
-    sire: IntArray,
-    dam: IntArray,
-    mult_sire: Mapping[int, tuple[IntArray, FloatArray]],
-    mult_dam: Mapping[int, tuple[IntArray, FloatArray]],
-) -> int | None:
-    """The first animal whose sire (or a MULT sire candidate) is also its dam, if any."""
-    same = np.flatnonzero((sire == dam) & (sire >= 0))
-    for k, (sire_c, _) in mult_sire.items():
-        dam_c = mult_dam[k][0] if k in mult_dam else dam[k : k + 1]
-        if not set(sire_c.tolist()).isdisjoint(dam_c.tolist()):
-            same = np.append(same, k)
-    return int(same[0]) if same.size else None
-
-
 def _canonical_number(text: str) -> bool:
     """Digits only, without a leading zero (``"0"`` itself is one): the text of a number."""
     return text.isascii() and text.isdigit() and (text[0] != "0" or text == "0")
@@ -524,10 +509,7 @@ def read_pedigree(path: str | Path) -> Pedigree:
     data = read_bytes(path)
     columns = plain_columns(data, str(path))
     if columns is not None:
-        try:
-            pedigree = _from_plain(columns)
-        except PedigreeCycleError:
-            pedigree = None  # the row path names the lines of the animals in the loop
+        pedigree = _from_plain(columns)
         if pedigree is not None:
             return pedigree
     # Millions of new cell strings would trigger repeated full garbage collections (a large
@@ -562,7 +544,7 @@ def _from_plain(cols: PlainColumns) -> Pedigree | None:
     """
     try:
         return _plain_pedigree(cols)
-    except _Refused:
+    except (_Refused, PedigreeCycleError):  # the row path names the lines of a loop's animals
         return None
 
 
@@ -616,11 +598,6 @@ def _plain_pedigree(cols: PlainColumns) -> Pedigree:
         wild_birth = np.array([t is BirthType.WILD for t in types], bool)[type_of]
         unknown_birth = np.array([t is BirthType.UNKNOWN for t in types], bool)[type_of]
     alive = stated["alive"]
-    if _breaks_a_rule(
-        sex, parent, mult, birth, birth_last, death, death_last,
-        alive[0] & alive[1] if alive is not None else np.zeros(n, bool),
-    ):  # fmt: skip
-        raise _Refused
     flags: dict[str, BoolArray] = {}
     if "flags" in cols.header:
         cells, flags_of = _distinct(cols, "flags")
@@ -642,7 +619,7 @@ def _plain_pedigree(cols: PlainColumns) -> Pedigree:
     else:
         location = np.array([""] * n, object)
     hypothetical = stated.pop("hypothetical")
-    return Pedigree._assemble(
+    pedigree = Pedigree._assemble(
         tuple(cols.texts("id")),
         sex,
         parent,
@@ -660,54 +637,42 @@ def _plain_pedigree(cols: PlainColumns) -> Pedigree:
         attributes={k: cols.texts(k) for k in cols.header if k not in _ARRAY_COLUMNS},
         numeric_ids=ids.table,
     )
+    stated_alive = alive[0] & alive[1] if alive is not None else np.zeros(n, bool)
+    if _breaks_a_rule(pedigree, birth_last, death_last, stated_alive):
+        raise _Refused
+    return pedigree
 
 
 def _breaks_a_rule(
-    sex: npt.NDArray[np.str_],
-    parent: Mapping[str, IntArray],
-    mult: Mapping[str, Mapping[int, tuple[IntArray, FloatArray]]],
-    birth: npt.NDArray[np.datetime64],
+    ped: Pedigree,
     birth_last: npt.NDArray[np.datetime64],
-    death: npt.NDArray[np.datetime64],
     death_last: npt.NDArray[np.datetime64],
     stated_alive: BoolArray,
 ) -> bool:
     """Whether :func:`~studbook.validation.validate_records` would find an error, as numpy.
 
-    The errors between records of a file whose cells are all valid and whose ids are unique
-    and known: a parent of the wrong sex, one animal as sire and dam (of one animal or of two),
-    an animal surely born before a parent or after its dam's death, a death surely before the
-    birth, and ``alive=1`` with a death date. Dates compare as intervals
-    (:meth:`~studbook.dates.PartialDate.surely_before`). Loops are found when the pedigree
-    is ordered.
+    The errors between the records of a file whose cells are all valid, whose ids are unique
+    and known and which has no loop: a parent (or MULT candidate) of the wrong sex, one animal
+    named as sire and as dam (of one animal or of two), an animal surely born before a parent
+    or after its dam's death, a death surely before the birth, and ``alive=1`` with a death
+    date. Dates compare as intervals (:meth:`~studbook.dates.PartialDate.surely_before`):
+    ``birth_last`` and ``death_last`` are the last days the dates may be.
     """
-    n = sex.size
-    if _same_parent(parent["sire"], parent["dam"], mult["sire"], mult["dam"]) is not None:
+    edges = ped.parent_edges
+    on_sire = edges.role == 0
+    sires, dams = edges.parent[on_sire], edges.parent[~on_sire]
+    if bool((ped.sex[sires] == "F").any()) or bool((ped.sex[dams] == "M").any()):
         return True
-    named = np.zeros((2, n), bool)
-    for side, (role, wrong) in enumerate((("sire", "F"), ("dam", "M"))):
-        child, of = _parent_links(parent[role], mult[role])
-        named[side, of] = True
-        if bool((sex[of] == wrong).any()):
-            return True
-        if bool((birth_last[child] < birth[of]).any()):  # NaT compares False
-            return True
-        if role == "dam" and bool((death_last[of] < birth[child]).any()):
-            return True
-    if bool((named[0] & named[1]).any()):
+    named_sire = np.zeros(len(ped), bool)
+    named_sire[sires] = True
+    if bool(named_sire[dams].any()):
         return True
-    return bool((death_last < birth).any() or (stated_alive & ~np.isnat(death)).any())
-
-
-def _parent_links(
-    single: IntArray, mult: Mapping[int, tuple[IntArray, FloatArray]]
-) -> tuple[IntArray, IntArray]:
-    """(child, parent) row pairs of one role: the known parents and every MULT candidate."""
-    known = np.flatnonzero(single >= 0)
-    counts = np.array([c.size for c, _ in mult.values()], np.int64)
-    child = np.concatenate([known, np.repeat(np.fromiter(mult, np.int64, len(mult)), counts)])
-    of = np.concatenate([single[known], *(c for c, _ in mult.values())])
-    return child.astype(np.int64), of.astype(np.int64)
+    birth = ped.birth_date
+    if bool((birth_last[edges.child] < birth[edges.parent]).any()):  # NaT compares False
+        return True
+    if bool((death_last[dams] < birth[edges.child[~on_sire]]).any()):
+        return True
+    return bool((death_last < birth).any() or (stated_alive & ~np.isnat(ped.death_date)).any())
 
 
 def _leading_zero_collision(cols: PlainColumns, ids: _IdIndex) -> bool:
@@ -857,10 +822,20 @@ def _stated_column(cols: PlainColumns, name: str) -> tuple[BoolArray, BoolArray]
 def _date_column(
     cols: PlainColumns, name: str
 ) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.datetime64]]:
-    """The first and the last day each cell of a date column may be; NaT where empty."""
+    """The first and the last day each cell of a date column may be; NaT where empty.
+
+    The usual forms are read as a column (:func:`~studbook.dates.read_iso_dates`); any other
+    cell is read by :func:`~studbook.dates.parse_partial_date`, once per distinct cell.
+    """
     if name not in cols.header:
         nat = np.full(len(cols), np.datetime64("NaT"), "datetime64[D]")
         return nat, nat
-    dates, of = _distinct_values(cols, name, parse_partial_date)
-    last = [d.latest if d is not None else None for d in dates]
-    return _days(dates)[of], np.array(last, "datetime64[D]")[of]
+    c = cols.header.index(name)
+    first, last, read = read_iso_dates(cols.data, cols.start[:, c], cols.end[:, c])
+    rest = np.flatnonzero(~read)
+    if rest.size:
+        distinct, which = np.unique(cols.cells(name, rows=rest), return_inverse=True)
+        dates = [_parsed(parse_partial_date, c.decode("utf-8")) for c in distinct.tolist()]
+        first[rest] = _days(dates)[which]
+        last[rest] = np.array([d.latest if d else None for d in dates], "datetime64[D]")[which]
+    return first, last
