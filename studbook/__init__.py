@@ -24,6 +24,7 @@ from studbook.founders import (
     percent_known,
 )
 from studbook.genedrop import GeneDropResult, gene_drop
+from studbook.ids import AnimalId
 from studbook.kinship import (
     EmptyPopulationError,
     founder_genome_equivalents,
@@ -79,6 +80,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AMUR_LEOPARD",
     "NO_AGE_LIMITS",
+    "AnimalId",
     "BreedingPlan",
     "Candidates",
     "EmptyPopulationError",

@@ -14,6 +14,7 @@ from studbook.dates import parse_partial_date, read_iso_dates
 from studbook.errors import ImportValidationError, StudbookError, UnknownAnimalError
 from studbook.kinship import kinship, mean_kinship
 from studbook.pedigree import Pedigree, _from_plain, read_pedigree
+from studbook.release import ReleaseInputs, evaluate_release_group
 
 HEADER = "id,sire,dam,sex,birth_date,birth_type,death_date,alive,location,founder,flags,notes"
 
@@ -259,6 +260,10 @@ class TestIdLookup:
             assert mean_kinship(ped, [1, 2]) == mean_kinship(ped, ["1", "2"])
             with pytest.raises(UnknownAnimalError, match="'4'"):
                 ped.indices([4])
+        kin = np.array([[4, 2, 1, 1], [2, 4, 2, 2], [1, 2, 4, 2], [1, 2, 2, 4]]) / 8
+        inputs = ReleaseInputs.from_arrays(["1", "2", "3", "4"], kin, kin.mean(axis=1), n=4,
+                                           mean_mk=kin.mean())  # fmt: skip
+        assert evaluate_release_group(inputs, [4, 1]) == evaluate_release_group(inputs, ["4", "1"])
         for wrong in (1.0, True, None):
             with pytest.raises(TypeError, match="text or an integer"):
                 ped.indices([wrong])  # type: ignore[list-item]
