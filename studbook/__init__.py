@@ -8,7 +8,6 @@ from studbook.breeding_plan import BreedingPlan, Plan, PlannedPair, PlanSettings
 from studbook.demography import sex_ratio_ne
 from studbook.errors import (
     ImportValidationError,
-    ParentProbabilityError,
     PedigreeCycleError,
     PedigreeError,
     Problem,
@@ -90,7 +89,6 @@ __all__ = [
     "PairingInputs",
     "PairingRow",
     "PairingTable",
-    "ParentProbabilityError",
     "Pedigree",
     "PedigreeCycleError",
     "PedigreeError",

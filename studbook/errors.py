@@ -12,7 +12,6 @@ from typing import Literal
 
 __all__ = [
     "ImportValidationError",
-    "ParentProbabilityError",
     "PedigreeCycleError",
     "PedigreeError",
     "Problem",
@@ -63,7 +62,7 @@ class ImportValidationError(StudbookError):
 
 
 class PedigreeError(StudbookError):
-    """The pedigree is structurally impossible (loops, bad parent probabilities, ...)."""
+    """The pedigree is structurally impossible (a loop, a parent missing from the records)."""
 
 
 class PedigreeCycleError(PedigreeError):
@@ -73,10 +72,6 @@ class PedigreeCycleError(PedigreeError):
         self.cycle: tuple[str, ...] = tuple(cycle)
         loop = " -> ".join([*self.cycle, self.cycle[0]]) if self.cycle else "?"
         super().__init__(f"pedigree loop: an animal is its own ancestor ({loop}, child -> parent)")
-
-
-class ParentProbabilityError(PedigreeError):
-    """MULT parent probabilities that are negative or do not sum to 1."""
 
 
 class UnknownAnimalError(StudbookError, KeyError):
