@@ -178,9 +178,15 @@ class Pedigree:
         }
         columns |= {name: cells for name, cells in typed.items() if cells is not None}
         columns |= {name: list(cells) for name, cells in (attributes or {}).items()}
+        stripped = {name: [c.strip() for c in cells] for name, cells in columns.items()}
+        plain = _as_plain_csv(stripped, n)
+        read = plain_columns(plain, source) if plain is not None else None
+        pedigree = _from_plain(read) if read is not None else None
+        if pedigree is not None:
+            return pedigree
         table = StudbookTable(
             source=source,
-            columns={name: [c.strip() for c in cells] for name, cells in columns.items()},
+            columns=stripped,
             lines=list(lines) if lines is not None else list(range(2, n + 2)),
             header=list(columns),
         )
@@ -521,6 +527,22 @@ def read_pedigree(path: str | Path) -> Pedigree:
     finally:
         if enabled:
             gc.enable()
+
+
+def _as_plain_csv(columns: Mapping[str, list[str]], n: int) -> bytes | None:
+    """The columns as a quote-free CSV file, so that the byte reader reads them; ``None``
+    when that file would not say the same (a comma, quote or line break in a cell, a column
+    name the reader would lower-case) or there are no rows: the row path takes those."""
+    if not n or any(name != name.strip().lower() for name in columns):
+        return None
+    rows = [",".join(columns), *map(",".join, zip(*columns.values(), strict=True))]
+    text = "\n".join(rows)
+    lines = n + 1
+    if '"' in text or "\r" in text or text.count("\n") != lines - 1:
+        return None
+    if text.count(",") != lines * (len(columns) - 1):
+        return None
+    return text.encode("utf-8")
 
 
 _ARRAY_COLUMNS = frozenset(
