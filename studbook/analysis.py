@@ -19,7 +19,6 @@ from typing import Any
 
 from studbook.book import Studbook
 from studbook.breeding_plan import BreedingPlan, PlanSettings, breeding_plan
-from studbook.ids import AnimalId
 from studbook.pairing import MsiTable, PairingInputs, PairingTable, pairing_inputs, rank_pairings
 from studbook.population import (
     AMUR_LEOPARD,
@@ -158,7 +157,7 @@ class Analysis:
             self.release_inputs, k, flagged_cap=self.settings.flagged_cap, min_group_gd=min_group_gd
         )
 
-    def evaluate_release_group(self, ids: Sequence[AnimalId]) -> ReleaseGroup:
+    def evaluate_release_group(self, ids: Sequence[str]) -> ReleaseGroup:
         """The figures of a release group chosen by hand (see ``evaluate_release_group``)."""
         return evaluate_release_group(
             self.release_inputs, ids, flagged_cap=self.settings.flagged_cap
