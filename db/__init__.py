@@ -10,9 +10,9 @@ Importing ``db`` loads nothing else; import the module you need:
   write everything in the caller's transaction), ``companion_files``.
 - :mod:`db.exporter`: ``export_studbook(session, path, "csv" | "pmx" | "vortex")`` and the single
   writers (each also takes a text stream such as ``sys.stdout``).
-- :mod:`db.queries`: ``list_animals``, ``get_animal``, ``offspring``, ``list_institutions``.
 - :mod:`db.repository`: ``load_records``, ``load_pedigree`` (for the genetics engine),
-  ``load_events``, ``load_institutions``, ``load_studbook`` (census and statuses).
+  ``load_events``, ``load_institutions``, ``load_studbook`` (the animals list, relatives,
+  status and census: :class:`studbook.book.Studbook`), ``animal_version``.
 - :mod:`db.editing`: ``record_birth``, ``record_death``, ``record_transfer``, ``record_release``,
   ``record_ltf``, ``record_contraception``, ``record_event``, ``edit_animal``,
   ``add_institution``, ``edit_institution``.

@@ -31,6 +31,7 @@ from db.models import (
     ExtraColumn,
     Institution,
     ParentCandidate,
+    ProgrammeSetting,
 )
 from db.session import USER_KEY, current_user
 
@@ -56,14 +57,20 @@ _TOUCHED = "studbook_touched"
 
 
 def touch(session: Session, obj: Base, key: str) -> None:
-    """Make the next flush update ``obj``'s row without changing its column ``key``, so that the
-    row's version counter is checked and bumped; the audit log records no change for it."""
+    """Make the next flush update ``obj``'s row even if nothing else changed, so that the row's
+    version counter is checked and bumped. A real change of ``key`` already does that and is
+    logged as usual; an unchanged ``key`` is flagged and the audit log records nothing for it."""
+    if inspect(obj).attrs[key].history.has_changes():
+        return
     flag_modified(obj, key)
     session.info.setdefault(_TOUCHED, set()).add((id(obj), key))
 
 
 def _who(session: Session) -> str:
-    return str(session.info.get(USER_KEY) or current_user())
+    """The operating-system user, and the name given with ``--user`` when that differs."""
+    login = current_user()
+    named = str(session.info.get(USER_KEY) or login)
+    return login if named == login else f"{login} as {named}"[:100]
 
 
 def row_key(obj: Base) -> str:
@@ -82,6 +89,8 @@ def row_key(obj: Base) -> str:
         return f"{obj.animal_id}/{obj.name}"
     if isinstance(obj, ExtraColumn):
         return obj.name
+    if isinstance(obj, ProgrammeSetting):
+        return obj.key
     identity = inspect(obj).identity
     return "/".join(str(part) for part in identity or ())
 

@@ -8,21 +8,22 @@ Each service
   :class:`~db.errors.InvalidEditError` listing every broken rule;
 - writes through the ORM in the caller's transaction, so the audit hooks log who changed which
   field from what to what (:mod:`db.audit`);
-- refuses stale edits: pass the ``version_id`` you read (:attr:`db.queries.AnimalDetail.version_id`)
-  as ``expected_version``; if someone changed the animal since, or does so before this
+- refuses stale edits: pass the version you read (:func:`db.repository.animal_version`) as
+  ``expected_version``; if someone changed the animal since, or does so before this
   transaction flushes, :class:`~db.errors.EditConflictError` is raised and nothing is written.
 
 Services return the warnings the rules found (questionable but legal).
 
 Typical use::
 
-    detail = get_animal(session, "338")
-    with session_scope(factory) as session:
+    version = animal_version(session, "338")
+    with session_scope(factory, write=True) as session:
         record_transfer(session, "338", parse_partial_date("2026-03-01"), "TALLINN",
-                        local_id="T99", expected_version=detail.version_id)
+                        local_id="T99", expected_version=version)
 
 Being alive means being alive in the managed population: a release to the wild and going lost to
-follow-up set ``alive`` to false and clear the location, as a death does.
+follow-up set ``alive`` to false and clear the location, as a death does; a capture or another
+arrival brings the animal back (``alive`` true again).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from studbook.errors import Problem
 from studbook.events import EventCode, EventRecord, validate_events
 from studbook.institutions import MAX_MNEMONIC_LENGTH, REGIONS, InstitutionRecord
 from studbook.records import AnimalRecord
+from studbook.status import status_on
 from studbook.validation import validate_records
 
 __all__ = [
@@ -230,8 +232,9 @@ def edit_animal(
 ) -> list[Problem]:
     """Replace the stored animal ``record.id`` with ``record`` (all fields, same id).
 
-    Read the animal with :func:`db.queries.get_animal`, change it with
-    ``dataclasses.replace(detail.record, ...)`` and pass ``detail.version_id``.
+    Read the animal (:func:`db.repository.load_records`) and its version
+    (:func:`db.repository.animal_version`), change it with ``dataclasses.replace(record, ...)``
+    and pass the version.
     """
     animal = _animal(session, record.id, expected_version)
     warnings = _check_animal(session, record, is_new=False)
@@ -293,7 +296,9 @@ def record_event(
     """Record any event; the specific services below are this plus the record's changes.
 
     Arrivals (capture, transfer, loan) move the animal's location to ``institution``; exits
-    (death, release, LTF) end it (see the module docstring); a death also sets the death date.
+    (death, release, LTF) end it (see the module docstring); a death also sets the death date;
+    a capture (back from the wild) or an arrival after LTF (found again) makes the record alive
+    again, as :func:`studbook.status.status_on` reads the events.
     """
     animal = _animal(session, studbook_id, expected_version)
     record = load_records(session, [studbook_id])[0]
@@ -301,6 +306,9 @@ def record_event(
     changed = record
     if event in (EventCode.CAPTURE, EventCode.TRANSFER, EventCode.LOAN):
         changed = dataclasses.replace(record, location=institution)
+        gone = status_on(record, load_events(session, [studbook_id])) in ("released", "LTF")
+        if record.alive is False and gone:
+            changed.alive = True
     elif event is EventCode.DEATH:
         changed = dataclasses.replace(record, death_date=date, alive=False, location="")
     elif event in (EventCode.RELEASE, EventCode.LTF):

@@ -12,8 +12,9 @@ Formats
 ``pmx``
     A tab-separated pedigree text file with the header ``ID Sire Dam Sex Alive Location``, the
     columns PMx's pedigree import asks for. Unknown parents are ``UNK``, wild-born parents
-    ``WILD``; sex ``M``/``F``/``U``; ``Alive`` is ``1``/``0``; ``Location`` the current
-    institution mnemonic. PMx takes one parent per cell, so a MULT parent is written as its most
+    ``WILD``; sex ``M``/``F``/``U``; ``Alive`` is ``1`` for the animals living now
+    (:mod:`studbook.status`: events decide), else ``0``; ``Location`` the current institution
+    mnemonic. PMx takes one parent per cell, so a MULT parent is written as its most
     probable candidate (the first one on a tie) and reported as a warning.
 ``vortex``
     A tab-separated studbook file for initialising a Vortex population from individuals, laid out
@@ -21,32 +22,40 @@ Formats
     Population AGE MATE``, as in the R package Rstud's ``vortex_sb``). ``Sex`` is ``Male`` or
     ``Female``: Vortex has no unknown sex, so ``U`` animals are written as ``Male`` and reported
     as warnings. ``Alive``, ``Selected`` and ``Population`` are ``1`` for the animals living at
-    the census date (``0`` otherwise), ``AGE`` is their age in whole years at that date (``-1``
-    for the dead or undated), ``MATE`` is ``-1`` (no pre-assigned mates). MULT parents as for
-    PMx.
+    the census date (default: now; :mod:`studbook.status`), ``0`` otherwise; ``AGE`` is their age
+    in completed years at that date (:func:`studbook.status.whole_years`, from the first day of
+    an estimated birth date, so never negative), ``-1`` for the others and, with a warning, for
+    a living animal without a birth date; ``MATE`` is ``-1`` (no pre-assigned mates). MULT
+    parents as for PMx.
 
 Every writer takes a path or an open text stream (the command line passes ``sys.stdout``) and
-returns an :class:`ExportReport`.
+returns an :class:`ExportReport`. A path is written atomically (a full disk leaves the old file
+or none, never a truncated one), and never onto the database the session reads from
+(:class:`~db.errors.ExportTargetError`).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TextIO
 
 from sqlalchemy.orm import Session
 
-from db.repository import extra_columns, load_events, load_institutions, load_records
+from db.errors import ExportTargetError
+from db.repository import extra_columns, load_events, load_institutions, load_records, load_studbook
+from studbook.atomic import atomic_text_file
 from studbook.errors import Problem
-from studbook.events import EVENT_COLUMNS, EventCode
+from studbook.events import EVENT_COLUMNS
 from studbook.institutions import INSTITUTION_COLUMNS
 from studbook.parents import ParentKind, ParentSpec
 from studbook.records import KNOWN_COLUMNS, AnimalRecord, record_to_row
+from studbook.status import whole_years
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -74,25 +83,42 @@ class ExportReport:
     warnings: tuple[Problem, ...] = ()
 
 
+def _database_files(session: Session) -> list[Path]:
+    """The files of the session's SQLite database (main file, journal, WAL); none for a server."""
+    url = session.get_bind().engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return []
+    main = Path(url.database).expanduser().resolve()
+    return [main, *(main.with_name(main.name + s) for s in ("-journal", "-wal", "-shm"))]
+
+
+def _refuse_database(session: Session, path: Path) -> None:
+    """Raise :class:`ExportTargetError` when ``path`` (after links) is a database file."""
+    resolved = path.expanduser().resolve()
+    for db_file in _database_files(session):
+        same = resolved == db_file or (
+            resolved.exists() and db_file.exists() and os.path.samefile(resolved, db_file)
+        )
+        if same:
+            raise ExportTargetError(str(path), str(_database_files(session)[0]))
+
+
 @contextmanager
-def _open(target: Target) -> Iterator[tuple[TextIO, str]]:
+def _open(session: Session, target: Target) -> Iterator[tuple[TextIO, str]]:
     if isinstance(target, str | Path):
         path = Path(target)
-        with path.open("w", encoding="utf-8", newline="") as stream:
+        _refuse_database(session, path)
+        with atomic_text_file(path, newline="") as stream:
             yield stream, str(path)
     else:
         yield target, getattr(target, "name", "-")
-
-
-def _whole_years(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def export_studbook_csv(session: Session, target: Target) -> ExportReport:
     """Write the pedigree file of the studbook CSV format (see the module docstring)."""
     extras = extra_columns(session)
     records = load_records(session)
-    with _open(target) as (stream, name):
+    with _open(session, target) as (stream, name):
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow([*KNOWN_COLUMNS, *extras])
         writer.writerows(record_to_row(r, extras) for r in records)
@@ -102,7 +128,7 @@ def export_studbook_csv(session: Session, target: Target) -> ExportReport:
 def export_events_csv(session: Session, target: Target) -> ExportReport:
     """Write the events file (``id,date,event,institution,local_id,cause,notes``)."""
     events = load_events(session)
-    with _open(target) as (stream, name):
+    with _open(session, target) as (stream, name):
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow([*EVENT_COLUMNS, "cause", "notes"])
         for e in events:
@@ -115,7 +141,7 @@ def export_events_csv(session: Session, target: Target) -> ExportReport:
 def export_institutions_csv(session: Session, target: Target) -> ExportReport:
     """Write the institutions file (``mnemonic,name,country,region``)."""
     institutions = load_institutions(session)
-    with _open(target) as (stream, name):
+    with _open(session, target) as (stream, name):
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(INSTITUTION_COLUMNS)
         writer.writerows([i.mnemonic, i.name, i.country, i.region] for i in institutions)
@@ -152,8 +178,9 @@ def _mult_warnings(records: Sequence[AnimalRecord], file: str) -> list[Problem]:
 
 def export_pmx(session: Session, target: Target) -> ExportReport:
     """Write the PMx pedigree text file ``ID Sire Dam Sex Alive Location`` (tab-separated)."""
-    records = load_records(session)
-    with _open(target) as (stream, name):
+    book = load_studbook(session)
+    records = list(book.records.values())
+    with _open(session, target) as (stream, name):
         writer = csv.writer(stream, delimiter="\t", lineterminator="\n")
         writer.writerow(["ID", "Sire", "Dam", "Sex", "Alive", "Location"])
         for r in records:
@@ -163,51 +190,38 @@ def export_pmx(session: Session, target: Target) -> ExportReport:
                     _single_parent(r.sire),
                     _single_parent(r.dam),
                     r.sex,
-                    "1" if r.is_living else "0",
+                    "1" if book.is_living(r.id) else "0",
                     r.location,
                 ]
             )
     return ExportReport((name,), len(records), tuple(_mult_warnings(records, name)))
 
 
-def _alive_on(record: AnimalRecord, census: dt.date, exits: dict[str, dt.date]) -> bool:
-    if record.hypothetical:
-        return False
-    if census >= dt.date.today():
-        return record.is_living
-    born = record.birth_date
-    if born is None or born.earliest > census:
-        return False
-    died = record.death_date
-    if died is not None and died.latest <= census:
-        return False
-    left = exits.get(record.id)
-    return not (left is not None and left <= census)
-
-
 def export_vortex(session: Session, target: Target, census: dt.date | None = None) -> ExportReport:
     """Write the Vortex studbook file (see the module docstring) for the ``census`` date
-    (default today: the animals recorded as living)."""
-    census = census or dt.date.today()
-    records = load_records(session)
-    exits: dict[str, dt.date] = {}
-    for event in load_events(session):
-        if event.event in (EventCode.RELEASE, EventCode.LTF) and event.date is not None:
-            day = event.date.latest
-            exits[event.animal_id] = min(day, exits.get(event.animal_id, day))
+    (default: the animals living now, ages today)."""
+    book = load_studbook(session)
+    records = list(book.records.values())
     warnings: list[Problem] = []
-    with _open(target) as (stream, name):
+    with _open(session, target) as (stream, name):
         writer = csv.writer(stream, delimiter="\t", lineterminator="\n")
         writer.writerow(
             ["ID", "Sire", "Dam", "Sex", "Selected", "Alive", "Population", "AGE", "MATE"]
         )
         for r in records:
-            alive = _alive_on(r, census, exits)
+            alive = book.is_living(r.id, census)
             age = -1
             if alive and r.birth_date is not None:
-                born = r.birth_date.midpoint
-                age = (
-                    census.year - born.year - ((census.month, census.day) < (born.month, born.day))
+                age = whole_years(r.birth_date, census or dt.date.today())
+            elif alive:
+                warnings.append(
+                    Problem(
+                        name,
+                        None,
+                        "birth_date",
+                        f"{r.id}: living without a birth date; AGE written as -1 (unknown)",
+                        "warning",
+                    )
                 )
             if r.sex == "U":
                 warnings.append(
@@ -249,9 +263,14 @@ def export_studbook(
     if fmt != "csv":
         raise ValueError(f"unknown export format {fmt!r} (use one of {', '.join(EXPORT_FORMATS)})")
     path = Path(path)
-    main = export_studbook_csv(session, path)
-    events = export_events_csv(session, path.with_name(f"{path.stem}_events{path.suffix}"))
-    places = export_institutions_csv(
-        session, path.with_name(f"{path.stem}_institutions{path.suffix}")
-    )
-    return ExportReport(main.files + events.files + places.files, main.rows)
+    events_path = path.with_name(f"{path.stem}_events{path.suffix}")
+    places_path = path.with_name(f"{path.stem}_institutions{path.suffix}")
+    paths = (path, events_path, places_path)
+    for target in paths:
+        _refuse_database(session, target)
+    with ExitStack() as files:  # all three files are replaced together, or none is
+        main, events, places = (files.enter_context(atomic_text_file(p, newline="")) for p in paths)
+        rows = export_studbook_csv(session, main).rows
+        export_events_csv(session, events)
+        export_institutions_csv(session, places)
+    return ExportReport(tuple(str(p) for p in paths), rows)

@@ -21,7 +21,7 @@ mnemonics used are added as institutions with only their mnemonic, each with a w
 Transactions: the caller owns the transaction (:func:`db.session.session_scope`), so an import
 is committed or rolled back as one unit with whatever else the caller does::
 
-    with session_scope(factory) as session:
+    with session_scope(factory, write=True) as session:
         report = import_studbook(session, "amur.csv", progress=bar.update)
 """
 
@@ -71,6 +71,7 @@ __all__ = [
     "ImportReport",
     "ProgressCallback",
     "check_studbook",
+    "companion_file",
     "companion_files",
     "import_records",
     "import_studbook",
@@ -125,12 +126,14 @@ def companion_files(pedigree: str | Path) -> tuple[Path | None, Path | None]:
 
     ``amur.csv`` -> ``amur_events.csv``, ``amur_institutions.csv``.
     """
+    return companion_file(pedigree, "events"), companion_file(pedigree, "institutions")
+
+
+def companion_file(pedigree: str | Path, kind: str) -> Path | None:
+    """The ``kind`` file beside ``pedigree`` (``amur.csv`` -> ``amur_<kind>.csv``), if it exists."""
     path = Path(pedigree)
-    found: list[Path | None] = []
-    for suffix in ("events", "institutions"):
-        candidate = path.with_name(f"{path.stem}_{suffix}{path.suffix or '.csv'}")
-        found.append(candidate if candidate.is_file() else None)
-    return found[0], found[1]
+    candidate = path.with_name(f"{path.stem}_{kind}{path.suffix or '.csv'}")
+    return candidate if candidate.is_file() else None
 
 
 def _read(

@@ -57,6 +57,7 @@ __all__ = [
     "ExtraColumn",
     "Institution",
     "ParentCandidate",
+    "ProgrammeSetting",
 ]
 
 MNEMONIC_LENGTH = 9
@@ -335,3 +336,20 @@ class AuditLog(Base):
         ),
         Index("ix_audit_log_row", "table_name", "row_key"),
     )
+
+
+class ProgrammeSetting(Base):
+    """One of the programme's settings (species profile, caps, limits) as its text form.
+
+    Key/value rather than a column per setting: the core (:mod:`studbook.settings`) is the one
+    place that knows each setting's type, range and default, and checks every value written or
+    read; a new setting needs no migration; and the audit log records each change as the text a
+    keeper typed. Settings not stored keep their defaults.
+    """
+
+    __tablename__ = "programme_setting"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (CheckConstraint("key <> ''", name="key_text"),)

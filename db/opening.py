@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from db.errors import DatabaseSchemaError
 from db.migrate import current_revision, ini_path, require_current
@@ -61,7 +61,14 @@ def open_studbook(url: str | None = None, *, timeout: float = 5.0) -> Engine:
     older or newer than this program.
     """
     resolved = resolve_url(url)
-    parsed = make_url(resolved)
+    try:
+        parsed = make_url(resolved)
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseUnavailableError(
+            "the database URL",
+            f"The URL given with --db or STUDBOOK_DB_URL cannot be read ({exc}).",
+            "Write it as a file path or as dialect+driver://user@host:port/database.",
+        ) from exc
     shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "sqlite":
         path = parsed.database or ""

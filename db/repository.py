@@ -4,8 +4,10 @@
 order it entered the studbook; :func:`load_pedigree` turns them into the
 :class:`~studbook.pedigree.Pedigree` the kinship engine takes; :func:`load_events` and
 :func:`load_institutions` return the other two files' records, and :func:`load_studbook` all
-three as one :class:`~studbook.book.Studbook`. These are the exact inverse of the importer:
-records written and read back compare equal (apart from ``line``).
+three as one :class:`~studbook.book.Studbook` (whose status, relatives, animals list and census
+every front end uses); :func:`animal_version` the version an edit must name. These are the
+exact inverse of the importer: records written and read back compare equal (apart from
+``line``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from db.models import (
     Institution,
     ParentCandidate,
 )
+from db.settings import load_settings
 from studbook.book import Studbook
 from studbook.events import EventCode, EventRecord
 from studbook.institutions import InstitutionRecord
@@ -34,6 +37,7 @@ from studbook.records import AnimalRecord
 
 __all__ = [
     "animal_count",
+    "animal_version",
     "extra_columns",
     "load_events",
     "load_institutions",
@@ -50,6 +54,13 @@ def animal_count(session: Session) -> int:
     from sqlalchemy import func
 
     return session.scalar(select(func.count()).select_from(Animal)) or 0
+
+
+def animal_version(session: Session, studbook_id: str) -> int:
+    """The stored version of an animal (0 if there is none): pass it to :mod:`db.editing` as
+    ``expected_version`` so that an edit made from a stale read is refused."""
+    version = session.scalar(select(Animal.version_id).where(Animal.studbook_id == studbook_id))
+    return version or 0
 
 
 def extra_columns(session: Session) -> list[str]:
@@ -145,5 +156,11 @@ def load_institutions(session: Session) -> list[InstitutionRecord]:
 
 
 def load_studbook(session: Session) -> Studbook:
-    """The whole studbook in memory: every animal, its events and the institutions."""
-    return Studbook.build(load_records(session), load_events(session), load_institutions(session))
+    """The whole studbook in memory: every animal, its events, the institutions and the
+    programme's settings (:func:`db.settings.load_settings`)."""
+    return Studbook.build(
+        load_records(session),
+        load_events(session),
+        load_institutions(session),
+        load_settings(session),
+    )

@@ -14,11 +14,11 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,6 +27,7 @@ from db.errors import EditConflictError
 
 __all__ = [
     "ENV_URL",
+    "begin_writing",
     "current_user",
     "default_url",
     "make_engine",
@@ -64,6 +65,17 @@ def resolve_url(url: str | None = None) -> str:
     return chosen
 
 
+def _create_private_file(path: Path) -> None:
+    """Create a new SQLite file readable by its owner only (0600), in folders created 0700.
+
+    A studbook holds a programme's records; other users of the machine get no access unless
+    the keeper grants it. Existing files and folders keep their permissions.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -83,7 +95,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _create_private_file(Path(database))
     engine = create_engine(parsed, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
@@ -113,9 +125,37 @@ def make_session_factory(engine: Engine, user: str | None = None) -> sessionmake
     return factory
 
 
+WRITER_LOCK = 0x5354_5544_424F_4F4B
+"""PostgreSQL advisory-lock key that one writing transaction holds at a time."""
+
+
+def begin_writing(session: Session) -> None:
+    """Make the session's transaction, from its first statement on, the database's only writer.
+
+    Writers compute keys such as the next entry order from what is stored, and check ids against
+    it, so two of them must not interleave. SQLite: ``BEGIN IMMEDIATE`` takes the write lock
+    before anything is read, waiting up to the connection's busy timeout for another writer to
+    finish (a deferred transaction would fail at once when it upgrades its read lock).
+    PostgreSQL: a transaction-level advisory lock that concurrent writers queue on; readers are
+    not blocked. Call it before the session's first statement.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE"))
+    elif dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _signed(WRITER_LOCK)})
+
+
+def _signed(key: int) -> int:
+    return key - (1 << 64) if key >= 1 << 63 else key
+
+
 @contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+def session_scope(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
     """One unit of work: commit when the block ends, roll back on any exception.
+
+    ``write=True`` makes it the database's only writer from the start (:func:`begin_writing`):
+    use it for every unit of work that adds or changes records.
 
     A concurrent edit detected at commit (SQLAlchemy's ``StaleDataError`` from the version
     counter) is raised as :class:`~db.errors.EditConflictError`.
@@ -128,6 +168,8 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """
     session = factory()
     try:
+        if write:
+            begin_writing(session)
         yield session
         session.commit()
     except StaleDataError as exc:

@@ -1,143 +1,340 @@
 """studbook: captive-breeding studbook manager, genetics core.
 
 This package is pure Python + numpy: it never imports the database layer (``db``) or the user
-interface (``tui``).
+interface (``tui``). numba and scipy load inside the genetics calls that need them
+(:mod:`studbook.jit`).
+
+The names below load on first use (PEP 562), so ``import studbook`` costs next to nothing and a
+command that needs one module (``studbook --help`` needs :mod:`studbook.errors`) does not import
+them all. ``_EXPORTS`` says where each name lives at run time; the ``TYPE_CHECKING`` imports say
+the same to type checkers (``tests/test_import_hygiene.py`` checks that the two agree).
 """
 
-from studbook.breeding_plan import BreedingPlan, Plan, PlannedPair, PlanSettings, breeding_plan
-from studbook.demography import sex_ratio_ne
-from studbook.errors import (
-    ImportValidationError,
-    PedigreeCycleError,
-    PedigreeError,
-    Problem,
-    StudbookError,
-    UnknownAnimalError,
-)
-from studbook.founders import (
-    flagged_contribution,
-    founder_contributions,
-    founder_equivalents,
-    founder_representation,
-    genetic_founders,
-    percent_known,
-)
-from studbook.genedrop import GeneDropResult, gene_drop
-from studbook.ids import AnimalId
-from studbook.kinship import (
-    EmptyPopulationError,
-    founder_genome_equivalents,
-    gene_diversity,
-    inbreeding,
-    kinship,
-    kinship_block,
-    kinship_matrix,
-    mean_kinship,
-)
-from studbook.pairing import (
-    MsiTable,
-    PairingInputs,
-    PairingRow,
-    PairingTable,
-    pairing_inputs,
-    rank_pairings,
-)
-from studbook.pedigree import Pedigree, read_pedigree
-from studbook.population import (
-    AMUR_LEOPARD,
-    NO_AGE_LIMITS,
-    Candidates,
-    PopulationGenetics,
-    ReferencePopulation,
-    SpeciesProfile,
-    breeding_candidates,
-    population_genetics,
-    reference_population,
-    release_candidates,
-)
-from studbook.release import (
-    ReleaseGroup,
-    ReleaseInputs,
-    ReleaseRow,
-    evaluate_release_group,
-    rank_release_candidates,
-    release_group,
-    release_inputs,
-)
-from studbook.reports import (
-    Report,
-    breeding_plan_report,
-    pairing_report,
-    release_report,
-    render,
-    summary_report,
-)
-from studbook.summary import PopulationSummary, population_summary
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import sys
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "AMUR_LEOPARD",
-    "NO_AGE_LIMITS",
-    "AnimalId",
-    "BreedingPlan",
-    "Candidates",
-    "EmptyPopulationError",
-    "GeneDropResult",
-    "ImportValidationError",
-    "MsiTable",
-    "PairingInputs",
-    "PairingRow",
-    "PairingTable",
-    "Pedigree",
-    "PedigreeCycleError",
-    "PedigreeError",
-    "Plan",
-    "PlanSettings",
-    "PlannedPair",
-    "PopulationGenetics",
-    "PopulationSummary",
-    "Problem",
-    "ReferencePopulation",
-    "ReleaseGroup",
-    "ReleaseInputs",
-    "ReleaseRow",
-    "Report",
-    "SpeciesProfile",
-    "StudbookError",
-    "UnknownAnimalError",
-    "__version__",
-    "breeding_candidates",
-    "breeding_plan",
-    "breeding_plan_report",
-    "evaluate_release_group",
-    "flagged_contribution",
-    "founder_contributions",
-    "founder_equivalents",
-    "founder_genome_equivalents",
-    "founder_representation",
-    "gene_diversity",
-    "gene_drop",
-    "genetic_founders",
-    "inbreeding",
-    "kinship",
-    "kinship_block",
-    "kinship_matrix",
-    "mean_kinship",
-    "pairing_inputs",
-    "pairing_report",
-    "percent_known",
-    "population_genetics",
-    "population_summary",
-    "rank_pairings",
-    "rank_release_candidates",
-    "read_pedigree",
-    "reference_population",
-    "release_candidates",
-    "release_group",
-    "release_inputs",
-    "release_report",
-    "render",
-    "sex_ratio_ne",
-    "summary_report",
-]
+if TYPE_CHECKING:
+    __version__: str
+    from studbook.breeding_plan import (
+        BreedingPlan as BreedingPlan,
+    )
+    from studbook.breeding_plan import (
+        Plan as Plan,
+    )
+    from studbook.breeding_plan import (
+        PlannedPair as PlannedPair,
+    )
+    from studbook.breeding_plan import (
+        PlanSettings as PlanSettings,
+    )
+    from studbook.breeding_plan import (
+        breeding_plan as breeding_plan,
+    )
+    from studbook.demography import (
+        sex_ratio_ne as sex_ratio_ne,
+    )
+    from studbook.errors import (
+        ImportValidationError as ImportValidationError,
+    )
+    from studbook.errors import (
+        PedigreeCycleError as PedigreeCycleError,
+    )
+    from studbook.errors import (
+        PedigreeError as PedigreeError,
+    )
+    from studbook.errors import (
+        Problem as Problem,
+    )
+    from studbook.errors import (
+        SettingsError as SettingsError,
+    )
+    from studbook.errors import (
+        StudbookError as StudbookError,
+    )
+    from studbook.errors import (
+        UnknownAnimalError as UnknownAnimalError,
+    )
+    from studbook.founders import (
+        flagged_contribution as flagged_contribution,
+    )
+    from studbook.founders import (
+        founder_contributions as founder_contributions,
+    )
+    from studbook.founders import (
+        founder_equivalents as founder_equivalents,
+    )
+    from studbook.founders import (
+        founder_representation as founder_representation,
+    )
+    from studbook.founders import (
+        genetic_founders as genetic_founders,
+    )
+    from studbook.founders import (
+        percent_known as percent_known,
+    )
+    from studbook.genedrop import (
+        GeneDropResult as GeneDropResult,
+    )
+    from studbook.genedrop import (
+        gene_drop as gene_drop,
+    )
+    from studbook.ids import (
+        AnimalId as AnimalId,
+    )
+    from studbook.kinship import (
+        EmptyPopulationError as EmptyPopulationError,
+    )
+    from studbook.kinship import (
+        founder_genome_equivalents as founder_genome_equivalents,
+    )
+    from studbook.kinship import (
+        gene_diversity as gene_diversity,
+    )
+    from studbook.kinship import (
+        inbreeding as inbreeding,
+    )
+    from studbook.kinship import (
+        kinship as kinship,
+    )
+    from studbook.kinship import (
+        kinship_block as kinship_block,
+    )
+    from studbook.kinship import (
+        kinship_matrix as kinship_matrix,
+    )
+    from studbook.kinship import (
+        mean_kinship as mean_kinship,
+    )
+    from studbook.pairing import (
+        MsiTable as MsiTable,
+    )
+    from studbook.pairing import (
+        PairingInputs as PairingInputs,
+    )
+    from studbook.pairing import (
+        PairingRow as PairingRow,
+    )
+    from studbook.pairing import (
+        PairingTable as PairingTable,
+    )
+    from studbook.pairing import (
+        pairing_inputs as pairing_inputs,
+    )
+    from studbook.pairing import (
+        rank_pairings as rank_pairings,
+    )
+    from studbook.pedigree import (
+        Pedigree as Pedigree,
+    )
+    from studbook.pedigree import (
+        read_pedigree as read_pedigree,
+    )
+    from studbook.population import (
+        AMUR_LEOPARD as AMUR_LEOPARD,
+    )
+    from studbook.population import (
+        NO_AGE_LIMITS as NO_AGE_LIMITS,
+    )
+    from studbook.population import (
+        Candidates as Candidates,
+    )
+    from studbook.population import (
+        PopulationGenetics as PopulationGenetics,
+    )
+    from studbook.population import (
+        ReferencePopulation as ReferencePopulation,
+    )
+    from studbook.population import (
+        SpeciesProfile as SpeciesProfile,
+    )
+    from studbook.population import (
+        breeding_candidates as breeding_candidates,
+    )
+    from studbook.population import (
+        population_genetics as population_genetics,
+    )
+    from studbook.population import (
+        reference_population as reference_population,
+    )
+    from studbook.population import (
+        release_candidates as release_candidates,
+    )
+    from studbook.projection import (
+        GeneDiversityProjection as GeneDiversityProjection,
+    )
+    from studbook.projection import (
+        growth_needed as growth_needed,
+    )
+    from studbook.projection import (
+        project_gene_diversity as project_gene_diversity,
+    )
+    from studbook.release import (
+        ReleaseGroup as ReleaseGroup,
+    )
+    from studbook.release import (
+        ReleaseInputs as ReleaseInputs,
+    )
+    from studbook.release import (
+        ReleaseRow as ReleaseRow,
+    )
+    from studbook.release import (
+        evaluate_release_group as evaluate_release_group,
+    )
+    from studbook.release import (
+        rank_release_candidates as rank_release_candidates,
+    )
+    from studbook.release import (
+        release_group as release_group,
+    )
+    from studbook.release import (
+        release_inputs as release_inputs,
+    )
+    from studbook.reports import (
+        Report as Report,
+    )
+    from studbook.reports import (
+        breeding_plan_report as breeding_plan_report,
+    )
+    from studbook.reports import (
+        pairing_report as pairing_report,
+    )
+    from studbook.reports import (
+        release_report as release_report,
+    )
+    from studbook.reports import (
+        render as render,
+    )
+    from studbook.reports import (
+        summary_report as summary_report,
+    )
+    from studbook.settings import (
+        ProgrammeSettings as ProgrammeSettings,
+    )
+    from studbook.settings import (
+        read_settings as read_settings,
+    )
+    from studbook.simulation import (
+        SimulationResult as SimulationResult,
+    )
+    from studbook.simulation import (
+        simulate_gene_diversity as simulate_gene_diversity,
+    )
+    from studbook.summary import (
+        PopulationSummary as PopulationSummary,
+    )
+    from studbook.summary import (
+        population_summary as population_summary,
+    )
+
+_EXPORTS = {
+    "AnimalId": "studbook.ids",
+    "BreedingPlan": "studbook.breeding_plan",
+    "Plan": "studbook.breeding_plan",
+    "PlannedPair": "studbook.breeding_plan",
+    "PlanSettings": "studbook.breeding_plan",
+    "breeding_plan": "studbook.breeding_plan",
+    "sex_ratio_ne": "studbook.demography",
+    "ImportValidationError": "studbook.errors",
+    "PedigreeCycleError": "studbook.errors",
+    "PedigreeError": "studbook.errors",
+    "Problem": "studbook.errors",
+    "StudbookError": "studbook.errors",
+    "UnknownAnimalError": "studbook.errors",
+    "flagged_contribution": "studbook.founders",
+    "founder_contributions": "studbook.founders",
+    "founder_equivalents": "studbook.founders",
+    "founder_representation": "studbook.founders",
+    "genetic_founders": "studbook.founders",
+    "percent_known": "studbook.founders",
+    "GeneDropResult": "studbook.genedrop",
+    "gene_drop": "studbook.genedrop",
+    "EmptyPopulationError": "studbook.kinship",
+    "founder_genome_equivalents": "studbook.kinship",
+    "gene_diversity": "studbook.kinship",
+    "inbreeding": "studbook.kinship",
+    "kinship": "studbook.kinship",
+    "kinship_block": "studbook.kinship",
+    "kinship_matrix": "studbook.kinship",
+    "mean_kinship": "studbook.kinship",
+    "MsiTable": "studbook.pairing",
+    "PairingInputs": "studbook.pairing",
+    "PairingRow": "studbook.pairing",
+    "PairingTable": "studbook.pairing",
+    "pairing_inputs": "studbook.pairing",
+    "rank_pairings": "studbook.pairing",
+    "Pedigree": "studbook.pedigree",
+    "read_pedigree": "studbook.pedigree",
+    "AMUR_LEOPARD": "studbook.population",
+    "NO_AGE_LIMITS": "studbook.population",
+    "Candidates": "studbook.population",
+    "PopulationGenetics": "studbook.population",
+    "ReferencePopulation": "studbook.population",
+    "SpeciesProfile": "studbook.population",
+    "breeding_candidates": "studbook.population",
+    "population_genetics": "studbook.population",
+    "reference_population": "studbook.population",
+    "release_candidates": "studbook.population",
+    "ReleaseGroup": "studbook.release",
+    "ReleaseInputs": "studbook.release",
+    "ReleaseRow": "studbook.release",
+    "evaluate_release_group": "studbook.release",
+    "rank_release_candidates": "studbook.release",
+    "release_group": "studbook.release",
+    "release_inputs": "studbook.release",
+    "Report": "studbook.reports",
+    "breeding_plan_report": "studbook.reports",
+    "pairing_report": "studbook.reports",
+    "release_report": "studbook.reports",
+    "render": "studbook.reports",
+    "summary_report": "studbook.reports",
+    "PopulationSummary": "studbook.summary",
+    "population_summary": "studbook.summary",
+    "SettingsError": "studbook.errors",
+    "GeneDiversityProjection": "studbook.projection",
+    "growth_needed": "studbook.projection",
+    "project_gene_diversity": "studbook.projection",
+    "ProgrammeSettings": "studbook.settings",
+    "read_settings": "studbook.settings",
+    "SimulationResult": "studbook.simulation",
+    "simulate_gene_diversity": "studbook.simulation",
+}
+
+__all__ = [*_EXPORTS, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module defining ``name`` on first use; ``__version__`` from the metadata."""
+    if name == "__version__":
+        from importlib.metadata import version
+
+        value: Any = version("studbook")
+    elif name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+    else:
+        raise AttributeError(f"module 'studbook' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(ModuleType):
+    """The ``studbook`` package, whose exported names win over its submodules' names.
+
+    ``kinship``, ``inbreeding`` and ``breeding_plan`` are functions and modules both. Importing a
+    submodule sets it as an attribute of the package; refused here, so ``studbook.kinship`` is
+    the function, as it was when this file imported everything eagerly.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not (name in _EXPORTS and isinstance(value, ModuleType)):
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -1,7 +1,8 @@
 """From a studbook to the coordinator's analyses, with the same defaults for every front.
 
 An :class:`Analysis` takes the whole :class:`~studbook.book.Studbook` (animals, events,
-institutions) and :class:`AnalysisSettings`, and computes on demand, once each: the reference
+institutions and the programme's settings, :mod:`studbook.settings`) and
+:class:`AnalysisSettings`, and computes on demand, once each: the reference
 population P (living, not released, not lost to follow-up, not hypothetical; restricted as the
 settings say), its genetics (MK over P, % known, flagged-founder shares), the breeding
 candidates (contraception taken from the events and shown, not excluded), the pairing ranking,
@@ -12,20 +13,18 @@ and the terminal UI both call it, so their numbers agree.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
 
 from studbook.book import Studbook
 from studbook.breeding_plan import BreedingPlan, PlanSettings, breeding_plan
-from studbook.pairing import MsiTable, PairingInputs, PairingTable, pairing_inputs, rank_pairings
+from studbook.pairing import PairingInputs, PairingTable, pairing_inputs, rank_pairings
 from studbook.population import (
-    AMUR_LEOPARD,
     Candidates,
     PopulationGenetics,
     ReferencePopulation,
-    SpeciesProfile,
     breeding_candidates,
     population_genetics,
     reference_population,
@@ -39,6 +38,7 @@ from studbook.release import (
     release_group,
     release_inputs,
 )
+from studbook.settings import ProgrammeSettings
 from studbook.summary import PopulationSummary, population_summary
 
 __all__ = ["Analysis", "AnalysisSettings"]
@@ -46,36 +46,31 @@ __all__ = ["Analysis", "AnalysisSettings"]
 
 @dataclass(frozen=True)
 class AnalysisSettings:
-    """Who the analysis is about and the programme's rules.
+    """Who the analysis is about, and the programme's settings when not the studbook's own.
 
     ``census_date`` (ISO; default today), ``regions`` / ``institutions`` restrict P,
-    ``exclude`` leaves named animals out of P, ``profile`` gives breeding and release ages,
-    ``non_breeders`` / ``health_hold`` / ``release_ineligible`` name animals left out of the
-    candidate lists, ``flags`` the founder flags counted (default: every flag in the studbook),
-    ``flagged_cap`` the largest flagged-founder share a release candidate may carry.
+    ``exclude`` leaves named animals out of P, ``non_breeders`` / ``health_hold`` /
+    ``release_ineligible`` name animals left out of the candidate lists. ``programme`` gives the
+    species profile, founder flags, caps, limits and MSI thresholds (default: the studbook's
+    settings, :attr:`studbook.book.Studbook.settings`).
     """
 
     census_date: str | None = None
     regions: tuple[str, ...] | None = None
     institutions: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
-    profile: SpeciesProfile = AMUR_LEOPARD
     non_breeders: tuple[str, ...] = ()
     health_hold: tuple[str, ...] = ()
     release_ineligible: tuple[str, ...] = ()
-    flags: tuple[str, ...] | None = None
-    flagged_cap: float = 0.125
-    msi: MsiTable = field(default_factory=MsiTable)
+    programme: ProgrammeSettings | None = None
 
     def describe(self) -> dict[str, Any]:
-        """The settings for report headers."""
-        out: dict[str, Any] = {"species profile": self.profile.describe()}
+        """The choices of this analysis for report headers (the programme's settings aside)."""
+        out: dict[str, Any] = {}
         if self.non_breeders:
             out["non-breeders"] = ", ".join(self.non_breeders)
         if self.health_hold:
             out["health hold"] = ", ".join(self.health_hold)
-        if self.flags is not None:
-            out["founder flags"] = ", ".join(self.flags) or "none"
         return out
 
 
@@ -85,6 +80,8 @@ class Analysis:
     def __init__(self, book: Studbook, settings: AnalysisSettings | None = None) -> None:
         self.book = book
         self.settings = settings or AnalysisSettings()
+        self.programme: ProgrammeSettings = self.settings.programme or book.settings
+        """The programme's settings this analysis uses."""
 
     @cached_property
     def census_date(self) -> date:
@@ -102,14 +99,15 @@ class Analysis:
             institutions=s.institutions,
             institution_regions=self.book.institution_regions,
             exclude=s.exclude,
-            released=self.book.ids_with_status("released"),
-            lost_to_followup=self.book.ids_with_status("LTF"),
+            released=self.book.ids_with_status("released", self.census_date),
+            lost_to_followup=self.book.ids_with_status("LTF", self.census_date),
+            living=self.book.living_ids(self.census_date),
         )
 
     @cached_property
     def genetics(self) -> PopulationGenetics:
         """MK over P, % known and flagged-founder shares."""
-        return population_genetics(self.population, self.settings.flags)
+        return population_genetics(self.population, self.programme.founder_flags)
 
     @cached_property
     def candidates(self) -> Candidates:
@@ -117,7 +115,7 @@ class Analysis:
         s = self.settings
         return breeding_candidates(
             self.population,
-            s.profile,
+            self.programme.profile,
             non_breeders=s.non_breeders,
             health_hold=s.health_hold,
             contracepted=sorted(self.book.contracepted(self.census_date)),
@@ -125,52 +123,54 @@ class Analysis:
 
     @cached_property
     def pairing_inputs(self) -> PairingInputs:
-        return pairing_inputs(self.candidates, self.genetics, flags=self.settings.flags)
+        return pairing_inputs(self.candidates, self.genetics)
 
     @cached_property
     def pairings(self) -> PairingTable:
         """Every male x female candidate pair, ranked (MSI, delta GD, offspring F, ids)."""
-        return rank_pairings(self.pairing_inputs, self.settings.msi)
+        return rank_pairings(self.pairing_inputs, self.programme.msi)
 
     def breeding_plan(self, plan: PlanSettings | None = None) -> BreedingPlan:
-        """The exact optimal plan beside the greedy MK-order plan."""
-        return breeding_plan(self.pairing_inputs, plan)
+        """The exact optimal plan beside the greedy MK-order plan (default parameters: the
+        programme's kinship limit and region penalty, one pairing per animal, most pairs)."""
+        return breeding_plan(self.pairing_inputs, plan or self.programme.plan_settings())
 
     @cached_property
     def release_inputs(self) -> ReleaseInputs:
-        s = self.settings
         return release_inputs(
             self.population,
-            s.profile,
+            self.programme.profile,
             self.genetics,
-            ineligible=s.release_ineligible,
-            flags=s.flags,
+            ineligible=self.settings.release_ineligible,
         )
 
     def releases(self) -> list[ReleaseRow]:
         """Release candidates ranked by captive GD cost under the flagged-founder cap."""
-        return rank_release_candidates(self.release_inputs, flagged_cap=self.settings.flagged_cap)
+        return rank_release_candidates(self.release_inputs, flagged_cap=self.programme.flagged_cap)
 
     def release_group(self, k: int, *, min_group_gd: float | None = None) -> ReleaseGroup:
         """The k candidates whose joint removal costs P the least GD (see ``release_group``)."""
-        return release_group(
-            self.release_inputs, k, flagged_cap=self.settings.flagged_cap, min_group_gd=min_group_gd
-        )
+        cap = self.programme.flagged_cap
+        return release_group(self.release_inputs, k, flagged_cap=cap, min_group_gd=min_group_gd)
 
     def evaluate_release_group(self, ids: Sequence[str]) -> ReleaseGroup:
         """The figures of a release group chosen by hand (see ``evaluate_release_group``)."""
         return evaluate_release_group(
-            self.release_inputs, ids, flagged_cap=self.settings.flagged_cap
+            self.release_inputs, ids, flagged_cap=self.programme.flagged_cap
         )
 
     @cached_property
     def summary(self) -> PopulationSummary:
         """N by sex, founders, GD, FGE, mean F and MK, % known, Ne, founder representation."""
-        return population_summary(self.population, self.genetics, flags=self.settings.flags)
+        return population_summary(
+            self.population, self.genetics, flags=self.programme.founder_flags
+        )
 
     def parameters(self, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Report parameters: census date and settings, then ``extra``."""
+        """Report parameters: census date, the programme's settings and this analysis' choices,
+        then ``extra``."""
         out: dict[str, Any] = {"census date": self.census_date.isoformat()}
+        out.update(self.programme.describe())
         out.update(self.settings.describe())
         out.update(extra or {})
         return out

@@ -1,5 +1,6 @@
 """The whole studbook in memory: animals, their events and the institutions, with the questions
-a keeper asks of them (status, relatives, where an animal was on a date, the census).
+a keeper asks of them (status, relatives, where an animal was on a date, the animals list, the
+census). Status, age, location and id order follow the rules of :mod:`studbook.status`.
 
 The database layer loads a :class:`Studbook` (``db.repository.load_studbook``); the command line
 and the terminal UI answer from it, so both show the same status, relatives and census.
@@ -7,22 +8,21 @@ and the terminal UI answer from it, so both show the same status, relatives and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
 from studbook.errors import UnknownAnimalError
-from studbook.events import EXITS, EventCode, EventRecord, Stay, event_sort_key, location_history
+from studbook.events import EventCode, EventRecord, Stay, event_sort_key, location_history
 from studbook.institutions import InstitutionRecord
 from studbook.parents import ParentKind
 from studbook.pedigree import Pedigree
 from studbook.records import AnimalRecord
+from studbook.settings import ProgrammeSettings
+from studbook.status import Status, age_years, is_living, location_on, status_on
 
-__all__ = ["STATUSES", "Census", "CensusRow", "Relative", "Studbook"]
-
-STATUSES = ("living", "dead", "released", "LTF")
-"""An animal's status: living, dead, released to the wild, or lost to follow-up."""
+__all__ = ["Census", "CensusRow", "Listing", "Relative", "Studbook"]
 
 _WORDS = {
     ("offspring", "M"): "son", ("offspring", "F"): "daughter", ("offspring", "U"): "offspring",
@@ -44,6 +44,18 @@ class Relative:
     sex: str
     house_name: str
     probability: float = 1.0
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One animal of a list (:meth:`Studbook.animals`): its record and, on the list's date, its
+    status, age in years (None if unknown), institution and that institution's region."""
+
+    record: AnimalRecord
+    status: Status
+    age: float | None
+    institution: str
+    region: str
 
 
 @dataclass(frozen=True)
@@ -87,11 +99,13 @@ class Census:
 
 @dataclass(frozen=True, eq=False)
 class Studbook:
-    """Animals (in entry order), each animal's events (in time order) and the institutions."""
+    """Animals (in entry order), each animal's events (in time order), the institutions and the
+    programme's settings (species profile, caps, limits; :mod:`studbook.settings`)."""
 
     records: Mapping[str, AnimalRecord]
     events: Mapping[str, tuple[EventRecord, ...]]
     institutions: Mapping[str, InstitutionRecord]
+    settings: ProgrammeSettings = field(default_factory=ProgrammeSettings)
 
     @classmethod
     def build(
@@ -99,6 +113,7 @@ class Studbook:
         records: Iterable[AnimalRecord],
         events: Iterable[EventRecord] = (),
         institutions: Iterable[InstitutionRecord] = (),
+        settings: ProgrammeSettings | None = None,
     ) -> Studbook:
         grouped: dict[str, list[EventRecord]] = {}
         for event in events:
@@ -107,6 +122,7 @@ class Studbook:
             records={r.id: r for r in records},
             events={k: tuple(sorted(v, key=event_sort_key)) for k, v in grouped.items()},
             institutions={i.mnemonic: i for i in institutions},
+            settings=settings or ProgrammeSettings(),
         )
 
     def __len__(self) -> int:
@@ -149,28 +165,28 @@ class Studbook:
         """Institution mnemonic -> region, for population restrictions."""
         return {m: i.region for m, i in self.institutions.items()}
 
-    def _last_exit(self, animal_id: str, on: date | None = None) -> EventRecord | None:
-        exits = [
-            e
-            for e in self.events.get(animal_id, ())
-            if e.event in EXITS and (on is None or e.date is None or e.date.latest <= on)
-        ]
-        return exits[-1] if exits else None
+    def status(self, animal_id: str, on: date | None = None) -> Status:
+        """``living``, ``dead``, ``released``, ``LTF`` (or ``unborn``) on ``on`` (default: now),
+        by :func:`studbook.status.status_on`; raises :class:`UnknownAnimalError` for an unknown
+        id."""
+        return status_on(self.record(animal_id), self.events.get(animal_id, ()), on)
 
-    def status(self, animal_id: str) -> str:
-        """``living``, ``dead``, ``released`` or ``LTF``: the last exit event decides, else
-        the record (alive unless a death date is known)."""
+    def is_living(self, animal_id: str, on: date | None = None) -> bool:
+        """Living on ``on`` (default: now) by :func:`studbook.status.is_living`."""
+        return is_living(self.record(animal_id), self.events.get(animal_id, ()), on)
+
+    def living_ids(self, on: date | None = None) -> list[str]:
+        """Every animal living on ``on`` (default: now), in entry order."""
+        return [a for a in self.records if self.is_living(a, on)]
+
+    def ids_with_status(self, status: Status, on: date | None = None) -> list[str]:
+        """Every animal whose :meth:`status` on ``on`` (default: now) is ``status``."""
+        return [a for a in self.records if self.status(a, on) == status]
+
+    def age(self, animal_id: str, on: date | None = None) -> float | None:
+        """Age in years on ``on`` (default: today) by :func:`studbook.status.age_years`."""
         record = self.record(animal_id)
-        last = self._last_exit(animal_id)
-        if last is not None and last.event is EventCode.RELEASE:
-            return "released"
-        if last is not None and last.event is EventCode.LTF:
-            return "LTF"
-        return "living" if record.is_living else "dead"
-
-    def ids_with_status(self, status: str) -> list[str]:
-        """Every animal whose :meth:`status` is ``status``."""
-        return [a for a in self.records if self.status(a) == status]
+        return age_years(record.birth_date, on or date.today(), record.death_date)
 
     def contracepted(self, on: date | None = None) -> set[str]:
         """Animals whose last contraception event on or before ``on`` (default: ever) is a
@@ -215,47 +231,70 @@ class Studbook:
             out.append(Relative(sibling, relation, other.sex, other.house_name, probability))
         return tuple(out)
 
-    def alive_on(self, animal_id: str, on: date) -> bool:
-        """Whether the animal was in the managed population on ``on``.
-
-        Born by then (unknown birth dates count as born), not dead by then (an estimated death
-        date counts from the start of its period), and not released or lost to follow-up by
-        then; an animal that left later (released, lost) was still there. An animal recorded
-        dead without a death date or a dated exit is not counted on any date.
-        """
-        record = self.record(animal_id)
-        if record.birth_date is not None and record.birth_date.earliest > on:
-            return False
-        if record.death_date is not None:
-            return record.death_date.earliest > on and self._last_exit(animal_id, on) is None
-        if self._last_exit(animal_id, on) is not None:
-            return False
-        return record.is_living or self._last_exit(animal_id) is not None
-
     def location_on(self, animal_id: str, on: date | None = None) -> str:
-        """The institution holding the animal on ``on`` (default: now): the stay covering that
-        date, else the record's current location."""
-        record = self.record(animal_id)
-        if on is not None:
-            for stay in reversed(self.stays.get(animal_id, ())):
-                started = stay.start is None or stay.start.earliest <= on
-                open_then = stay.end is None or stay.end.earliest > on
-                if started and open_then:
-                    return stay.institution
-        return record.location
+        """The institution holding the animal on ``on`` (default: now), by
+        :func:`studbook.status.location_on`."""
+        return location_on(self.record(animal_id), self.stays.get(animal_id, ()), on)
+
+    def ancestors(self, animal_id: str) -> list[str]:
+        """The animal and every ancestor (possible MULT parents too), each once, the animal
+        first."""
+        seen = [animal_id]
+        todo = [animal_id]
+        while todo:
+            record = self.record(todo.pop())
+            for spec in (record.sire, record.dam):
+                for parent in spec.ids:
+                    if parent not in seen:
+                        seen.append(parent)
+                        todo.append(parent)
+        return seen
+
+    def animals(
+        self,
+        *,
+        living: bool | None = None,
+        institution: str | None = None,
+        region: str | None = None,
+        sex: str | None = None,
+        search: str | None = None,
+        on: date | None = None,
+    ) -> list[Listing]:
+        """The animals list of every front end, in entry order, as on ``on`` (default: now).
+
+        ``living``: True for the animals :meth:`is_living`, False for the others.
+        ``institution``, ``region`` (any case): where the animal was on ``on``
+        (:meth:`location_on`). ``sex``: ``M``, ``F`` or ``U``. ``search``: part of the id or
+        house name, any case. Ages are on ``on`` (default: today).
+        """
+        wanted_region = region.upper() if region is not None else None
+        needle = (search or "").casefold()
+        out = []
+        for animal_id, record in self.records.items():
+            if living is not None and self.is_living(animal_id, on) != living:
+                continue
+            if sex is not None and record.sex != sex.upper():
+                continue
+            if (
+                needle
+                and needle not in animal_id.casefold()
+                and needle not in (record.house_name.casefold())
+            ):
+                continue
+            where = self.location_on(animal_id, on)
+            if institution is not None and where != institution:
+                continue
+            area = self.region_of(where)
+            if wanted_region is not None and area.upper() != wanted_region:
+                continue
+            out.append(
+                Listing(record, self.status(animal_id, on), self.age(animal_id, on), where, area)
+            )
+        return out
 
     def census(self, on: date | None = None) -> Census:
-        """Living animals by institution and sex on ``on`` (default: the current records)."""
-        if on is None:
-            ids: Sequence[str] = [
-                a
-                for a, r in self.records.items()
-                if not r.hypothetical and self.status(a) == "living"
-            ]
-        else:
-            ids = [
-                a for a, r in self.records.items() if not r.hypothetical and self.alive_on(a, on)
-            ]
+        """Living animals (:meth:`living_ids`) by institution and sex on ``on`` (default: now)."""
+        ids = self.living_ids(on)
         counts: dict[str, list[int]] = {}
         for animal_id in ids:
             where = self.location_on(animal_id, on)

@@ -39,16 +39,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import numba
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import maximum_flow
 
 from studbook.errors import StudbookError
-from studbook.pairing import TRANSFER_LABELS, PairingInputs
-from studbook.population import studbook_order
+from studbook.jit import compiled
+from studbook.pairing import KINSHIP_LIMIT, TRANSFER_LABELS, PairingInputs
+from studbook.ranking import mk_order
+from studbook.status import studbook_order
 
 __all__ = [
     "BreedingPlan",
@@ -74,11 +72,15 @@ _BETWEEN_REGIONS = TRANSFER_LABELS.index("between regions")
 
 @dataclass(frozen=True)
 class PlanSettings:
-    """Parameters of a breeding plan (see the module docstring)."""
+    """Parameters of a breeding plan (see the module docstring).
+
+    ``kinship_limit`` and ``region_penalty`` are programme choices: an analysis takes them from
+    the programme's settings (:meth:`studbook.settings.ProgrammeSettings.plan_settings`).
+    """
 
     objective: Objective = "delta_gd"
     max_per_animal: int = 1
-    kinship_limit: float = 0.0625
+    kinship_limit: float = KINSHIP_LIMIT
     region_penalty: float = 0.0
     n_pairs: int | None = None
 
@@ -160,6 +162,9 @@ def max_pairs(
     >>> max_pairs(np.array([[True, True], [False, False]]), 2, 1)
     2
     """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_flow
+
     nm, nf = allowed.shape
     cm, cf = _as_caps(cap_male, nm), _as_caps(cap_female, nf)
     if not allowed.any():
@@ -248,7 +253,7 @@ def solve_b_matching(
     return rows[order], cols[order]
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _min_cost_flow(
     cost: FloatArray, cap_m: IntArray, cap_f: IntArray, target: int
 ) -> tuple[npt.NDArray[np.int8], int]:  # pragma: no cover - compiled; tested through callers
@@ -349,6 +354,8 @@ class FractionalSolutionError(StudbookError):
 
 
 def _assignment(weight: FloatArray, allowed: BoolArray, target: int) -> tuple[IntArray, IntArray]:
+    from scipy.optimize import linear_sum_assignment
+
     nm, nf = weight.shape
     size = nm + nf - target
     cost = np.zeros((size, size))
@@ -368,6 +375,9 @@ def _linear_program(
     *,
     integer: bool,
 ) -> tuple[IntArray, IntArray]:
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+    from scipy.sparse import coo_matrix
+
     nm, nf = weight.shape
     mi, fi = np.nonzero(allowed)
     e = mi.size
@@ -474,8 +484,8 @@ def greedy_mk_plan(
     index = np.concatenate([np.arange(nm), np.arange(nf)])
     tiebreak = np.concatenate([rank_m, rank_f])
     visit = np.lexsort((tiebreak, sex, mk))
-    mate_order_f = np.lexsort((rank_f, inputs.mk_female))
-    mate_order_m = np.lexsort((rank_m, inputs.mk_male))
+    mate_order_f = mk_order(inputs.female_ids, inputs.mk_female)
+    mate_order_m = mk_order(inputs.male_ids, inputs.mk_male)
     count = 0
     for a in visit.tolist():
         if count >= n_pairs:

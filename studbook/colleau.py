@@ -18,10 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from numba import prange
 
 from studbook.inbreeding import Layout, layout
-from studbook.jit import compiled, parallel
+from studbook.jit import compiled, interpretable, parallel, prange
 from studbook.pedigree import Pedigree
 
 __all__ = ["SubLayout", "a_times", "ancestors_of", "relationship_columns"]
@@ -31,6 +30,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
+@interpretable
 @compiled
 def _a_times(
     ptr: IntArray, parent: IntArray, weight: FloatArray, D: FloatArray, x: FloatArray

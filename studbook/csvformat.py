@@ -21,11 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
 from studbook.errors import ImportValidationError, Problem
+from studbook.jit import compiled, inlined
 
 __all__ = [
     "REQUIRED_COLUMNS",
@@ -332,12 +332,12 @@ def _strip_unicode(buf: ByteArray, start: IntArray, end: IntArray) -> None:
             end[k, c] = start[k, c] + len(kept.encode("utf-8"))
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@inlined
 def _is_space(c: int) -> bool:  # pragma: no cover - compiled
     return c == 32 or 9 <= c <= 13 or 28 <= c <= 31
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@inlined
 def _strip(buf: ByteArray, s: int, e: int) -> tuple[int, int]:  # pragma: no cover - compiled
     while s < e and _is_space(buf[s]):
         s += 1
@@ -346,7 +346,7 @@ def _strip(buf: ByteArray, s: int, e: int) -> tuple[int, int]:  # pragma: no cov
     return s, e
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _split_rows(
     buf: ByteArray, pos: int, start: IntArray, end: IntArray, lines: IntArray
 ) -> int:  # pragma: no cover - compiled
@@ -398,7 +398,7 @@ def _split_rows(
     return row
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _gather(
     buf: ByteArray, start: IntArray, end: IntArray, width: int
 ) -> ByteArray:  # pragma: no cover - compiled
@@ -410,7 +410,7 @@ def _gather(
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _join(buf: ByteArray, start: IntArray, end: IntArray) -> ByteArray:  # pragma: no cover
     out = np.empty(int((end - start).sum()) + start.size - 1, np.uint8)
     top = 0
@@ -424,7 +424,7 @@ def _join(buf: ByteArray, start: IntArray, end: IntArray) -> ByteArray:  # pragm
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _integers(buf: ByteArray, start: IntArray, end: IntArray) -> IntArray:  # pragma: no cover
     out = np.full(start.size, -1, np.int64)
     for k in range(start.size):
@@ -443,7 +443,7 @@ def _integers(buf: ByteArray, start: IntArray, end: IntArray) -> IntArray:  # pr
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@compiled
 def _factorize(
     buf: ByteArray, start: IntArray, end: IntArray
 ) -> tuple[IntArray, IntArray]:  # pragma: no cover - compiled

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-import numba
 import numpy as np
 import numpy.typing as npt
+
+from studbook.jit import compiled, inlined, interpretable
 
 __all__ = ["DatePrecision", "PartialDate", "parse_partial_date", "read_iso_dates"]
 
@@ -120,7 +121,7 @@ def read_iso_dates(
     return first.view("datetime64[D]"), last.view("datetime64[D]"), read
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@inlined
 def _days_from_civil(y: int, m: int, d: int) -> int:  # pragma: no cover - compiled
     """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
     y -= m <= 2
@@ -131,14 +132,14 @@ def _days_from_civil(y: int, m: int, d: int) -> int:  # pragma: no cover - compi
     return era * 146097 + doe - 719468
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@inlined
 def _month_days(y: int, m: int) -> int:  # pragma: no cover - compiled
     if m == 2:
         return 29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28
     return 30 if m in (4, 6, 9, 11) else 31
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@inlined
 def _number(data: npt.NDArray[np.uint8], s: int, count: int) -> int:  # pragma: no cover
     """The ASCII digits ``data[s:s + count]`` as a number; -1 if one is not a digit."""
     value = 0
@@ -150,7 +151,8 @@ def _number(data: npt.NDArray[np.uint8], s: int, count: int) -> int:  # pragma: 
     return value
 
 
-@numba.njit(cache=True, nogil=True)
+@interpretable
+@compiled
 def _iso_days(
     data: npt.NDArray[np.uint8],
     start: npt.NDArray[np.int64],

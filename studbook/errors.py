@@ -15,6 +15,7 @@ __all__ = [
     "PedigreeCycleError",
     "PedigreeError",
     "Problem",
+    "SettingsError",
     "StudbookError",
     "UnknownAnimalError",
 ]
@@ -85,3 +86,12 @@ class UnknownAnimalError(StudbookError, KeyError):
 
     def __str__(self) -> str:  # KeyError would otherwise repr() the message
         return str(self.args[0])
+
+
+class SettingsError(StudbookError, ValueError):
+    """A programme setting was given a value it cannot take; ``key`` names the setting and the
+    message the allowed values."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(f"setting {key!r}: {message}")

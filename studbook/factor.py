@@ -32,9 +32,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numba import prange
 
-from studbook.jit import compiled, parallel
+from studbook.jit import compiled, interpretable, parallel, prange
 
 __all__ = ["factor", "full_sib_families"]
 
@@ -101,9 +100,10 @@ def factor(
     # A row holds distinct positions: never more than n entries, so every row fits a chunk.
     state[_CHUNK_SIZE] = max(chunk, n + 2)
     slots = 2 + (reserve * n) // state[_CHUNK_SIZE]
-    return _factor_kernel(ptr, parent, weight, side, family, plain, uses, state, slots, scratch)  # type: ignore[no-any-return]
+    return _factor_kernel(ptr, parent, weight, side, family, plain, uses, state, slots, scratch)
 
 
+@interpretable
 @compiled
 def full_sib_families(
     ptr: IntArray, parent: IntArray, weight: FloatArray, side: npt.NDArray[np.int8]
@@ -155,6 +155,7 @@ def full_sib_families(
     return family, plain[:n_fam].copy(), uses[:n_fam].copy()
 
 
+@interpretable
 @compiled
 def _factor_kernel(
     ptr: IntArray,

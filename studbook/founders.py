@@ -23,7 +23,7 @@ import numpy.typing as npt
 from studbook.colleau import ancestors_of
 from studbook.ids import AnimalId
 from studbook.inbreeding import layout
-from studbook.jit import compiled
+from studbook.jit import compiled, interpretable
 from studbook.kinship import EmptyPopulationError
 from studbook.pedigree import Pedigree, Population
 
@@ -41,6 +41,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
+@interpretable
 @compiled
 def _down(
     ptr: IntArray, parent: IntArray, weight: FloatArray, fixed: BoolArray, value: FloatArray
@@ -59,6 +60,7 @@ def _down(
     return v
 
 
+@interpretable
 @compiled
 def _up(
     ptr: IntArray, parent: IntArray, weight: FloatArray, x: FloatArray

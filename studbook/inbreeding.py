@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from studbook.factor import factor
-from studbook.jit import compiled
+from studbook.jit import compiled, interpretable
 from studbook.pedigree import Pedigree
 
 __all__ = ["Layout", "inbreeding", "layout"]
@@ -96,6 +96,7 @@ def _build_layout(ped: Pedigree) -> Layout:
     return Layout(order, position, ptr, parent, weight, side, generation, F, D)
 
 
+@interpretable
 @compiled
 def _links_by_child(
     position: IntArray,

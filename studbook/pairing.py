@@ -41,9 +41,11 @@ import numpy as np
 import numpy.typing as npt
 
 from studbook.kinship import kinship_block
-from studbook.population import Candidates, PopulationGenetics, population_genetics, studbook_order
+from studbook.population import Candidates, PopulationGenetics, population_genetics
+from studbook.status import studbook_order
 
 __all__ = [
+    "KINSHIP_LIMIT",
     "MSI_DASH",
     "PAIRING_COLUMNS",
     "TRANSFER_LABELS",
@@ -62,6 +64,11 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+
+KINSHIP_LIMIT = 0.0625
+"""Default kinship limit: a pair with f_mf at or above it (offspring of first cousins) gets MSI
+``-`` and is left out of the breeding plan; a programme sets its own (``kinship_limit`` in
+:mod:`studbook.settings`)."""
 
 MSI_DASH = 7
 """Internal code of the MSI ``-`` (sorts after 6)."""
@@ -139,7 +146,7 @@ class MsiTable:
       studbooks (one unknown great-grandparent is 1/8) and is shown beside the score instead.
     """
 
-    forbidden_f: float = 0.0625
+    forbidden_f: float = KINSHIP_LIMIT
     max_unknown: float = 0.5
     gd_cuts: tuple[float, ...] = (0.02, 0.005, -0.005, -0.02, -0.05)
     mk_difference_cuts: tuple[float, ...] = (0.02, 0.05)

@@ -21,7 +21,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -41,6 +40,7 @@ from studbook.errors import (
     UnknownAnimalError,
 )
 from studbook.ids import AnimalId, animal_ids
+from studbook.jit import SMALL, compiled, interpretable
 from studbook.parents import (
     PROBABILITY_TOLERANCE,
     UNKNOWN_TOKENS,
@@ -179,7 +179,8 @@ class Pedigree:
         columns |= {name: cells for name, cells in typed.items() if cells is not None}
         columns |= {name: list(cells) for name, cells in (attributes or {}).items()}
         stripped = {name: [c.strip() for c in cells] for name, cells in columns.items()}
-        plain = _as_plain_csv(stripped, n)
+        # Small pedigrees take the row path: fast enough, and it needs no compiled kernel.
+        plain = _as_plain_csv(stripped, n) if n > SMALL else None
         read = plain_columns(plain, source) if plain is not None else None
         pedigree = _from_plain(read) if read is not None else None
         if pedigree is not None:
@@ -411,7 +412,10 @@ class Pedigree:
     # ----------------------------------------------------------------- populations
     @property
     def living(self) -> BoolArray:
-        """The default reference population: alive and not hypothetical."""
+        """The pedigree's own view of who is living now: recorded alive (the ``alive`` column, else
+        no death date) and not hypothetical. It knows no events or dates; the rule on a date is
+        :func:`studbook.status.living_mask` (for a :class:`~studbook.book.Studbook`, whose
+        events decide, ``Studbook.living_ids``). The default population of kinship functions."""
         return self.alive & ~self.hypothetical
 
     def population_mask(self, population: Population = None) -> BoolArray:
@@ -441,7 +445,8 @@ class Pedigree:
         return mask
 
 
-@numba.njit(cache=True, nogil=True)
+@interpretable
+@compiled
 def _longest_paths(n: int, child: IntArray, parent: IntArray) -> IntArray:  # pragma: no cover
     """Generation of every animal by Kahn's algorithm; -1 for animals on or below a loop."""
     waiting = np.zeros(n, np.int64)

@@ -2,9 +2,10 @@
 
 Definitions (stated in every report header through :attr:`ReferencePopulation.definition`):
 
-* **Reference population P** at a census date: animals alive on that date (born on or before
-  it, no death on or before it, and recorded as living unless a later death date says
-  otherwise), not released, not lost to follow-up (LTF), not hypothetical; optionally restricted
+* **Reference population P** at a census date: animals living on that date
+  (:mod:`studbook.status`: the events decide; for a plain pedigree born on or before it, no
+  death on or before it, recorded as living unless a later death date explains the record, not
+  hypothetical), not released, not lost to follow-up (LTF); optionally restricted
   to some regions or institutions and with named animals excluded. Mean kinship (MK) and gene
   diversity (GD) are taken over P unless a report says otherwise.
 * **Breeding candidates**: animals of P with known sex (``M``/``F``) inside the species
@@ -13,14 +14,14 @@ Definitions (stated in every report header through :attr:`ReferencePopulation.de
 * **Release candidates**: animals of P inside the profile's release-age window and not listed as
   ineligible.
 
-Ages are in years of 365.25 days from the recorded birth date (the first day of an estimated
-period) to the census date. An animal without a birth date is outside every age window unless
+Ages are :func:`studbook.status.age_years` at the census date (years of 365.25 days from the
+first day of the birth date). An animal without a birth date is outside every age window unless
 the caller passes ``include_unknown_age=True``; a window of ``None`` means no age limit.
 
 The status lists (released, LTF, non-breeders, health hold, contracepted, ineligible) are plain
 id collections so the database layer can pass what it knows; pedigree CSV columns
-``released``, ``lost_to_followup`` (yes/no) and ``status`` (``RELEASED``, ``LTF``, ...) are read
-as well when present.
+``released``, ``lost_to_followup`` (yes/no) and ``status``
+(:func:`studbook.status.parse_status`) are read as well when present.
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ from studbook.institutions import read_institutions
 from studbook.kinship import EmptyPopulationError, mean_kinship_array
 from studbook.pedigree import Pedigree
 from studbook.records import parse_bool
+from studbook.status import (
+    LIVING_DEFINITION,
+    Status,
+    living_mask,
+    parse_status,
+    pedigree_ages,
+    studbook_order,
+)
 
 __all__ = [
     "AMUR_LEOPARD",
@@ -46,14 +55,12 @@ __all__ = [
     "PopulationGenetics",
     "ReferencePopulation",
     "SpeciesProfile",
-    "age_years",
     "as_day",
     "breeding_candidates",
     "population_genetics",
     "read_institution_regions",
     "reference_population",
     "release_candidates",
-    "studbook_order",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -61,43 +68,53 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 AgeWindow = tuple[float, float] | None
 
-DAYS_PER_YEAR = 365.25
-_RELEASED_STATUS = frozenset({"RELEASED", "RELEASE", "REINTRODUCED"})
-_LTF_STATUS = frozenset({"LTF", "GO LTF", "LOST", "LOST TO FOLLOW-UP", "LOST_TO_FOLLOWUP"})
-
 
 @dataclass(frozen=True)
 class SpeciesProfile:
-    """Age windows (years, inclusive) for breeding and release.
+    """A species' age windows (years, inclusive) for breeding and release; ``None`` means no
+    age limit.
 
-    The defaults are the Amur leopard's (:data:`AMUR_LEOPARD`): both sexes breed from 2 to 15
-    years, cubs are released at 1 to 4 years. ``None`` means no age limit.
+    The defaults are no profile at all (no name, no age limits, :data:`NO_AGE_LIMITS`); a
+    programme sets its own through its settings (:mod:`studbook.settings`), e.g. the
+    :data:`AMUR_LEOPARD` profile.
+
+    >>> SpeciesProfile().describe()
+    'none set — no age limits'
+    >>> AMUR_LEOPARD.describe().split(": ")[1]
+    'breeding males 2-15 y, females 2-15 y; release 1-4 y'
     """
 
-    name: str = "Amur leopard (Panthera pardus orientalis)"
-    breeding_age_male: AgeWindow = (2.0, 15.0)
-    breeding_age_female: AgeWindow = (2.0, 15.0)
-    release_age: AgeWindow = (1.0, 4.0)
+    name: str = ""
+    breeding_age_male: AgeWindow = None
+    breeding_age_female: AgeWindow = None
+    release_age: AgeWindow = None
 
     def describe(self) -> str:
         """One line for report headers."""
+        windows = (self.breeding_age_male, self.breeding_age_female, self.release_age)
+        if all(w is None for w in windows):
+            return f"{self.name or 'none set'} — no age limits"
 
         def window(w: AgeWindow) -> str:
             return "any age" if w is None else f"{w[0]:g}-{w[1]:g} y"
 
         return (
-            f"{self.name}: breeding males {window(self.breeding_age_male)}, "
+            f"{self.name or 'unnamed'}: breeding males {window(self.breeding_age_male)}, "
             f"females {window(self.breeding_age_female)}; release {window(self.release_age)}"
         )
 
 
-AMUR_LEOPARD = SpeciesProfile()
-"""The Amur leopard profile: breeding 2-15 years (both sexes), release 1-4 years."""
+NO_AGE_LIMITS = SpeciesProfile()
+"""No species profile: every age is a breeding and a release age (the core's default)."""
 
-NO_AGE_LIMITS = SpeciesProfile(
-    name="no age limits", breeding_age_male=None, breeding_age_female=None, release_age=None
+AMUR_LEOPARD = SpeciesProfile(
+    name="Amur leopard (Panthera pardus orientalis)",
+    breeding_age_male=(2.0, 15.0),
+    breeding_age_female=(2.0, 15.0),
+    release_age=(1.0, 4.0),
 )
-"""A profile without age windows (pedigrees without birth dates, tests)."""
+"""The Amur leopard profile: breeding 2-15 years (both sexes), release 1-4 years (what the
+bundled fixture's ``fixtures/amur_leopard_settings.csv`` sets)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,7 +156,7 @@ class ReferencePopulation:
 
     def ages(self) -> FloatArray:
         """Age in years at the census date of every animal in the pedigree (NaN unknown)."""
-        return age_years(self.pedigree, self.census_date)
+        return pedigree_ages(self.pedigree, self.census_date)
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,22 +184,6 @@ class Candidates:
         return [self.population.pedigree.ids[k] for k in self.females.tolist()]
 
 
-def studbook_order(ids: Iterable[str]) -> IntArray:
-    """Rank of each id in studbook order: numeric ids by value, then other ids as text.
-
-    Ties between ``"042"`` and ``"42"`` (distinct animals) are broken by the text, so the
-    order is total and deterministic.
-
-    >>> studbook_order(["100", "42", "T12", "042"]).tolist()
-    [2, 1, 3, 0]
-    """
-    keys = [(0, int(s), s) if s.isdigit() else (1, 0, s) for s in ids]
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    rank = np.empty(len(keys), np.int64)
-    rank[order] = np.arange(len(keys))
-    return rank
-
-
 def as_day(value: np.datetime64 | str | None) -> np.datetime64:
     """A day (``datetime64[D]``) from ISO text or a datetime64; ``None`` = today.
 
@@ -190,20 +191,6 @@ def as_day(value: np.datetime64 | str | None) -> np.datetime64:
     '2024-03-05'
     """
     return np.datetime64("today" if value is None else str(value), "D")
-
-
-def age_years(ped: Pedigree, date: np.datetime64 | str) -> FloatArray:
-    """Age in years (365.25 days) at ``date`` of every animal; NaN when the birth date is unknown.
-
-    >>> from studbook.pedigree import Pedigree
-    >>> ped = Pedigree.from_cells(["a", "b"], ["", ""], ["", ""], birth_date=["2020-01-01", ""])
-    >>> age_years(ped, "2022-01-01").round(3).tolist()
-    [2.001, nan]
-    """
-    day = as_day(date)
-    days: FloatArray = (day - ped.birth_date).astype("timedelta64[D]").astype(np.float64)
-    days[np.isnat(ped.birth_date)] = np.nan
-    return days / DAYS_PER_YEAR
 
 
 def _attribute_mask(ped: Pedigree, name: str) -> BoolArray:
@@ -221,11 +208,11 @@ def _attribute_mask(ped: Pedigree, name: str) -> BoolArray:
     return out
 
 
-def _status_mask(ped: Pedigree, values: frozenset[str]) -> BoolArray:
+def _status_mask(ped: Pedigree, status: Status) -> BoolArray:
     cells = ped.attributes.get("status")
     if cells is None:
         return np.zeros(len(ped), bool)
-    return np.array([c.strip().upper() in values for c in cells], bool)
+    return np.array([parse_status(c) == status for c in cells], bool)
 
 
 def _id_mask(ped: Pedigree, ids: Iterable[str] | None) -> BoolArray:
@@ -256,6 +243,7 @@ def reference_population(
     exclude: Iterable[str] = (),
     released: Iterable[str] = (),
     lost_to_followup: Iterable[str] = (),
+    living: Iterable[str] | None = None,
 ) -> ReferencePopulation:
     """The reference population P at ``census_date`` (see the module docstring).
 
@@ -270,6 +258,9 @@ def reference_population(
     exclude : studbook ids to leave out (e.g. animals already committed elsewhere).
     released, lost_to_followup : ids released to the wild or lost to follow-up (added to any
         ``released`` / ``lost_to_followup`` / ``status`` column of the pedigree).
+    living : the ids living on the census date when the caller knows the events
+        (:meth:`studbook.book.Studbook.living_ids`); default: the pedigree's own columns
+        (:func:`studbook.status.living_mask`).
 
     Examples
     --------
@@ -284,24 +275,19 @@ def reference_population(
     regionmap = dict(institution_regions or {})
     location = np.array([str(loc) for loc in ped.location], object)
     region = np.array([regionmap.get(loc, "") for loc in location], object)
-    born = np.isnat(ped.birth_date) | (ped.birth_date <= day)
-    died_later = ~np.isnat(ped.death_date) & (ped.death_date > day)
-    dead_by_then = ~np.isnat(ped.death_date) & (ped.death_date <= day)
-    alive_then = born & ~dead_by_then & (ped.alive | died_later)
+    alive_then = living_mask(ped, day) if living is None else _id_mask(ped, living)
     released_mask = (
-        _id_mask(ped, released)
-        | _attribute_mask(ped, "released")
-        | _status_mask(ped, _RELEASED_STATUS)
+        _id_mask(ped, released) | _attribute_mask(ped, "released") | _status_mask(ped, "released")
     )
     ltf_mask = (
         _id_mask(ped, lost_to_followup)
         | _attribute_mask(ped, "lost_to_followup")
-        | _status_mask(ped, _LTF_STATUS)
+        | _status_mask(ped, "LTF")
     )
     excluded = _id_mask(ped, exclude)
-    mask = alive_then & ~ped.hypothetical & ~released_mask & ~ltf_mask & ~excluded
+    mask = alive_then & ~released_mask & ~ltf_mask & ~excluded
     parts = [
-        f"living on {day} (alive, not released, not lost to follow-up, not hypothetical)",
+        f"living on {day} ({LIVING_DEFINITION})",
     ]
     if institutions is not None:
         mask &= np.isin(location, list(institutions))
@@ -344,7 +330,7 @@ def _sorted_by_id(ped: Pedigree, positions: IntArray) -> IntArray:
 
 def breeding_candidates(
     population: ReferencePopulation,
-    profile: SpeciesProfile = AMUR_LEOPARD,
+    profile: SpeciesProfile = NO_AGE_LIMITS,
     *,
     non_breeders: Iterable[str] = (),
     health_hold: Iterable[str] = (),
@@ -395,7 +381,7 @@ def breeding_candidates(
 
 def release_candidates(
     population: ReferencePopulation,
-    profile: SpeciesProfile = AMUR_LEOPARD,
+    profile: SpeciesProfile = NO_AGE_LIMITS,
     *,
     ineligible: Iterable[str] = (),
     include_unknown_age: bool = False,
@@ -406,7 +392,7 @@ def release_candidates(
     >>> ped = Pedigree.from_cells(["a", "b"], ["", ""], ["", ""],
     ...                           birth_date=["2022-06-01", "2010-01-01"])
     >>> pop = reference_population(ped, census_date="2024-01-01")
-    >>> [ped.ids[k] for k in release_candidates(pop)]
+    >>> [ped.ids[k] for k in release_candidates(pop, AMUR_LEOPARD)]
     ['a']
     """
     ped = population.pedigree

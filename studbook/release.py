@@ -56,14 +56,14 @@ from studbook.founders import founder_contributions, founder_representation
 from studbook.ids import AnimalId, animal_ids
 from studbook.kinship import kinship_matrix
 from studbook.population import (
-    AMUR_LEOPARD,
+    NO_AGE_LIMITS,
     PopulationGenetics,
     ReferencePopulation,
     SpeciesProfile,
     population_genetics,
     release_candidates,
-    studbook_order,
 )
+from studbook.status import studbook_order
 
 __all__ = [
     "ReleaseGroup",
@@ -83,7 +83,8 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 DEFAULT_FLAGGED_CAP = 0.125
-"""Default cap on the flagged-founder share: at most one great-grandparent's worth (1/8)."""
+"""Default cap on the flagged-founder share: at most one great-grandparent's worth (1/8); a
+programme sets its own (``flagged_cap`` in :mod:`studbook.settings`)."""
 
 
 def removal_delta_gd(
@@ -573,7 +574,7 @@ def _describe_group(
 
 def release_inputs(
     population: ReferencePopulation,
-    profile: SpeciesProfile = AMUR_LEOPARD,
+    profile: SpeciesProfile = NO_AGE_LIMITS,
     genetics: PopulationGenetics | None = None,
     *,
     ineligible: Iterable[str] = (),
@@ -593,7 +594,7 @@ def release_inputs(
     Lacy (1989) with P = {C, D, F, G}:
 
     >>> from studbook.pedigree import Pedigree
-    >>> from studbook.population import NO_AGE_LIMITS, reference_population
+    >>> from studbook.population import reference_population
     >>> ped = Pedigree.from_cells(list("ABCDEFG"), ["", "", "A", "A", "", "D", "D"],
     ...                           ["", "", "B", "B", "", "E", "E"])
     >>> pop = reference_population(ped, census_date="2024-01-01", exclude=["A", "B", "E"])

@@ -14,6 +14,10 @@ Formats:
 * ``json``: ``{"meta": {...}, "sections": [{"name", "columns", "rows", "totals"}]}``, numbers as
   numbers, unknown values as ``null``;
 * ``markdown``: a header list, then one table per section.
+
+The human formats (``table``, ``markdown``) label and write every figure as
+:mod:`studbook.present` says, the same way the terminal UI does; the machine formats (``csv``,
+``json``) name columns and totals by their keys and keep the raw values.
 """
 
 from __future__ import annotations
@@ -25,12 +29,31 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from studbook.breeding_plan import BreedingPlan, Plan, PlannedPair
-from studbook.pairing import PAIRING_COLUMNS, PairingRow, PairingTable
-from studbook.release import ReleaseGroup, ReleaseRow
-from studbook.summary import PopulationSummary
+from studbook.present import (
+    FOUNDER,
+    KINSHIP,
+    OBJECTIVE,
+    PAIRING_QUANTITIES,
+    PLAN_QUANTITIES,
+    RELEASE_QUANTITIES,
+    REPRESENTATION,
+    Figure,
+    Quantity,
+    plan_totals,
+    printable,
+    release_group_figures,
+    spreadsheet_safe,
+    summary_figures,
+)
+
+if TYPE_CHECKING:
+    # Types only: a command printing a plain report (census) does not load the genetics.
+    from studbook.breeding_plan import BreedingPlan, Plan
+    from studbook.pairing import PairingRow, PairingTable
+    from studbook.release import ReleaseGroup, ReleaseRow
+    from studbook.summary import PopulationSummary
 
 __all__ = [
     "FORMATS",
@@ -50,18 +73,45 @@ FORMATS: tuple[Format, ...] = ("table", "csv", "json", "markdown")
 MSI_NOTE = (
     "MSI (mate suitability index, 1 = very beneficial ... 6 = very detrimental, '-' = do not "
     "breed without advice) is PROVISIONAL: MateRx's thresholds are not published; this table's "
-    "thresholds are studbook's documented defaults. The raw inputs are shown beside it."
+    "thresholds are the programme's settings (studbook's documented defaults unless changed). "
+    "The raw inputs are shown beside it."
 )
 
 
 @dataclass(frozen=True)
 class Section:
-    """One table of a report: column names, rows as dicts, optional totals."""
+    """One table of a report: column keys, rows as dicts, optional totals.
+
+    ``quantities`` names the :class:`~studbook.present.Quantity` of a column: the human formats
+    then head it with the quantity's label and write its cells with the quantity's format. A
+    cell may also be a :class:`~studbook.present.Figure` (shown as its value) or a
+    :class:`~studbook.present.Quantity` (shown as its name), for tables of mixed figures.
+    Totals are figures, or plain ``{label: value}``.
+    """
 
     name: str
     columns: tuple[str, ...]
     rows: Sequence[Mapping[str, Any]]
-    totals: Mapping[str, Any] = field(default_factory=dict)
+    totals: Mapping[str, Any] | tuple[Figure, ...] = field(default_factory=dict)
+    quantities: Mapping[str, Quantity] = field(default_factory=dict)
+
+    def headings(self) -> list[str]:
+        """Column headings for people: the quantity's label, else the key."""
+        return [self.quantities[c].label if c in self.quantities else c for c in self.columns]
+
+    def cell_text(self, row: Mapping[str, Any], column: str) -> str:
+        """One cell for people."""
+        value = row.get(column)
+        quantity = self.quantities.get(column)
+        if quantity is not None and not isinstance(value, Figure | Quantity):
+            return quantity.text(value)
+        return _text(value)
+
+    def total_lines(self) -> list[tuple[str, str, Any]]:
+        """(key, label, value) of each total; ``value`` is raw or a :class:`Figure`."""
+        if isinstance(self.totals, tuple):
+            return [(f.quantity.key, f.label, f) for f in self.totals]
+        return [(k, k, v) for k, v in self.totals.items()]
 
 
 @dataclass(frozen=True)
@@ -117,6 +167,10 @@ def _text(value: Any) -> str:
     """A value for the table and Markdown formats."""
     if value is None:
         return ""
+    if isinstance(value, Figure):
+        return value.text
+    if isinstance(value, Quantity):
+        return value.label
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -129,6 +183,10 @@ def _text(value: Any) -> str:
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, Figure):
+        return _json_value(value.value)
+    if isinstance(value, Quantity):
+        return value.key
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
     if isinstance(value, tuple | list):
@@ -141,6 +199,10 @@ def _json_value(value: Any) -> Any:
 
 
 def _csv_value(value: Any) -> str:
+    if isinstance(value, Figure):
+        return _csv_value(value.value)
+    if isinstance(value, Quantity):
+        return value.key
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -149,7 +211,7 @@ def _csv_value(value: Any) -> str:
         return "" if math.isnan(value) else repr(value)
     if isinstance(value, list | tuple):
         return ";".join(_csv_value(v) for v in value)
-    return str(value)
+    return spreadsheet_safe(printable(str(value)))
 
 
 def _aligned(columns: Sequence[str], cells: list[list[str]], numeric: list[bool]) -> list[str]:
@@ -166,7 +228,7 @@ def _aligned(columns: Sequence[str], cells: list[list[str]], numeric: list[bool]
 
 
 def _is_numeric(section: Section, column: str) -> bool:
-    values = [r.get(column) for r in section.rows if r.get(column) is not None]
+    values = [_json_value(r.get(column)) for r in section.rows if r.get(column) is not None]
     return bool(values) and all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in values
     )
@@ -197,7 +259,7 @@ def render(report: Report, fmt: Format = "table") -> str:
                     "name": s.name,
                     "columns": list(s.columns),
                     "rows": [{c: _json_value(r.get(c)) for c in s.columns} for r in s.rows],
-                    "totals": {k: _json_value(v) for k, v in s.totals.items()},
+                    "totals": {k: _json_value(v) for k, _, v in s.total_lines()},
                 }
                 for s in report.sections
             ],
@@ -206,11 +268,11 @@ def render(report: Report, fmt: Format = "table") -> str:
     out = io.StringIO()
     if fmt == "csv":
         for label, text in report.header():
-            out.write(f"# {label}: {text}\n")
+            out.write(f"# {label}: {printable(str(text))}\n")
         for s in report.sections:
-            out.write(f"# section: {s.name}\n")
-            for k, v in s.totals.items():
-                out.write(f"# total {k}: {_text(v)}\n")
+            out.write(f"# section: {printable(s.name)}\n")
+            for k, _, v in s.total_lines():
+                out.write(f"# total {k}: {_csv_value(v)}\n")
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(s.columns)
             writer.writerows([[_csv_value(r.get(c)) for c in s.columns] for r in s.rows])
@@ -218,31 +280,31 @@ def render(report: Report, fmt: Format = "table") -> str:
     if fmt == "markdown":
         out.write(f"# {report.title}\n\n")
         for label, text in report.header()[1:]:
-            out.write(f"- **{label}**: {text}\n")
+            out.write(f"- **{label}**: {printable(str(text))}\n")
         for s in report.sections:
-            out.write(f"\n## {s.name}\n\n")
-            for k, v in s.totals.items():
-                out.write(f"- {k}: {_text(v)}\n")
+            out.write(f"\n## {printable(s.name)}\n\n")
+            for _, label, v in s.total_lines():
+                out.write(f"- {label}: {printable(_text(v))}\n")
             if s.totals:
                 out.write("\n")
-            out.write("| " + " | ".join(s.columns) + " |\n")
+            out.write("| " + " | ".join(s.headings()) + " |\n")
             align = ["---:" if _is_numeric(s, c) else "---" for c in s.columns]
             out.write("| " + " | ".join(align) + " |\n")
             for r in s.rows:
-                row = [_text(r.get(c)).replace("|", "\\|") for c in s.columns]
+                row = [printable(s.cell_text(r, c)).replace("|", "\\|") for c in s.columns]
                 out.write("| " + " | ".join(row) + " |\n")
         return out.getvalue()
     if fmt == "table":
         out.write(f"{report.title}\n")
         for label, text in report.header()[1:]:
-            out.write(f"  {label}: {text}\n")
+            out.write(f"  {label}: {printable(str(text))}\n")
         for s in report.sections:
-            out.write(f"\n{s.name}\n")
-            for k, v in s.totals.items():
-                out.write(f"  {k}: {_text(v)}\n")
-            cells = [[_text(r.get(c)) for c in s.columns] for r in s.rows]
+            out.write(f"\n{printable(s.name)}\n")
+            for _, label, v in s.total_lines():
+                out.write(f"  {label}: {printable(_text(v))}\n")
+            cells = [[printable(s.cell_text(r, c)) for c in s.columns] for r in s.rows]
             numeric = [_is_numeric(s, c) for c in s.columns]
-            out.write("\n".join(_aligned(s.columns, cells, numeric)) + "\n")
+            out.write("\n".join(_aligned(s.headings(), cells, numeric)) + "\n")
         return out.getvalue()
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
@@ -255,6 +317,8 @@ def pairing_report(
     analysis_date: str | None = None,
 ) -> Report:
     """The pairing ranking (``rows``, default all) as a report; the MSI is marked provisional."""
+    from studbook.pairing import PAIRING_COLUMNS
+
     chosen = table.rows() if rows is None else rows
     inp = table.inputs
     params: dict[str, Any] = {
@@ -275,6 +339,7 @@ def pairing_report(
                 f"{len(table)})",
                 PAIRING_COLUMNS,
                 [r.as_dict() for r in chosen],
+                quantities=PAIRING_QUANTITIES,
             ),
         ),
         notes=(MSI_NOTE,),
@@ -286,18 +351,12 @@ _PLAN_COLUMNS = ("male", "female", "delta_gd", "offspring_f", "mk_male", "mk_fem
 
 
 def _plan_section(plan: Plan) -> Section:
-    pairs: tuple[PlannedPair, ...] = plan.pairs
     return Section(
         plan.method,
         _PLAN_COLUMNS,
-        [{c: getattr(p, c) for c in _PLAN_COLUMNS} for p in pairs],
-        totals={
-            "pairs": len(plan),
-            "total delta GD": plan.total_delta_gd,
-            "mean offspring F": plan.mean_offspring_f,
-            "between-region transfers": plan.between_region_transfers,
-            "objective value": plan.objective_value,
-        },
+        [{c: getattr(p, c) for c in _PLAN_COLUMNS} for p in plan.pairs],
+        totals=plan_totals(plan),
+        quantities=PLAN_QUANTITIES,
     )
 
 
@@ -310,16 +369,17 @@ def breeding_plan_report(
     """The optimal breeding plan beside the greedy MK-order plan, with both totals."""
     params = dict(plan.settings.describe())
     params.update(parameters or {})
+    optimal, greedy = (
+        OBJECTIVE.text(plan.optimal.objective_value),
+        OBJECTIVE.text(plan.greedy.objective_value),
+    )
     if plan.optimal_at_greedy_size is None:
-        note = (
-            f"objective: optimal {plan.optimal.objective_value:.6g}, greedy "
-            f"{plan.greedy.objective_value:.6g} ({len(plan.optimal)} pairs each)"
-        )
+        note = f"objective: optimal {optimal}, greedy {greedy} ({len(plan.optimal)} pairs each)"
     else:
         note = (
             f"the greedy plan reached {len(plan.greedy)} of {len(plan.optimal)} pairs; with "
             f"{len(plan.greedy)} pairs the exact optimum's objective is "
-            f"{plan.optimal_at_greedy_size:.6g} vs greedy {plan.greedy.objective_value:.6g}"
+            f"{OBJECTIVE.text(plan.optimal_at_greedy_size)} vs greedy {greedy}"
         )
     return Report(
         title="Breeding plan",
@@ -331,6 +391,7 @@ def breeding_plan_report(
     )
 
 
+_MATES = {k: PAIRING_QUANTITIES[k] for k in ("male", "female")}
 _RELEASE_COLUMNS = (
     "rank", "id", "sex", "age", "location", "delta_gd", "mk", "known", "flagged",
     "representativeness", "under_cap",
@@ -351,6 +412,7 @@ def release_report(
             "Release candidates (delta GD = GD(P without the animal) - GD(P), smallest loss first)",
             _RELEASE_COLUMNS,
             [r.as_dict() for r in rows],
+            quantities=RELEASE_QUANTITIES,
         )
     ]
     params = dict(parameters or {})
@@ -362,16 +424,8 @@ def release_report(
                 f"Release group of {len(group.ids)}: {group.method}",
                 ("id",),
                 members,
-                totals={
-                    "captive delta GD (group removed)": group.captive_delta_gd,
-                    "GD within the group": group.group_gd,
-                    "mean flagged-founder share": group.mean_flagged,
-                    "founders represented": f"{len(group.founders_represented)}: "
-                    + ", ".join(group.founders_represented),
-                    "top-k independent picks": ", ".join(group.independent_ids),
-                    "their captive delta GD": group.independent_delta_gd,
-                    "their GD within the group": group.independent_group_gd,
-                },
+                totals=release_group_figures(group),
+                quantities=RELEASE_QUANTITIES,
             )
         )
         sections.append(
@@ -379,6 +433,7 @@ def release_report(
                 "Kinship between potential mates in the group",
                 ("male", "female", "kinship"),
                 [{"male": m, "female": f, "kinship": k} for m, f, k in group.mate_kinship],
+                quantities={"kinship": KINSHIP, **_MATES},
             )
         )
     return Report(
@@ -390,24 +445,7 @@ def release_report(
     )
 
 
-_SUMMARY_LABELS = {
-    "n": "N",
-    "males": "males",
-    "females": "females",
-    "unknown_sex": "unknown sex",
-    "founders": "founders (with a share in P)",
-    "founders_in_population": "founders living in P",
-    "living_descendants": "living descendants",
-    "gene_diversity": "gene diversity (GD)",
-    "founder_genome_equivalents": "founder genome equivalents (FGE)",
-    "founder_equivalents": "founder equivalents (FE)",
-    "mean_inbreeding": "mean F",
-    "mean_kinship": "mean MK",
-    "mean_known": "mean % known (fraction)",
-    "sex_ratio_ne": "sex-ratio Ne",
-    "flags": "flagged founders",
-    "mean_flagged": "mean flagged-founder share",
-}
+_FIGURE_COLUMNS = {q.key: q for q in (Quantity("figure", "Figure"), Quantity("value", "Value"))}
 
 
 def summary_report(
@@ -417,9 +455,7 @@ def summary_report(
     analysis_date: str | None = None,
 ) -> Report:
     """The population summary: the figures, then the founder representation."""
-    figures = [
-        {"figure": _SUMMARY_LABELS.get(k, k), "value": v} for k, v in summary.figures().items()
-    ]
+    figures = [{"figure": f.quantity, "value": f} for f in summary_figures(summary)]
     representation = sorted(summary.founder_representation.items(), key=lambda kv: -kv[1])
     params: dict[str, Any] = {"census date": summary.census_date}
     params.update(parameters or {})
@@ -428,11 +464,12 @@ def summary_report(
         population=summary.population,
         parameters=params,
         sections=(
-            Section("Figures", ("figure", "value"), figures),
+            Section("Figures", ("figure", "value"), figures, quantities=_FIGURE_COLUMNS),
             Section(
                 "Founder representation r_k = (1/N) sum over P of p_ik",
                 ("founder", "representation"),
                 [{"founder": f, "representation": r} for f, r in representation],
+                quantities={"founder": FOUNDER, "representation": REPRESENTATION},
             ),
         ),
         analysis_date=analysis_date or _today(),

@@ -12,8 +12,9 @@ These are the numbers the terminal UI draws; the widgets do no arithmetic of the
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
@@ -161,12 +162,15 @@ def gene_diversity_over_time(
     mean_kinship: MeanKinship,
     *,
     should_continue: Callable[[int, int], bool] | None = None,
+    living: Callable[[date], Collection[str]] | None = None,
 ) -> GeneDiversitySeries:
     """GD = 1 - mean kinship of the reference population at each of ``dates``.
 
     ``mean_kinship`` computes the average kinship of a population (the genetics engine's);
     ``should_continue(done, total)`` is called after each date and may return ``False`` to
-    stop early (the series then ends at the last date computed).
+    stop early (the series then ends at the last date computed). ``living(day)`` gives the ids
+    living on a day when the caller knows the events (:meth:`studbook.book.Studbook.living_ids`);
+    without it the pedigree's own columns decide (:func:`studbook.status.living_mask`).
 
     >>> from studbook.pedigree import Pedigree
     >>> ped = Pedigree.from_cells(["a", "b"], ["", ""], ["", ""],
@@ -182,7 +186,8 @@ def gene_diversity_over_time(
     gd = np.full(days.size, np.nan)
     done = days.size
     for i, day in enumerate(days):
-        mask = reference_population(pedigree, census_date=day).mask
+        alive = None if living is None else living(day.astype(date))
+        mask = reference_population(pedigree, census_date=day, living=alive).mask
         sizes[i] = int(mask.sum())
         if sizes[i]:
             value = 1.0 - float(mean_kinship(pedigree, mask))

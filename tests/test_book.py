@@ -116,6 +116,6 @@ class TestWhereAndWhen:
         )
         book = Studbook.build(records, events)
         assert book.status("7") == "released"
-        assert book.alive_on("7", date(2020, 1, 1))
-        assert not book.alive_on("7", date(2025, 1, 1))
-        assert not book.alive_on("1", date(2000, 1, 1))  # recorded dead, no date: never
+        assert book.is_living("7", date(2020, 1, 1))
+        assert not book.is_living("7", date(2025, 1, 1))
+        assert not book.is_living("1", date(2000, 1, 1))  # recorded dead, no date: never

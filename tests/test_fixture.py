@@ -26,7 +26,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ANIMALS = FIXTURES / "amur_leopard.csv"
 EVENTS = FIXTURES / "amur_leopard_events.csv"
 INSTITUTIONS = FIXTURES / "amur_leopard_institutions.csv"
-FILES = (ANIMALS, EVENTS, INSTITUTIONS)
+SETTINGS = FIXTURES / "amur_leopard_settings.csv"
+FILES = (ANIMALS, EVENTS, INSTITUTIONS, SETTINGS)
 CENSUS = date(2026, 1, 1)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from testdata import PEDIGREES
+from testdata import real_pedigree_params
 
 from studbook.csvformat import read_table, table_from_text
 from studbook.errors import ImportValidationError, UnknownAnimalError
@@ -195,9 +195,9 @@ class TestPedigree:
         assert ped.population_mask(np.array([True, False])).tolist() == [True, False]
 
 
-@pytest.mark.parametrize("path", sorted(PEDIGREES.glob("*.csv")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", real_pedigree_params())
 def test_real_pedigrees_load(path: Path) -> None:
-    """Every real pedigree in shared/data loads with parents before offspring."""
+    """Every real pedigree (bundled and shared) loads with parents before offspring."""
     ped = read_pedigree(path)
     gen = ped.generation
     for parent in (ped.sire, ped.dam):

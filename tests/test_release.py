@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from testdata import PEDIGREES
+from testdata import BUNDLED
 
 import studbook
 from studbook.errors import StudbookError
@@ -258,7 +258,7 @@ class TestFromThePedigreeFile:
     """The engine-fed path on the published Lacy (1989) file."""
 
     def population(self) -> ReferencePopulation:
-        ped = read_pedigree(PEDIGREES / "lacy1989_founder_example.csv")
+        ped = read_pedigree(BUNDLED / "lacy1989_founder_example.csv")
         return reference_population(ped, census_date="2024-01-01", exclude=["A", "B", "E"])
 
     def test_exact_values_and_order(self) -> None:

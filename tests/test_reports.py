@@ -17,6 +17,7 @@ from studbook.reports import FORMATS, Format, pairing_report, release_report, re
 from studbook.reports import breeding_plan_report as plan_report
 
 POPULATION = "living on 2024-01-01 (test); N = 10"
+HUMAN = ("table", "markdown")
 
 
 def pairing_inputs() -> PairingInputs:
@@ -60,7 +61,9 @@ class TestHeader:
     def test_plan_report_shows_both_plans_and_totals(self, fmt: Format) -> None:
         """The optimum and the greedy plan appear with their totals."""
         text = render(plan_report(breeding_plan(pairing_inputs())), fmt)
-        for needle in ("optimal (exact)", "greedy MK order", "total delta GD", "mean offspring F",
+        totals = ("Total ΔGD (×10⁻⁴)", "Mean offspring F") if fmt in HUMAN else (
+            "total_delta_gd", "mean_offspring_f")  # fmt: skip
+        for needle in ("optimal (exact)", "greedy MK order", *totals,
                        "max pairings per animal", POPULATION):  # fmt: skip
             assert needle in text, (fmt, needle)
 
@@ -72,7 +75,9 @@ class TestHeader:
             rank_release_candidates(inp), release_group(inp, 2), population=inp.population
         )
         text = render(report, fmt)
-        needles = ("Release group of 2", "founders represented", "GD within the group",
+        totals = ("Founders represented", "GD within the group") if fmt in HUMAN else (
+            "founders_represented", "group_gd")  # fmt: skip
+        needles = ("Release group of 2", *totals,
                    "Kinship between potential mates", "minimum group GD", POPULATION)  # fmt: skip
         for needle in needles:
             assert needle in text, (fmt, needle)
@@ -120,7 +125,7 @@ class TestFormats:
         text = render(pairing_report(table, table.select(male="12")), "table")
         lines = text.splitlines()
         sep = next(k for k, line in enumerate(lines) if set(line) <= {"-", " "} and line)
-        assert lines[sep - 1].startswith("rank")
+        assert lines[sep - 1].startswith("#")
         assert len(lines) - sep - 1 == 3
 
     def test_unknown_format(self) -> None:
@@ -133,3 +138,25 @@ class TestFormats:
         a = render(pairing_report(rank_pairings(pairing_inputs()), analysis_date="2024-01-01"))
         b = render(pairing_report(rank_pairings(pairing_inputs()), analysis_date="2024-01-01"))
         assert a == b
+
+
+class TestHumanAndMachine:
+    """Human formats show the one display format; machine formats keep the raw value."""
+
+    def test_delta_gd_readable_in_table_raw_in_csv(self) -> None:
+        """ΔGD reads in units of 10⁻⁴ in the table and Markdown, at full precision in CSV."""
+        table = rank_pairings(pairing_inputs())
+        top = table.rows()[0]
+        shown = f"{top.delta_gd * 1e4:+.2f}"
+        for fmt in HUMAN:
+            text = render(pairing_report(table, [top]), fmt)
+            assert "ΔGD (×10⁻⁴)" in text and shown in text, fmt
+            assert repr(top.delta_gd) not in text, fmt
+        csv_text = render(pairing_report(table, [top]), "csv")
+        assert repr(top.delta_gd) in csv_text and "ΔGD" not in data_lines(csv_text)[0]
+
+    def test_csv_totals_keep_full_precision(self) -> None:
+        """A plan's totals in CSV are the raw numbers under their keys."""
+        plan = breeding_plan(pairing_inputs())
+        text = render(plan_report(plan), "csv")
+        assert f"# total total_delta_gd: {plan.optimal.total_delta_gd!r}" in text

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from db.opening import DatabaseUnavailableError
+from studbook.present import printable
 from tui import engine
 from tui.commands import StudbookCommands
 from tui.messages import (
@@ -94,6 +95,7 @@ class StudbookApp(App[None]):
         Binding("f3", "go('population')", "Population", id="go.population"),
         Binding("f4", "go('pairings')", "Pairings", id="go.pairings"),
         Binding("f5", "go('releases')", "Releases", id="go.releases"),
+        Binding("f6", "settings", "Settings", id="app.settings"),
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -266,8 +268,10 @@ class StudbookApp(App[None]):
         if saved is None:
             return
         self.last_saved = saved
-        what = ", ".join(saved.animal_ids)
-        self.notify(f"Saved ({saved.action}: {what}); genetics are being recomputed")
+        what = ": " + ", ".join(saved.animal_ids) if saved.animal_ids else ""
+        self.notify(
+            printable(f"Saved ({saved.action}{what}); genetics are being recomputed"), markup=False
+        )
         from tui.screens.base import StudbookScreen
 
         for screen in self.screen_stack:
@@ -278,6 +282,14 @@ class StudbookApp(App[None]):
                 # Screens of other modes reload when they are next shown.
                 self._stale_modes.add(name)
         self.refresh_genetics()
+
+    def action_settings(self) -> None:
+        """Open the programme settings form; a save recomputes every analysis."""
+        from tui.screens.settings import SettingsForm
+
+        if self.store is None or isinstance(self.screen, SettingsForm):
+            return
+        self.push_screen(SettingsForm(), self.after_edit)
 
     async def action_show_breeding_plan(self) -> None:
         """Show the optimal breeding plan on the pairings screen."""

@@ -2,7 +2,8 @@
 
 Data goes to standard output and diagnostics (progress, warnings, errors) to standard error, so
 ``studbook animals --format csv > animals.csv`` gives a clean file. With no command, or with
-``studbook tui``, the terminal UI opens.
+``studbook tui``, the terminal UI opens; with no command and no terminal (standard input or
+output is not a TTY) the usage is printed and the exit code is 2.
 
 Exit codes:
 
@@ -26,7 +27,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from studbook.errors import ImportValidationError, Problem, StudbookError, UnknownAnimalError
+from studbook.errors import (
+    ImportValidationError,
+    Problem,
+    SettingsError,
+    StudbookError,
+    UnknownAnimalError,
+)
 
 __all__ = ["EXIT_CODES", "build_parser", "main"]
 
@@ -67,16 +74,22 @@ def _url(args: argparse.Namespace) -> str | None:
     return args.db  # type: ignore[no-any-return]
 
 
-def _open(args: argparse.Namespace) -> Any:
-    """A session factory on the existing, current studbook chosen by ``--db``."""
+def _engine(args: argparse.Namespace, hint: str = "") -> Any:
+    """An engine on the existing, current studbook chosen by ``--db``; exit 3 when unusable."""
     from db.opening import DatabaseUnavailableError, open_studbook
-    from db.session import make_session_factory
 
     try:
-        engine = open_studbook(_url(args))
+        return open_studbook(_url(args))
     except DatabaseUnavailableError as exc:
-        raise CliError(f"studbook: {exc.reason} {exc.hint}".strip(), EXIT_DATABASE) from exc
-    return make_session_factory(engine, user=args.user)
+        message = f"studbook: {exc.reason} {exc.hint} {hint}"
+        raise CliError(" ".join(message.split()), EXIT_DATABASE) from exc
+
+
+def _open(args: argparse.Namespace) -> Any:
+    """A session factory on the existing, current studbook chosen by ``--db``."""
+    from db.session import make_session_factory
+
+    return make_session_factory(_engine(args), user=args.user)
 
 
 def _load_book(args: argparse.Namespace) -> Any:
@@ -164,19 +177,33 @@ def _companions(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
     return events, institutions
 
 
+def _settings_file(args: argparse.Namespace) -> Path | None:
+    """The settings file to import: ``--settings``, else ``FILE_settings.csv`` if there."""
+    from db.importer import companion_file
+
+    if args.settings is not None or args.no_companions:
+        return args.settings  # type: ignore[no-any-return]
+    return companion_file(args.file, "settings")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Check the files and, only if every rule passes, add them to the studbook in one go."""
     from db.importer import import_studbook
     from db.session import session_scope
+    from db.settings import save_settings
+    from studbook.settings import read_settings
 
     factory = _open(args)
     events, institutions = _companions(args)
-    used = ", ".join(str(p) for p in (args.file, events, institutions) if p is not None)
-    _say(f"importing {used}")
+    settings_path = _settings_file(args)
+    paths = (args.file, events, institutions, settings_path)
+    _say("importing " + ", ".join(str(p) for p in paths if p is not None))
     progress = _Progress()
     try:
-        with session_scope(factory) as session:
+        settings = read_settings(settings_path) if settings_path is not None else {}
+        with session_scope(factory, write=True) as session:
             report = import_studbook(session, args.file, events, institutions, progress=progress)
+            save_settings(session, settings)
     except ImportValidationError as exc:
         progress.close()
         errors = [p for p in exc.problems if p.severity == "error"]
@@ -192,20 +219,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"{report.institutions} institutions in {report.seconds:.1f} s"
         + (f" ({len(report.warnings)} warning(s))" if report.warnings else "")
     )
+    if settings:
+        _say(f"set {len(settings)} programme setting(s): {', '.join(settings)}")
     return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check files as an import would (against the database when there is one); write nothing."""
     from db.importer import check_studbook
-    from db.opening import DatabaseUnavailableError, open_studbook
     from db.session import make_session_factory
 
     events, institutions = _companions(args)
-    try:
-        engine = open_studbook(_url(args)) if not args.standalone else None
-    except DatabaseUnavailableError:
-        engine = None
+    standalone = "Or check the files on their own with 'studbook validate --standalone FILE'."
+    engine = None if args.standalone else _engine(args, standalone)
     if engine is None:
         plan = check_studbook(None, args.file, events, institutions)
         against = "on their own"
@@ -213,22 +239,46 @@ def cmd_validate(args: argparse.Namespace) -> int:
         with make_session_factory(engine)() as session:
             plan = check_studbook(session, args.file, events, institutions)
         against = "against " + engine.url.render_as_string(hide_password=True)
-    for problem in plan.problems:
+    settings_errors = _check_settings_file(_settings_file(args))
+    for problem in [*plan.problems, *settings_errors]:
         print(problem)
     print(
-        f"{len(plan.errors)} error(s), {len(plan.warnings)} warning(s) "
+        f"{len(plan.errors) + len(settings_errors)} error(s), {len(plan.warnings)} warning(s) "
         f"in {len(plan.records)} animals and {len(plan.events)} events, checked {against}"
     )
-    return EXIT_INVALID if plan.errors else EXIT_OK
+    return EXIT_INVALID if plan.errors or settings_errors else EXIT_OK
+
+
+def _check_settings_file(path: Path | None) -> tuple[Problem, ...]:
+    """The problems of a settings file (none when there is no file)."""
+    from studbook.settings import read_settings
+
+    if path is None:
+        return ()
+    try:
+        read_settings(path)
+    except ImportValidationError as exc:
+        return exc.problems
+    return ()
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the studbook out as CSV (with events and institutions), PMx or Vortex."""
+    from db.errors import ExportTargetError
     from db.exporter import export_studbook
 
     factory = _open(args)
     with factory() as session:
-        report = export_studbook(session, args.file, args.format, census=args.census_date)
+        try:
+            report = export_studbook(session, args.file, args.format, census=args.census_date)
+        except ExportTargetError as exc:
+            raise CliError(f"studbook export: {exc}", EXIT_USAGE) from exc
+        except OSError as exc:
+            raise CliError(
+                f"studbook export: cannot write {exc.filename or args.file}: "
+                f"{exc.strerror or exc}; files that were there before are unchanged",
+                EXIT_ERROR,
+            ) from exc
     for problem in report.warnings:
         _say(str(problem))
     _say(f"exported {report.rows} animals to {', '.join(str(f) for f in report.files)}")
@@ -236,41 +286,33 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_animals(args: argparse.Namespace) -> int:
-    """List animals, optionally only the living, at one institution or region, of one sex."""
+    """List animals, optionally only the living, at one institution or region, of one sex
+    (on a date: status, age and institution then)."""
+    from studbook.present import AGE
     from studbook.reports import Report, Section
 
     book = _load_book(args)
-    rows = []
-    today = date.today()
-    for record in book.records.values():
-        status = book.status(record.id)
-        if args.living and (status != "living" or record.hypothetical):
-            continue
-        if args.institution and record.location != args.institution:
-            continue
-        region = book.region_of(record.location)
-        if args.region and region != args.region.upper():
-            continue
-        if args.sex and record.sex != args.sex:
-            continue
-        age = None
-        if record.birth_date is not None:
-            end = record.death_date.midpoint if record.death_date else today
-            age = round((end - record.birth_date.midpoint).days / 365.25, 1)
-        rows.append(
-            {
-                "id": record.id,
-                "house_name": record.house_name,
-                "sex": record.sex,
-                "birth_date": str(record.birth_date or ""),
-                "age": age,
-                "status": status,
-                "institution": record.location,
-                "region": region,
-                "sire": _parent_text(record.sire),
-                "dam": _parent_text(record.dam),
-            }
+    rows = [
+        {
+            "id": a.record.id,
+            "house_name": a.record.house_name,
+            "sex": a.record.sex,
+            "birth_date": str(a.record.birth_date or ""),
+            "age": a.age,
+            "status": a.status,
+            "institution": a.institution,
+            "region": a.region,
+            "sire": _parent_text(a.record.sire),
+            "dam": _parent_text(a.record.dam),
+        }
+        for a in book.animals(
+            living=True if args.living else None,
+            institution=args.institution,
+            region=args.region,
+            sex=args.sex,
+            on=args.date,
         )
+    ]
     filters = [
         f"{name}={value}"
         for name, value in (
@@ -278,6 +320,7 @@ def cmd_animals(args: argparse.Namespace) -> int:
             ("institution", args.institution),
             ("region", args.region),
             ("sex", args.sex),
+            ("date", args.date),
         )
         if value
     ]
@@ -297,7 +340,7 @@ def cmd_animals(args: argparse.Namespace) -> int:
         "animals",
         "all animals ever recorded" if not filters else "filtered: " + ", ".join(filters),
         {},
-        (Section(f"{len(rows)} animals", columns, rows),),
+        (Section(f"{len(rows)} animals", columns, rows, quantities={"age": AGE}),),
     )
     _emit(report, args.format)
     return EXIT_OK
@@ -311,6 +354,7 @@ def _parent_text(spec: Any) -> str:
 
 def cmd_animal(args: argparse.Namespace) -> int:
     """One animal: its record, parents, offspring and siblings, and where it has lived."""
+    from studbook.present import PROBABILITY
     from studbook.reports import Report, Section
 
     book = _load_book(args)
@@ -369,7 +413,12 @@ def cmd_animal(args: argparse.Namespace) -> int:
         {},
         (
             Section("record", ("field", "value"), [{"field": f, "value": v} for f, v in fields]),
-            Section("relatives", ("relation", "id", "house_name", "sex", "probability"), relatives),
+            Section(
+                "relatives",
+                ("relation", "id", "house_name", "sex", "probability"),
+                relatives,
+                quantities={"probability": PROBABILITY},
+            ),
             Section(
                 "location history", ("institution", "from", "to", "local_id", "on_loan"), stays
             ),
@@ -383,6 +432,7 @@ def cmd_animal(args: argparse.Namespace) -> int:
 def cmd_census(args: argparse.Namespace) -> int:
     """Living animals by institution and sex on a date (default: the current records)."""
     from studbook.reports import Report, Section
+    from studbook.status import LIVING_DEFINITION
 
     book = _load_book(args)
     census = book.census(args.date)
@@ -402,7 +452,7 @@ def cmd_census(args: argparse.Namespace) -> int:
     males, females, unknown = census.totals
     report = Report(
         "census",
-        f"living on {census.date} (alive, not released, not lost to follow-up, not hypothetical)",
+        f"living on {census.date} ({LIVING_DEFINITION})",
         {"census date": str(census.date)},
         (
             Section(
@@ -422,17 +472,24 @@ def cmd_census(args: argparse.Namespace) -> int:
 
 
 def _analysis(args: argparse.Namespace) -> Any:
-    """The analyses of the studbook for the population the options describe."""
+    """The analyses of the studbook for the population the options describe, under the
+    programme's stored settings with this run's overrides (``--flagged-cap``, ...)."""
     from studbook.analysis import Analysis, AnalysisSettings
 
+    book = _load_book(args)
+    programme = book.settings
+    for key in ("flagged_cap", "kinship_limit", "region_penalty"):
+        value = getattr(args, key, None)
+        if value is not None:
+            programme = programme.with_text(key, str(value))
     settings = AnalysisSettings(
         census_date=args.census_date.isoformat() if args.census_date else None,
         regions=tuple(r.upper() for r in args.population_region) or None,
         exclude=tuple(args.exclude),
         non_breeders=tuple(getattr(args, "non_breeder", ())),
-        flagged_cap=getattr(args, "flagged_cap", 0.125),
+        programme=programme,
     )
-    return Analysis(_load_book(args), settings)
+    return Analysis(book, settings)
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -466,16 +523,11 @@ def cmd_pairings(args: argparse.Namespace) -> int:
 
 def cmd_breeding_plan(args: argparse.Namespace) -> int:
     """The exact optimal breeding plan beside the greedy mean-kinship plan."""
-    from studbook.breeding_plan import PlanSettings
     from studbook.reports import breeding_plan_report
 
     analysis = _analysis(args)
-    settings = PlanSettings(
-        objective=args.objective,
-        max_per_animal=args.max_per_animal,
-        kinship_limit=args.kinship_limit,
-        region_penalty=args.region_penalty,
-        n_pairs=args.pairs,
+    settings = analysis.programme.plan_settings(
+        objective=args.objective, max_per_animal=args.max_per_animal, n_pairs=args.pairs
     )
     plan = analysis.breeding_plan(settings)
     _emit(breeding_plan_report(plan, parameters=analysis.parameters()), args.format)
@@ -495,14 +547,59 @@ def cmd_releases(args: argparse.Namespace) -> int:
         group = analysis.release_group(args.group, min_group_gd=args.min_group_gd)
     elif args.evaluate:
         group = analysis.evaluate_release_group([a.strip() for a in args.evaluate.split(",")])
-    extra = {"flagged-founder cap": args.flagged_cap, "group size": args.group or None}
     report = release_report(
         rows[: args.top] if args.top else rows,
         group,
         population=analysis.population.definition,
-        parameters=analysis.parameters({k: v for k, v in extra.items() if v is not None}),
+        parameters=analysis.parameters({"group size": args.group} if args.group else None),
     )
     _emit(report, args.format)
+    return EXIT_OK
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    """Show the programme's settings (species profile, caps, limits), or set one."""
+    if args.action == "set":
+        return _set_setting(args)
+    from db.settings import stored_settings
+    from studbook.reports import Report, Section
+    from studbook.settings import SETTINGS, ProgrammeSettings
+
+    with _open(args)() as session:
+        stored = stored_settings(session)
+    settings = ProgrammeSettings.from_text(stored)
+    default = ProgrammeSettings()
+    rows = [
+        {
+            "key": key,
+            "value": settings.text(key),
+            "default": default.text(key),
+            "set": key in stored,
+            "meaning": spec.label,
+        }
+        for key, spec in SETTINGS.items()
+    ]
+    report = Report(
+        "programme settings",
+        "the whole programme",
+        settings.describe(),
+        (Section("settings", ("key", "value", "default", "set", "meaning"), rows),),
+    )
+    _emit(report, args.format)
+    return EXIT_OK
+
+
+def _set_setting(args: argparse.Namespace) -> int:
+    """``studbook settings set KEY VALUE``: check the value, store it (audited)."""
+    from db.session import session_scope
+    from db.settings import save_settings
+
+    try:
+        with session_scope(_open(args), write=True) as session:
+            settings = save_settings(session, {args.key: args.value})
+    except SettingsError as exc:
+        raise CliError(f"studbook: {exc}; nothing was changed", EXIT_INVALID) from exc
+    _say(f"{args.key.strip()} = {settings.text(args.key)}")
     return EXIT_OK
 
 
@@ -521,6 +618,19 @@ def _add_format(parser: argparse.ArgumentParser, choices: Sequence[str] = TABLE_
     )
 
 
+class _Version(argparse.Action):
+    """``--version``: prints ``studbook X.Y.Z`` from the package metadata, read only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> NoReturn:
+        import studbook
+
+        print(f"studbook {studbook.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``studbook`` command."""
     codes = "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
@@ -537,11 +647,13 @@ def build_parser() -> argparse.ArgumentParser:
         "the user data directory); e.g. postgresql+psycopg://user@host/studbook",
     )
     parser.add_argument("--user", help="name recorded in the audit log (default: login name)")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, handler: Callable[[argparse.Namespace], int]) -> Any:
         doc = (handler.__doc__ or "").strip().splitlines()[0]
-        p = sub.add_parser(name, help=doc, description=doc)
+        # argparse %-formats help strings: a "%" in a docstring ("% known") must be doubled.
+        p = sub.add_parser(name, help=doc.replace("%", "%%"), description=doc)
         p.set_defaults(handler=handler)
         return p
 
@@ -554,9 +666,15 @@ def build_parser() -> argparse.ArgumentParser:
             "--institutions", type=Path, help="institutions CSV (default: FILE_institutions.csv)"
         )
         p.add_argument(
+            "--settings",
+            type=Path,
+            help="programme settings CSV, key,value (default: FILE_settings.csv)",
+        )
+        p.add_argument(
             "--no-companions",
             action="store_true",
-            help="do not pick up FILE_events.csv and FILE_institutions.csv automatically",
+            help="do not pick up FILE_events.csv, FILE_institutions.csv and FILE_settings.csv "
+            "automatically",
         )
         if name == "import":
             p.add_argument(
@@ -575,6 +693,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--institution", metavar="MNEMONIC", help="only animals at this institution")
     p.add_argument("--region", help="only animals in this region (EAZA, AZA, ...)")
     p.add_argument("--sex", choices=("M", "F", "U"))
+    p.add_argument("--date", type=_iso_date, help="as on this date YYYY-MM-DD (default: now)")
     _add_format(p)
     p = command("animal", cmd_animal)
     p.add_argument("id", help="studbook id")
@@ -594,8 +713,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("breeding-plan", cmd_breeding_plan)
     p.add_argument("--max-per-animal", type=int, default=1, help="pairings per animal (1)")
     p.add_argument("--objective", choices=("delta_gd", "offspring_f"), default="delta_gd")
-    p.add_argument("--kinship-limit", type=float, default=0.0625, help="forbid f >= this")
-    p.add_argument("--region-penalty", type=float, default=0.0, help="cost of a cross-region pair")
+    p.add_argument(
+        "--kinship-limit", type=float, help="forbid f >= this (default: the setting kinship_limit)"
+    )
+    p.add_argument(
+        "--region-penalty",
+        type=float,
+        help="cost of a cross-region pair (default: the setting region_penalty)",
+    )
     p.add_argument("--pairs", type=int, help="number of pairs (default: as many as allowed)")
     analyses.append(p)
     p = command("releases", cmd_releases)
@@ -609,8 +734,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--flagged-cap",
         type=float,
-        default=0.125,
-        help="largest flagged-founder share of a candidate (default 0.125)",
+        help="largest flagged-founder share of a candidate (default: the setting flagged_cap)",
     )
     p.add_argument("--top", type=int, help="candidates to show (default all)")
     analyses.append(p)
@@ -639,6 +763,19 @@ def build_parser() -> argparse.ArgumentParser:
                 help="never pair this animal (repeatable)",
             )
         _add_format(p, REPORT_FORMATS)
+    p = command("settings", cmd_settings)
+    p.set_defaults(action="show")
+    _add_format(p)
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    shown = actions.add_parser("show", help="show every setting (the default)")
+    _add_format(shown)
+    change = actions.add_parser(
+        "set",
+        help="set one setting (checked; recorded in the audit log)",
+        description="Keys and allowed values: see 'studbook settings' and docs/csv-format.md.",
+    )
+    change.add_argument("key", help="the setting, e.g. breeding_age_male")
+    change.add_argument("value", help="its new value, e.g. 2-15")
     p = command("tui", cmd_tui)
     p.add_argument("--theme", choices=("dark", "light"), default="dark")
     p.add_argument("--census-date", help="census date YYYY-MM-DD (default: today)")
@@ -655,6 +792,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            # The UI needs a terminal; without one (a pipe, cron, CI) it would hang.
+            parser.print_usage(sys.stderr)
+            _say("studbook: no command given, and the terminal UI needs a terminal (see --help)")
+            return EXIT_USAGE
         args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
     try:
         return int(args.handler(args))
@@ -662,7 +804,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(exc), exc.code)
     except UnknownAnimalError as exc:
         _fail(f"studbook: {exc}", EXIT_NOT_FOUND)
+    except SettingsError as exc:
+        _fail(f"studbook: {exc}", EXIT_INVALID)
     except StudbookError as exc:
         _fail(f"studbook: {exc}", EXIT_ERROR)
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:
+        from db.errors import database_failure
+
+        failure = database_failure(exc)
+        if failure is None:
+            raise
+        _fail(f"studbook: {failure}; nothing was written", EXIT_DATABASE)

@@ -12,6 +12,9 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
+
+from studbook.present import printable
 
 if TYPE_CHECKING:
     from tui.app import StudbookApp
@@ -57,6 +60,11 @@ class StudbookCommands(Provider):
                 "Release candidates and group selection",
             ),
             ("go to: help", app.action_help, "Keys and what each screen shows"),
+            (
+                "settings: programme settings",
+                app.action_settings,
+                "Species profile, age windows, caps, kinship limit, MSI thresholds",
+            ),
         ]
         animal: list[Command] = [
             (
@@ -118,7 +126,7 @@ class StudbookCommands(Provider):
                 exact = needle in (animal_id.casefold(), house_name.casefold())
                 yield Hit(
                     1.0 if exact else 0.6,
-                    matcher.highlight(text),
+                    matcher.highlight(escape(printable(text))),
                     partial(self.studbook.open_animal, animal_id),
                     text=text,
                     help="Show the record, genetics and pedigree",

@@ -25,10 +25,13 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from studbook import present
 from studbook.analysis import Analysis, AnalysisSettings
 from studbook.book import Studbook
+from studbook.breeding_plan import PlannedPair
 from studbook.errors import StudbookError
 from studbook.pairing import PairingRow
+from studbook.ranking import mk_ranks
 from studbook.release import ReleaseGroup, ReleaseRow
 from studbook.timeseries import AgeSexPyramid, GeneDiversitySeries
 
@@ -73,26 +76,16 @@ class PairingFilter:
 
 
 @dataclass(frozen=True)
-class PlanRow:
-    """One pair of a breeding plan, marked with the plan it belongs to."""
-
-    plan: str
-    male: str
-    female: str
-    delta_gd: float
-    offspring_f: float
-    mk_male: float
-    mk_female: float
-    transfer: str
-
-
-@dataclass(frozen=True)
 class PairingsView:
-    """Ranked pairs (or the two plans) after filtering, with what the screen says about them."""
+    """Ranked pairs (or the two plans) after filtering, with what the screen says about them.
+
+    ``plan_rows`` pairs each planned pair with the name of the plan it belongs to; ``totals``
+    is each plan's name and its totals, written out (:func:`studbook.present.plan_totals`).
+    """
 
     filter: PairingFilter
     rows: tuple[PairingRow, ...]
-    plan_rows: tuple[PlanRow, ...]
+    plan_rows: tuple[tuple[str, PlannedPair], ...]
     total: int
     matched: int
     description: str
@@ -113,7 +106,8 @@ class GeneticsCore:
 
 @dataclass(frozen=True)
 class PopulationView:
-    """The population screen's numbers: summary figures, founder representation, pyramid."""
+    """The population screen's numbers: summary figures (label, text), founder representation,
+    pyramid."""
 
     definition: str
     figures: tuple[tuple[str, str], ...]
@@ -132,11 +126,12 @@ class ReleasesView:
 
 @dataclass(frozen=True)
 class ReleaseGroupView:
-    """A chosen release group: its own GD and founders, its mates' kinship, the captive cost."""
+    """A chosen release group: its own GD and founders, its mates' kinship, the captive cost
+    (figures and kinship written out)."""
 
     ids: tuple[str, ...]
     figures: tuple[tuple[str, str], ...]
-    mates: tuple[tuple[str, str, float], ...] = field(default=())
+    mates: tuple[tuple[str, str, str], ...] = field(default=())
 
 
 class RemoteError(StudbookError):
@@ -195,7 +190,6 @@ def inbreeding_step(job: Job) -> dict[str, float]:
 
 def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
     """MK (over P) with its rank, % known, flagged share; the summary and the pyramid."""
-    from studbook.population import studbook_order
     from studbook.timeseries import age_sex_pyramid
 
     analysis = _analysis(job)
@@ -205,21 +199,18 @@ def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
     members = pop.indices
     if members.size:
         gen = analysis.genetics
-        # Rank 1 is the lowest MK (the most valuable breeder); ties in studbook order.
-        order = np.lexsort((studbook_order([ids[k] for k in members.tolist()]), gen.mk[members]))
-        ranks = {ids[members[k]]: r + 1 for r, k in enumerate(order.tolist())}
         core = GeneticsCore(
             mk={ids[k]: float(gen.mk[k]) for k in members.tolist()},
-            mk_rank=ranks,
+            mk_rank=mk_ranks([ids[k] for k in members.tolist()], gen.mk[members]),
             known=dict(zip(ids, gen.known.tolist(), strict=True)),
             flagged=dict(zip(ids, gen.flagged.tolist(), strict=True)),
         )
         summary = analysis.summary
-        figures = _summary_figures(summary.figures())
+        figures = present.lines(present.summary_figures(summary))
         representation = sorted(summary.founder_representation.items(), key=lambda kv: -kv[1])
     else:
         core = GeneticsCore({}, {}, {}, {})
-        figures = (("N", "0"),)
+        figures = present.lines([present.N_LIVING.figure(0)])
         representation = []
     view = PopulationView(
         definition=pop.definition,
@@ -229,36 +220,6 @@ def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
         pyramid=age_sex_pyramid(pop, width=2),
     )
     return core, view
-
-
-_FIGURE_NAMES = {
-    "n": ("N living (P)", "{:d}"),
-    "males": ("Males", "{:d}"),
-    "females": ("Females", "{:d}"),
-    "unknown_sex": ("Unknown sex", "{:d}"),
-    "founders": ("Founders represented", "{:d}"),
-    "founders_in_population": ("Founders alive in P", "{:d}"),
-    "living_descendants": ("Descendants in P", "{:d}"),
-    "gene_diversity": ("Gene diversity (GD)", "{:.4f}"),
-    "founder_genome_equivalents": ("Founder genome equivalents", "{:.2f}"),
-    "founder_equivalents": ("Founder equivalents", "{:.2f}"),
-    "mean_inbreeding": ("Mean F", "{:.4f}"),
-    "mean_kinship": ("Mean MK", "{:.4f}"),
-    "mean_known": ("Mean % known", "{:.1%}"),
-    "sex_ratio_ne": ("Ne (sex ratio)", "{:.1f}"),
-    "mean_flagged": ("Mean flagged-founder share", "{:.1%}"),
-}
-
-
-def _summary_figures(values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    out = []
-    for key, value in values.items():
-        label, fmt = _FIGURE_NAMES.get(key, (key.replace("_", " "), "{}"))
-        if key == "flags":
-            out.append(("Flagged founders", ", ".join(value) or "none"))
-        else:
-            out.append((label, fmt.format(value)))
-    return tuple(out)
 
 
 def uniqueness_step(job: Job, iterations: int = 1000, seed: int = 1) -> dict[str, float]:
@@ -290,8 +251,10 @@ def gene_diversity_chunk(job: Job, days: list[str]) -> GeneDiversitySeries:
     def mean_kinship(ped: Any, mask: Any) -> float:
         return float(mean_kinship_array(ped, mask)[mask].mean())
 
-    ped = _book(job).pedigree
-    return gene_diversity_over_time(ped, np.array(days, "datetime64[D]"), mean_kinship)
+    book = _book(job)
+    return gene_diversity_over_time(
+        book.pedigree, np.array(days, "datetime64[D]"), mean_kinship, living=book.living_ids
+    )
 
 
 def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
@@ -302,30 +265,15 @@ def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
     where = f"P = {analysis.population.definition}"
     if wanted.plan:
         plan = analysis.breeding_plan()
+        plans = (plan.optimal, plan.greedy)
         rows = [
-            PlanRow(
-                p.method,
-                x.male,
-                x.female,
-                x.delta_gd,
-                x.offspring_f,
-                x.mk_male,
-                x.mk_female,
-                x.transfer,
-            )
-            for p in (plan.optimal, plan.greedy)
+            (p.method, x)
+            for p in plans
             for x in p.pairs
             if (wanted.male is None or x.male == wanted.male)
             and (wanted.female is None or x.female == wanted.female)
         ]
-        totals = tuple(
-            (
-                p.method,
-                f"{len(p)} pairs · total ΔGD {p.total_delta_gd:+.5f} · mean offspring F "
-                f"{p.mean_offspring_f:.4f} · objective {p.objective_value:.5g}",
-            )
-            for p in (plan.optimal, plan.greedy)
-        )
+        totals = tuple((p.method, present.inline(present.plan_totals(p))) for p in plans)
         return PairingsView(
             wanted, (), tuple(rows), len(plan.optimal), len(rows), where, totals,
             inputs.male_ids, inputs.female_ids,
@@ -373,10 +321,10 @@ def pairings_report(job: Job, wanted: PairingFilter, fmt: str) -> str:
 def releases_view(job: Job) -> ReleasesView:
     """Release candidates ranked by the captive GD they cost."""
     analysis = _analysis(job)
-    cap = analysis.settings.flagged_cap
+    cap = present.FLAGGED_CAP.figure(analysis.programme.flagged_cap)
     return ReleasesView(
         tuple(analysis.releases()),
-        f"ranked by captive GD cost · flagged-founder cap {cap:.1%} · "
+        f"ranked by captive GD cost · {present.inline([cap])} · "
         f"P = {analysis.population.definition}",
     )
 
@@ -392,22 +340,9 @@ def hand_picked_group_view(job: Job, ids: tuple[str, ...]) -> ReleaseGroupView:
 
 
 def _group_view(group: ReleaseGroup) -> ReleaseGroupView:
-    figures = (
-        ("Method", group.method),
-        ("Captive GD cost (ΔGD)", f"{group.captive_delta_gd:+.5f}"),
-        ("GD within the group", f"{group.group_gd:.4f}"),
-        ("Mean flagged share", f"{group.mean_flagged:.1%}"),
-        (
-            "Founders represented",
-            f"{len(group.founders_represented)}: " + ", ".join(group.founders_represented),
-        ),
-        (
-            "Top-k picked one by one",
-            f"{', '.join(group.independent_ids)} (ΔGD {group.independent_delta_gd:+.5f}, "
-            f"group GD {group.independent_group_gd:.4f})",
-        ),
-    )
-    return ReleaseGroupView(group.ids, figures, group.mate_kinship)
+    figures = present.lines(present.release_group_figures(group))
+    mates = tuple((m, f, present.KINSHIP.text(k)) for m, f, k in group.mate_kinship)
+    return ReleaseGroupView(group.ids, figures, mates)
 
 
 # --------------------------------------------------------------------------- UI side
@@ -449,6 +384,9 @@ def warm_up() -> None:
 
 def _noop() -> None:
     from studbook import genedrop, inbreeding, kinship  # noqa: F401
+    from studbook.jit import preload
+
+    preload()
 
 
 def call(fn: Callable[..., T], *args: Any) -> T:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from textual.message import Message
 
@@ -30,6 +30,7 @@ __all__ = [
     "GeneticsReady",
     "OpenAnimal",
     "RecordSaved",
+    "SettingsLoaded",
 ]
 
 
@@ -191,3 +192,11 @@ class EditChecked(Message):
         super().__init__()
         self.values = values
         self.problems = problems
+
+
+class SettingsLoaded(Message):
+    """The programme's settings as stored (key -> text), for the settings form."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        super().__init__()
+        self.values = dict(values)

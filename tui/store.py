@@ -2,7 +2,7 @@
 
 Every method here is blocking and is called from a worker thread, never from the UI thread.
 The store reads one :class:`~studbook.book.Studbook` per snapshot of the database (status,
-relatives, history and census come from it), lists animals through :mod:`db.queries`, writes
+relatives, history, the animals list and census come from it), writes
 through :mod:`db.editing`, and asks the genetics process (:mod:`tui.engine`) for every figure
 of :class:`~studbook.analysis.Analysis` and the gene drop. What it adds is the shape the
 screens draw.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,13 +24,16 @@ from sqlalchemy.exc import DBAPIError
 from db.errors import EditConflictError, InvalidEditError, RecordNotFoundError
 from db.opening import open_studbook
 from db.session import make_session_factory, session_scope
+from studbook.atomic import write_text_atomically
 from studbook.book import Relative, Studbook
 from studbook.dates import PartialDate, parse_partial_date
 from studbook.errors import Problem
 from studbook.events import EventRecord
 from studbook.events import Stay as EventStay
 from studbook.parents import parse_parent
+from studbook.present import PROBABILITY
 from studbook.records import AnimalRecord, BirthType, parse_sex
+from studbook.status import studbook_sort_key
 from studbook.timeseries import GeneDiversitySeries
 from tui import engine
 from tui.engine import (
@@ -77,7 +80,7 @@ SORTABLE = ("id", "house_name", "sex", "age", "status", "institution", "region",
 
 @dataclass(frozen=True)
 class AnimalFilter:
-    """Which animals the table shows (filtered by the database query) and in what order."""
+    """Which animals the table shows (:meth:`Studbook.animals` filters) and in what order."""
 
     living_only: bool = True
     sex: str | None = None
@@ -126,7 +129,8 @@ class ParentLink:
         if self.id is None:
             return self.kind.upper() if self.kind != "unknown" else "UNK"
         if self.kind == "mult":
-            return f"{self.id} (p={self.probability:.2f})"
+            p = PROBABILITY
+            return f"{self.id} ({p.label}={p.text(self.probability)})"
         return self.id
 
 
@@ -259,10 +263,6 @@ class Store:
     def job(self) -> Job:
         return Job(self.url, self.token, self.census_date)
 
-    @property
-    def census(self) -> date:
-        return date.fromisoformat(self.census_date) if self.census_date else date.today()
-
     def invalidate(self) -> None:
         """Forget what was read (after a write); the next read goes to the database."""
         with self._lock:
@@ -308,35 +308,32 @@ class Store:
         )
 
     def animals(self, wanted: AnimalFilter) -> list[AnimalRow]:
-        """The animals table for ``wanted``: filtered in SQL, status from the studbook, F and
-        MK rank from the genetics (once computed), sorted on the chosen column."""
-        from db.queries import list_animals
-
-        with self.sessions() as session:
-            found = list_animals(
-                session,
-                living=True if wanted.living_only else None,
-                institution=wanted.institution,
-                region=wanted.region,
-                sex=wanted.sex,
-                search=wanted.search or None,
-            )
-        book = self.book()
+        """The animals table for ``wanted``: listed by :meth:`Studbook.animals` (the command
+        line's list too) as on the census date (default: now), F and MK rank from the genetics
+        (once computed), sorted on the chosen column."""
+        on = date.fromisoformat(self.census_date) if self.census_date else None
+        found = self.book().animals(
+            living=True if wanted.living_only else None,
+            institution=wanted.institution,
+            region=wanted.region,
+            sex=wanted.sex,
+            search=wanted.search or None,
+            on=on,
+        )
         g = self.genetics()
         f = g.f if g is not None else {}
         ranks = g.core.mk_rank if g is not None and g.core is not None else {}
-        census = self.census
         rows = [
             AnimalRow(
-                id=a.studbook_id,
-                house_name=a.house_name,
-                sex=a.sex,
-                age=_age(a.birth_date, a.death_date, census),
-                status=book.status(a.studbook_id),
-                institution=a.location,
+                id=a.record.id,
+                house_name=a.record.house_name,
+                sex=a.record.sex,
+                age=a.age,
+                status=a.status,
+                institution=a.institution,
                 region=a.region,
-                f=f.get(a.studbook_id),
-                mk_rank=ranks.get(a.studbook_id),
+                f=f.get(a.record.id),
+                mk_rank=ranks.get(a.record.id),
             )
             for a in found
         ]
@@ -349,17 +346,9 @@ class Store:
         record = book.records.get(animal_id)
         if record is None:
             raise RecordNotFoundError("animal", animal_id)
-        ancestry: dict[str, tuple[ParentLink, ...]] = {}
-        names: dict[str, tuple[str, str]] = {}
-        todo = [animal_id]
-        while todo:
-            current = todo.pop()
-            if current in ancestry:
-                continue
-            rec = book.records[current]
-            names[current] = (rec.sex, rec.house_name)
-            ancestry[current] = _parent_links(rec)
-            todo.extend(link.id for link in ancestry[current] if link.id is not None)
+        lineage = [book.records[a] for a in book.ancestors(animal_id)]
+        ancestry = {rec.id: _parent_links(rec) for rec in lineage}
+        names = {rec.id: (rec.sex, rec.house_name) for rec in lineage}
         return AnimalDetail(
             id=record.id,
             house_name=record.house_name,
@@ -382,11 +371,10 @@ class Store:
         )
 
     def _version_of(self, animal_id: str) -> int:
-        from db.models import Animal
+        from db.repository import animal_version
 
         with self.sessions() as session:
-            animal = session.get(Animal, animal_id)
-            return 0 if animal is None else animal.version_id
+            return animal_version(session, animal_id)
 
     def _animal_genetics(self, animal_id: str) -> AnimalGenetics | None:
         g = self.genetics()
@@ -471,7 +459,7 @@ class Store:
         """Write the pairings view (or plan) for ``wanted`` to ``path`` as ``fmt``."""
         text = engine.call(engine.pairings_report, self.job(), wanted, fmt)
         target = Path(path).expanduser()
-        target.write_text(text, encoding="utf-8")
+        write_text_atomically(target, text)
         return target.resolve()
 
     def release_candidates(self) -> ReleasesView:
@@ -528,11 +516,30 @@ class Store:
 
         Raises :class:`InvalidEditError` or :class:`EditConflictError`; then nothing is written.
         """
-        with session_scope(self.sessions) as session:
+        with session_scope(self.sessions, write=True) as session:
             _perform(session, values)
         self.invalidate()
         animal = values.get("id") if values.kind == "birth" else values.animal_id
         return [animal] if animal else []
+
+    def programme_settings(self) -> dict[str, str]:
+        """The programme's settings as key -> text, every key (defaults included)."""
+        from db.settings import load_settings
+
+        with self.sessions() as session:
+            return load_settings(session).as_text()
+
+    def save_programme_settings(
+        self, changes: Mapping[str, str], expected: Mapping[str, str]
+    ) -> None:
+        """Write changed settings (checked by the core, audited, one transaction); raises
+        :class:`~studbook.errors.SettingsError` or :class:`EditConflictError` (``expected``:
+        the values the form showed) and then writes nothing."""
+        from db.settings import save_settings
+
+        with session_scope(self.sessions, write=True) as session:
+            save_settings(session, changes, expected=expected)
+        self.invalidate()
 
     def close(self) -> None:
         """Release the database connections."""
@@ -618,13 +625,6 @@ def _perform(session: object, values: EditValues) -> list[Problem]:
     raise ValueError(f"unknown edit {kind!r}")
 
 
-def _age(born: PartialDate | None, died: PartialDate | None, census: date) -> float | None:
-    if born is None:
-        return None
-    end = died.midpoint if died is not None else census
-    return (end - born.midpoint).days / 365.25
-
-
 _SORT_KEYS = {
     "id": lambda r: (0, studbook_sort_key(r.id)),
     "house_name": lambda r: (r.house_name == "", r.house_name.casefold()),
@@ -636,11 +636,6 @@ _SORT_KEYS = {
     "f": lambda r: (r.f is None, r.f or 0.0),
     "mk_rank": lambda r: (r.mk_rank is None, r.mk_rank or 0),
 }
-
-
-def studbook_sort_key(animal_id: str) -> tuple[int, int, str]:
-    """Numeric ids by value first, then other ids as text (so 9 sorts before 10)."""
-    return (0, int(animal_id), "") if animal_id.isdigit() else (1, 0, animal_id)
 
 
 def _parent_links(record: AnimalRecord) -> tuple[ParentLink, ...]:

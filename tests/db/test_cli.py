@@ -6,20 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from tui.cli import main
-
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "amur_leopard.csv"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the command line; return (exit code, stdout, stderr)."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+from clirun import FIXTURE, run
 
 
 @pytest.fixture
@@ -84,6 +71,16 @@ class TestInitAndImport:
         assert code == 1 and "'411'" in out
         code, _, err = run(capsys, "--db", loaded, "animal", "N1")
         assert code == 4 and "'N1'" in err
+
+    def test_validate_without_a_usable_database_exits_3(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An unreachable --db is an error, not a silent check of the file on its own."""
+        missing = tmp_path / "missing.sqlite"
+        code, out, err = run(capsys, "--db", str(missing), "validate", str(FIXTURE))
+        assert code == 3 and out == ""
+        assert "no studbook database" in err and "--standalone" in err
+        assert not missing.exists()
 
 
 class TestQueries:
@@ -172,8 +169,8 @@ class TestReports:
         code, out, _ = run(capsys, "--db", loaded, "summary", *self.CENSUS, "--format", "json")
         body = json.loads(out)
         figures = {r["figure"]: r["value"] for r in body["sections"][0]["rows"]}
-        assert code == 0 and figures["N"] == 200
-        assert 0.85 < figures["gene diversity (GD)"] < 0.97
+        assert code == 0 and figures["n"] == 200
+        assert 0.85 < figures["gene_diversity"] < 0.97
         assert body["meta"]["parameters"]["census date"] == "2026-01-01"
         assert body["meta"]["software"].startswith("studbook ")
 
@@ -199,7 +196,9 @@ class TestReports:
         _, out, _ = run(
             capsys, "--db", loaded, "pairings", *self.CENSUS, "--top", "3", "--format", "markdown"
         )
-        assert out.startswith("# ") and "PROVISIONAL" in out and "| rank |" in out
+        assert (
+            out.startswith("# ") and "PROVISIONAL" in out and "| # | Male | Female | MSI |" in out
+        )
 
     def test_breeding_plan_beats_or_equals_greedy(
         self, loaded: str, capsys: pytest.CaptureFixture[str]

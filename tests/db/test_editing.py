@@ -18,6 +18,7 @@ from db.editing import (
     record_birth,
     record_contraception,
     record_death,
+    record_event,
     record_ltf,
     record_release,
     record_transfer,
@@ -25,10 +26,11 @@ from db.editing import (
 from db.errors import EditConflictError, InvalidEditError, RecordNotFoundError
 from db.importer import import_studbook
 from db.models import Animal, AuditLog, Event
-from db.queries import get_animal, list_animals
-from db.repository import load_studbook
-from db.session import session_scope
+from db.repository import animal_version, load_records, load_studbook
+from db.session import current_user, session_scope
+from studbook.book import Studbook
 from studbook.dates import parse_partial_date
+from studbook.events import EventCode
 from studbook.institutions import InstitutionRecord
 from studbook.parents import ParentSpec, parse_parent
 from studbook.records import AnimalRecord
@@ -53,6 +55,23 @@ TALLINN,Tallinn Zoo,Estonia,EARAZA
 BERLINTP,Tierpark Berlin,Germany,EAZA
 HELSINKI,Korkeasaari Zoo,Finland,EAZA
 """
+
+
+@dataclasses.dataclass(frozen=True)
+class Read:
+    """An animal as an edit form reads it: its record and version, and the whole studbook."""
+
+    record: AnimalRecord
+    version_id: int
+    book: Studbook
+
+
+def read(session: Session, animal_id: str) -> Read:
+    return Read(
+        load_records(session, [animal_id])[0],
+        animal_version(session, animal_id),
+        load_studbook(session),
+    )
 
 
 def d(text: str) -> dt.date:
@@ -100,7 +119,7 @@ class TestConcurrency:
     def test_session_scope_reports_the_conflict(self, studbook: sessionmaker[Session]) -> None:
         """Inside session_scope the stale commit surfaces as EditConflictError, rolled back."""
         with session_scope(studbook) as reader:
-            stale = get_animal(reader, "3")
+            stale = read(reader, "3")
         with session_scope(studbook) as session:
             edit_animal(
                 session,
@@ -114,7 +133,7 @@ class TestConcurrency:
                 expected_version=stale.version_id,
             )
         with session_scope(studbook) as session:
-            now = get_animal(session, "3")
+            now = read(session, "3")
         assert (now.record.house_name, now.record.notes) == ("Aurora", "")
         assert now.version_id == stale.version_id + 1
 
@@ -146,10 +165,10 @@ class TestServices:
         with session_scope(studbook) as session:
             assert record_birth(session, cub, institution="TALLINN", local_id="T5") == []
         with session_scope(studbook) as session:
-            detail = get_animal(session, "5")
+            detail = read(session, "5")
             assert detail.record.location == "TALLINN"
-            assert [e.event.value for e in detail.events if e.event] == ["birth"]
-            assert [o.studbook_id for o in get_animal(session, "2").offspring] == ["3", "5"]
+            assert [e.event.value for e in detail.book.events["5"] if e.event] == ["birth"]
+            assert [child for child, _ in detail.book.children["2"]] == ["3", "5"]
             assert len(load_studbook(session).census().animal_ids) == 5
 
     @pytest.mark.parametrize(
@@ -195,12 +214,12 @@ class TestServices:
         with session_scope(studbook) as session:
             record_death(session, "1", p("2019-03-02"), cause="old age")
         with session_scope(studbook) as session:
-            detail = get_animal(session, "1")
+            detail = read(session, "1")
             assert detail.record.death_date == p("2019-03-02")
             assert detail.record.alive is False and detail.record.location == ""
-            assert detail.stays[-1].end == p("2019-03-02")
-            assert detail.events[-1].cause == "old age"
-            assert "1" not in {r.studbook_id for r in list_animals(session, living=True)}
+            assert detail.book.stays["1"][-1].end == p("2019-03-02")
+            assert detail.book.events["1"][-1].cause == "old age"
+            assert "1" not in detail.book.living_ids()
 
     def test_death_before_birth_is_refused(self, studbook: sessionmaker[Session]) -> None:
         """Death before the birth date breaks the same rule as on import."""
@@ -227,7 +246,7 @@ class TestServices:
         with session_scope(studbook) as session:
             moved = session.scalars(select(Event).where(Event.event == "transfer")).all()[-1]
             assert (moved.from_institution_id, moved.institution_id) == ("TALLINN", "HELSINKI")
-            assert get_animal(session, "3").record.location == "HELSINKI"
+            assert read(session, "3").record.location == "HELSINKI"
             rows = load_studbook(session).census().rows
             assert [(c.institution, c.region) for c in rows] == [
                 ("TALLINN", "EARAZA"),
@@ -263,6 +282,17 @@ class TestServices:
             assert book.census().animal_ids == ("1", "2")
             assert len(book.census(d("2013-01-01")).animal_ids) == 4
 
+    def test_a_capture_brings_a_released_animal_back(self, studbook: sessionmaker[Session]) -> None:
+        """Captured after its release, the animal is living again, in the record too."""
+        with session_scope(studbook) as session:
+            record_release(session, "3", p("2013-09-01"))
+        with session_scope(studbook) as session:
+            record_event(session, "3", EventCode.CAPTURE, p("2015-02-02"), institution="HELSINKI")
+        with session_scope(studbook) as session:
+            book = load_studbook(session)
+        assert book.status("3") == "living" and book.status("3", d("2014-01-01")) == "released"
+        assert book.records["3"].alive is True and book.records["3"].location == "HELSINKI"
+
     def test_contraception_start_and_stop(self, studbook: sessionmaker[Session]) -> None:
         """Contraception on, then off; a stop without a start is refused."""
         with session_scope(studbook) as session:
@@ -281,7 +311,7 @@ class TestServices:
     ) -> None:
         """Making a descendant the sire of its ancestor is a pedigree loop."""
         with session_scope(studbook) as session:
-            detail = get_animal(session, "1")
+            detail = read(session, "1")
         looped = dataclasses.replace(detail.record, dam=ParentSpec.known("3"))
         with (
             pytest.raises(InvalidEditError, match="pedigree loop"),
@@ -292,7 +322,7 @@ class TestServices:
     def test_edit_changes_sex_flags_and_mult(self, studbook: sessionmaker[Session]) -> None:
         """Every field of a record can be edited, MULT parents and flags included."""
         with session_scope(studbook) as session:
-            detail = get_animal(session, "3")
+            detail = read(session, "3")
         changed = dataclasses.replace(
             detail.record,
             sire=parse_parent("1:0.7|4:0.3"),
@@ -302,11 +332,10 @@ class TestServices:
         with session_scope(studbook) as session:
             edit_animal(session, changed, expected_version=detail.version_id)
         with session_scope(studbook) as session:
-            again = get_animal(session, "3")
+            again = read(session, "3")
         assert again.record == changed
-        assert [link.studbook_id for link in again.sire] == ["1", "4"]
-        with session_scope(studbook) as session:
-            assert [o.probability for o in get_animal(session, "4").offspring] == [0.3]
+        assert again.record.sire.ids == ("1", "4")
+        assert [prob for _, prob in again.book.children["4"]] == [0.3]
 
     def test_unknown_animal(self, studbook: sessionmaker[Session]) -> None:
         """Editing an id that is not there says so."""
@@ -334,7 +363,7 @@ class TestAuditLog:
     ) -> None:
         """An edit logs who, when, table, row, field, old and new value."""
         with session_scope(studbook) as session:
-            detail = get_animal(session, "3")
+            detail = read(session, "3")
             edit_animal(
                 session,
                 dataclasses.replace(detail.record, house_name="Aurora", sex="F"),
@@ -345,7 +374,7 @@ class TestAuditLog:
         assert [(r.field, r.old_value, r.new_value) for r in rows] == [
             ("house_name", "Cub", "Aurora")
         ]
-        assert rows[0].who == "tester" and rows[0].at is not None
+        assert rows[0].who == f"{current_user()} as tester" and rows[0].at is not None
 
     def test_events_and_child_rows_are_logged(self, studbook: sessionmaker[Session]) -> None:
         """A death logs the changed columns and the inserted event row."""
@@ -354,7 +383,8 @@ class TestAuditLog:
             record_death(session, "1", p("2019-03-02"), cause="old age")
         with session_scope(studbook) as session:
             rows = audit.history(session, "1")
-        changed = {(r.table_name, r.action, r.field) for r in rows if r.who == "coordinator"}
+        author = f"{current_user()} as coordinator"
+        changed = {(r.table_name, r.action, r.field) for r in rows if r.who == author}
         assert ("animal", "update", "death_date") in changed
         assert ("animal", "update", "alive") in changed
         assert ("event", "insert", None) in changed

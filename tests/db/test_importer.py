@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.importer import check_studbook, companion_files, import_studbook
 from db.models import Animal, AuditLog, Base, Event, Institution, ParentCandidate
 from db.repository import load_events, load_records
-from db.session import session_scope
+from db.session import current_user, session_scope
 from studbook.errors import ImportValidationError
 from studbook.parents import ParentKind
 
@@ -326,9 +326,9 @@ class TestSuccessfulImport:
         with session_scope(seeded) as session:
             rows = session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
         assert [(r.action, r.table_name, r.who) for r in rows] == [
-            ("import", "institution", "tester"),
-            ("import", "animal", "tester"),
-            ("import", "event", "tester"),
+            ("import", "institution", f"{current_user()} as tester"),
+            ("import", "animal", f"{current_user()} as tester"),
+            ("import", "event", f"{current_user()} as tester"),
         ]
         animals = rows[1].new_value or ""
         assert animals.startswith("2 animal row(s) from ") and "base.csv" in animals

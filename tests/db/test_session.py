@@ -38,6 +38,31 @@ class TestWhereTheDatabaseLives:
         engine.dispose()
         assert target.is_file()
 
+    def test_a_new_database_is_private(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """The default file is created 0600 in a folder created 0700, whatever the umask."""
+        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+        monkeypatch.delenv(ENV_URL, raising=False)
+        previous = os.umask(0o022)
+        try:
+            engine = make_engine()
+            with engine.begin() as connection:
+                connection.exec_driver_sql("create table t (x integer)")
+            engine.dispose()
+        finally:
+            os.umask(previous)
+        folder = tmp_path / "studbook"
+        assert folder.stat().st_mode & 0o777 == 0o700
+        assert (folder / "studbook.sqlite3").stat().st_mode & 0o777 == 0o600
+
+    def test_an_existing_file_keeps_its_permissions(self, tmp_path: Path) -> None:
+        target = tmp_path / "shared.sqlite3"
+        target.touch(mode=0o640)
+        target.chmod(0o640)
+        make_engine(str(target)).dispose()
+        assert target.stat().st_mode & 0o777 == 0o640
+
     def test_bare_postgresql_url_uses_psycopg(self) -> None:
         """postgresql:// URLs are switched to the psycopg 3 driver (no connection is made)."""
         engine = make_engine("postgresql://user:pw@localhost/studbook")
@@ -48,7 +73,7 @@ class TestWhereTheDatabaseLives:
         """Importing every db module opens no engine and writes no file."""
         env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path)}
         env.pop(ENV_URL, None)
-        modules = "db.session, db.models, db.importer, db.exporter, db.queries, db.editing"
+        modules = "db.session, db.models, db.importer, db.exporter, db.editing"
         code = f"import {modules}, db.migrate, db.audit, db.repository"
         subprocess.run([sys.executable, "-c", code], check=True, env=env)
         assert list(tmp_path.rglob("*.sqlite3")) == []

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from db.importer import import_studbook
+from db.importer import companion_file, import_studbook
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory, session_scope
+from db.settings import import_settings
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -73,6 +74,14 @@ MARWELL,Marwell Zoo,United Kingdom,EAZA
 ERIE,Erie Zoo,United States,AZA
 """
 
+SETTINGS = """\
+key,value
+species,Amur leopard (Panthera pardus orientalis)
+breeding_age_male,2-15
+breeding_age_female,2-15
+release_age,1-4
+"""
+
 
 def fixture_files() -> tuple[Path, Path, Path]:
     """The project's Amur leopard fixture files."""
@@ -84,7 +93,8 @@ def fixture_files() -> tuple[Path, Path, Path]:
 
 
 def studbook_files(directory: Path) -> tuple[Path, Path, Path]:
-    """The small studbook above, written to ``directory``."""
+    """The small studbook above, written to ``directory`` (with its Amur leopard settings
+    beside it as ``studbook_settings.csv``)."""
     paths = (
         directory / "studbook.csv",
         directory / "studbook_events.csv",
@@ -92,6 +102,7 @@ def studbook_files(directory: Path) -> tuple[Path, Path, Path]:
     )
     for path, text in zip(paths, (PEDIGREE, EVENTS, INSTITUTIONS), strict=True):
         path.write_text(text, encoding="utf-8")
+    (directory / "studbook_settings.csv").write_text(SETTINGS, encoding="utf-8")
     return paths
 
 
@@ -101,8 +112,11 @@ def make_studbook_db(directory: Path, *, fixture: bool = False) -> str:
     engine = make_engine(url)
     upgrade(engine)
     pedigree, events, institutions = fixture_files() if fixture else studbook_files(directory)
+    settings = companion_file(pedigree, "settings")
     with session_scope(make_session_factory(engine)) as session:
         import_studbook(session, pedigree, events, institutions)
+        if settings is not None:
+            import_settings(session, settings)
     engine.dispose()
     return url
 

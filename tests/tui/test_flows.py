@@ -111,7 +111,7 @@ class TestPopulation:
             figures = dict(screen.view.figures)
             assert figures["N living (P)"] == "13"
             assert 0.5 < float(figures["Gene diversity (GD)"]) < 1
-            assert "Founder genome equivalents" in figures and "Ne (sex ratio)" in figures
+            assert "Founder genome equivalents (FGE)" in figures and "Ne (sex ratio)" in figures
             bars = screen.query_one(BarChart)
             assert set(bars.labels) == {"1", "2", "3", "4"}  # 12's UNK sire is no founder
             assert 0.9 < sum(bars.values) <= 1 + 1e-9  # 12's unknown half is nobody's
@@ -171,10 +171,10 @@ class TestPairings:
             screen = app.screen
             assert isinstance(screen, PairingsScreen) and screen.view is not None
             assert screen.filter.plan and screen.view.plan_rows
-            plans = {r.plan.split(" ")[0] for r in screen.view.plan_rows}
+            plans = {plan.split(" ")[0] for plan, _ in screen.view.plan_rows}
             assert plans == {"optimal", "greedy"}
             totals = str(screen.query_one("#plan-totals", Static).render())
-            assert "total ΔGD" in totals
+            assert "Total ΔGD (×10⁻⁴)" in totals
             await pilot.press("p")  # back to the ranked pairs, then export them
             await settle(app, pilot)
             await pilot.press("x")
@@ -211,7 +211,9 @@ class TestReleases:
             if len(eligible) >= 2:
                 assert screen.group is not None and len(screen.group.ids) == 2
                 figures = dict(screen.group.figures)
-                assert "GD within the group" in figures and "Captive GD cost (ΔGD)" in figures
+                assert (
+                    "GD within the group" in figures and "Captive GD cost, ΔGD (×10⁻⁴)" in figures
+                )
                 assert any(isinstance(m, ReleaseGroupLoaded) for m in messages)
             else:
                 assert isinstance(app.screen, ErrorModal)

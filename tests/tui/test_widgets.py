@@ -17,7 +17,7 @@ class TestBars:
 
     def test_bar_chart_rows_have_label_bar_and_value(self) -> None:
         """One row per value; the largest value fills the bar; values are printed."""
-        chart = BarChart(value_format="{:.2f}")
+        chart = BarChart(value_format="{:.2f}".format)
         chart.set_data(["F1", "F22"], [0.5, 0.25])
         rows = [r.plain for r in chart.render_lines_text(30)]
         assert rows[0].startswith(" F1 ") and rows[0].endswith("0.50")
@@ -46,7 +46,7 @@ class TestPyramid:
 class TestLineChart:
     def test_axis_labels_and_first_and_last_year(self) -> None:
         """The y axis shows the maximum and the floor; the x axis the first and last label."""
-        chart = LineChart(value_format="{:.2f}")
+        chart = LineChart(value_format="{:.2f}".format)
         chart.set_data(["2000", "2001", "2002"], [0.90, 0.95, 1.00], floor=0.8)
         rows = [r.plain for r in chart.render_lines_text(40, 6)]
         assert rows[0].startswith("1.00") and rows[-2].startswith("0.80")

@@ -12,21 +12,16 @@ from textual.widgets import Footer, Header, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from studbook import present
 from studbook.book import Relative
+from studbook.present import printable
 from tui.messages import AnimalLoaded
 from tui.screens.base import StudbookScreen
 from tui.store import AnimalDetail, AnimalGenetics
+from tui.text import plain
 from tui.widgets.pedigree import PedigreeTree
 
 __all__ = ["AnimalScreen", "genetics_text", "history_text", "record_text", "relative_text"]
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f} %"
-
-
-def _num(value: float | None, fmt: str = "{:.4f}") -> str:
-    return "–" if value is None else fmt.format(value)
 
 
 def record_text(d: AnimalDetail) -> str:
@@ -34,14 +29,15 @@ def record_text(d: AnimalDetail) -> str:
     parents: dict[str, list[str]] = {}
     for link in d.parents:
         parents.setdefault(link.role, []).append(link.label)
+    where = (d.institution or present.MISSING) + (f" ({d.region})" if d.region else "")
     lines = [
         ("Studbook id", d.id),
-        ("House name", d.house_name or "–"),
+        ("House name", d.house_name or present.MISSING),
         ("Sex", {"M": "male", "F": "female"}.get(d.sex, "unknown")),
-        ("Born", f"{d.birth_date or 'unknown'} ({d.birth_type})"),
-        ("Died", d.death_date or "–"),
+        (present.BIRTH_DATE.label, f"{d.birth_date or 'unknown'} ({d.birth_type})"),
+        (present.DEATH_DATE.label, d.death_date or present.MISSING),
         ("Status", d.status),
-        ("Institution", f"{d.institution or '–'}" + (f" ({d.region})" if d.region else "")),
+        ("Institution", where),
         ("Sire", " | ".join(parents.get("sire", ["UNK"]))),
         ("Dam", " | ".join(parents.get("dam", ["UNK"]))),
     ]
@@ -49,27 +45,32 @@ def record_text(d: AnimalDetail) -> str:
         lines.append(("Flags", ", ".join(d.flags)))
     if d.notes:
         lines.append(("Notes", d.notes))
-    return "\n".join(f"{k:<12} {v}" for k, v in lines)
+    return "\n".join(f"{k:<12} {printable(str(v))}" for k, v in lines)
 
 
 def genetics_text(g: AnimalGenetics | None) -> str:
     """F, MK with its rank, % known, flagged-founder share and genome uniqueness."""
     if g is None:
         return "Genetics are being computed…"
-    rank = f"rank {g.mk_rank} of {g.mk_of}" if g.mk_rank is not None else "not in the population"
+    rank = (
+        f"{present.MK_RANK.label} {present.MK_RANK.text(g.mk_rank)} of {g.mk_of}"
+        if g.mk_rank is not None
+        else "not in the population"
+    )
     lines = [
-        ("F (inbreeding)", _num(g.f)),
-        ("MK", f"{_num(g.mk)}  ({rank})"),
-        ("% known", _pct(g.known)),
-        ("Flagged founders", _pct(g.flagged)),
-        ("Genome uniqueness", _pct(g.uniqueness)),
+        (present.F.label, present.F.text(g.f)),
+        (present.MK.label, f"{present.MK.text(g.mk)}  ({rank})"),
+        (present.KNOWN.label, present.KNOWN.text(g.known)),
+        (present.FLAGGED.label, present.FLAGGED.text(g.flagged)),
+        (present.UNIQUENESS.label, present.UNIQUENESS.text(g.uniqueness)),
     ]
-    return "\n".join(f"{k:<18} {v}" for k, v in lines)
+    return "\n".join(f"{k:<21} {v}" for k, v in lines)
 
 
 def relative_text(r: Relative) -> str:
     """``son        14  Timur``; a relation through a possible (MULT) parent shows its p."""
-    chance = f" (p={r.probability:.2f})" if r.probability < 1.0 else ""
+    p = present.PROBABILITY
+    chance = f" ({p.label}={p.text(r.probability)})" if r.probability < 1.0 else ""
     return f"{r.relation + chance:<24} {r.id}" + (f"  {r.house_name}" if r.house_name else "")
 
 
@@ -82,9 +83,10 @@ def history_text(d: AnimalDetail) -> str:
     for i, stay in enumerate(d.history):
         mark = "●" if i in (0, last) else "○"
         bar = " " if i == last else "│"
-        detail = f"  ({stay.detail})" if stay.detail else ""
+        detail = f"  ({printable(stay.detail)})" if stay.detail else ""
         out.append(
-            f"{mark} {stay.date or '????-??-??':<10}  {stay.event:<12} {stay.institution}{detail}"
+            f"{mark} {stay.date or '????-??-??':<10}  {stay.event:<12} "
+            f"{printable(stay.institution)}{detail}"
         )
         if i != last:
             out.append(bar)
@@ -142,7 +144,7 @@ class AnimalScreen(StudbookScreen):
         self.reload()
 
     def reload(self) -> None:
-        self.sub_title = self.animal_id
+        self.title = printable(self.animal_id)
         self.query_one("#animal-body").loading = self.detail is None
         self.load_animal(self.animal_id)
 
@@ -158,13 +160,13 @@ class AnimalScreen(StudbookScreen):
             return
         self.detail = d
         self.query_one("#animal-body").loading = False
-        self.title = f"{d.id} {d.house_name}".strip()
+        self.title = printable(f"{d.id} {d.house_name}".strip())
         self.query_one("#animal-record", Static).update(record_text(d))
         self.query_one("#animal-genetics", Static).update(genetics_text(d.genetics))
         self.query_one("#animal-history", Static).update(history_text(d))
         relatives = self.query_one("#relatives", OptionList)
         relatives.clear_options()
-        relatives.add_options(Option(relative_text(r), id=r.id) for r in d.relatives)
+        relatives.add_options(Option(plain(relative_text(r)), id=r.id) for r in d.relatives)
         if not d.relatives:
             relatives.add_option(Option("no recorded relatives", disabled=True))
         self.query_one(PedigreeTree).show_pedigree(d.id, d.ancestry, d.names)

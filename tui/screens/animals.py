@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import ClassVar
 
@@ -15,9 +14,11 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 from textual.worker import get_current_worker
 
+from studbook.present import AGE, MISSING, MK_RANK, F, Quantity
 from tui.messages import AnimalsLoaded, FilterChoicesLoaded, OpenAnimal
 from tui.screens.base import StudbookScreen
 from tui.store import SORTABLE, AnimalFilter, AnimalRow
+from tui.text import plain
 
 __all__ = ["COLUMN_TITLES", "AnimalsScreen", "animal_cells"]
 
@@ -25,39 +26,38 @@ COLUMN_TITLES = {
     "id": "Studbook id",
     "house_name": "House name",
     "sex": "Sex",
-    "age": "Age",
+    "age": AGE.label,
     "status": "Status",
     "institution": "Institution",
     "region": "Region",
-    "f": "F",
-    "mk_rank": "MK rank",
+    "f": F.label,
+    "mk_rank": MK_RANK.label,
 }
 
 
 _FIXED_WIDTHS = {"f": 6, "mk_rank": 7}
 
 
-def _number(value: float | None, fmt: str) -> Text:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return Text("–", style="dim", justify="right")
-    return Text(fmt.format(value), justify="right")
+def _number(value: float | None, quantity: Quantity) -> Text:
+    text = quantity.text(value)
+    return Text(text, style="dim" if text == MISSING else "", justify="right")
 
 
 def animal_cells(row: AnimalRow) -> tuple[Text, ...]:
     """The cells of one table row, in :data:`~tui.store.SORTABLE` order.
 
-    Plain ``Text`` cells: a ``str`` cell would be parsed as markup on every table fill.
+    Plain text cells (:func:`tui.text.plain`): a ``str`` cell would be parsed as markup.
     """
     return (
-        Text(row.id),
-        Text(row.house_name),
-        Text(row.sex),
-        _number(row.age, "{:.1f}"),
-        Text(row.status),
-        Text(row.institution),
-        Text(row.region),
-        _number(row.f, "{:.4f}"),
-        _number(row.mk_rank, "{:d}"),
+        plain(row.id),
+        plain(row.house_name),
+        plain(row.sex),
+        _number(row.age, AGE),
+        plain(row.status),
+        plain(row.institution),
+        plain(row.region),
+        _number(row.f, F),
+        _number(row.mk_rank, MK_RANK),
     )
 
 
@@ -108,7 +108,7 @@ class AnimalsScreen(StudbookScreen):
             width = _FIXED_WIDTHS.get(key)
             table.add_column(COLUMN_TITLES[key], key=key, width=width)
         yield table
-        yield Static("", id="animals-status", classes="status")
+        yield Static("", id="animals-status", classes="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

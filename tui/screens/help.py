@@ -28,11 +28,15 @@ engine from the pedigree in the database; nothing here is typed in twice.
   the optimal breeding plan; export what is shown.
 - **Releases** (F5): ranked release candidates; choose a group and see its GD, its founders
   and what the captive population loses.
+- **Settings** (F6): the programme's settings (species profile and age windows, founder flags
+  and their cap, kinship limit, MSI thresholds, region penalty, target size), checked as typed;
+  every analysis uses them.
 
 MK is mean kinship (kinship, not relationship); GD is gene diversity, 1 - mean kinship.
 Animals with little known ancestry look more valuable than they are: read % known beside MK.
 
-Press **ctrl+p** for the command palette: `animal: ...`, `report: ...`, `go to: ...`.
+Press **ctrl+p** for the command palette: `animal: ...`, `report: ...`, `go to: ...`,
+`settings: ...`.
 """
 
 

@@ -13,40 +13,28 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Select, Static
 from textual.worker import get_current_worker
 
+from studbook.breeding_plan import PlannedPair
 from studbook.pairing import PairingRow
-from tui.engine import PlanRow
+from studbook.present import PAIRING_QUANTITIES as PQ
+from studbook.present import PLAN_QUANTITIES, printable
 from tui.messages import FilterChoicesLoaded, OpenAnimal, PairingsLoaded, ReportExported
 from tui.screens.base import StudbookScreen
 from tui.screens.export import ExportModal
 from tui.store import PairingFilter, PairingsView
+from tui.text import plain
 
 __all__ = ["PAIRING_COLUMNS", "PLAN_COLUMNS", "PairingsScreen", "pairing_cells", "plan_cells"]
 
-PAIRING_COLUMNS = (
-    ("rank", "#"),
-    ("male", "Male"),
-    ("female", "Female"),
-    ("msi", "MSI"),
-    ("delta_gd", "ΔGD"),
-    ("kinship", "Kinship=F off"),
-    ("mk_male", "MK ♂"),
-    ("mk_female", "MK ♀"),
-    ("known", "% known"),
-    ("male_location", "Inst ♂"),
-    ("female_location", "Inst ♀"),
-    ("transfer", "Transfer"),
-)
+_PAIR_KEYS = ("rank", "male", "female", "msi", "delta_gd", "offspring_f", "mk_male", "mk_female",
+              "known", "male_location", "female_location", "transfer")  # fmt: skip
+_PLAN_KEYS = ("plan", "male", "female", "delta_gd", "offspring_f", "mk_male", "mk_female",
+              "transfer")  # fmt: skip
 
-PLAN_COLUMNS = (
-    ("plan", "Plan"),
-    ("male", "Male"),
-    ("female", "Female"),
-    ("delta_gd", "ΔGD"),
-    ("kinship", "Kinship=F off"),
-    ("mk_male", "MK ♂"),
-    ("mk_female", "MK ♀"),
-    ("transfer", "Transfer"),
-)
+PAIRING_COLUMNS = tuple((k, PQ[k].label) for k in _PAIR_KEYS)
+"""(key, title) of the ranked pairs' columns; titles are the reports' labels."""
+
+PLAN_COLUMNS = tuple((k, PLAN_QUANTITIES[k].label) for k in _PLAN_KEYS)
+"""(key, title) of the plan view's columns."""
 
 _MSI_STYLE = {
     "1": "bold green",
@@ -59,36 +47,36 @@ _MSI_STYLE = {
 }
 
 
+def _number(key: str, value: float) -> Text:
+    return Text(PQ[key].text(value), justify="right")
+
+
 def pairing_cells(row: PairingRow) -> tuple[str | Text, ...]:
-    """One table row: kinship of the mates is the offspring's F."""
+    """One table row, each figure written as :mod:`studbook.present` says; ⊘ marks a
+    contracepted mate. Plain ``Text`` for ids: they are data, never markup."""
     contra = " ⊘" if row.male_contracepted or row.female_contracepted else ""
     return (
-        Text(str(row.rank), justify="right"),
-        row.male,
-        row.female + contra,
-        Text(row.msi, style=_MSI_STYLE.get(row.msi, ""), justify="center"),
-        Text(f"{row.delta_gd:+.5f}", justify="right"),
-        Text(f"{row.offspring_f:.4f}", justify="right"),
-        Text(f"{row.mk_male:.4f}", justify="right"),
-        Text(f"{row.mk_female:.4f}", justify="right"),
-        Text(f"{100 * row.known:.0f}", justify="right"),
-        row.male_location,
-        row.female_location,
-        row.transfer,
+        _number("rank", row.rank),
+        plain(row.male),
+        plain(row.female + contra),
+        Text(PQ["msi"].text(row.msi), style=_MSI_STYLE.get(row.msi, ""), justify="center"),
+        *(_number(k, getattr(row, k)) for k in ("delta_gd", "offspring_f", "mk_male")),
+        *(_number(k, getattr(row, k)) for k in ("mk_female", "known")),
+        plain(row.male_location),
+        plain(row.female_location),
+        plain(row.transfer),
     )
 
 
-def plan_cells(row: PlanRow) -> tuple[str | Text, ...]:
-    """One pair of the optimal or the greedy plan."""
+def plan_cells(plan: str, pair: PlannedPair) -> tuple[str | Text, ...]:
+    """One pair of the optimal or the greedy plan (``plan`` is the plan's name)."""
     return (
-        Text(row.plan.split(" ")[0], style="bold" if row.plan.startswith("optimal") else ""),
-        row.male,
-        row.female,
-        Text(f"{row.delta_gd:+.5f}", justify="right"),
-        Text(f"{row.offspring_f:.4f}", justify="right"),
-        Text(f"{row.mk_male:.4f}", justify="right"),
-        Text(f"{row.mk_female:.4f}", justify="right"),
-        row.transfer,
+        Text(plan.split(" ")[0], style="bold" if plan.startswith("optimal") else ""),
+        plain(pair.male),
+        plain(pair.female),
+        *(_number(k, getattr(pair, k)) for k in ("delta_gd", "offspring_f", "mk_male")),
+        _number("mk_female", pair.mk_female),
+        plain(pair.transfer),
     )
 
 
@@ -173,8 +161,8 @@ class PairingsScreen(StudbookScreen):
         if view.filter.plan:
             for key, title in PLAN_COLUMNS:
                 table.add_column(title, key=key)
-            for i, plan_row in enumerate(view.plan_rows):
-                table.add_row(*plan_cells(plan_row), key=f"{i}:{plan_row.male}×{plan_row.female}")
+            for i, (plan, pair) in enumerate(view.plan_rows):
+                table.add_row(*plan_cells(plan, pair), key=f"{i}:{pair.male}×{pair.female}")
             totals.update("\n".join(f"{name}: {text}" for name, text in view.totals))
             totals.display = True
             status = f"{len(view.plan_rows)} planned pairs shown · {view.description}"
@@ -213,7 +201,7 @@ class PairingsScreen(StudbookScreen):
         self.query_one("#pair-region", Select).set_options((r, r) for r in choices.regions)
 
     def on_report_exported(self, message: ReportExported) -> None:
-        self.notify(f"Report written to {message.path}", title="Exported")
+        self.notify(printable(f"Report written to {message.path}"), title="Exported", markup=False)
 
     # ----------------------------------------------------------------- filters
     def set_filter(self, **changes: object) -> None:
@@ -243,9 +231,11 @@ class PairingsScreen(StudbookScreen):
         table: DataTable[str | Text] = self.query_one(DataTable)
         if self.view is None or not table.row_count:
             return None
-        rows = self.view.plan_rows if self.view.filter.plan else self.view.rows
-        row = rows[table.cursor_row]
-        return row.male, row.female
+        if self.view.filter.plan:
+            _, row = self.view.plan_rows[table.cursor_row]
+            return row.male, row.female
+        pair = self.view.rows[table.cursor_row]
+        return pair.male, pair.female
 
     def action_toggle_plan(self) -> None:
         self.query_one("#pair-view", Select).value = not self.filter.plan

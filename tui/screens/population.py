@@ -11,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from studbook.present import GENE_DIVERSITY, REPRESENTATION
 from tui.messages import GeneDiversityLoaded, GeneDiversityProgress, PopulationLoaded
 from tui.screens.base import StudbookScreen
 from tui.store import PopulationView
@@ -44,11 +45,11 @@ class PopulationScreen(StudbookScreen):
             with Horizontal(classes="row"):
                 yield Static("", id="figures", classes="panel", markup=False)
                 with VerticalScroll(id="gd-panel", classes="panel"):
-                    yield LineChart(id="gd-chart", value_format="{:.4f}")
+                    yield LineChart(id="gd-chart", value_format=GENE_DIVERSITY.text)
                     yield ProgressBar(id="gd-progress", show_eta=False)
             with Horizontal(classes="row"):
                 with VerticalScroll(id="founders-panel", classes="panel"):
-                    yield BarChart(id="founders", value_format="{:.3f}")
+                    yield BarChart(id="founders", value_format=REPRESENTATION.text)
                 with VerticalScroll(id="pyramid-panel", classes="panel"):
                     yield Pyramid(id="pyramid")
             yield Static("", id="population-definition", classes="status", markup=False)

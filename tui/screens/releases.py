@@ -13,42 +13,33 @@ from textual.validation import Integer, Number
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
+from studbook.present import RELEASE_QUANTITIES as RQ
 from studbook.release import ReleaseRow
 from tui.messages import OpenAnimal, ReleaseGroupLoaded, ReleasesLoaded
 from tui.screens.base import StudbookScreen
 from tui.store import ReleaseGroupView, ReleasesView
+from tui.text import plain
 
 __all__ = ["RELEASE_COLUMNS", "ReleasesScreen", "group_text", "release_cells"]
 
-RELEASE_COLUMNS = (
-    ("chosen", "✓"),
-    ("rank", "#"),
-    ("id", "Studbook id"),
-    ("sex", "Sex"),
-    ("age", "Age"),
-    ("delta_gd", "Captive ΔGD"),
-    ("mk", "MK"),
-    ("known", "% known"),
-    ("flagged", "% flagged"),
-    ("institution", "Institution"),
-)
+_KEYS = ("rank", "id", "sex", "age", "delta_gd", "mk", "known", "flagged", "location")
+_NUMBERS = ("age", "delta_gd", "mk", "known", "flagged")
+
+RELEASE_COLUMNS = (("chosen", "✓"), *((k, RQ[k].label) for k in _KEYS))
+"""(key, title) of the candidates' columns; titles are the release report's labels."""
 
 
 def release_cells(row: ReleaseRow, chosen: bool) -> tuple[Text, ...]:
     """One candidate: an animal over the flagged-founder cap has no rank and is dimmed."""
-    age = "–" if row.age is None else f"{row.age:.1f}"
     dim = "" if row.under_cap else "dim"
+    rank = RQ["rank"].text(row.rank) if row.rank is not None else "cap"
     return (
         Text("✓" if chosen else " ", style="bold green"),
-        Text(str(row.rank) if row.rank is not None else "cap", justify="right", style=dim),
-        Text(row.id, style=dim),
-        Text(row.sex, style=dim),
-        Text(age, justify="right", style=dim),
-        Text(f"{row.delta_gd:+.5f}", justify="right", style=dim),
-        Text(f"{row.mk:.4f}", justify="right", style=dim),
-        Text(f"{100 * row.known:.0f}", justify="right", style=dim),
-        Text(f"{100 * row.flagged:.1f}", justify="right", style=dim),
-        Text(row.location, style=dim),
+        Text(rank, justify="right", style=dim),
+        plain(row.id, style=dim),
+        plain(row.sex, style=dim),
+        *(Text(RQ[k].text(getattr(row, k)), justify="right", style=dim) for k in _NUMBERS),
+        plain(row.location, style=dim),
     )
 
 
@@ -56,7 +47,7 @@ def group_text(view: ReleaseGroupView) -> str:
     """The group, its figures and the kinship of every male x female pair in it."""
     width = max((len(k) for k, _ in view.figures), default=0)
     lines = [f"{k:<{width}}  {v}" for k, v in view.figures]
-    mates = [f"  {m} × {f}  kinship {k:.4f}" for m, f, k in view.mates]
+    mates = [f"  {m} × {f}  kinship {k}" for m, f, k in view.mates]
     return "\n".join(
         [
             f"{len(view.ids)} animals: " + ", ".join(view.ids),

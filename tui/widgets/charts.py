@@ -1,13 +1,14 @@
 """Terminal charts: horizontal bars, an age-sex pyramid and a line over time.
 
-Each widget only draws the numbers it is handed (``set_data``); binning, series and
+Each widget only draws the numbers it is handed (``set_data``), written with the formatter it
+is handed (``value_format``, e.g. :meth:`studbook.present.Quantity.text`); binning, series and
 formatting of the figures live in ``studbook/``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.content import Content
 from textual.widget import Widget
@@ -48,7 +49,7 @@ class BarChart(Widget):
     def __init__(
         self,
         *,
-        value_format: str = "{:.3f}",
+        value_format: Callable[[float], str] = "{:.3f}".format,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -85,7 +86,7 @@ class BarChart(Widget):
         if not self.values:
             return [Content.styled(self.empty_text, "dim italic")]
         label_w = max(len(label) for label in self.labels)
-        shown = [self.value_format.format(v) for v in self.values]
+        shown = [self.value_format(v) for v in self.values]
         value_w = max(len(s) for s in shown)
         bar_w = max(width - label_w - value_w - 3, 1)
         top = self.maximum if self.maximum is not None else max(max(self.values), 0.0)
@@ -171,7 +172,7 @@ class LineChart(Widget):
     def __init__(
         self,
         *,
-        value_format: str = "{:.3f}",
+        value_format: Callable[[float], str] = "{:.3f}".format,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -201,7 +202,7 @@ class LineChart(Widget):
         high = max(values)
         if high <= low:
             low, high = low - 0.5, high + 0.5
-        axis = [self.value_format.format(high), self.value_format.format(low)]
+        axis = [self.value_format(high), self.value_format(low)]
         axis_w = max(len(a) for a in axis)
         plot_w = max(width - axis_w - 2, 1)
         # Show the last plot_w points when the series is longer than the plot is wide.

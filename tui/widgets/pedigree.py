@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rich.text import Text, TextType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from studbook.present import PROBABILITY
 from tui.store import ParentLink
+from tui.text import plain
 
 __all__ = ["PedigreeTree"]
 
@@ -28,6 +31,10 @@ class PedigreeTree(Tree[str | None]):
         self.names: Mapping[str, tuple[str, str]] = {}
         self.show_root = True
         self.auto_expand = False  # enter jumps to the animal; space opens a node
+
+    def process_label(self, label: TextType) -> Text:
+        """Labels are studbook text: shown plain (never markup), control characters escaped."""
+        return plain(label) if isinstance(label, str) else label
 
     def label_for(self, animal_id: str, prefix: str = "") -> str:
         sex, house = self.names.get(animal_id, ("U", ""))
@@ -69,7 +76,8 @@ class PedigreeTree(Tree[str | None]):
         for role, candidates in mult.items():
             group = node.add(f"{role}: MULT (one of {len(candidates)})", data=None)
             for link in candidates:
-                self._add_link(group, link, f"p={link.probability:.2f}", generations)
+                p = PROBABILITY
+                self._add_link(group, link, f"{p.label}={p.text(link.probability)}", generations)
 
     def _add_link(
         self, node: TreeNode[str | None], link: ParentLink, prefix: str, generations: int

@@ -1,4 +1,5 @@
-"""Queries the command line and UI use, checked against the bundled Amur leopard fixture."""
+"""The studbook read from the database as the command line and UI list it, checked against the
+bundled Amur leopard fixture."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.importer import companion_files, import_studbook
-from db.queries import get_animal, list_animals, list_institutions, offspring
-from db.repository import load_pedigree, load_records, load_studbook
+from db.repository import load_pedigree, load_studbook
 from db.session import session_scope
+from studbook.book import Studbook
 from studbook.csvformat import read_table
 from studbook.events import location_history, read_events
 from studbook.institutions import read_institutions
@@ -45,29 +46,30 @@ def truth() -> dict[str, object]:
 
 
 class TestLists:
+    """The animals list of the command line and the UI (:meth:`Studbook.animals`)."""
+
     def test_living_filter(self, amur: sessionmaker[Session], truth: dict[str, object]) -> None:
-        """--living lists exactly the living, non-hypothetical animals of the file."""
+        """--living lists the animals living now; on the fixture, those the file says are."""
         records = truth["records"]
         assert isinstance(records, list)
         expected = [r.id for r in records if r.is_living and not r.hypothetical]
-        with session_scope(amur) as session:
-            rows = list_animals(session, living=True)
-            others = list_animals(session, living=False)
-        assert [r.studbook_id for r in rows] == expected
+        book = _book(amur)
+        rows = book.animals(living=True)
+        others = book.animals(living=False)
+        assert [r.record.id for r in rows] == expected == book.living_ids()
+        assert {r.status for r in rows} == {"living"}
         assert len(rows) + len(others) == len(records)
 
     def test_institution_and_region_filters(
         self, amur: sessionmaker[Session], truth: dict[str, object]
     ) -> None:
-        """--institution and --region match the location column and its institution's region."""
+        """--institution and --region match the location and its institution's region."""
         records, regions = truth["records"], truth["regions"]
         assert isinstance(records, list) and isinstance(regions, dict)
-        with session_scope(amur) as session:
-            tallinn = list_animals(session, institution="TALLINN")
-            aza = list_animals(session, living=True, region="aza")
-        assert [r.studbook_id for r in tallinn] == [
-            r.id for r in records if r.location == "TALLINN"
-        ]
+        book = _book(amur)
+        tallinn = book.animals(institution="TALLINN")
+        aza = book.animals(living=True, region="aza")
+        assert [r.record.id for r in tallinn] == [r.id for r in records if r.location == "TALLINN"]
         assert {r.region for r in aza} == {"AZA"}
         assert len(aza) == sum(
             1
@@ -75,52 +77,58 @@ class TestLists:
             if r.is_living and not r.hypothetical and regions.get(r.location) == "AZA"
         )
 
-    def test_search_and_paging(self, amur: sessionmaker[Session]) -> None:
-        """A search matches house names case-insensitively; limit/offset page through."""
-        with session_scope(amur) as session:
-            freddi = list_animals(session, search="fredd")
-            page = list_animals(session, limit=10, offset=10)
-            everyone = list_animals(session)
-        assert "Freddi" in {r.house_name for r in freddi}
-        assert page == everyone[10:20]
+    def test_search_and_sex(self, amur: sessionmaker[Session]) -> None:
+        """A search matches house names and ids case-insensitively; sex in any case."""
+        book = _book(amur)
+        assert "Freddi" in {r.record.house_name for r in book.animals(search="fREDD")}
+        assert [r.record.id for r in book.animals(search="338")] == [
+            a for a in book.records if "338" in a
+        ]
+        assert {r.record.sex for r in book.animals(sex="f")} == {"F"}
 
-    def test_institutions_count_living_animals(self, amur: sessionmaker[Session]) -> None:
-        """Living counts per institution add up to the living population."""
-        with session_scope(amur) as session:
-            places = list_institutions(session)
-            living = list_animals(session, living=True)
-        assert len(places) >= 40
-        assert sum(p.living for p in places) == sum(1 for r in living if r.location)
+    def test_a_past_date_lists_status_place_and_age_then(self, amur: sessionmaker[Session]) -> None:
+        """On a date the list shows who lived then, where, and how old they were."""
+        book = _book(amur)
+        day = dt.date(2000, 1, 1)
+        then = book.animals(living=True, on=day)
+        assert (
+            [r.record.id for r in then] == book.living_ids(day) == list(book.census(day).animal_ids)
+        )
+        for row in then:
+            assert row.institution == book.location_on(row.record.id, day)
+            assert row.age is not None and 0 <= row.age == book.age(row.record.id, day)
 
 
-class TestOneAnimal:
-    def test_parents_offspring_and_stays(
+class TestRelatives:
+    """Parents and offspring of an animal read from the database (:meth:`Studbook.relatives`)."""
+
+    def test_offspring_and_stays(
         self, amur: sessionmaker[Session], truth: dict[str, object]
     ) -> None:
-        """An animal's detail agrees with the files: parents, offspring, stays."""
+        """An animal's offspring and stays agree with the files."""
         records, history = truth["records"], truth["history"]
         assert isinstance(records, list) and isinstance(history, dict)
         parent = next(r for r in records if sum(c.dam.ids == (r.id,) for c in records) >= 2)
-        children = [c.id for c in records if r_in(parent.id, c.sire.ids + c.dam.ids)]
-        with session_scope(amur) as session:
-            detail = get_animal(session, parent.id)
-            kids = offspring(session, parent.id)
-        assert [o.studbook_id for o in kids] == children
-        assert detail.offspring == tuple(kids)
-        assert list(detail.stays) == history.get(parent.id, [])
-        assert detail.record.id == parent.id and detail.version_id == 1
+        children = [c.id for c in records if parent.id in c.sire.ids + c.dam.ids]
+        book = _book(amur)
+        relatives = book.relatives(parent.id)
+        assert [
+            r.id for r in relatives if r.relation in ("son", "daughter", "offspring")
+        ] == children
+        assert book.stays.get(parent.id, []) == history.get(parent.id, [])
 
-    def test_mult_parent_links_carry_probabilities(self, amur: sessionmaker[Session]) -> None:
+    def test_mult_parents_carry_probabilities(self, amur: sessionmaker[Session]) -> None:
         """A MULT sire lists each candidate with its probability, summing to 1."""
-        with session_scope(amur) as session:
-            mult = next(r for r in load_records(session) if r.sire.kind.value == "mult")
-            detail = get_animal(session, mult.id)
-        assert len(detail.sire) >= 2
-        assert sum(link.probability for link in detail.sire) == pytest.approx(1.0)
+        book = _book(amur)
+        mult = next(r for r in book.records.values() if r.sire.kind.value == "mult")
+        sires = [r for r in book.relatives(mult.id) if r.relation == "possible sire"]
+        assert len(sires) >= 2
+        assert sum(r.probability for r in sires) == pytest.approx(1.0)
 
 
-def r_in(animal_id: str, ids: tuple[str, ...]) -> bool:
-    return animal_id in ids
+def _book(factory: sessionmaker[Session]) -> Studbook:
+    with factory() as session:
+        return load_studbook(session)
 
 
 class TestCensus:
@@ -129,10 +137,11 @@ class TestCensus:
     def test_census_now_counts_the_living(self, amur: sessionmaker[Session]) -> None:
         """The census today counts every living animal once, by institution and sex."""
         with session_scope(amur) as session:
-            now = load_studbook(session).census()
-            living = list_animals(session, living=True)
+            book = load_studbook(session)
+        now = book.census()
+        living = book.animals(living=True)
         assert len(now.animal_ids) == len(living) == sum(now.totals)
-        assert sorted(now.animal_ids) == sorted(row.studbook_id for row in living)
+        assert list(now.animal_ids) == [row.record.id for row in living]
         assert sum(row.total for row in now.rows) == len(now.animal_ids)
 
     def test_census_on_a_past_date_uses_the_stays(

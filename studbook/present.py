@@ -1,0 +1,369 @@
+"""How every figure is shown: its label, its unit and its number format, written once.
+
+The command line reports (:mod:`studbook.reports`) and every screen of the terminal UI show a
+figure through the one :class:`Quantity` that describes it, so a ΔGD, an MK or a % known reads
+the same everywhere. Human formats (the text table, Markdown, the UI) use :meth:`Quantity.text`;
+machine formats (CSV, JSON) keep the raw value at full precision under :attr:`Quantity.key`.
+
+Display rules:
+
+* gene diversity, MK, F, kinship: proportions with 4 decimals (``0.9123``);
+* ΔGD (change in gene diversity): in units of 10⁻⁴, signed, 2 decimals (``+1.04`` for
+  0.000103884), labelled ``ΔGD (×10⁻⁴)``: a raw ΔGD is too small to read (``7.16e-05``);
+* shares of 0-1 (% known, flagged-founder share, genome uniqueness): percent, 1 decimal, with
+  ``%`` in the label and not in the cell;
+* FGE, FE: 2 decimals; Ne: 1 decimal; founder representation: 3 decimals;
+* ages: years with 1 decimal; dates: as recorded (:class:`~studbook.dates.PartialDate`, so an
+  estimated date keeps its precision: ``1995-07``); probabilities: 2 decimals; counts and ranks:
+  whole numbers; MSI: its code (``1`` to ``6`` or ``-``);
+* a missing value (``None``, NaN) is :data:`MISSING`; an infinite one ``∞``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from studbook.dates import PartialDate
+
+if TYPE_CHECKING:
+    from studbook.breeding_plan import Plan
+    from studbook.release import ReleaseGroup
+    from studbook.summary import PopulationSummary
+
+__all__ = [
+    "AGE",
+    "BIRTH_DATE",
+    "CAPTIVE_DELTA_GD",
+    "DEATH_DATE",
+    "DELTA_GD",
+    "FLAGGED",
+    "FLAGGED_CAP",
+    "FOUNDER",
+    "GENE_DIVERSITY",
+    "KINSHIP",
+    "KNOWN",
+    "MISSING",
+    "MK",
+    "MK_FEMALE",
+    "MK_MALE",
+    "MK_RANK",
+    "MSI",
+    "N_LIVING",
+    "OBJECTIVE",
+    "OFFSPRING_F",
+    "PAIRING_QUANTITIES",
+    "PLAN_QUANTITIES",
+    "PROBABILITY",
+    "RANK",
+    "RELEASE_QUANTITIES",
+    "REPRESENTATION",
+    "UNIQUENESS",
+    "F",
+    "Figure",
+    "Quantity",
+    "inline",
+    "lines",
+    "plan_totals",
+    "printable",
+    "release_group_figures",
+    "spreadsheet_safe",
+    "summary_figures",
+]
+
+MISSING = "–"
+"""What a human format shows for a value that is not defined (``None`` or NaN)."""
+
+_UNSHOWABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def printable(text: str) -> str:
+    r"""``text`` as it may be shown: every control character (C0, DEL, C1) and every invisible
+    or direction-changing format character written as a visible escape.
+
+    Studbook text (house names, notes, ids from old files) is data. Shown raw on a terminal,
+    ``ESC ] 0 ; ... BEL`` would set the window title and ``ESC [ 2 J`` clear the screen; a
+    right-to-left override would reorder what follows. Every front end shows user text through
+    this function (the UI also as plain text, never as markup).
+
+    >>> printable("N1\x1b]0;pwned\x07 ok")
+    'N1\\x1b]0;pwned\\x07 ok'
+    >>> printable("Darla\u202e")
+    'Darla\\u202e'
+    """
+    return _UNSHOWABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text cell for a CSV meant for spreadsheets that a spreadsheet will not run as a formula.
+
+    A cell starting with ``=``, ``@``, a tab or a carriage return, or with ``+`` or ``-`` and
+    not a plain number, gets a leading apostrophe (the OWASP advice against CSV injection):
+    ``=HYPERLINK(...)`` is shown as text instead of being evaluated. The studbook's own
+    export format (``studbook export``) stays lossless and is not passed through this.
+
+    >>> spreadsheet_safe("=cmd|' /C calc'!A0"), spreadsheet_safe("-0.25"), spreadsheet_safe("-")
+    ("'=cmd|' /C calc'!A0", '-0.25', '-')
+    """
+    if not text:
+        return text
+    if text[0] in "=@\t\r":
+        return "'" + text
+    if text[0] in "+-" and len(text) > 1:
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure's name for machines (``key``), its label for people (unit included) and how
+    its value is written: multiplied by ``scale``, then formatted with ``spec``.
+
+    Examples
+    --------
+    >>> DELTA_GD.label, DELTA_GD.text(0.000103884), DELTA_GD.text(7.16e-05)
+    ('ΔGD (×10⁻⁴)', '+1.04', '+0.72')
+    >>> KNOWN.label, KNOWN.text(0.875), KNOWN.text(None)
+    ('% known', '87.5', '–')
+    """
+
+    key: str
+    label: str
+    spec: str = ""
+    scale: float = 1.0
+    formatter: Callable[[Any], str] | None = None
+    """Writes values that are not plain numbers (lists of ids, say); overrides ``spec``."""
+
+    def text(self, value: Any) -> str:
+        """``value`` as a person reads it (see the module docstring)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return MISSING
+        if self.formatter is not None:
+            return self.formatter(value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float) and math.isinf(value):
+            return "∞" if value > 0 else "-∞"
+        if isinstance(value, int | float):
+            text = format(value * self.scale if self.scale != 1.0 else value, self.spec)
+            if text.startswith("-") and not text.strip("-0."):
+                # a loss too small to show is zero, not "-0.00"
+                text = ("+" if self.spec.startswith("+") else "") + text[1:]
+            return text
+        if isinstance(value, PartialDate | date):
+            return str(value)
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value) or "none"
+        return str(value)
+
+    def figure(self, value: Any) -> Figure:
+        """``value`` tagged with this quantity."""
+        return Figure(self, value)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One value and the quantity it is: reports and screens show ``label`` and ``text``."""
+
+    quantity: Quantity
+    value: Any
+
+    @property
+    def label(self) -> str:
+        return self.quantity.label
+
+    @property
+    def text(self) -> str:
+        return self.quantity.text(self.value)
+
+
+def _counted(ids: Sequence[str]) -> str:
+    return f"{len(ids)}: " + ", ".join(ids) if ids else "0"
+
+
+def _count(key: str, label: str) -> Quantity:
+    return Quantity(key, label, "d")
+
+
+def _proportion(key: str, label: str) -> Quantity:
+    return Quantity(key, label, ".4f")
+
+
+def _delta_gd(key: str, label: str) -> Quantity:
+    return Quantity(key, f"{label} (×10⁻⁴)", "+.2f", 1e4)
+
+
+def _percent(key: str, label: str) -> Quantity:
+    return Quantity(key, label, ".1f", 100.0)
+
+
+# ----------------------------------------------------------------- per-animal and per-pair
+GENE_DIVERSITY = _proportion("gene_diversity", "Gene diversity (GD)")
+DELTA_GD = _delta_gd("delta_gd", "ΔGD")
+CAPTIVE_DELTA_GD = _delta_gd("delta_gd", "Captive ΔGD")
+F = _proportion("f", "F")
+MK = _proportion("mk", "MK")
+MK_MALE = _proportion("mk_male", "MK ♂")
+MK_FEMALE = _proportion("mk_female", "MK ♀")
+MK_RANK = _count("mk_rank", "MK rank")
+OFFSPRING_F = _proportion("offspring_f", "Offspring F")
+KINSHIP = _proportion("kinship", "Kinship")
+KNOWN = _percent("known", "% known")
+FLAGGED = _percent("flagged", "% flagged")
+UNIQUENESS = _percent("uniqueness", "Genome uniqueness (%)")
+AGE = Quantity("age", "Age (years)", ".1f")
+BIRTH_DATE = Quantity("birth_date", "Born")
+DEATH_DATE = Quantity("death_date", "Died")
+PROBABILITY = Quantity("probability", "p", ".2f")
+REPRESENTATION = Quantity("representation", "Representation", ".3f")
+FOUNDER = Quantity("founder", "Founder")
+MSI = Quantity("msi", "MSI")
+RANK = _count("rank", "#")
+
+PAIRING_QUANTITIES: Mapping[str, Quantity] = {
+    q.key: q
+    for q in (
+        RANK,
+        Quantity("male", "Male"),
+        Quantity("female", "Female"),
+        MSI,
+        DELTA_GD,
+        OFFSPRING_F,
+        MK_MALE,
+        MK_FEMALE,
+        _proportion("mk_difference", "MK difference"),
+        KNOWN,
+        _percent("offspring_flagged", "Offspring % flagged"),
+        Quantity("male_location", "Inst ♂"),
+        Quantity("female_location", "Inst ♀"),
+        Quantity("same_institution", "Same institution"),
+        Quantity("same_region", "Same region"),
+        Quantity("transfer", "Transfer"),
+        Quantity("male_contracepted", "♂ contracepted"),
+        Quantity("female_contracepted", "♀ contracepted"),
+    )
+}
+"""Every column of a ranked pair (:class:`~studbook.pairing.PairingRow`), by field name."""
+
+PLAN_QUANTITIES: Mapping[str, Quantity] = {
+    q.key: q
+    for q in (
+        Quantity("plan", "Plan"),
+        *(PAIRING_QUANTITIES[k] for k in ("male", "female", "delta_gd", "offspring_f")),
+        *(PAIRING_QUANTITIES[k] for k in ("mk_male", "mk_female", "transfer")),
+        Quantity("score", "Score", ".6g"),
+    )
+}
+"""Every column of a planned pair (:class:`~studbook.breeding_plan.PlannedPair`)."""
+
+RELEASE_QUANTITIES: Mapping[str, Quantity] = {
+    q.key: q
+    for q in (
+        RANK,
+        Quantity("id", "Studbook id"),
+        Quantity("sex", "Sex"),
+        AGE,
+        Quantity("location", "Institution"),
+        CAPTIVE_DELTA_GD,
+        MK,
+        KNOWN,
+        FLAGGED,
+        _proportion("representativeness", "Representativeness"),
+        Quantity("under_cap", "Under cap"),
+    )
+}
+"""Every column of a release candidate (:class:`~studbook.release.ReleaseRow`)."""
+
+
+# ----------------------------------------------------------------- the population summary
+N_LIVING = _count("n", "N living (P)")
+FLAGGED_CAP = _percent("flagged_cap", "Flagged-founder cap (%)")
+
+_SUMMARY = {
+    q.key: q
+    for q in (
+        N_LIVING,
+        _count("males", "Males"),
+        _count("females", "Females"),
+        _count("unknown_sex", "Unknown sex"),
+        _count("founders", "Founders with a share in P"),
+        _count("founders_in_population", "Founders living in P"),
+        _count("living_descendants", "Descendants in P"),
+        GENE_DIVERSITY,
+        Quantity("founder_genome_equivalents", "Founder genome equivalents (FGE)", ".2f"),
+        Quantity("founder_equivalents", "Founder equivalents (FE)", ".2f"),
+        _proportion("mean_inbreeding", "Mean F"),
+        _proportion("mean_kinship", "Mean MK"),
+        _percent("mean_known", "Mean % known"),
+        Quantity("sex_ratio_ne", "Ne (sex ratio)", ".1f"),
+        Quantity("flags", "Flagged founders"),
+        _percent("mean_flagged", "Mean % flagged"),
+    )
+}
+
+
+def summary_figures(summary: PopulationSummary) -> tuple[Figure, ...]:
+    """Every scalar figure of the population summary, in order, each with its quantity."""
+    return tuple(_SUMMARY[k].figure(v) for k, v in summary.figures().items())
+
+
+# ----------------------------------------------------------------- plans and release groups
+OBJECTIVE = Quantity("objective_value", "Objective", ".6g")
+"""A breeding plan's objective: the sum of its pair scores (ΔGD or offspring F, by setting)."""
+
+_PLAN_TOTALS = (
+    _count("pairs", "Pairs"),
+    _delta_gd("total_delta_gd", "Total ΔGD"),
+    _proportion("mean_offspring_f", "Mean offspring F"),
+    _count("between_region_transfers", "Between-region transfers"),
+    OBJECTIVE,
+)
+
+
+def plan_totals(plan: Plan) -> tuple[Figure, ...]:
+    """A breeding plan's totals: pairs, total ΔGD, mean offspring F, transfers, objective."""
+    values = (
+        len(plan),
+        plan.total_delta_gd,
+        plan.mean_offspring_f,
+        plan.between_region_transfers,
+        plan.objective_value,
+    )
+    return tuple(q.figure(v) for q, v in zip(_PLAN_TOTALS, values, strict=True))
+
+
+_GROUP = (
+    Quantity("method", "Method"),
+    _delta_gd("captive_delta_gd", "Captive GD cost, ΔGD"),
+    _proportion("group_gd", "GD within the group"),
+    _percent("mean_flagged", "Mean % flagged"),
+    Quantity("founders_represented", "Founders represented", formatter=_counted),
+    Quantity("independent_ids", "Top-k picked one by one"),
+    _delta_gd("independent_delta_gd", "Their captive ΔGD"),
+    _proportion("independent_group_gd", "Their GD within the group"),
+)
+
+
+def release_group_figures(group: ReleaseGroup) -> tuple[Figure, ...]:
+    """A release group's figures: its captive cost, its own GD and founders, and the same
+    for the top-k animals picked one by one (what choosing them together gains)."""
+    return tuple(q.figure(getattr(group, q.key)) for q in _GROUP)
+
+
+def lines(figures: Iterable[Figure]) -> tuple[tuple[str, str], ...]:
+    """(label, text) of each figure: what a screen draws."""
+    return tuple((f.label, f.text) for f in figures)
+
+
+def inline(figures: Iterable[Figure]) -> str:
+    """The figures on one line: ``Pairs 3 · Total ΔGD (×10⁻⁴) +1.20 · ...``."""
+    return " · ".join(f"{f.label} {f.text}" for f in figures)

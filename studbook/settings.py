@@ -1,0 +1,457 @@
+"""The programme's settings: the choices a breeding programme makes, written once.
+
+A :class:`ProgrammeSettings` holds everything an analysis takes from the programme rather than
+from the pedigree: the species profile (breeding age windows by sex, the release age window),
+the founder flags counted, the flagged-founder cap, the kinship limit, the provisional MSI
+thresholds, the between-region penalty of the breeding plan and the target population size.
+The database stores them (``db.settings``), the command line (``studbook settings``) and the
+terminal UI edit them, and :class:`~studbook.analysis.Analysis` reads them, so every front uses
+the same values and every report header names them.
+
+Every setting has a key (:data:`SETTINGS`) and a text form, the same in the database, the
+settings CSV (``<studbook>_settings.csv``, see ``docs/csv-format.md``), the command line and the
+UI; :meth:`ProgrammeSettings.from_text` is the one parser and validator.
+
+The defaults are the programme's *absence* of choices: no species profile (no age limits), every
+founder flag counted, and the documented defaults of the flagged-founder cap, the kinship limit
+and the MSI thresholds. The Amur leopard profile (:data:`~studbook.population.AMUR_LEOPARD`) is
+what the bundled fixture's settings file sets, not a hidden default.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studbook.breeding_plan import Objective, PlanSettings
+from studbook.errors import ImportValidationError, Problem, SettingsError
+from studbook.pairing import KINSHIP_LIMIT, MsiTable
+from studbook.population import AgeWindow, SpeciesProfile
+from studbook.release import DEFAULT_FLAGGED_CAP
+
+__all__ = [
+    "SETTINGS",
+    "ProgrammeSettings",
+    "SettingSpec",
+    "read_settings",
+]
+
+_MSI = MsiTable()
+_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ProgrammeSettings:
+    """The settings of one breeding programme (see :data:`SETTINGS` for each key's text form).
+
+    Attributes
+    ----------
+    species : name of the species profile (``""``: none set).
+    breeding_age_male, breeding_age_female : inclusive breeding-age window (years) of each sex,
+        ``None`` = no age limit. Default: none.
+    release_age : inclusive release-age window (years), ``None`` = no age limit. Default: none.
+    founder_flags : founder flags whose genes are counted as flagged (e.g. ``non-amur``);
+        ``None`` = every flag in the studbook (default), ``()`` = none.
+    flagged_cap : largest share (fraction 0-1) of a release candidate's genome from flagged
+        founders. Default 0.125 (one great-grandparent's worth).
+    kinship_limit : kinship f (0-1, not relationship) at or above which a pair gets MSI ``-`` and
+        is left out of the breeding plan. Default 0.0625 (offspring of first cousins).
+    msi_max_unknown : unknown ancestry (fraction 0-1) above which a pair gets MSI ``-``.
+        Default 0.5.
+    msi_gd_cuts, msi_mk_difference_cuts, msi_f_cuts, msi_unknown_cuts : the MSI thresholds
+        (see :class:`~studbook.pairing.MsiTable`; MK, kinship and fraction units).
+    region_penalty : cost of a between-region pair in the breeding plan, in the plan
+        objective's unit (GD or F). Default 0 (no penalty).
+    target_size : the programme's target population size (animals), ``None`` = not set.
+
+    Raises :class:`~studbook.errors.SettingsError` naming the key for a value out of range.
+
+    >>> ProgrammeSettings().describe()["species profile"]
+    'none set — no age limits'
+    """
+
+    species: str = ""
+    breeding_age_male: AgeWindow = None
+    breeding_age_female: AgeWindow = None
+    release_age: AgeWindow = None
+    founder_flags: tuple[str, ...] | None = None
+    flagged_cap: float = DEFAULT_FLAGGED_CAP
+    kinship_limit: float = KINSHIP_LIMIT
+    msi_max_unknown: float = _MSI.max_unknown
+    msi_gd_cuts: tuple[float, ...] = _MSI.gd_cuts
+    msi_mk_difference_cuts: tuple[float, ...] = _MSI.mk_difference_cuts
+    msi_f_cuts: tuple[float, ...] = _MSI.f_cuts
+    msi_unknown_cuts: tuple[float, ...] = _MSI.unknown_cuts
+    region_penalty: float = 0.0
+    target_size: int | None = None
+
+    def __post_init__(self) -> None:
+        for spec in SETTINGS.values():
+            spec.check(getattr(self, spec.key))
+
+    @classmethod
+    def from_text(cls, values: Mapping[str, str]) -> ProgrammeSettings:
+        """Settings from key -> text (keys not given keep their defaults).
+
+        >>> ProgrammeSettings.from_text({"breeding_age_male": "2-15"}).breeding_age_male
+        (2.0, 15.0)
+        """
+        parsed = {_spec(key).key: _spec(key).parse(text) for key, text in values.items()}
+        return cls(**parsed)
+
+    def with_text(self, key: str, text: str) -> ProgrammeSettings:
+        """These settings with one key changed from its text form (validated)."""
+        spec = _spec(key)
+        return dataclasses.replace(self, **{spec.key: spec.parse(text)})
+
+    def text(self, key: str) -> str:
+        """The text form of one setting."""
+        spec = _spec(key)
+        return spec.format(getattr(self, spec.key))
+
+    def as_text(self) -> dict[str, str]:
+        """Every setting as key -> text, in :data:`SETTINGS` order."""
+        return {key: self.text(key) for key in SETTINGS}
+
+    def changed(self) -> dict[str, str]:
+        """The settings that differ from the defaults, as key -> text."""
+        default = ProgrammeSettings()
+        return {k: v for k, v in self.as_text().items() if v != default.text(k)}
+
+    @property
+    def profile(self) -> SpeciesProfile:
+        """The species profile: name and age windows."""
+        return SpeciesProfile(
+            name=self.species,
+            breeding_age_male=self.breeding_age_male,
+            breeding_age_female=self.breeding_age_female,
+            release_age=self.release_age,
+        )
+
+    @property
+    def msi(self) -> MsiTable:
+        """The MSI table; its ``-`` ceiling on F is the kinship limit."""
+        return MsiTable(
+            forbidden_f=self.kinship_limit,
+            max_unknown=self.msi_max_unknown,
+            gd_cuts=self.msi_gd_cuts,
+            mk_difference_cuts=self.msi_mk_difference_cuts,
+            f_cuts=self.msi_f_cuts,
+            unknown_cuts=self.msi_unknown_cuts,
+        )
+
+    def plan_settings(
+        self,
+        *,
+        objective: Objective = "delta_gd",
+        max_per_animal: int = 1,
+        n_pairs: int | None = None,
+    ) -> PlanSettings:
+        """A breeding plan's parameters with the programme's kinship limit and region penalty."""
+        return PlanSettings(
+            objective=objective,
+            max_per_animal=max_per_animal,
+            kinship_limit=self.kinship_limit,
+            region_penalty=self.region_penalty,
+            n_pairs=n_pairs,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """The settings for report headers (labels shared with the breeding plan's)."""
+        flags = self.founder_flags
+        return {
+            "species profile": self.profile.describe(),
+            "founder flags counted": "all in the studbook" if flags is None else list(flags),
+            "flagged-founder cap": self.flagged_cap,
+            "forbidden kinship >=": self.kinship_limit,
+            "between-region penalty": self.region_penalty,
+            "target population size": self.target_size or "not set",
+        }
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting: its key, what it means (unit, allowed values, default), how it is read,
+    written and checked."""
+
+    key: str
+    label: str
+    help: str
+    parse_value: Callable[[str], Any]
+    format: Callable[[Any], str]
+    valid: Callable[[Any], bool]
+
+    def parse(self, text: str) -> Any:
+        """The value of ``text``; raises :class:`SettingsError` naming the key and the allowed
+        values."""
+        try:
+            value = self.parse_value(text.strip())
+        except (ValueError, TypeError):
+            raise self.error(text) from None
+        self.check(value, text)
+        return value
+
+    def check(self, value: Any, text: str | None = None) -> None:
+        """Raise :class:`SettingsError` if ``value`` is not allowed."""
+        if not self.valid(value):
+            raise self.error(self.format(value) if text is None else text)
+
+    def error(self, text: str) -> SettingsError:
+        return SettingsError(self.key, f"{text!r} is not allowed; {self.help}")
+
+
+def _fraction(text: str) -> float:
+    return float(text)
+
+
+def _in_unit(value: Any) -> bool:
+    return isinstance(value, float | int) and 0.0 <= float(value) <= 1.0
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if float(value).is_integer() else repr(float(value))
+
+
+def _window(text: str) -> AgeWindow:
+    if text.lower() in ("", "any", "none"):
+        return None
+    low, sep, high = text.partition("-")
+    if not sep:
+        raise ValueError(text)
+    return (float(low), float(high))
+
+
+def _window_text(window: AgeWindow) -> str:
+    return "any" if window is None else f"{_number(window[0])}-{_number(window[1])}"
+
+
+def _window_ok(window: Any) -> bool:
+    if window is None:
+        return True
+    low, high = window
+    return bool(math.isfinite(low) and math.isfinite(high) and 0.0 <= low <= high)
+
+
+def _cuts(text: str) -> tuple[float, ...]:
+    return tuple(float(part) for part in text.split(",")) if text else ()
+
+
+def _cuts_text(cuts: tuple[float, ...]) -> str:
+    return ",".join(_number(c) for c in cuts)
+
+
+def _increasing(cuts: Any) -> bool:
+    return all(math.isfinite(c) for c in cuts) and list(cuts) == sorted(cuts)
+
+
+def _gd_cuts_ok(cuts: Any) -> bool:
+    return (
+        len(cuts) == 5
+        and all(math.isfinite(c) for c in cuts)
+        and list(cuts) == sorted(cuts, reverse=True)
+    )
+
+
+def _flags(text: str) -> tuple[str, ...] | None:
+    if text.lower() == "all":
+        return None
+    if text.lower() in ("", "none"):
+        return ()
+    return tuple(part.strip() for part in text.split(","))
+
+
+def _flags_text(flags: tuple[str, ...] | None) -> str:
+    if flags is None:
+        return "all"
+    return ",".join(flags) or "none"
+
+
+def _flags_ok(flags: Any) -> bool:
+    return flags is None or all(f and ";" not in f and len(f) <= 50 for f in flags)
+
+
+def _size(text: str) -> int | None:
+    return None if text.lower() in ("", "none") else int(text)
+
+
+def _species_ok(name: Any) -> bool:
+    return isinstance(name, str) and len(name) <= _NAME_LENGTH and name.isprintable()
+
+
+_WINDOW_HELP = "use MIN-MAX in years (e.g. 2-15) or 'any' for no age limit; default any"
+SETTINGS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec(
+            "species",
+            "Species profile",
+            f"use the species' name (up to {_NAME_LENGTH} characters), or '' for none; "
+            "default none",
+            str,
+            str,
+            _species_ok,
+        ),
+        SettingSpec(
+            "breeding_age_male",
+            "Breeding age, males (years)",
+            _WINDOW_HELP,
+            _window,
+            _window_text,
+            _window_ok,
+        ),
+        SettingSpec(
+            "breeding_age_female",
+            "Breeding age, females (years)",
+            _WINDOW_HELP,
+            _window,
+            _window_text,
+            _window_ok,
+        ),
+        SettingSpec(
+            "release_age", "Release age (years)", _WINDOW_HELP, _window, _window_text, _window_ok
+        ),
+        SettingSpec(
+            "founder_flags",
+            "Founder flags counted",
+            "use 'all' (every flag in the studbook), 'none', or flag names separated by commas; "
+            "default all",
+            _flags,
+            _flags_text,
+            _flags_ok,
+        ),
+        SettingSpec(
+            "flagged_cap",
+            "Flagged-founder cap (fraction)",
+            f"use a fraction from 0 to 1; default {DEFAULT_FLAGGED_CAP:g}",
+            _fraction,
+            _number,
+            _in_unit,
+        ),
+        SettingSpec(
+            "kinship_limit",
+            "Kinship limit (MSI '-', not planned)",
+            f"use a kinship from 0 to 1 (not relationship); default {KINSHIP_LIMIT:g}",
+            _fraction,
+            _number,
+            _in_unit,
+        ),
+        SettingSpec(
+            "msi_max_unknown",
+            "MSI: '-' above unknown ancestry",
+            f"use a fraction from 0 to 1; default {_MSI.max_unknown:g}",
+            _fraction,
+            _number,
+            _in_unit,
+        ),
+        SettingSpec(
+            "msi_gd_cuts",
+            "MSI: GD value cuts",
+            f"use five decreasing numbers separated by commas; default {_cuts_text(_MSI.gd_cuts)}",
+            _cuts,
+            _cuts_text,
+            _gd_cuts_ok,
+        ),
+        SettingSpec(
+            "msi_mk_difference_cuts",
+            "MSI: |MK difference| cuts",
+            "use increasing MK differences separated by commas (or ''); default "
+            f"{_cuts_text(_MSI.mk_difference_cuts)}",
+            _cuts,
+            _cuts_text,
+            _increasing,
+        ),
+        SettingSpec(
+            "msi_f_cuts",
+            "MSI: offspring F cuts",
+            "use increasing kinships separated by commas (or ''); default "
+            f"{_cuts_text(_MSI.f_cuts)}",
+            _cuts,
+            _cuts_text,
+            _increasing,
+        ),
+        SettingSpec(
+            "msi_unknown_cuts",
+            "MSI: unknown ancestry cuts",
+            "use increasing fractions separated by commas (or ''); default "
+            f"{_cuts_text(_MSI.unknown_cuts)}",
+            _cuts,
+            _cuts_text,
+            _increasing,
+        ),
+        SettingSpec(
+            "region_penalty",
+            "Between-region penalty (plan objective units)",
+            "use a number of at least 0, in the breeding plan objective's unit (GD or F); "
+            "default 0",
+            float,
+            _number,
+            lambda v: isinstance(v, float | int) and math.isfinite(v) and v >= 0,
+        ),
+        SettingSpec(
+            "target_size",
+            "Target population size (animals)",
+            "use a whole number of animals above 0, or 'none'; default none",
+            _size,
+            lambda v: "none" if v is None else str(v),
+            lambda v: v is None or (isinstance(v, int) and v > 0),
+        ),
+    )
+}
+"""Every setting by key, in display order."""
+
+
+def _spec(key: str) -> SettingSpec:
+    try:
+        return SETTINGS[key.strip()]
+    except KeyError:
+        raise SettingsError(
+            key, "unknown setting; the settings are: " + ", ".join(SETTINGS)
+        ) from None
+
+
+def read_settings(path: str | Path) -> dict[str, str]:
+    """The settings a ``key,value`` CSV file sets (the ``<studbook>_settings.csv`` companion),
+    as key -> text in the canonical form (e.g. ``2 - 15`` -> ``2-15``).
+
+    Raises :class:`~studbook.errors.ImportValidationError` listing every bad line (file, line,
+    field: ``key`` for an unknown or repeated setting, ``value`` for a value out of range).
+    """
+    name = str(path)
+    problems: list[Problem] = []
+    values: dict[str, str] = {}
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        reader = csv.reader(stream)
+        header = [cell.strip().lower() for cell in next(reader, [])]
+        if header[:2] != ["key", "value"]:
+            raise ImportValidationError(
+                [Problem(name, 1, "header", "the first line must be 'key,value'")]
+            )
+        first: dict[str, int] = {}
+        for line, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            key, value = [*row, "", ""][:2]
+            key = key.strip()
+            if len(row) > 2 and any(cell.strip() for cell in row[2:]):
+                problems.append(Problem(name, line, "value", "more than two cells"))
+            elif key in first:
+                problems.append(
+                    Problem(name, line, "key", f"{key!r} already set on line {first[key]}")
+                )
+            else:
+                try:
+                    parsed = ProgrammeSettings().with_text(key, value)
+                except SettingsError as exc:
+                    field = "key" if key not in SETTINGS else "value"
+                    problems.append(Problem(name, line, field, str(exc)))
+                else:
+                    first[key] = line
+                    values[key] = parsed.text(key)
+    if problems:
+        raise ImportValidationError(problems)
+    return values

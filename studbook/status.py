@@ -1,0 +1,242 @@
+"""Who is living on a date, how old an animal is, where it was, and the order of studbook ids.
+
+These are the rules every front end (command line, terminal UI, exporters, analyses) asks; each
+is written here once.
+
+Dates
+-----
+A date known only to the month or the year counts as the **first day of its period**, for
+status and age alike (the value :class:`~studbook.dates.PartialDate` stores, and what a
+:class:`~studbook.pedigree.Pedigree` keeps). A death recorded as "2003-07" has happened on
+2003-07-01; a cub born "2019" is one day old on 2019-01-02. Events of one animal are put in time
+order by :func:`studbook.events.event_sort_key`.
+
+Status on a date
+----------------
+:func:`status_on` gives ``living``, ``dead``, ``released``, ``LTF`` (lost to follow-up) or, on a
+date before the birth date, ``unborn``. The animal's events dated on or before the date decide,
+the last one in time order winning: a birth or an arrival (capture, transfer, loan) makes it
+``living`` (a capture brings a released animal back into captivity, an arrival after LTF means
+it was found again); a death, a release or LTF make it ``dead``, ``released``, ``LTF``. The
+record's ``death_date`` counts as a death event when there is none. Before any such event the
+animal is living from its birth date on (an unknown birth date counts as born).
+
+One exception: an animal recorded not alive with neither a death date nor a death, release or
+LTF event died at an unknown date and is ``dead`` on every date. Undated events count only for
+the status *now* (``on=None``, the records as they stand, every event included).
+
+*Living* (:func:`is_living`, the census, ``animals --living``, the reference population) means
+status ``living`` and not a hypothetical placeholder.
+
+Age
+---
+:func:`age_years`: years of 365.25 days from the first day of the birth date to the date, or to
+the death if that came first; ``None`` (NaN in arrays) when the birth date is unknown.
+:func:`whole_years` is the age in completed calendar years (what exporters such as Vortex
+write): 0 until the first birthday. Neither is ever negative for an animal living on the date.
+
+Location
+--------
+:func:`location_on`: the institution of the stay covering the date (stays from
+:func:`studbook.events.location_history`), else the record's current location.
+
+Studbook order
+--------------
+:func:`studbook_sort_key`: numeric ids by value (9 before 10), then other ids as text; ``"042"``
+and ``"42"`` (two animals) are ordered by their text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from studbook.dates import PartialDate
+from studbook.events import ARRIVALS, EXITS, EventCode, EventRecord, Stay, event_sort_key
+from studbook.pedigree import Pedigree
+from studbook.records import AnimalRecord
+
+__all__ = [
+    "DAYS_PER_YEAR",
+    "LIVING_DEFINITION",
+    "STATUSES",
+    "Status",
+    "age_years",
+    "is_living",
+    "living_mask",
+    "location_on",
+    "parse_status",
+    "pedigree_ages",
+    "status_on",
+    "studbook_order",
+    "studbook_sort_key",
+    "whole_years",
+]
+
+Status = Literal["living", "dead", "released", "LTF", "unborn"]
+STATUSES: tuple[Status, ...] = ("living", "dead", "released", "LTF")
+"""An animal's status now: living, dead, released to the wild, or lost to follow-up."""
+
+DAYS_PER_YEAR = 365.25
+
+LIVING_DEFINITION = "alive, not released, not lost to follow-up, not hypothetical"
+"""What *living* means, in words, for report headers (census, reference population)."""
+
+_EXIT_STATUS: dict[EventCode, Status] = {
+    EventCode.DEATH: "dead",
+    EventCode.RELEASE: "released",
+    EventCode.LTF: "LTF",
+}
+
+
+_SPELLINGS: dict[str, Status] = {
+    **dict.fromkeys(("RELEASED", "RELEASE", "REINTRODUCED"), "released"),
+    **dict.fromkeys(("LTF", "GO LTF", "LOST", "LOST TO FOLLOW-UP", "LOST_TO_FOLLOWUP"), "LTF"),
+}
+
+
+def parse_status(cell: str) -> Status | None:
+    """The status a pedigree CSV ``status`` cell names: ``released`` (RELEASED, RELEASE,
+    REINTRODUCED) or ``LTF`` (LTF, GO LTF, LOST, LOST TO FOLLOW-UP, LOST_TO_FOLLOWUP), any case;
+    None for anything else (the other columns decide).
+
+    >>> parse_status(" go ltf"), parse_status("Reintroduced"), parse_status("alive")
+    ('LTF', 'released', None)
+    """
+    return _SPELLINGS.get(cell.strip().upper())
+
+
+def _took_effect(event: EventRecord, on: date | None) -> bool:
+    if on is None:
+        return True
+    return event.date is not None and event.date.earliest <= on
+
+
+def status_on(
+    record: AnimalRecord, events: Sequence[EventRecord] = (), on: date | None = None
+) -> Status:
+    """The status of the animal on ``on`` (default: now), see the module docstring.
+
+    ``events`` are the animal's own events (any order).
+
+    >>> from studbook.dates import parse_partial_date as d
+    >>> r = AnimalRecord("7", birth_date=d("2006-05-01"), alive=True)
+    >>> gone = [EventRecord("7", d("2024-06"), EventCode.RELEASE, "TALLINN")]
+    >>> [status_on(r, gone, on) for on in (None, date(2024, 5, 31), date(2000, 1, 1))]
+    ['released', 'living', 'unborn']
+    """
+    changes = [e for e in events if e.event in ARRIVALS or e.event in EXITS]
+    if record.death_date is not None and not any(e.event is EventCode.DEATH for e in changes):
+        changes.append(EventRecord(record.id, record.death_date, EventCode.DEATH, ""))
+    if not record.is_living and not any(e.event in _EXIT_STATUS for e in changes):
+        return "dead"  # died at an unknown date
+    changes.sort(key=event_sort_key)
+    decided = [e for e in changes if _took_effect(e, on)]
+    if decided:
+        last = decided[-1].event
+        assert last is not None
+        return _EXIT_STATUS.get(last, "living")
+    if on is not None and record.birth_date is not None and record.birth_date.earliest > on:
+        return "unborn"
+    return "living"
+
+
+def is_living(
+    record: AnimalRecord, events: Sequence[EventRecord] = (), on: date | None = None
+) -> bool:
+    """Living on ``on`` (default: now): status ``living`` and not hypothetical."""
+    return not record.hypothetical and status_on(record, events, on) == "living"
+
+
+def age_years(born: PartialDate | None, on: date, died: PartialDate | None = None) -> float | None:
+    """Age in years of 365.25 days on ``on`` (or at death, if earlier); None if unknown.
+
+    >>> from studbook.dates import parse_partial_date as d
+    >>> age_years(d("2020-01-01"), date(2022, 1, 1)), age_years(None, date(2022, 1, 1))
+    (2.001368925393566, None)
+    >>> age_years(d("2020"), date(2030, 1, 1), died=d("2021-01"))
+    1.002053388090349
+    """
+    if born is None:
+        return None
+    end = on if died is None else min(on, died.earliest)
+    return (end - born.earliest).days / DAYS_PER_YEAR
+
+
+def whole_years(born: PartialDate, on: date) -> int:
+    """Completed calendar years from the first day of ``born`` to ``on`` (0 before then).
+
+    >>> from studbook.dates import parse_partial_date as d
+    >>> whole_years(d("2019"), date(2019, 3, 1)), whole_years(d("2016-03-01"), date(2019, 3, 1))
+    (0, 3)
+    """
+    first = born.earliest
+    years = on.year - first.year - ((on.month, on.day) < (first.month, first.day))
+    return max(years, 0)
+
+
+def location_on(record: AnimalRecord, stays: Sequence[Stay], on: date | None = None) -> str:
+    """The institution holding the animal on ``on`` (default: now): the stay covering that
+    date, else the record's current location."""
+    if on is not None:
+        for stay in reversed(stays):
+            started = stay.start is None or stay.start.earliest <= on
+            open_then = stay.end is None or stay.end.earliest > on
+            if started and open_then:
+                return stay.institution
+    return record.location
+
+
+def studbook_sort_key(animal_id: str) -> tuple[int, int, str]:
+    """Sort key for studbook order (module docstring).
+
+    >>> sorted(["100", "42", "T12", "042", "9"], key=studbook_sort_key)
+    ['9', '042', '42', '100', 'T12']
+    """
+    return (0, int(animal_id), animal_id) if animal_id.isdigit() else (1, 0, animal_id)
+
+
+def studbook_order(ids: Iterable[str]) -> npt.NDArray[np.int64]:
+    """Rank of each id in studbook order (:func:`studbook_sort_key`).
+
+    >>> studbook_order(["100", "42", "T12", "042"]).tolist()
+    [2, 1, 3, 0]
+    """
+    keys = [studbook_sort_key(s) for s in ids]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = np.empty(len(keys), np.int64)
+    rank[order] = np.arange(len(keys))
+    return rank
+
+
+def living_mask(ped: Pedigree, on: np.datetime64) -> npt.NDArray[np.bool_]:
+    """:func:`is_living` on ``on`` for every animal of a pedigree that has no events.
+
+    The same rule on the pedigree's columns: born by then (unknown counts as born), no death
+    date on or before it, recorded alive unless a later death date explains the record, and not
+    hypothetical. A :class:`~studbook.book.Studbook` knows the events; use its
+    :meth:`~studbook.book.Studbook.living_ids` instead.
+    """
+    born = np.isnat(ped.birth_date) | (ped.birth_date <= on)
+    has_death = ~np.isnat(ped.death_date)
+    dead_by_then = has_death & (ped.death_date <= on)
+    mask: npt.NDArray[np.bool_] = born & ~dead_by_then & (ped.alive | has_death)
+    return mask & ~ped.hypothetical
+
+
+def pedigree_ages(ped: Pedigree, on: np.datetime64) -> npt.NDArray[np.float64]:
+    """:func:`age_years` on ``on`` of every animal of a pedigree (NaN when unknown).
+
+    >>> ped = Pedigree.from_cells(["a", "b"], ["", ""], ["", ""], birth_date=["2020-01-01", ""])
+    >>> pedigree_ages(ped, np.datetime64("2022-01-01")).round(3).tolist()
+    [2.001, nan]
+    """
+    end = np.where(np.isnat(ped.death_date), on, np.minimum(ped.death_date, on))
+    days = (end - ped.birth_date).astype("timedelta64[D]").astype(np.float64)
+    days[np.isnat(ped.birth_date)] = np.nan
+    out: npt.NDArray[np.float64] = days / DAYS_PER_YEAR
+    return out

@@ -1,0 +1,82 @@
+"""Studbook text is data: markup and control characters in it are shown, never obeyed."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from textual.pilot import Pilot
+from textual.widgets import OptionList, Static
+
+from tui.app import StudbookApp, make_app
+from tui.screens.animal import AnimalScreen
+from tui.widgets.pedigree import PedigreeTree
+
+CENSUS = "2024-01-01"
+SIZE = (160, 45)
+CLOSING_TAG = "[/]"
+LINK = "[link=https://evil.example]Darla[/link]"
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J"
+
+
+def hostile(url: str) -> str:
+    """The small studbook with hostile house names on 5 (sire of 9), 7 (dam of 9) and 9."""
+    path = url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        for animal, name in (("5", CLOSING_TAG), ("7", LINK), ("9", ESCAPES)):
+            connection.execute(
+                "update animal set house_name = ? where studbook_id = ?", (name, animal)
+            )
+    return url
+
+
+async def settle(app: StudbookApp, pilot: Pilot[None]) -> None:
+    for _ in range(4):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def tree_labels(tree: PedigreeTree) -> list[str]:
+    out, todo = [], [tree.root]
+    while todo:
+        node = todo.pop()
+        out.append(node.label.plain)
+        todo.extend(node.children)
+    return out
+
+
+class TestHostileHouseNames:
+    """Markup-like names and terminal escapes reach the screen as plain, escaped text."""
+
+    async def test_animal_screen_of_their_offspring(self, db_url: str) -> None:
+        app = make_app(hostile(db_url), census_date=CENSUS)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            app.open_animal("9")
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, AnimalScreen) and screen.detail is not None
+            assert screen.title == "9 \\x1b]0;pwned\\x07\\x1b[2J"
+            labels = tree_labels(screen.query_one(PedigreeTree))
+            assert any(CLOSING_TAG in label for label in labels)
+            assert any(LINK in label for label in labels)
+            prompts = [
+                str(option.prompt) for option in screen.query_one("#relatives", OptionList).options
+            ]
+            assert any(LINK in p for p in prompts) and any(CLOSING_TAG in p for p in prompts)
+            record = str(screen.query_one("#animal-record", Static).render())
+            assert "\\x1b]0;pwned" in record and "\x1b" not in record
+            svg = app.export_screenshot()
+            assert "\x1b" not in svg and "\x07" not in svg
+            assert "evil.example" in svg and "href" not in svg
+
+    async def test_animals_table_and_palette(self, db_url: str) -> None:
+        app = make_app(hostile(db_url), census_date=CENSUS)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            svg = app.export_screenshot()
+            assert "\x1b" not in svg and CLOSING_TAG in svg
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"Darla")
+            await settle(app, pilot)
+            assert "\x1b" not in app.export_screenshot()

@@ -1,0 +1,92 @@
+"""The programme settings form, driven through the Pilot on a real SQLite studbook."""
+
+from __future__ import annotations
+
+from textual.message import Message
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, Static
+
+from db.audit import history
+from db.session import make_engine, make_session_factory, session_scope
+from db.settings import save_settings, stored_settings
+from tui.app import StudbookApp, make_app
+from tui.messages import RecordSaved
+from tui.screens.errors import ErrorModal
+from tui.screens.settings import SettingsForm
+
+SIZE = (150, 46)
+CENSUS = "2024-01-01"
+
+
+async def settle(app: StudbookApp, pilot: Pilot[None]) -> None:
+    """Wait until every worker is done and their messages are handled."""
+    for _ in range(4):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def sessions(url: str):  # type: ignore[no-untyped-def]
+    return make_session_factory(make_engine(url), user="other-user")
+
+
+class TestSettingsForm:
+    """F6 / the palette open the form; values are checked as typed, saved audited."""
+
+    async def test_f6_shows_and_saves_a_setting(self, db_url: str) -> None:
+        """The form shows the stored values; a refused value says why and blocks Save; a good
+        one is saved (audited) and the analyses are recomputed."""
+        messages: list[Message] = []
+        app = make_app(db_url, census_date=CENSUS)
+        async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f6")
+            await settle(app, pilot)
+            form = app.screen
+            assert isinstance(form, SettingsForm)
+            assert form.query_one("#setting-release_age", Input).value == "1-4"  # as imported
+            field = form.query_one("#setting-target_size", Input)
+            assert field.value == "none"
+            assert form.query_one("#save", Button).disabled  # nothing changed yet
+            field.value = "eighty"
+            await settle(app, pilot)
+            error = str(form.query_one("#error-target_size", Static).render())
+            assert "setting 'target_size': 'eighty' is not allowed; use a whole number" in error
+            assert form.query_one("#save", Button).disabled
+            field.value = "80"
+            form.query_one("#setting-species", Input).value = "[b]Panthera[/b] pardus"
+            await settle(app, pilot)
+            assert not form.query_one("#save", Button).disabled
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert not isinstance(app.screen, SettingsForm)
+            saved = [m for m in messages if isinstance(m, RecordSaved)]
+            assert saved and saved[-1].action == "settings"
+        with sessions(db_url)() as session:
+            stored = stored_settings(session)
+            assert stored["target_size"] == "80" and stored["release_age"] == "1-4"
+            assert stored["species"] == "[b]Panthera[/b] pardus"  # typed text is data, not markup
+            assert [r.action for r in history(session, "target_size")] == ["insert"]
+            assert [r.action for r in history(session, "species")] == ["insert", "update"]
+
+    async def test_palette_command_and_conflict(self, db_url: str) -> None:
+        """The palette opens the form; a value changed elsewhere meanwhile is not overwritten."""
+        app = make_app(db_url, census_date=CENSUS)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("ctrl+p")
+            await pilot.press(*"programme settings")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            form = app.screen
+            assert isinstance(form, SettingsForm)
+            with session_scope(sessions(db_url)) as session:
+                save_settings(session, {"flagged_cap": "0.2"})
+            form.query_one("#setting-flagged_cap", Input).value = "0.1"
+            await settle(app, pilot)
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ErrorModal)
+            assert "flagged_cap" in str(app.screen.query_one("#error-message", Static).render())
+        with sessions(db_url)() as session:
+            assert stored_settings(session)["flagged_cap"] == "0.2"
