@@ -438,7 +438,7 @@ def write_plan(
 ) -> ImportReport:
     """Write a checked plan; raises :class:`ImportValidationError` if it has any error."""
     if plan.errors:
-        raise ImportValidationError(plan.problems)
+        raise ImportValidationError(plan.problems, "nothing was written")
     started = started if started is not None else time.perf_counter()
 
     session.flush()

@@ -41,9 +41,6 @@ if TYPE_CHECKING:
         ImportValidationError as ImportValidationError,
     )
     from studbook.errors import (
-        ParentProbabilityError as ParentProbabilityError,
-    )
-    from studbook.errors import (
         PedigreeCycleError as PedigreeCycleError,
     )
     from studbook.errors import (
@@ -84,6 +81,9 @@ if TYPE_CHECKING:
     )
     from studbook.genedrop import (
         gene_drop as gene_drop,
+    )
+    from studbook.ids import (
+        AnimalId as AnimalId,
     )
     from studbook.kinship import (
         EmptyPopulationError as EmptyPopulationError,
@@ -231,6 +231,7 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
+    "AnimalId": "studbook.ids",
     "BreedingPlan": "studbook.breeding_plan",
     "Plan": "studbook.breeding_plan",
     "PlannedPair": "studbook.breeding_plan",
@@ -238,7 +239,6 @@ _EXPORTS = {
     "breeding_plan": "studbook.breeding_plan",
     "sex_ratio_ne": "studbook.demography",
     "ImportValidationError": "studbook.errors",
-    "ParentProbabilityError": "studbook.errors",
     "PedigreeCycleError": "studbook.errors",
     "PedigreeError": "studbook.errors",
     "Problem": "studbook.errors",

@@ -193,6 +193,10 @@ def read_bytes(path: str | Path) -> bytes:
     """The bytes of ``path``; raises :class:`ImportValidationError` when it cannot be read."""
     try:
         return Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise ImportValidationError(
+            [Problem(str(path), None, "(file)", "the file is missing; check its name and folder")]
+        ) from exc
     except OSError as exc:
         raise ImportValidationError(
             [Problem(str(path), None, "(file)", f"cannot be read: {exc.strerror or exc}")]

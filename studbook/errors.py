@@ -12,7 +12,6 @@ from typing import Literal
 
 __all__ = [
     "ImportValidationError",
-    "ParentProbabilityError",
     "PedigreeCycleError",
     "PedigreeError",
     "Problem",
@@ -48,18 +47,23 @@ class Problem:
 
 
 class ImportValidationError(StudbookError):
-    """Input was rejected; ``problems`` lists every error found (not just the first)."""
+    """Input was rejected; ``problems`` lists every error found (not just the first).
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    ``outcome`` says what the rejection means for the caller (an import adds "nothing was
+    written"); a plain read leaves it empty.
+    """
+
+    def __init__(self, problems: Sequence[Problem], outcome: str = "") -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         errors = [p for p in self.problems if p.severity == "error"]
         shown = "\n".join(f"  {p}" for p in errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
-        super().__init__(f"{len(errors)} error(s); nothing was written:\n{shown}{more}")
+        said = f"; {outcome}" if outcome else ""
+        super().__init__(f"{len(errors)} error(s){said}:\n{shown}{more}")
 
 
 class PedigreeError(StudbookError):
-    """The pedigree is structurally impossible (loops, bad parent probabilities, ...)."""
+    """The pedigree is structurally impossible (a loop, a parent missing from the records)."""
 
 
 class PedigreeCycleError(PedigreeError):
@@ -69,10 +73,6 @@ class PedigreeCycleError(PedigreeError):
         self.cycle: tuple[str, ...] = tuple(cycle)
         loop = " -> ".join([*self.cycle, self.cycle[0]]) if self.cycle else "?"
         super().__init__(f"pedigree loop: an animal is its own ancestor ({loop}, child -> parent)")
-
-
-class ParentProbabilityError(PedigreeError):
-    """MULT parent probabilities that are negative or do not sum to 1."""
 
 
 class UnknownAnimalError(StudbookError, KeyError):

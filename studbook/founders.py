@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from studbook.colleau import ancestors_of
+from studbook.ids import AnimalId
 from studbook.inbreeding import layout
 from studbook.jit import compiled, interpretable
 from studbook.kinship import EmptyPopulationError
@@ -104,7 +105,7 @@ def genetic_founders(ped: Pedigree) -> BoolArray:
 
 
 def founder_contributions(
-    ped: Pedigree, ids: Sequence[str] | None = None
+    ped: Pedigree, ids: Sequence[AnimalId] | None = None
 ) -> tuple[list[str], FloatArray]:
     """Genetic contribution ``p_ik`` of each founder ``k`` to each animal ``i`` of ``ids``.
 

@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from studbook.colleau import a_times, relationship_columns
 from studbook.errors import StudbookError
+from studbook.ids import AnimalId
 from studbook.inbreeding import inbreeding, layout, pair_kinship
 from studbook.pedigree import Pedigree, Population
 
@@ -50,7 +51,7 @@ class EmptyPopulationError(StudbookError):
     """A population statistic was asked for an empty reference population."""
 
 
-def kinship(ped: Pedigree, a: str, b: str) -> float:
+def kinship(ped: Pedigree, a: AnimalId, b: AnimalId) -> float:
     """Kinship ``f_ab`` of two animals (see the module docstring; ``f_aa = (1 + F_a) / 2``).
 
     Traces only the two animals' ancestors: ``f_ab = (1/2) sum_k L_ak L_bk D_k``.
@@ -68,7 +69,7 @@ def kinship(ped: Pedigree, a: str, b: str) -> float:
     return pair_kinship(ped, i, j)
 
 
-def kinship_block(ped: Pedigree, rows: Sequence[str], cols: Sequence[str]) -> FloatArray:
+def kinship_block(ped: Pedigree, rows: Sequence[AnimalId], cols: Sequence[AnimalId]) -> FloatArray:
     """Kinships ``f_ij`` for ``i`` in ``rows`` and ``j`` in ``cols`` (e.g. males x females).
 
     Colleau's indirect method, ``A e_j = T D T' e_j`` for every column at once, on the
@@ -90,7 +91,7 @@ def kinship_block(ped: Pedigree, rows: Sequence[str], cols: Sequence[str]) -> Fl
     return 0.5 * relationship_columns(lay, r, c)
 
 
-def kinship_matrix(ped: Pedigree, ids: Sequence[str]) -> FloatArray:
+def kinship_matrix(ped: Pedigree, ids: Sequence[AnimalId]) -> FloatArray:
     """The ``len(ids) x len(ids)`` kinship matrix of ``ids``, in the order given.
 
     ``K[i, j] = f_ij`` and ``K[i, i] = (1 + F_i) / 2``. Computed by the indirect method on the

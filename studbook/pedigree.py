@@ -13,11 +13,13 @@ Rows may come in any order: :attr:`Pedigree.order` lists the animals parents-fir
 from __future__ import annotations
 
 import gc
+import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -30,15 +32,33 @@ from studbook.csvformat import (
     read_bytes,
     table_from_text,
 )
+from studbook.dates import PartialDate, parse_partial_date, read_iso_dates
 from studbook.errors import (
-    ParentProbabilityError,
+    ImportValidationError,
     PedigreeCycleError,
     PedigreeError,
     UnknownAnimalError,
 )
-from studbook.jit import compiled, interpretable
-from studbook.parents import PROBABILITY_TOLERANCE, ParentKind, format_parent, parse_parent
-from studbook.records import AnimalRecord, BirthType, parse_bool, parse_sex
+from studbook.ids import AnimalId, animal_ids
+from studbook.jit import SMALL, compiled, interpretable
+from studbook.parents import (
+    PROBABILITY_TOLERANCE,
+    UNKNOWN_TOKENS,
+    WILD_TOKEN,
+    ParentKind,
+    ParentSpec,
+    parse_parent,
+)
+from studbook.records import (
+    AnimalRecord,
+    BirthType,
+    format_bool,
+    parse_birth_type,
+    parse_bool,
+    parse_sex,
+    records_from_table,
+)
+from studbook.validation import number_key, validate_records
 
 __all__ = ["ParentEdges", "Pedigree", "Population", "read_pedigree"]
 
@@ -46,7 +66,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-Population = Iterable[str] | BoolArray | None
+Population = Iterable[AnimalId] | BoolArray | None
 """Who an analysis is about: ``None`` (the living), an iterable of ids, or a boolean mask."""
 
 
@@ -130,97 +150,48 @@ class Pedigree:
         source: str = "pedigree",
         lines: Sequence[int] | None = None,
     ) -> Pedigree:
-        """Build a pedigree from text cells (parent cells as in :mod:`studbook.parents`).
+        """Build a pedigree from columns of cells, read exactly as the same CSV file would be.
 
-        Raises :class:`PedigreeError` for duplicate ids, parents not in the pedigree, the same
-        animal as sire and dam, or malformed MULT cells; :class:`ParentProbabilityError` for
-        MULT probabilities that do not sum to 1; :class:`PedigreeCycleError` for loops.
+        Text columns hold cells as in ``docs/csv-format.md``; ``alive``, ``founder``,
+        ``birth_type``, ``hypothetical`` and ``flags`` may be given typed. ``lines`` (default:
+        2, 3, ... as in a file with a header) and ``source`` name the rows in messages.
+        Raises :class:`ImportValidationError` as :meth:`from_table` does.
         """
         n = len(ids)
-        ids_t = tuple(ids)
-
-        def where(k: int) -> str:
-            return f"{source}:{lines[k]}" if lines is not None else source
-
-        index = {animal: k for k, animal in enumerate(ids_t)}
-        if len(index) != n:
-            seen: set[str] = set()
-            dups = sorted({a for a in ids_t if a in seen or seen.add(a)})  # type: ignore[func-returns-value]
-            raise PedigreeError(f"{source}: duplicate studbook ids: {', '.join(dups[:20])}")
-        parent_idx, mult, wild = {}, {}, {}
-        for role, cells in (("sire", sire), ("dam", dam)):
-            idx = np.fromiter((index.get(c, -1) for c in cells), np.int64, count=n)
-            is_wild = np.zeros(n, bool)
-            options: dict[int, tuple[IntArray, FloatArray]] = {}
-            for k in np.flatnonzero(idx < 0).tolist():
-                try:
-                    spec = parse_parent(cells[k])
-                except ValueError as exc:
-                    raise PedigreeError(f"{where(k)}: {role} of {ids_t[k]!r}: {exc}") from None
-                if spec.kind is ParentKind.WILD:
-                    is_wild[k] = True
-                elif spec.kind in (ParentKind.KNOWN, ParentKind.MULT):
-                    missing = [c for c in spec.ids if c not in index]
-                    if missing:
-                        raise PedigreeError(
-                            f"{where(k)}: {role} of {ids_t[k]!r} is not in the pedigree: "
-                            + ", ".join(repr(m) for m in missing)
-                        )
-                    total = spec.probability_total
-                    if not math.isclose(total, 1.0, abs_tol=PROBABILITY_TOLERANCE):
-                        raise ParentProbabilityError(
-                            f"{where(k)}: MULT {role} probabilities of {ids_t[k]!r} sum to "
-                            f"{total:.6g}, not 1 ({cells[k]})"
-                        )
-                    options[k] = (
-                        np.array([index[c] for c in spec.ids], np.int64),
-                        np.array([p for _, p in spec.candidates], np.float64),
-                    )
-            parent_idx[role], mult[role], wild[role] = idx, options, is_wild
-
-        same = _same_parent(parent_idx["sire"], parent_idx["dam"], mult["sire"], mult["dam"])
-        if same is not None:
-            raise PedigreeError(
-                f"{where(same)}: {ids_t[same]!r} has the same animal as sire and dam"
-            )
-
-        if sex is not None:
-            codes: dict[str, str] = {}
-            for k, cell in enumerate(sex):
-                if cell not in codes:
-                    try:
-                        codes[cell] = parse_sex(cell)
-                    except ValueError as exc:
-                        raise PedigreeError(f"{where(k)}: sex of {ids_t[k]!r}: {exc}") from None
-            sex_arr = np.array([codes[s] for s in sex], "<U1")
-        else:
-            sex_arr = np.full(n, "U", "<U1")
-        death = _dates(death_date, n)
-        btype = list(birth_type) if birth_type is not None else [BirthType.UNKNOWN] * n
-        flag_masks: dict[str, BoolArray] = {}
-        if flags is not None:
-            for k, names in enumerate(flags):
-                for name in names:
-                    flag_masks.setdefault(name, np.zeros(n, bool))[k] = True
-        return cls._assemble(
-            ids_t,
-            sex_arr,
-            parent_idx,
-            mult,
-            wild,
-            alive=_stated(alive),
-            founder=_stated(founder),
-            wild_birth=np.array([b is BirthType.WILD for b in btype], bool),
-            unknown_birth=np.array([b is BirthType.UNKNOWN for b in btype], bool),
-            hypothetical=np.zeros(n, bool)
+        columns: dict[str, list[str]] = {
+            "id": list(ids),
+            "sire": list(sire),
+            "dam": list(dam),
+            "sex": list(sex) if sex is not None else [""] * n,
+        }
+        typed: dict[str, list[str] | None] = {
+            "alive": None if alive is None else [format_bool(v) for v in alive],
+            "founder": None if founder is None else [format_bool(v) for v in founder],
+            "birth_type": None if birth_type is None else [b.value for b in birth_type],
+            "hypothetical": None
             if hypothetical is None
-            else np.array(hypothetical, bool),
-            flags=flag_masks,
-            birth_date=_dates(birth_date, n),
-            death_date=death,
-            location=np.array(location if location is not None else [""] * n, object),
-            attributes=dict(attributes or {}),
+            else [format_bool(bool(h)) for h in hypothetical],
+            "flags": None if flags is None else [";".join(f) for f in flags],
+            "birth_date": None if birth_date is None else list(birth_date),
+            "death_date": None if death_date is None else list(death_date),
+            "location": None if location is None else list(location),
+        }
+        columns |= {name: cells for name, cells in typed.items() if cells is not None}
+        columns |= {name: list(cells) for name, cells in (attributes or {}).items()}
+        stripped = {name: [c.strip() for c in cells] for name, cells in columns.items()}
+        # Small pedigrees take the row path: fast enough, and it needs no compiled kernel.
+        plain = _as_plain_csv(stripped, n) if n > SMALL else None
+        read = plain_columns(plain, source) if plain is not None else None
+        pedigree = _from_plain(read) if read is not None else None
+        if pedigree is not None:
+            return pedigree
+        table = StudbookTable(
+            source=source,
+            columns=stripped,
+            lines=list(lines) if lines is not None else list(range(2, n + 2)),
+            header=list(columns),
         )
+        return cls.from_table(table)
 
     @classmethod
     def _assemble(
@@ -279,76 +250,86 @@ class Pedigree:
 
     @classmethod
     def from_table(cls, table: StudbookTable) -> Pedigree:
-        """Build from a studbook CSV table (see :mod:`studbook.csvformat`)."""
-        cols = table.columns
-        n = len(table)
+        """Build from a studbook CSV table (see :mod:`studbook.csvformat`).
 
-        def parsed(name: str, parser: object) -> list[bool | None] | None:
-            if name not in cols:
-                return None
-            cells = cols[name]
-            # Parse each distinct cell once, in order of first appearance, so that the first
-            # bad cell reported is still the one on the earliest line.
-            values: dict[str, bool | None] = {}
-            for cell in dict.fromkeys(cells):
-                try:
-                    values[cell] = parser(cell)  # type: ignore[operator]
-                except ValueError as exc:
-                    line = table.lines[cells.index(cell)]
-                    raise PedigreeError(f"{table.source}:{line}: {name}: {exc}") from None
-            return [values[c] for c in cells]
-
-        birth_types = None
-        if "birth_type" in cols:
-            lookup = {"C": BirthType.CAPTIVE, "W": BirthType.WILD}
-            birth_types = [lookup.get(c[:1].upper(), BirthType.UNKNOWN) for c in cols["birth_type"]]
-        known = {"id", "sire", "dam", "sex", "alive", "founder", "birth_type", "hypothetical",
-                 "flags", "birth_date", "death_date", "location"}  # fmt: skip
-        flags = None
-        if "flags" in cols:
-            split = {
-                c: tuple(f.strip() for f in c.split(";") if f.strip())
-                for c in dict.fromkeys(cols["flags"])
-            }
-            flags = [split[c] for c in cols["flags"]]
-        hyp = parsed("hypothetical", parse_bool)
-        return cls.from_cells(
-            cols["id"],
-            cols["sire"],
-            cols["dam"],
-            cols.get("sex", [""] * n),
-            alive=parsed("alive", parse_bool),
-            founder=parsed("founder", parse_bool),
-            birth_type=birth_types,
-            hypothetical=[bool(h) for h in hyp] if hyp is not None else None,
-            flags=flags,
-            birth_date=cols.get("birth_date"),
-            death_date=cols.get("death_date"),
-            location=cols.get("location"),
-            attributes={k: v for k, v in cols.items() if k not in known},
-            source=table.source,
-            lines=table.lines,
-        )
+        Every cell is read by :func:`~studbook.records.records_from_table` and every rule of
+        :func:`~studbook.validation.validate_records` is checked, as ``studbook import`` does.
+        Raises :class:`ImportValidationError` listing every problem (file, line, field, what
+        to do) when any is an error.
+        """
+        records, problems = records_from_table(table)
+        problems += validate_records(records, table.source)
+        if any(p.severity == "error" for p in problems):
+            raise ImportValidationError(problems)
+        attributes = {k: v for k, v in table.columns.items() if k not in _ARRAY_COLUMNS}
+        return cls.from_records(records, table.source, attributes=attributes)
 
     @classmethod
-    def from_records(cls, records: Sequence[AnimalRecord], source: str = "studbook") -> Pedigree:
-        """Build from typed records (the database layer's path into the engine)."""
-        lines = [r.line or 0 for r in records]
-        return cls.from_cells(
-            [r.id for r in records],
-            [format_parent(r.sire) for r in records],
-            [format_parent(r.dam) for r in records],
-            [r.sex for r in records],
-            alive=[r.is_living for r in records],
-            founder=[r.founder for r in records],
-            birth_type=[r.birth_type for r in records],
-            hypothetical=[r.hypothetical for r in records],
-            flags=[r.flags for r in records],
-            birth_date=[str(r.birth_date) if r.birth_date else "" for r in records],
-            death_date=[str(r.death_date) if r.death_date else "" for r in records],
-            location=[r.location for r in records],
-            source=source,
-            lines=lines if all(lines) else None,
+    def from_records(
+        cls,
+        records: Sequence[AnimalRecord],
+        source: str = "studbook",
+        *,
+        attributes: Mapping[str, list[str]] | None = None,
+    ) -> Pedigree:
+        """Build from typed records that passed the rules (:meth:`from_table`, the database).
+
+        Raises :class:`PedigreeError` for a repeated id or a parent that is not among the
+        records, and :class:`PedigreeCycleError` for a loop.
+        """
+        n = len(records)
+        ids = tuple(r.id for r in records)
+        index = {animal: k for k, animal in enumerate(ids)}
+        if len(index) != n:
+            seen: set[str] = set()
+            dups = sorted({a for a in ids if a in seen or seen.add(a)})  # type: ignore[func-returns-value]
+            raise PedigreeError(f"{source}: duplicate studbook ids: {', '.join(dups[:20])}")
+        parent: dict[str, IntArray] = {}
+        mult: dict[str, dict[int, tuple[IntArray, FloatArray]]] = {}
+        wild: dict[str, BoolArray] = {}
+        for role in ("sire", "dam"):
+            idx = np.full(n, -1, np.int64)
+            is_wild = np.zeros(n, bool)
+            options: dict[int, tuple[IntArray, FloatArray]] = {}
+            for k, record in enumerate(records):
+                spec: ParentSpec = getattr(record, role)
+                if spec.kind is ParentKind.WILD:
+                    is_wild[k] = True
+                    continue
+                missing = [c for c in spec.ids if c not in index]
+                if missing:
+                    raise PedigreeError(
+                        f"{source}: {role} of {record.id!r} is not in the pedigree: "
+                        + ", ".join(repr(m) for m in missing)
+                    )
+                if spec.kind is ParentKind.KNOWN:
+                    idx[k] = index[spec.ids[0]]
+                elif spec.kind is ParentKind.MULT:
+                    options[k] = (
+                        np.array([index[c] for c in spec.ids], np.int64),
+                        np.array([p for _, p in spec.candidates], np.float64),
+                    )
+            parent[role], mult[role], wild[role] = idx, options, is_wild
+        flags: dict[str, BoolArray] = {}
+        for k, record in enumerate(records):
+            for name in record.flags:
+                flags.setdefault(name, np.zeros(n, bool))[k] = True
+        return cls._assemble(
+            ids,
+            np.array([r.sex for r in records], "<U1"),
+            parent,
+            mult,
+            wild,
+            alive=_stated([r.alive for r in records]),
+            founder=_stated([r.founder for r in records]),
+            wild_birth=np.array([r.birth_type is BirthType.WILD for r in records], bool),
+            unknown_birth=np.array([r.birth_type is BirthType.UNKNOWN for r in records], bool),
+            hypothetical=np.array([r.hypothetical for r in records], bool),
+            flags=flags,
+            birth_date=_days([r.birth_date for r in records]),
+            death_date=_days([r.death_date for r in records]),
+            location=np.array([r.location for r in records], object),
+            attributes=dict(attributes or {}),
         )
 
     # ----------------------------------------------------------------- structure
@@ -357,9 +338,12 @@ class Pedigree:
         """Studbook id -> position in ``ids``."""
         return {animal: k for k, animal in enumerate(self.ids)}
 
-    def indices(self, ids: Iterable[str]) -> IntArray:
-        """Positions of ``ids``; raises :class:`UnknownAnimalError` naming every missing id."""
-        wanted = [ids] if isinstance(ids, str) else list(ids)
+    def indices(self, ids: AnimalId | Iterable[AnimalId]) -> IntArray:
+        """Positions of ``ids`` (text, or ints for numeric ids: :func:`~studbook.ids.animal_ids`).
+
+        Raises :class:`UnknownAnimalError` naming every missing id.
+        """
+        wanted = animal_ids(ids)
         if self.numeric_ids is None:
             missing = [a for a in wanted if a not in self.index]
             found = [self.index.get(a, -1) for a in wanted]
@@ -501,21 +485,6 @@ def _longest_paths(n: int, child: IntArray, parent: IntArray) -> IntArray:  # pr
     return gen
 
 
-def _same_parent(
-    sire: IntArray,
-    dam: IntArray,
-    mult_sire: Mapping[int, tuple[IntArray, FloatArray]],
-    mult_dam: Mapping[int, tuple[IntArray, FloatArray]],
-) -> int | None:
-    """The first animal whose sire (or a MULT sire candidate) is also its dam, if any."""
-    same = np.flatnonzero((sire == dam) & (sire >= 0))
-    for k, (sire_c, _) in mult_sire.items():
-        dam_c = mult_dam[k][0] if k in mult_dam else dam[k : k + 1]
-        if not set(sire_c.tolist()).isdisjoint(dam_c.tolist()):
-            same = np.append(same, k)
-    return int(same[0]) if same.size else None
-
-
 def _canonical_number(text: str) -> bool:
     """Digits only, without a leading zero (``"0"`` itself is one): the text of a number."""
     return text.isascii() and text.isdigit() and (text[0] != "0" or text == "0")
@@ -530,26 +499,23 @@ def _stated(values: Sequence[bool | None] | None) -> tuple[BoolArray, BoolArray]
     )
 
 
-def _dates(cells: Sequence[str] | None, n: int) -> npt.NDArray[np.datetime64]:
-    if cells is None:
-        return np.full(n, np.datetime64("NaT"), "datetime64[D]")
-    try:
-        return np.array([c or "NaT" for c in cells], "datetime64[D]")
-    except ValueError:
-        raise PedigreeError(f"bad date among {cells!r:.200}") from None
+def _days(dates: Sequence[PartialDate | None]) -> npt.NDArray[np.datetime64]:
+    """The first day of each date's period as ``datetime64[D]``; NaT where there is none."""
+    return np.array([d.value if d is not None else None for d in dates], "datetime64[D]")
 
 
 def read_pedigree(path: str | Path) -> Pedigree:
-    """Read a studbook CSV (columns ``id,sire,dam,sex`` first) into a :class:`Pedigree`.
+    """Read a studbook CSV (``docs/csv-format.md``) into a :class:`Pedigree`.
 
-    Optional columns: ``alive`` (1/0; missing = living unless ``death_date`` is set),
-    ``birth_date``, ``birth_type``, ``death_date``, ``location``, ``house_name``,
-    ``hypothetical``, ``founder``, ``flags`` (``;``-separated founder flags). Other columns are
-    kept in :attr:`Pedigree.attributes`.
+    The file is read and checked as ``studbook import`` reads and checks it (without a
+    database): the same rules, the same messages. Raises :class:`ImportValidationError`
+    listing every error with its file, line and field. Columns other than those the pedigree
+    holds as arrays (``house_name``, ``notes``, any extra) are kept in
+    :attr:`Pedigree.attributes`.
 
-    A file without quotes is read column by column from its bytes (:func:`_from_plain`); any
-    other file, or one with a problem, goes through :meth:`Pedigree.from_table`, which gives the
-    same pedigree or the error with its line number.
+    A file without quotes is read column by column from its bytes and checked with numpy
+    (:func:`_from_plain`); any other file, or one that breaks a rule, goes through
+    :meth:`Pedigree.from_table`, which gives the same pedigree or every error with its line.
     """
     data = read_bytes(path)
     columns = plain_columns(data, str(path))
@@ -568,23 +534,52 @@ def read_pedigree(path: str | Path) -> Pedigree:
             gc.enable()
 
 
-_KNOWN_COLUMNS = frozenset(
+def _as_plain_csv(columns: Mapping[str, list[str]], n: int) -> bytes | None:
+    """The columns as a quote-free CSV file, so that the byte reader reads them; ``None``
+    when that file would not say the same (a comma, quote or line break in a cell, a column
+    name the reader would lower-case) or there are no rows: the row path takes those."""
+    if not n or any(name != name.strip().lower() for name in columns):
+        return None
+    rows = [",".join(columns), *map(",".join, zip(*columns.values(), strict=True))]
+    text = "\n".join(rows)
+    lines = n + 1
+    if '"' in text or "\r" in text or text.count("\n") != lines - 1:
+        return None
+    if text.count(",") != lines * (len(columns) - 1):
+        return None
+    return text.encode("utf-8")
+
+
+_ARRAY_COLUMNS = frozenset(
     {"id", "sire", "dam", "sex", "alive", "founder", "birth_type", "hypothetical", "flags",
      "birth_date", "death_date", "location"}
 )  # fmt: skip
+"""The columns a :class:`Pedigree` holds as arrays; the others go to ``attributes``."""
+
+
+class _Refused(Exception):
+    """The byte path met a cell or a pedigree that breaks a rule: the row path reports it."""
 
 
 def _from_plain(cols: PlainColumns) -> Pedigree | None:
     """:meth:`Pedigree.from_table` on byte columns, vectorised; ``None`` on any problem.
 
-    Ids are matched through :class:`_IdIndex`, each other column is parsed once per distinct
-    cell, and only parent cells that are not ids (UNK, WILD, MULT)
-    are parsed one by one. Problems are left to the slow path, which reports them by line.
+    Every cell is read by the one interpreter (:mod:`studbook.records`, :mod:`studbook.dates`,
+    :mod:`studbook.parents`), once per distinct cell; ids are matched through :class:`_IdIndex`.
+    The rules between records are numpy checks over the columns (:func:`_breaks_a_rule`).
+    Anything wrong is left to the row path, which reports it with its line.
     """
+    try:
+        return _plain_pedigree(cols)
+    except (_Refused, PedigreeCycleError):  # the row path names the lines of a loop's animals
+        return None
+
+
+def _plain_pedigree(cols: PlainColumns) -> Pedigree:
     n = len(cols)
     ids = _IdIndex.build(cols) if n else None
-    if ids is None:
-        return None
+    if ids is None or _leading_zero_collision(cols, ids):
+        raise _Refused
     parent: dict[str, IntArray] = {}
     mult: dict[str, dict[int, tuple[IntArray, FloatArray]]] = {}
     wild: dict[str, BoolArray] = {}
@@ -594,16 +589,13 @@ def _from_plain(cols: PlainColumns) -> Pedigree | None:
         is_wild = np.zeros(n, bool)
         options: dict[int, tuple[IntArray, FloatArray]] = {}
         distinct, which = np.unique(cols.cells(role, rows=rest), return_inverse=True)
-        try:
-            specs = [parse_parent(cell.decode("utf-8")) for cell in distinct.tolist()]
-        except ValueError:
-            return None
+        specs = [_parsed(parse_parent, cell.decode("utf-8")) for cell in distinct.tolist()]
         if any(not math.isclose(s.probability_total, 1.0, abs_tol=PROBABILITY_TOLERANCE)
                for s in specs if s.kind is ParentKind.MULT):  # fmt: skip
-            return None
+            raise _Refused
         found = ids.names([c.encode("utf-8") for s in specs for c in s.ids])
         if bool((found < 0).any()):
-            return None
+            raise _Refused
         choices: list[tuple[IntArray, FloatArray] | None] = []
         used = 0
         for spec in specs:
@@ -620,24 +612,19 @@ def _from_plain(cols: PlainColumns) -> Pedigree | None:
             if choice is not None:
                 options[k] = (choice[0].copy(), choice[1].copy())
         parent[role], mult[role], wild[role] = idx, options, is_wild
-    if _same_parent(parent["sire"], parent["dam"], mult["sire"], mult["dam"]) is not None:
-        return None
 
-    try:
-        sex_codes, sex_of = _distinct(cols, "sex")
-        sex = np.array([parse_sex(c) for c in sex_codes], "<U1")[sex_of]
-        death = _byte_dates(cols, "death_date")
-        stated = {name: _stated_column(cols, name) for name in ("alive", "founder", "hypothetical")}
-        birth = _byte_dates(cols, "birth_date")
-    except (ValueError, TypeError):  # numpy refuses some date strings with a TypeError
-        return None
+    sex_codes, sex_of = _distinct_values(cols, "sex", parse_sex)
+    sex = np.array(sex_codes, "<U1")[sex_of]
+    birth, birth_last = _date_column(cols, "birth_date")
+    death, death_last = _date_column(cols, "death_date")
+    stated = {name: _stated_column(cols, name) for name in ("alive", "founder", "hypothetical")}
     wild_birth = np.zeros(n, bool)
     unknown_birth = np.ones(n, bool)
     if "birth_type" in cols.header:
-        types, type_of = _distinct(cols, "birth_type")
-        first = [t[:1].upper() for t in types]
-        wild_birth = np.array([f == "W" for f in first], bool)[type_of]
-        unknown_birth = np.array([f not in ("C", "W") for f in first], bool)[type_of]
+        types, type_of = _distinct_values(cols, "birth_type", parse_birth_type)
+        wild_birth = np.array([t is BirthType.WILD for t in types], bool)[type_of]
+        unknown_birth = np.array([t is BirthType.UNKNOWN for t in types], bool)[type_of]
+    alive = stated["alive"]
     flags: dict[str, BoolArray] = {}
     if "flags" in cols.header:
         cells, flags_of = _distinct(cols, "flags")
@@ -659,13 +646,13 @@ def _from_plain(cols: PlainColumns) -> Pedigree | None:
     else:
         location = np.array([""] * n, object)
     hypothetical = stated.pop("hypothetical")
-    return Pedigree._assemble(
+    pedigree = Pedigree._assemble(
         tuple(cols.texts("id")),
         sex,
         parent,
         mult,
         wild,
-        alive=stated["alive"],
+        alive=alive,
         founder=stated["founder"],
         wild_birth=wild_birth,
         unknown_birth=unknown_birth,
@@ -674,9 +661,73 @@ def _from_plain(cols: PlainColumns) -> Pedigree | None:
         birth_date=birth,
         death_date=death,
         location=location,
-        attributes={k: cols.texts(k) for k in cols.header if k not in _KNOWN_COLUMNS},
+        attributes={k: cols.texts(k) for k in cols.header if k not in _ARRAY_COLUMNS},
         numeric_ids=ids.table,
     )
+    stated_alive = alive[0] & alive[1] if alive is not None else np.zeros(n, bool)
+    if _breaks_a_rule(pedigree, birth_last, death_last, stated_alive):
+        raise _Refused
+    return pedigree
+
+
+def _breaks_a_rule(
+    ped: Pedigree,
+    birth_last: npt.NDArray[np.datetime64],
+    death_last: npt.NDArray[np.datetime64],
+    stated_alive: BoolArray,
+) -> bool:
+    """Whether :func:`~studbook.validation.validate_records` would find an error, as numpy.
+
+    The errors between the records of a file whose cells are all valid, whose ids are unique
+    and known and which has no loop: a parent (or MULT candidate) of the wrong sex, one animal
+    named as sire and as dam (of one animal or of two), an animal surely born before a parent
+    or after its dam's death, a death surely before the birth, and ``alive=1`` with a death
+    date. Dates compare as intervals (:meth:`~studbook.dates.PartialDate.surely_before`):
+    ``birth_last`` and ``death_last`` are the last days the dates may be.
+    """
+    edges = ped.parent_edges
+    on_sire = edges.role == 0
+    sires, dams = edges.parent[on_sire], edges.parent[~on_sire]
+    if bool((ped.sex[sires] == "F").any()) or bool((ped.sex[dams] == "M").any()):
+        return True
+    named_sire = np.zeros(len(ped), bool)
+    named_sire[sires] = True
+    if bool(named_sire[dams].any()):
+        return True
+    birth = ped.birth_date
+    if bool((birth_last[edges.child] < birth[edges.parent]).any()):  # NaT compares False
+        return True
+    if bool((death_last[dams] < birth[edges.child[~on_sire]]).any()):
+        return True
+    return bool((death_last < birth).any() or (stated_alive & ~np.isnat(ped.death_date)).any())
+
+
+def _leading_zero_collision(cols: PlainColumns, ids: _IdIndex) -> bool:
+    """Whether an id with leading zeros is the same number as another id (``007``, ``7``).
+
+    Ids read as canonical numbers have no leading zeros; otherwise only the few ids that start
+    with ``0`` are looked at, with :func:`~studbook.validation.number_key`.
+    """
+    if ids.table is not None:
+        return False
+    c = cols.header.index("id")
+    padded = np.flatnonzero((cols.data[cols.start[:, c]] == ord("0")) & (cols.lengths("id") > 1))
+    keys = [number_key(cols.text(int(k), "id")) for k in padded.tolist()]
+    numbers = [k for k in keys if k is not None]
+    if len(set(numbers)) != len(numbers):
+        return True
+    return bool((ids.names([k.encode("utf-8") for k in numbers]) >= 0).any())
+
+
+_T = TypeVar("_T")
+
+
+def _parsed(parse: Callable[[str], _T], cell: str) -> _T:
+    """``parse(cell)``; a cell it refuses sends the file to the row path (:class:`_Refused`)."""
+    try:
+        return parse(cell)
+    except ValueError:
+        raise _Refused from None
 
 
 class _IdIndex:
@@ -697,19 +748,26 @@ class _IdIndex:
 
     @classmethod
     def build(cls, cols: PlainColumns) -> _IdIndex | None:
-        """The index of the ``id`` column; ``None`` when an id is repeated."""
+        """The index of the ``id`` column; ``None`` when an id is repeated, empty or has ``|``."""
         n = len(cols)
         rows = np.arange(n, dtype=np.int64)
         values = cols.integers("id")
         top = int(values.max())
-        if bool((values >= 0).all()) and top < 8 * n + 1024:
+        if bool((values > 0).all()) and top < 8 * n + 1024:  # the id "0" reads as UNK
             table = np.full(top + 1, -1, np.int64)
             table[values] = rows
             if not np.array_equal(table[values], rows):
                 return None
             return cls(table, 0, np.zeros(0, np.uint64), rows)
-        width = max(int(cols.lengths("id").max()), 1)
-        keys = _keys(cols.cells("id", width=width))
+        lengths = cols.lengths("id")
+        width = max(int(lengths.max()), 1)
+        cells = cols.cells("id", width=width)
+        if bool((lengths == 0).any()) or bool((cells.view(np.uint8) == ord("|")).any()):
+            return None
+        keys = _keys(cells)
+        tokens = [t for t in _PARENT_TOKENS if len(t) <= width]
+        if tokens and bool(np.isin(keys, _keys(np.array(tokens, f"S{width}"))).any()):
+            return None
         by_key = np.argsort(keys, kind="stable")
         sorted_keys = keys[by_key]
         if bool((sorted_keys[1:] == sorted_keys[:-1]).any()):
@@ -744,6 +802,16 @@ class _IdIndex:
         return self._search(np.array(names, "S"), fits)
 
 
+_PARENT_TOKENS = sorted(
+    {
+        "".join(letters).encode("ascii")
+        for token in {*UNKNOWN_TOKENS, WILD_TOKEN} - {""}
+        for letters in itertools.product(*({c.lower(), c.upper()} for c in token))
+    }
+)
+"""Every spelling of the parent cells that are no animal (``0``, ``UNK``, ``wild``, ...)."""
+
+
 def _keys(cells: npt.NDArray[np.bytes_]) -> npt.NDArray[np.uint64] | npt.NDArray[np.bytes_]:
     """Sort keys with the byte order of ``cells``: one integer each when they fit in 8 bytes."""
     width = cells.dtype.itemsize
@@ -760,20 +828,41 @@ def _distinct(cols: PlainColumns, name: str) -> tuple[list[str], IntArray]:
     return [cols.text(int(k), name) for k in first], codes
 
 
+def _distinct_values(
+    cols: PlainColumns, name: str, parse: Callable[[str], _T]
+) -> tuple[list[_T], IntArray]:
+    """Each distinct cell of a column read by ``parse``, and each row's position among them."""
+    cells, of = _distinct(cols, name)
+    return [_parsed(parse, c) for c in cells], of
+
+
 def _stated_column(cols: PlainColumns, name: str) -> tuple[BoolArray, BoolArray] | None:
-    """(stated, value) masks of a yes/no column (see :func:`_stated`); ``ValueError`` if bad."""
+    """(stated, value) masks of a yes/no column (see :func:`_stated`); ``None`` when absent."""
     if name not in cols.header:
         return None
-    cells, of = _distinct(cols, name)
-    masks = _stated([parse_bool(c) for c in cells])
+    values, of = _distinct_values(cols, name, parse_bool)
+    masks = _stated(values)
     assert masks is not None
     return masks[0][of], masks[1][of]
 
 
-def _byte_dates(cols: PlainColumns, name: str) -> npt.NDArray[np.datetime64]:
-    """A date column as ``datetime64[D]``, as :func:`_dates` reads it; raises if one is bad."""
+def _date_column(
+    cols: PlainColumns, name: str
+) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.datetime64]]:
+    """The first and the last day each cell of a date column may be; NaT where empty.
+
+    The usual forms are read as a column (:func:`~studbook.dates.read_iso_dates`); any other
+    cell is read by :func:`~studbook.dates.parse_partial_date`, once per distinct cell.
+    """
     if name not in cols.header:
-        return _dates(None, len(cols))
-    cells = cols.cells(name)
-    cells = np.where(cols.lengths(name) == 0, b"NaT", cells.astype(f"S{max(cells.itemsize, 3)}"))
-    return cells.astype("datetime64[D]")
+        nat = np.full(len(cols), np.datetime64("NaT"), "datetime64[D]")
+        return nat, nat
+    c = cols.header.index(name)
+    first, last, read = read_iso_dates(cols.data, cols.start[:, c], cols.end[:, c])
+    rest = np.flatnonzero(~read)
+    if rest.size:
+        distinct, which = np.unique(cols.cells(name, rows=rest), return_inverse=True)
+        dates = [_parsed(parse_partial_date, c.decode("utf-8")) for c in distinct.tolist()]
+        first[rest] = _days(dates)[which]
+        last[rest] = np.array([d.latest if d else None for d in dates], "datetime64[D]")[which]
+    return first, last

@@ -27,7 +27,9 @@ __all__ = [
     "KNOWN_COLUMNS",
     "AnimalRecord",
     "BirthType",
+    "format_bool",
     "is_assumed_founder",
+    "parse_birth_type",
     "parse_bool",
     "parse_sex",
     "record_to_row",
@@ -65,6 +67,20 @@ def parse_sex(text: str) -> str:
         return _SEX[text.strip().upper()]
     except KeyError:
         raise ValueError(f"{text!r} is not a sex code (use M, F or U)") from None
+
+
+def parse_birth_type(text: str) -> BirthType:
+    """``captive``, ``wild`` or ``unknown`` (empty = unknown; ``C``/``W``/``U`` accepted).
+
+    Raises ``ValueError`` for anything else: a misspelt value must not silently count as wild.
+
+    >>> parse_birth_type(" Wild ").value
+    'wild'
+    """
+    try:
+        return _BIRTH_TYPE[text.strip().upper()]
+    except KeyError:
+        raise ValueError(f"{text!r} is not captive, wild or unknown") from None
 
 
 def parse_bool(text: str) -> bool | None:
@@ -171,6 +187,13 @@ def records_from_table(table: StudbookTable) -> tuple[list[AnimalRecord], list[P
             bad("id", "studbook id is empty")
         elif "|" in record.id:
             bad("id", f"studbook id {record.id!r} contains '|', which separates MULT parents")
+        elif (kind := parse_parent(record.id).kind) in (ParentKind.UNKNOWN, ParentKind.WILD):
+            meaning = "an unknown" if kind is ParentKind.UNKNOWN else "a wild-born"
+            bad(
+                "id",
+                f"studbook id {record.id!r} is how sire and dam cells write {meaning} parent, "
+                "so no animal could name it as a parent; give it another id",
+            )
         for role in ("sire", "dam"):
             try:
                 spec = parse_parent(cols[role][k])
@@ -185,6 +208,7 @@ def records_from_table(table: StudbookTable) -> tuple[list[AnimalRecord], list[P
             ("sex", parse_sex),
             ("birth_date", parse_partial_date),
             ("death_date", parse_partial_date),
+            ("birth_type", parse_birth_type),
             ("alive", parse_bool),
             ("founder", parse_bool),
         ):
@@ -196,11 +220,6 @@ def records_from_table(table: StudbookTable) -> tuple[list[AnimalRecord], list[P
             record.hypothetical = bool(parse_bool(cols["hypothetical"][k]))
         except ValueError as exc:
             bad("hypothetical", str(exc))
-        birth_type = _BIRTH_TYPE.get(cols["birth_type"][k].upper())
-        if birth_type is None:
-            bad("birth_type", f"{cols['birth_type'][k]!r} is not captive, wild or unknown")
-        else:
-            record.birth_type = birth_type
         record.location = cols["location"][k]
         record.house_name = cols["house_name"][k]
         record.notes = cols["notes"][k]
@@ -210,7 +229,8 @@ def records_from_table(table: StudbookTable) -> tuple[list[AnimalRecord], list[P
     return records, problems
 
 
-def _bool_cell(value: bool | None) -> str:
+def format_bool(value: bool | None) -> str:
+    """A yes/no cell as :func:`parse_bool` reads it back: ``1``, ``0``, or empty (not stated)."""
     return "" if value is None else ("1" if value else "0")
 
 
@@ -224,11 +244,11 @@ def record_to_row(record: AnimalRecord, extra_columns: Mapping[str, None] | list
         str(record.birth_date) if record.birth_date else "",
         "" if record.birth_type is BirthType.UNKNOWN else record.birth_type.value,
         str(record.death_date) if record.death_date else "",
-        _bool_cell(record.alive),
+        format_bool(record.alive),
         record.location,
         record.house_name,
         "1" if record.hypothetical else "",
-        _bool_cell(record.founder),
+        format_bool(record.founder),
         ";".join(record.flags),
         record.notes,
     ]

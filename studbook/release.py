@@ -53,6 +53,7 @@ import numpy.typing as npt
 
 from studbook.errors import StudbookError
 from studbook.founders import founder_contributions, founder_representation
+from studbook.ids import AnimalId, animal_ids
 from studbook.kinship import kinship_matrix
 from studbook.population import (
     NO_AGE_LIMITS,
@@ -491,7 +492,7 @@ def release_group(
 
 def evaluate_release_group(
     inputs: ReleaseInputs,
-    ids: Sequence[str],
+    ids: Sequence[AnimalId],
     *,
     flagged_cap: float | None = DEFAULT_FLAGGED_CAP,
 ) -> ReleaseGroup:
@@ -509,6 +510,7 @@ def evaluate_release_group(
     >>> g.ids, g.captive_delta_gd, g.group_gd, g.independent_ids  # D, F keep 0.625 of 0.71875
     (('C', 'G'), -0.09375, 0.6875, ('D', 'F'))
     """
+    ids = animal_ids(ids)
     where = {animal: k for k, animal in enumerate(inputs.ids)}
     missing = [a for a in ids if a not in where]
     if missing:

@@ -16,6 +16,7 @@ Errors (the import must stop):
 - ids with leading zeros that collide with another id (``007`` vs ``7``);
 - a parent (or MULT candidate) that is neither in the file nor in the database;
 - a female sire or a male dam (MULT candidates included);
+- one animal as sire of one animal and dam of another;
 - the same animal as sire and dam (also when MULT candidate sets overlap);
 - a pedigree loop (an animal its own ancestor);
 - an animal surely born before one of its parents;
@@ -34,7 +35,7 @@ Warnings (legal but questionable):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import Protocol
 
@@ -42,7 +43,7 @@ from studbook.errors import Problem, Severity
 from studbook.parents import ParentKind, ParentSpec
 from studbook.records import AnimalRecord, BirthType
 
-__all__ = ["SIRE_DEATH_GRACE", "format_problems", "validate_records"]
+__all__ = ["SIRE_DEATH_GRACE", "format_problems", "number_key", "validate_records"]
 
 SIRE_DEATH_GRACE = timedelta(days=365)
 """How long before a birth a sire may have died without a warning (stored semen aside)."""
@@ -52,8 +53,11 @@ _WRONG_SEX = {"sire": "F", "dam": "M"}
 _SEX_WORD = {"M": "male", "F": "female"}
 
 
-def _numeric_key(animal_id: str) -> str | None:
-    """The number an all-digit id stands for (``'007'`` -> ``'7'``); None for other ids."""
+def number_key(animal_id: str) -> str | None:
+    """The number an all-digit id stands for (``'007'`` -> ``'7'``); None for other ids.
+
+    Two ids with the same key are one studbook number written differently (an error).
+    """
     if not animal_id.isdigit():
         return None
     return animal_id.lstrip("0") or "0"
@@ -143,10 +147,11 @@ def validate_records(
             names = ", ".join(repr(s) for s in sorted(set(sires) & set(dams)))
             report(record, "dam", f"{names} is both sire and dam of {record.id!r}")
         _check_own_dates(record, report)
+    _check_both_roles(records, parent_ids, lookup, report)
     for cycle, roles in _loops(records, parent_ids, first):
         head = first[cycle[0]]
         links = ", ".join(
-            f"{child!r} has {role} {parent!r}"
+            f"{_on_line(first[child])} has {role} {parent!r}"
             for child, role, parent in zip(cycle, roles, [*cycle[1:], cycle[0]], strict=True)
         )
         report(
@@ -162,6 +167,11 @@ def _where(record: AnimalRecord) -> str:
     return f"on line {record.line}" if record.line is not None else "by another record"
 
 
+def _on_line(record: AnimalRecord) -> str:
+    """An animal and the line it is on: "'T12' (line 7)"."""
+    return f"{record.id!r} (line {record.line})" if record.line is not None else repr(record.id)
+
+
 def _leading_zero_problems(
     records: Sequence[AnimalRecord],
     first: Mapping[str, AnimalRecord],
@@ -171,10 +181,10 @@ def _leading_zero_problems(
     padded = [r for r in records if r.id.startswith("0") and _has_leading_zero(r.id)]
     if not padded:
         return []
-    numbers = {_numeric_key(r.id) for r in padded}
+    numbers = {number_key(r.id) for r in padded}
     by_number: dict[str, list[str]] = {}
     for animal_id in [*first, *existing]:
-        key = _numeric_key(animal_id)
+        key = number_key(animal_id)
         if key in numbers:
             assert key is not None
             by_number.setdefault(key, []).append(animal_id)
@@ -184,7 +194,7 @@ def _leading_zero_problems(
         if record.id in reported:
             continue
         reported.add(record.id)
-        number = _numeric_key(record.id)
+        number = number_key(record.id)
         assert number is not None
         others = [o for o in by_number.get(number, []) if o != record.id]
         if others:
@@ -248,6 +258,40 @@ def _check_parent(
             "check the sire (or note stored semen)",
             "warning",
         )
+
+
+def _check_both_roles(
+    records: Sequence[AnimalRecord],
+    parent_ids: Sequence[tuple[tuple[str, ...], tuple[str, ...]]],
+    lookup: Callable[[str], AnimalRecord | None],
+    report: _Report,
+) -> None:
+    """One animal named as sire (or MULT sire candidate) of one animal and dam of another.
+
+    Reported once per animal, on the first line naming it as dam. Parents recorded as M or F
+    are left out: one of the two uses is already reported as the wrong sex.
+    """
+    as_sire: dict[str, list[AnimalRecord]] = {}
+    for record, (sires, _) in zip(records, parent_ids, strict=True):
+        for parent_id in sires:
+            children = as_sire.setdefault(parent_id, [])
+            if len(children) < 2:
+                children.append(record)
+    reported: set[str] = set()
+    for record, (_, dams) in zip(records, parent_ids, strict=True):
+        for parent_id in dams:
+            sired = [c for c in as_sire.get(parent_id, ()) if c is not record]
+            parent = lookup(parent_id)
+            if not sired or parent_id in reported or parent is None or parent.sex in ("M", "F"):
+                continue
+            reported.add(parent_id)
+            report(
+                record,
+                "dam",
+                f"{parent_id!r} is dam of {record.id!r} and sire of {sired[0].id!r} "
+                f"{_where(sired[0])}; one animal cannot be both: record its sex and correct "
+                "the other parent",
+            )
 
 
 def _check_own_dates(record: AnimalRecord, report: _Report) -> None:

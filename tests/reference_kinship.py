@@ -72,11 +72,13 @@ class ReferenceKinship:
 def random_pedigree(seed: int, n: int = 40, *, mult: bool = True, shuffle: bool = True) -> Pedigree:
     """A small random pedigree with founders, UNK/WILD/'0' parents, MULT parents (with and
     without probabilities), close inbreeding (parents drawn from the last few animals) and,
-    optionally, shuffled rows. Ids include "7" and "007" (different animals)."""
+    optionally, shuffled rows. Even rows are males, odd rows females, so that every sire is
+    male and every dam female. Ids include "7" and "0070" (text, not numbers)."""
     rng = np.random.default_rng(seed)
     ids = [f"a{k}" for k in range(n)]
     ids[min(5, n - 1)] = "7"
-    ids[min(6, n - 1)] = "007"
+    ids[min(6, n - 1)] = "0070"
+    sex = ["M" if k % 2 == 0 else "F" for k in range(n)]
     sires: list[str] = []
     dams: list[str] = []
     for k in range(n):
@@ -84,16 +86,17 @@ def random_pedigree(seed: int, n: int = 40, *, mult: bool = True, shuffle: bool 
             sires.append(str(rng.choice(["", "WILD", "UNK", "0"])))
             dams.append(str(rng.choice(["", "WILD", "UNK"])))
             continue
-        window = np.arange(max(0, k - 8), k)
-        chosen = rng.choice(window, size=min(window.size, 5), replace=False).tolist()
         cells = []
         for side in range(2):
+            window = np.arange(max(0, k - 16), k)
+            window = window[window % 2 == side]
+            chosen = rng.choice(window, size=min(window.size, 3), replace=False).tolist()
             r = rng.random()
             if r < 0.1:
                 cells.append("UNK" if side == 0 else "")
             elif mult and r < 0.3 and len(chosen) >= 2:
                 m = min(len(chosen), int(rng.integers(2, 4)))
-                cands, chosen = chosen[:m], chosen[m:]
+                cands = chosen[:m]
                 if rng.random() < 0.5:
                     cells.append("|".join(ids[c] for c in cands))
                 else:
@@ -104,12 +107,15 @@ def random_pedigree(seed: int, n: int = 40, *, mult: bool = True, shuffle: bool 
                         "|".join(f"{ids[c]}:{p:.3f}" for c, p in zip(cands, w, strict=True))
                     )
             elif chosen:
-                cells.append(ids[chosen.pop(0)])
+                cells.append(ids[chosen[0]])
             else:
                 cells.append("")
         sires.append(cells[0])
         dams.append(cells[1])
     rows = rng.permutation(n) if shuffle else np.arange(n)
     return Pedigree.from_cells(
-        [ids[r] for r in rows], [sires[r] for r in rows], [dams[r] for r in rows]
+        [ids[r] for r in rows],
+        [sires[r] for r in rows],
+        [dams[r] for r in rows],
+        [sex[r] for r in rows],
     )

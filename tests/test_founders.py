@@ -65,7 +65,7 @@ class TestFounderContributions:
 
     def test_unknown_parent_share_is_missing(self) -> None:
         """A row sums to 1 minus the share from unknown parents."""
-        ped = ped_of("id,sire,dam,sex\nA,,,M\nB,A,UNK,F\nC,B,A,M\n")
+        ped = ped_of("id,sire,dam,sex\nA,,,M\nB,A,UNK,F\nC,A,B,M\n")
         _, p = studbook.founder_contributions(ped, ["B", "C"])
         assert p.sum(axis=1).tolist() == pytest.approx([0.5, 0.75])
 

@@ -9,13 +9,7 @@ import pytest
 from testdata import real_pedigree_params
 
 from studbook.csvformat import read_table, table_from_text
-from studbook.errors import (
-    ImportValidationError,
-    ParentProbabilityError,
-    PedigreeCycleError,
-    PedigreeError,
-    UnknownAnimalError,
-)
+from studbook.errors import ImportValidationError, UnknownAnimalError
 from studbook.parents import ParentKind, format_parent, parse_parent
 from studbook.pedigree import Pedigree, read_pedigree
 from studbook.records import BirthType, records_from_table
@@ -90,9 +84,13 @@ class TestCsvTable:
         (problem,) = info.value.problems
         assert problem.line == 3 and "UTF-8" in problem.message
 
+    def test_missing_file(self, tmp_path: Path) -> None:
+        with pytest.raises(ImportValidationError, match=r"missing.csv: .*the file is missing"):
+            read_table(tmp_path / "missing.csv")
+
     def test_unreadable_file(self, tmp_path: Path) -> None:
         with pytest.raises(ImportValidationError, match="cannot be read"):
-            read_table(tmp_path / "missing.csv")
+            read_table(tmp_path)
 
 
 class TestRecords:
@@ -129,9 +127,13 @@ class TestPedigree:
         assert ped.sire.tolist() == [1, -1, -1] and ped.dam.tolist() == [2, -1, -1]
         assert ped.order.tolist() == [1, 2, 0]
 
-    def test_leading_zeros_are_different_animals(self) -> None:
-        ped = pedigree_from("id,sire,dam,sex\n42,,,M\n042,,,F\nX,42,042,U\n")
+    def test_leading_zeros_are_text(self) -> None:
+        ped = pedigree_from("id,sire,dam,sex\n42,,,M\n043,,,F\nX,42,043,U\n")
         assert ped.sire[2] == 0 and ped.dam[2] == 1
+
+    def test_leading_zeros_colliding_are_refused(self) -> None:
+        with pytest.raises(ImportValidationError, match=r"test.csv:3: .*'042' and '42'"):
+            pedigree_from("id,sire,dam,sex\n42,,,M\n042,,,F\n")
 
     def test_mult_parents_are_edges_with_weights(self) -> None:
         ped = pedigree_from("id,sire,dam,sex\nA,,,M\nB,,,M\nD,,,F\nO,A:0.3|B:0.7,D,U\n")
@@ -146,28 +148,27 @@ class TestPedigree:
         ]
 
     def test_loop_names_the_animals(self) -> None:
-        with pytest.raises(PedigreeCycleError) as info:
+        with pytest.raises(ImportValidationError, match=r"'C' \(line 4\) has sire 'B'"):
             pedigree_from("id,sire,dam,sex\nA,C,,M\nB,A,,M\nC,B,,M\nD,,,F\n")
-        assert set(info.value.cycle) == {"A", "B", "C"}
 
     def test_own_parent_is_a_loop(self) -> None:
-        with pytest.raises(PedigreeCycleError, match="A"):
+        with pytest.raises(ImportValidationError, match=r"'A' \(line 2\) has sire 'A'"):
             pedigree_from("id,sire,dam,sex\nA,A,,M\n")
 
     def test_missing_parent_is_named_with_its_line(self) -> None:
-        with pytest.raises(PedigreeError, match=r"test.csv:3: dam of 'B' .*'Z'"):
+        with pytest.raises(ImportValidationError, match=r"test.csv:3: error: field 'dam': .*'Z'"):
             pedigree_from("id,sire,dam,sex\nA,,,M\nB,A,Z,F\n")
 
     def test_mult_probabilities_must_sum_to_one(self) -> None:
-        with pytest.raises(ParentProbabilityError, match=r"sum to 0\.9"):
+        with pytest.raises(ImportValidationError, match=r"test.csv:4: .*sum to 0\.9"):
             pedigree_from("id,sire,dam,sex\nA,,,M\nB,,,M\nC,A:0.5|B:0.4,,F\n")
 
     def test_duplicate_ids(self) -> None:
-        with pytest.raises(PedigreeError, match="duplicate studbook ids: A"):
+        with pytest.raises(ImportValidationError, match=r"test.csv:3: .*'A' is already used"):
             pedigree_from("id,sire,dam,sex\nA,,,M\nA,,,F\n")
 
     def test_same_sire_and_dam(self) -> None:
-        with pytest.raises(PedigreeError, match="same animal as sire and dam"):
+        with pytest.raises(ImportValidationError, match="'A' is both sire and dam of 'B'"):
             pedigree_from("id,sire,dam,sex\nA,,,U\nB,A,A,F\n")
 
     def test_unknown_ids_asked_for(self) -> None:

@@ -62,7 +62,7 @@ class TestReferencePopulation:
         "b,,,F,2012-01-01,2023-06-01,0,BERLINTP,\n"
         "c,a,b,M,2020-05-01,,1,TALLINN,RELEASED\n"
         "d,a,b,F,2021-05-01,,1,MOSCOW,LTF\n"
-        "e,a,b,F,2025-05-01,,1,TALLINN,\n"
+        "e,a,,F,2025-05-01,,1,TALLINN,\n"  # b died in 2023
         "f,a,b,M,2022-02-01,,1,ERIE,\n"
     )
 

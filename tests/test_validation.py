@@ -105,6 +105,20 @@ class TestParents:
         rows = "H,,,U,,,,,\nS,,,M,,,,,\nD,,,F,,,,,\nA,S|H,H|D,M,,,,,\n"
         assert_at(only(check(rows)), 5, "dam", "'H' is both sire and dam")
 
+    def test_sire_of_one_and_dam_of_another(self) -> None:
+        rows = "X,,,U,,,,,\nS,,,M,,,,,\nD,,,F,,,,,\nA,X,D,M,,,,,\nB,S,X,F,,,,,\nC,S,X,F,,,,,\n"
+        problem = only(check(rows))
+        assert_at(problem, 6, "dam", "'X' is dam of 'B' and sire of 'A' on line 5")
+
+    def test_mult_sire_candidate_and_dam_of_another(self) -> None:
+        rows = "X,,,U,,,,,\nS,,,M,,,,,\nD,,,F,,,,,\nA,S|X,D,M,,,,,\nB,S,X,F,,,,,\n"
+        assert_at(only(check(rows)), 6, "dam", "'X' is dam of 'B' and sire of 'A'")
+
+    def test_both_roles_with_a_recorded_sex_is_reported_once(self) -> None:
+        """A male used as a dam is reported as a male dam, not twice."""
+        rows = "X,,,M,,,,,\nD,,,F,,,,,\nA,X,D,M,,,,,\nB,,X,F,,,,,\n"
+        assert_at(only(check(rows)), 5, "dam", "dam 'X' is male")
+
 
 class TestLoops:
     """No animal may be its own ancestor."""
@@ -112,13 +126,13 @@ class TestLoops:
     def test_loop_names_the_animals_around_it(self) -> None:
         rows = "A,C,F0,M,,,,,\nF0,,,F,,,,,\nB,A,F0,M,,,,,\nC,B,F0,M,,,,,\nX,C,F0,M,,,,,\n"
         problem = only(check(rows))
-        assert_at(problem, 2, "sire", "loop", "'A' has sire 'C'", "'C' has sire 'B'")
-        assert "'B' has sire 'A'" in problem.message
+        assert_at(problem, 2, "sire", "loop", "'A' (line 2) has sire 'C'", "'C' (line 5) has")
+        assert "'B' (line 4) has sire 'A'" in problem.message
         assert "'X'" not in problem.message  # a descendant of the loop is not part of it
 
     def test_animal_as_its_own_parent(self) -> None:
         problem = only(check("M0,,,M,,,,,\nA,M0,A,F,,,,,\n"))
-        assert_at(problem, 3, "dam", "'A' has dam 'A'")
+        assert_at(problem, 3, "dam", "'A' (line 3) has dam 'A'")
 
     def test_two_separate_loops_are_both_reported(self) -> None:
         rows = "A,B,,M,,,,,\nB,A,,M,,,,,\nC,D,,M,,,,,\nD,C,,M,,,,,\n"
