@@ -8,24 +8,15 @@ import sys
 from importlib.metadata import version
 
 import pytest
+from clirun import run
 
-from tui.cli import build_parser, main
+from tui.cli import build_parser
 
 
 def commands() -> list[str]:
     """Every subcommand the parser knows (so a newly added one is tested too)."""
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     return sorted(sub.choices)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the command line; return (exit code, stdout, stderr)."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 class TestHelp:

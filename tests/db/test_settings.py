@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from clirun import run
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.audit import history
@@ -16,20 +17,9 @@ from db.session import current_user, session_scope
 from db.settings import import_settings, load_settings, save_settings, stored_settings
 from studbook.errors import SettingsError
 from studbook.population import AMUR_LEOPARD, NO_AGE_LIMITS
-from tui.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 FIXTURE = FIXTURES / "amur_leopard.csv"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the command line; return (exit code, stdout, stderr)."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 class TestStore:
