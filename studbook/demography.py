@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from studbook.errors import StudbookError
 from studbook.events import ARRIVALS
 from studbook.lifetable import (
     DAYS_PER_YEAR,
@@ -82,6 +83,7 @@ __all__ = [
     "project_population",
     "reproductive_goals",
     "sex_ratio_ne",
+    "window_for",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -110,6 +112,37 @@ def sex_ratio_ne(ped: Pedigree, population: Population = None) -> float:
     if males + females == 0:
         return 0.0
     return 4.0 * males * females / (males + females)
+
+
+def window_for(
+    book: Studbook,
+    window: tuple[date, date] | None = None,
+    region: str | None = None,
+    *,
+    today: date | None = None,
+) -> DemographicWindow:
+    """The demographic window of a run: the dates and region given, else the setting
+    ``demographic_window``'s, else from the first recorded birth to ``today`` (default: the
+    current date) included, everywhere.
+
+    >>> from studbook.book import Studbook
+    >>> window_for(Studbook.build([]), today=date(2025, 1, 1)).text()
+    '2025-01-01:2025-01-02'
+    """
+    from studbook.settings import DemographicWindow
+
+    stored = book.settings.demographic_window
+    if window is None and stored is not None:
+        window = (stored.start, stored.end)
+    if window is None:
+        last = (today or date.today()) + timedelta(days=1)
+        births = [r.birth_date.earliest for r in book.records.values() if r.birth_date]
+        window = (min([*births, last - timedelta(days=1)]), last)
+    chosen = region if region is not None else (stored.region if stored else None)
+    try:
+        return DemographicWindow(window[0], window[1], chosen.upper() if chosen else None)
+    except ValueError as exc:
+        raise StudbookError(f"demographic window: {exc}") from None
 
 
 # ----------------------------------------------------------------------------- the adapter
@@ -492,7 +525,8 @@ class Lambdas:
 
 @dataclass(frozen=True)
 class Demography:
-    """Everything the demography report and screen show, for one window."""
+    """Everything the demography report and screen show, for one window; ``population_ids``
+    are the living animals on its last day (in its region)."""
 
     window: DemographicWindow
     prorated: bool
@@ -509,6 +543,7 @@ class Demography:
     inbreeding_ne_animals: int
     goals: ReproductiveGoals | None
     left_out: int
+    population_ids: tuple[str, ...] = ()
 
     @property
     def n(self) -> int:
@@ -602,6 +637,7 @@ def demography(
         inbreeding_ne_animals=used,
         goals=goals,
         left_out=found.left_out,
+        population_ids=tuple(ped.ids[k] for k in np.flatnonzero(members)),
     )
 
 

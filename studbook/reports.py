@@ -51,6 +51,8 @@ from studbook.present import (
 if TYPE_CHECKING:
     # Types only: a command printing a plain report (census) does not load the genetics.
     from studbook.breeding_plan import BreedingPlan, Plan
+    from studbook.demography import Demography
+    from studbook.outlook import GeneDiversityOutlook
     from studbook.pairing import PairingRow, PairingTable
     from studbook.release import ReleaseGroup, ReleaseRow
     from studbook.summary import PopulationSummary
@@ -61,7 +63,9 @@ __all__ = [
     "Report",
     "Section",
     "breeding_plan_report",
+    "demography_report",
     "pairing_report",
+    "projection_report",
     "release_report",
     "render",
     "summary_report",
@@ -471,6 +475,192 @@ def summary_report(
                 [{"founder": f, "representation": r} for f, r in representation],
                 quantities={"founder": FOUNDER, "representation": REPRESENTATION},
             ),
+        ),
+        analysis_date=analysis_date or _today(),
+    )
+
+
+def _figure_rows(
+    values: Mapping[str, Any], quantities: Mapping[str, Quantity]
+) -> list[dict[str, Any]]:
+    return [{"figure": quantities[k], "value": quantities[k].figure(v)} for k, v in values.items()]
+
+
+def demography_report(
+    demo: Demography,
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    analysis_date: str | None = None,
+) -> Report:
+    """Life tables by sex, the three lambdas, T, life expectancy and the other figures by sex,
+    Ne, reproductive goals and the census history, under the window the header names."""
+    from studbook.present import (
+        CENSUS_HISTORY_QUANTITIES,
+        DEMOGRAPHY_FIGURES,
+        LIFE_TABLE_QUANTITIES,
+        SEX_FIGURES,
+    )
+
+    lam = demo.lambdas
+    figures: dict[str, Any] = {
+        "lambda_life_table": lam.life_table,
+        "lambda_life_table_males": demo.tables[0].growth,
+        "lambda_census": lam.census,
+        "lambda_projected_low": lam.projected_low,
+        "lambda_projected_mean": lam.projected_mean,
+        "lambda_projected_high": lam.projected_high,
+        "generation_time": demo.generation_time,
+        "n": demo.n,
+        "sex_ratio_ne": demo.sex_ratio_ne,
+        "inbreeding_ne": demo.inbreeding_ne,
+        "inbreeding_ne_animals": demo.inbreeding_ne_animals,
+        "ne_ratio_estimate": demo.inbreeding_ne / demo.n if demo.n else math.nan,
+        "left_out": demo.left_out,
+    }
+    notes = [
+        f"projected λ: {lam.replicates} replicates of a {lam.projection_years}-year stochastic "
+        f"projection of the living age-sex structure with the life-table rates (seed {lam.seed})",
+        "Ne (individual rate of inbreeding): Gutierrez et al. 2008/2009, "
+        "ΔF_i = 1 - (1 - F_i)^(1/(t_i - 1)), Ne = 1/(2 mean ΔF); studbook's estimate, not PMx's",
+    ]
+    if demo.goals is not None:
+        goals = demo.goals
+        figures.update(
+            target=goals.target,
+            target_years=goals.years,
+            lambda_needed=goals.lambda_needed,
+            births_per_year=goals.births_per_year,
+            births_first_year=float(goals.births[0]),
+        )
+        notes.append(goals.METHOD)
+    sexes = [
+        {
+            "sex": s.sex,
+            "mle": s.life_expectancy.median,
+            "mle_low": s.life_expectancy.lower,
+            "mle_high": s.life_expectancy.upper,
+            "first_year_mortality": s.first_year_mortality,
+            "max_longevity": s.max_longevity,
+            "youngest_parent": s.reproductive_age[0],
+            "oldest_parent": s.reproductive_age[1],
+            "median_litter_size": s.median_litter_size,
+            "lambda": s.life_table_lambda,
+            "generation_time": s.generation_time,
+        }
+        for s in demo.sexes
+    ]
+    table_columns = ("x", "risk", "deaths", "births", "qx", "px", "lx", "mx")
+    tables = [
+        Section(
+            f"Life table, {'males' if t.sex == 'M' else 'females'}"
+            f" ({'prorated' if t.prorated else 'unprorated'}; {t.unknown_age} of unknown age "
+            "left out)",
+            table_columns,
+            [
+                {
+                    "x": int(x),
+                    "risk": float(t.risk[x]),
+                    "deaths": float(t.deaths[x]),
+                    "births": float(t.births[x]),
+                    "qx": float(t.qx[x]),
+                    "px": float(t.px[x]),
+                    "lx": float(t.lx[x]),
+                    "mx": float(t.mx[x]),
+                }
+                for x in t.ages
+            ],
+            quantities=LIFE_TABLE_QUANTITIES,
+        )
+        for t in demo.tables
+    ]
+    census_columns = tuple(CENSUS_HISTORY_QUANTITIES)
+    census = [
+        {c: (str(y.date) if c == "date" else getattr(y, c)) for c in census_columns}
+        for y in demo.census
+    ]
+    params: dict[str, Any] = dict(parameters or {})
+    params["demographic window"] = demo.window.describe()  # the one used, over the setting
+    params["life tables"] = "prorated" if demo.prorated else "unprorated"
+    return Report(
+        title="Demography",
+        population=f"animals in the studbook over the window {demo.window.text()}",
+        parameters=params,
+        sections=(
+            Section(
+                "Figures",
+                ("figure", "value"),
+                _figure_rows(figures, DEMOGRAPHY_FIGURES),
+                quantities=_FIGURE_COLUMNS,
+            ),
+            Section("By sex", tuple(SEX_FIGURES), sexes, quantities=SEX_FIGURES),
+            *tables,
+            Section("Census history", census_columns, census, quantities=CENSUS_HISTORY_QUANTITIES),
+        ),
+        notes=tuple(notes),
+        analysis_date=analysis_date or _today(),
+    )
+
+
+def projection_report(
+    outlook: GeneDiversityOutlook,
+    *,
+    population: str = "",
+    parameters: Mapping[str, Any] | None = None,
+    analysis_date: str | None = None,
+) -> Report:
+    """The drift projection year by year with its headline figures, the observed GD history
+    and the simulation band when there are ones."""
+    from studbook.present import PROJECTION_QUANTITIES as Q
+
+    drift = outlook.drift
+    sim = outlook.simulation
+    columns: tuple[str, ...] = ("year", "n", "gd")
+    rows: list[dict[str, Any]] = [
+        {"year": t, "n": float(drift.n[t]), "gd": float(drift.gd[t])}
+        for t in range(drift.years + 1)
+    ]
+    if sim is not None:
+        columns += ("sim_low", "sim_mean", "sim_high", "persisting")
+        low, mean, high, alive = sim.band(0.05), sim.mean, sim.band(0.95), sim.persisting
+        for t, row in enumerate(rows[: sim.years + 1]):
+            row.update(
+                sim_low=float(low[t]),
+                sim_mean=float(mean[t]),
+                sim_high=float(high[t]),
+                persisting=float(alive[t]),
+            )
+    params: dict[str, Any] = dict(outlook.inputs.describe())
+    params["years"] = drift.years
+    if sim is not None:
+        params.update(
+            {"simulation": f"random mating, {sim.replicates} replicates, seed {sim.seed}"}
+        )
+    params.update(parameters or {})
+    figures = tuple(Q[k].figure(v) for k, v in outlook.figures().items())
+    sections = [
+        Section("Drift projection (PMx's model; ignores management)", columns, rows, figures, Q),
+    ]
+    if outlook.history is not None:
+        h = outlook.history
+        sections.append(
+            Section(
+                "Observed gene diversity of the living population",
+                ("date", "observed_n", "observed_gd"),
+                [
+                    {"date": str(d), "observed_n": int(n), "observed_gd": float(g)}
+                    for d, n, g in zip(h.dates, h.size, h.gd, strict=True)
+                ],
+                quantities=Q,
+            )
+        )
+    return Report(
+        title="Gene diversity projection",
+        population=population or "the inputs given",
+        parameters=params,
+        sections=tuple(sections),
+        notes=(
+            "drift: N_t = min(K, N_(t-1) λ), Ne_t = (Ne/N) N_t, "
+            "GD_t = GD_(t-1) (1 - 1/(2 Ne_t))^(1/T)",
         ),
         analysis_date=analysis_date or _today(),
     )
