@@ -160,8 +160,17 @@ class StudbookHistories:
     left_out: int
 
 
-def _day(value: date | None) -> np.datetime64:
-    return _NAT if value is None else np.datetime64(value, "D")
+_EPOCH = date(1970, 1, 1).toordinal()
+_NAT_DAYS = np.iinfo(np.int64).min
+
+
+def _days(values: list[int]) -> npt.NDArray[np.datetime64]:
+    """Days since 1970 (``_NAT_DAYS`` unknown) as dates, in one conversion."""
+    return np.array(values, np.int64).view("datetime64[D]")
+
+
+def _ordinal(value: date | None) -> int:
+    return _NAT_DAYS if value is None else value.toordinal() - _EPOCH
 
 
 def life_histories(book: Studbook, window: DemographicWindow | None = None) -> StudbookHistories:
@@ -170,15 +179,13 @@ def life_histories(book: Studbook, window: DemographicWindow | None = None) -> S
     region = window.region if window is not None else None
     regions = {m: r.upper() for m, r in book.institution_regions.items()}
     n = len(book.records)
-    sex = np.empty(n, "<U1")
-    birth = np.full(n, _NAT)
-    start = np.full(n, _NAT)
-    end = np.full(n, _NAT)
+    sex = ["U"] * n
+    births, starts, ends = [_NAT_DAYS] * n, [_NAT_DAYS] * n, [_NAT_DAYS] * n
     died = np.zeros(n, bool)
     left_out = 0
     for k, (animal_id, record) in enumerate(book.records.items()):
         events = book.events.get(animal_id, ())
-        status, left = exit_now(record, events)
+        status, left = exit_now(record, events, in_order=True)
         born = record.birth_date.earliest if record.birth_date is not None else None
         entered = born
         if record.birth_type is not BirthType.CAPTIVE:
@@ -193,7 +200,6 @@ def life_histories(book: Studbook, window: DemographicWindow | None = None) -> S
                 s for s in book.stays.get(animal_id, ()) if regions.get(s.institution) == region
             ]
             if not stays:
-                sex[k] = "U"
                 left_out += 1
                 continue
             first = stays[0].start.earliest if stays[0].start is not None else None
@@ -204,20 +210,21 @@ def life_histories(book: Studbook, window: DemographicWindow | None = None) -> S
             if last_end is not None and (stop is None or last_end < stop):
                 stop, death = last_end, False
         if record.hypothetical or (status != "living" and stop is None):
-            sex[k] = "U"
             left_out += 1
             continue
         sex[k] = record.sex
-        birth[k], start[k], end[k] = _day(born), _day(entered), _day(stop)
+        births[k], starts[k], ends[k] = _ordinal(born), _ordinal(entered), _ordinal(stop)
         died[k] = death
+    birth, start, end = _days(births), _days(starts), _days(ends)
     edges = book.pedigree.parent_edges
     child_birth = birth[edges.child]
     # Births count for a parent only while it was counted (in the region, in the population).
     after_entry = np.isnat(start[edges.parent]) | (child_birth >= start[edges.parent])
     before_end = np.isnat(end[edges.parent]) | (child_birth <= end[edges.parent])
-    keep = ~np.isnat(child_birth) & after_entry & before_end & (sex[edges.parent] != "U")
+    counted = np.array(sex, "<U1") != "U"
+    keep = ~np.isnat(child_birth) & after_entry & before_end & counted[edges.parent]
     histories = LifeHistories(
-        sex=sex,
+        sex=np.array(sex, "<U1"),
         birth=birth,
         end=end,
         died=died,

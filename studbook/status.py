@@ -94,6 +94,9 @@ _EXIT_STATUS: dict[EventCode, Status] = {
 }
 
 
+_NOT_CHANGES = tuple(set(EventCode) - ARRIVALS - EXITS)
+_EXIT_CODES = tuple(EXITS)
+
 _SPELLINGS: dict[str, Status] = {
     **dict.fromkeys(("RELEASED", "RELEASE", "REINTRODUCED"), "released"),
     **dict.fromkeys(("LTF", "GO LTF", "LOST", "LOST TO FOLLOW-UP", "LOST_TO_FOLLOWUP"), "LTF"),
@@ -143,26 +146,36 @@ def status_on(
     return "living"
 
 
-def _changes(record: AnimalRecord, events: Sequence[EventRecord]) -> list[EventRecord] | None:
+def _changes(
+    record: AnimalRecord, events: Sequence[EventRecord], in_order: bool = False
+) -> list[EventRecord] | None:
     """The animal's arrivals and exits in time order (the record's death date as a death when
-    no death event is recorded); None when it died at an unknown date."""
-    changes = [e for e in events if e.event in ARRIVALS or e.event in EXITS]
-    if record.death_date is not None and not any(e.event is EventCode.DEATH for e in changes):
-        changes.append(EventRecord(record.id, record.death_date, EventCode.DEATH, ""))
-    if not record.is_living and not any(e.event in _EXIT_STATUS for e in changes):
+    no death event is recorded); None when it died at an unknown date. ``in_order``: the
+    events are already in :func:`~studbook.events.event_sort_key` order (a Studbook's are)."""
+    # Tuple membership compares by identity in C; a frozenset of enums would call the Python
+    # Enum.__hash__ for every event (life tables ask this of every animal of a studbook).
+    changes = [e for e in events if e.event is not None and e.event not in _NOT_CHANGES]
+    if record.death_date is not None:
+        if EventCode.DEATH not in [e.event for e in changes]:
+            changes.append(EventRecord(record.id, record.death_date, EventCode.DEATH, ""))
+            in_order = False
+    elif not record.is_living and not any(e.event in _EXIT_CODES for e in changes):
         return None
-    changes.sort(key=event_sort_key)
+    if not in_order:
+        changes.sort(key=event_sort_key)
     return changes
 
 
 def exit_now(
-    record: AnimalRecord, events: Sequence[EventRecord] = ()
+    record: AnimalRecord, events: Sequence[EventRecord] = (), *, in_order: bool = False
 ) -> tuple[Status, PartialDate | None]:
     """The animal's status now and, when it has left the population, the date it left.
 
     The same rule as :func:`status_on` with ``on=None``: the last arrival or exit decides; the
     date is that exit's (None while living, for an animal that died at an unknown date, or for
-    an undated exit). Life tables end an animal's time at risk there.
+    an undated exit). Life tables end an animal's time at risk there. ``in_order``: the
+    events are already in time order (a :class:`~studbook.book.Studbook`'s), so they need no
+    sorting.
 
     >>> from studbook.dates import parse_partial_date as d
     >>> r = AnimalRecord("7", birth_date=d("2006-05-01"), alive=True)
@@ -171,7 +184,7 @@ def exit_now(
     >>> status, str(when)
     ('released', '2024-06')
     """
-    changes = _changes(record, events)
+    changes = _changes(record, events, in_order)
     if changes is None:
         return "dead", None
     if not changes:
