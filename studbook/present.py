@@ -32,6 +32,7 @@ from studbook.dates import PartialDate
 
 if TYPE_CHECKING:
     from studbook.breeding_plan import Plan
+    from studbook.demography import Demography
     from studbook.release import ReleaseGroup
     from studbook.summary import PopulationSummary
 
@@ -74,6 +75,7 @@ __all__ = [
     "F",
     "Figure",
     "Quantity",
+    "demography_figures",
     "inline",
     "lines",
     "plan_totals",
@@ -479,3 +481,33 @@ PROJECTION_QUANTITIES: Mapping[str, Quantity] = {
     )
 }
 """Every column and figure of the GD projection report."""
+
+
+def demography_figures(demo: Demography) -> tuple[Figure, ...]:
+    """The demography's scalar figures in order: the three lambdas, T, N, the Ne figures,
+    what was left out, and the reproductive goals when the settings give a target."""
+    lam = demo.lambdas
+    values: dict[str, Any] = {
+        "lambda_life_table": lam.life_table,
+        "lambda_life_table_males": demo.tables[0].growth,
+        "lambda_census": lam.census,
+        "lambda_projected_low": lam.projected_low,
+        "lambda_projected_mean": lam.projected_mean,
+        "lambda_projected_high": lam.projected_high,
+        "generation_time": demo.generation_time,
+        "n": demo.n,
+        "sex_ratio_ne": demo.sex_ratio_ne,
+        "inbreeding_ne": demo.inbreeding_ne,
+        "inbreeding_ne_animals": demo.inbreeding_ne_animals,
+        "ne_ratio_estimate": demo.inbreeding_ne / demo.n if demo.n else math.nan,
+        "left_out": demo.left_out,
+    }
+    if demo.goals is not None:
+        values.update(
+            target=demo.goals.target,
+            target_years=demo.goals.years,
+            lambda_needed=demo.goals.lambda_needed,
+            births_per_year=demo.goals.births_per_year,
+            births_first_year=float(demo.goals.births[0]),
+        )
+    return tuple(DEMOGRAPHY_FIGURES[k].figure(v) for k, v in values.items())

@@ -68,6 +68,7 @@ __all__ = [
     "projection_report",
     "release_report",
     "render",
+    "section_text",
     "summary_report",
 ]
 
@@ -238,6 +239,13 @@ def _is_numeric(section: Section, column: str) -> bool:
     )
 
 
+def section_text(section: Section) -> str:
+    """One section's rows as an aligned plain-text table (the ``table`` format's body)."""
+    cells = [[printable(section.cell_text(r, c)) for c in section.columns] for r in section.rows]
+    numeric = [_is_numeric(section, c) for c in section.columns]
+    return "\n".join(_aligned(section.headings(), cells, numeric))
+
+
 def render(report: Report, fmt: Format = "table") -> str:
     """The report as text in ``fmt`` (``table``, ``csv``, ``json`` or ``markdown``).
 
@@ -306,9 +314,7 @@ def render(report: Report, fmt: Format = "table") -> str:
             out.write(f"\n{printable(s.name)}\n")
             for _, label, v in s.total_lines():
                 out.write(f"  {label}: {printable(_text(v))}\n")
-            cells = [[printable(s.cell_text(r, c)) for c in s.columns] for r in s.rows]
-            numeric = [_is_numeric(s, c) for c in s.columns]
-            out.write("\n".join(_aligned(s.headings(), cells, numeric)) + "\n")
+            out.write(section_text(s) + "\n")
         return out.getvalue()
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
@@ -480,12 +486,6 @@ def summary_report(
     )
 
 
-def _figure_rows(
-    values: Mapping[str, Any], quantities: Mapping[str, Quantity]
-) -> list[dict[str, Any]]:
-    return [{"figure": quantities[k], "value": quantities[k].figure(v)} for k, v in values.items()]
-
-
 def demography_report(
     demo: Demography,
     *,
@@ -496,27 +496,12 @@ def demography_report(
     Ne, reproductive goals and the census history, under the window the header names."""
     from studbook.present import (
         CENSUS_HISTORY_QUANTITIES,
-        DEMOGRAPHY_FIGURES,
         LIFE_TABLE_QUANTITIES,
         SEX_FIGURES,
+        demography_figures,
     )
 
     lam = demo.lambdas
-    figures: dict[str, Any] = {
-        "lambda_life_table": lam.life_table,
-        "lambda_life_table_males": demo.tables[0].growth,
-        "lambda_census": lam.census,
-        "lambda_projected_low": lam.projected_low,
-        "lambda_projected_mean": lam.projected_mean,
-        "lambda_projected_high": lam.projected_high,
-        "generation_time": demo.generation_time,
-        "n": demo.n,
-        "sex_ratio_ne": demo.sex_ratio_ne,
-        "inbreeding_ne": demo.inbreeding_ne,
-        "inbreeding_ne_animals": demo.inbreeding_ne_animals,
-        "ne_ratio_estimate": demo.inbreeding_ne / demo.n if demo.n else math.nan,
-        "left_out": demo.left_out,
-    }
     notes = [
         f"projected λ: {lam.replicates} replicates of a {lam.projection_years}-year stochastic "
         f"projection of the living age-sex structure with the life-table rates (seed {lam.seed})",
@@ -524,15 +509,8 @@ def demography_report(
         "ΔF_i = 1 - (1 - F_i)^(1/(t_i - 1)), Ne = 1/(2 mean ΔF); studbook's estimate, not PMx's",
     ]
     if demo.goals is not None:
-        goals = demo.goals
-        figures.update(
-            target=goals.target,
-            target_years=goals.years,
-            lambda_needed=goals.lambda_needed,
-            births_per_year=goals.births_per_year,
-            births_first_year=float(goals.births[0]),
-        )
-        notes.append(goals.METHOD)
+        notes.append(demo.goals.METHOD)
+    figures = [{"figure": f.quantity, "value": f} for f in demography_figures(demo)]
     sexes = [
         {
             "sex": s.sex,
@@ -586,12 +564,7 @@ def demography_report(
         population=f"animals in the studbook over the window {demo.window.text()}",
         parameters=params,
         sections=(
-            Section(
-                "Figures",
-                ("figure", "value"),
-                _figure_rows(figures, DEMOGRAPHY_FIGURES),
-                quantities=_FIGURE_COLUMNS,
-            ),
+            Section("Figures", ("figure", "value"), figures, quantities=_FIGURE_COLUMNS),
             Section("By sex", tuple(SEX_FIGURES), sexes, quantities=SEX_FIGURES),
             *tables,
             Section("Census history", census_columns, census, quantities=CENSUS_HISTORY_QUANTITIES),
