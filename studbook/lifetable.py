@@ -56,7 +56,9 @@ class LifeHistories:
     ``birth``: birth date (``NaT`` unknown). ``end``: the date the animal left the population
     (death, release, lost to follow-up; ``NaT`` while it is still there). ``died``: whether
     ``end`` is a death. ``parent``, ``child``, ``share``: one row per parent link (row indices;
-    ``share`` is 1, or a MULT candidate's probability).
+    ``share`` is 1, or a MULT candidate's probability). ``start`` (optional): the date the
+    animal entered the population (a wild-born animal's capture); before it the animal is not
+    at risk (left truncation). ``NaT`` or no ``start``: from birth.
     """
 
     sex: npt.NDArray[np.str_]
@@ -66,11 +68,14 @@ class LifeHistories:
     parent: IntArray
     child: IntArray
     share: FloatArray
+    start: Dates | None = None
 
     def __post_init__(self) -> None:
         n = len(self.sex)
         if not len(self.birth) == len(self.end) == len(self.died) == n:
             raise StudbookError("sex, birth, end and died must have one entry per animal")
+        if self.start is not None and len(self.start) != n:
+            raise StudbookError("start must have one entry per animal")
         if not len(self.parent) == len(self.child) == len(self.share):
             raise StudbookError("parent, child and share must have one entry per link")
 
@@ -231,6 +236,9 @@ def life_table(
 
     b = birth[known]
     observed_from = np.maximum(b, w0)
+    if histories.start is not None:
+        entered = _days(histories.start)[known]
+        observed_from = np.fmax(observed_from, entered)
     observed_to = np.minimum(end[known], w1)
     seen = observed_to > observed_from
     a0 = (observed_from[seen] - b[seen]) / DAYS_PER_YEAR

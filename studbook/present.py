@@ -32,6 +32,7 @@ from studbook.dates import PartialDate
 
 if TYPE_CHECKING:
     from studbook.breeding_plan import Plan
+    from studbook.demography import Demography
     from studbook.release import ReleaseGroup
     from studbook.summary import PopulationSummary
 
@@ -39,33 +40,42 @@ __all__ = [
     "AGE",
     "BIRTH_DATE",
     "CAPTIVE_DELTA_GD",
+    "CENSUS_HISTORY_QUANTITIES",
     "DEATH_DATE",
     "DELTA_GD",
+    "DEMOGRAPHY_FIGURES",
     "FLAGGED",
     "FLAGGED_CAP",
     "FOUNDER",
+    "GENERATION_TIME",
     "GENE_DIVERSITY",
     "KINSHIP",
     "KNOWN",
+    "LAMBDA",
+    "LIFE_TABLE_QUANTITIES",
     "MISSING",
     "MK",
     "MK_FEMALE",
     "MK_MALE",
     "MK_RANK",
     "MSI",
+    "NE_RATIO",
     "N_LIVING",
     "OBJECTIVE",
     "OFFSPRING_F",
     "PAIRING_QUANTITIES",
     "PLAN_QUANTITIES",
     "PROBABILITY",
+    "PROJECTION_QUANTITIES",
     "RANK",
     "RELEASE_QUANTITIES",
     "REPRESENTATION",
+    "SEX_FIGURES",
     "UNIQUENESS",
     "F",
     "Figure",
     "Quantity",
+    "demography_figures",
     "inline",
     "lines",
     "plan_totals",
@@ -367,3 +377,137 @@ def lines(figures: Iterable[Figure]) -> tuple[tuple[str, str], ...]:
 def inline(figures: Iterable[Figure]) -> str:
     """The figures on one line: ``Pairs 3 · Total ΔGD (×10⁻⁴) +1.20 · ...``."""
     return " · ".join(f"{f.label} {f.text}" for f in figures)
+
+
+# ----------------------------------------------------------------- demography and projection
+LIFE_TABLE_QUANTITIES: Mapping[str, Quantity] = {
+    q.key: q
+    for q in (
+        Quantity("sex", "Sex"),
+        _count("x", "Age class x (years)"),
+        Quantity("risk", "Risk", ".2f"),
+        Quantity("deaths", "Deaths", ".0f"),
+        Quantity("births", "Births", ".2f"),
+        Quantity("qx", "Qx", ".3f"),
+        Quantity("px", "Px", ".3f"),
+        Quantity("lx", "Lx", ".3f"),
+        Quantity("mx", "Mx", ".3f"),
+    )
+}
+"""Every column of a life table (:class:`~studbook.lifetable.LifeTable`)."""
+
+LAMBDA = Quantity("lambda", "λ (yearly growth)", ".4f")
+GENERATION_TIME = Quantity("generation_time", "Generation time T (years)", ".1f")
+NE_RATIO = Quantity("ne_ratio", "Ne/N", ".4f")
+
+DEMOGRAPHY_FIGURES: Mapping[str, Quantity] = {
+    q.key: q
+    for q in (
+        Quantity("lambda_life_table", "λ life table (females)", ".4f"),
+        Quantity("lambda_life_table_males", "λ life table (males)", ".4f"),
+        Quantity("lambda_census", "λ 5-year census (N_t / N_t-5)^(1/5)", ".4f"),
+        Quantity("lambda_projected_low", "λ projected, low (2.5 %)", ".4f"),
+        Quantity("lambda_projected_mean", "λ projected, mean", ".4f"),
+        Quantity("lambda_projected_high", "λ projected, high (97.5 %)", ".4f"),
+        GENERATION_TIME,
+        _count("n", "N living (known sex and age)"),
+        Quantity("sex_ratio_ne", "Ne (sex ratio)", ".1f"),
+        Quantity("inbreeding_ne", "Ne (individual rate of inbreeding)", ".1f"),
+        _count("inbreeding_ne_animals", "Animals with t > 1 for Ne (inbreeding)"),
+        Quantity("ne_ratio_estimate", "Ne/N from inbreeding (studbook estimate)", ".4f"),
+        _count("left_out", "Animals left out of the life tables"),
+        _count("target", "Target size (animals)"),
+        _count("target_years", "Years to reach the target"),
+        Quantity("lambda_needed", "λ needed for the target", ".4f"),
+        Quantity("births_per_year", "Births needed per year (mean)", ".1f"),
+        Quantity("births_first_year", "Births needed in the first year", ".1f"),
+    )
+}
+"""The demography report's scalar figures, by key."""
+
+SEX_FIGURES: Mapping[str, Quantity] = {
+    q.key: q
+    for q in (
+        Quantity("sex", "Sex"),
+        Quantity("mle", "Median life expectancy (years)", ".1f"),
+        Quantity("mle_low", "MLE 95 % low", ".1f"),
+        Quantity("mle_high", "MLE 95 % high", ".1f"),
+        _percent("first_year_mortality", "First-year mortality (%)"),
+        Quantity("max_longevity", "Maximum longevity (years)", ".1f"),
+        Quantity("youngest_parent", "Youngest parent (years)", ".1f"),
+        Quantity("oldest_parent", "Oldest parent (years)", ".1f"),
+        Quantity("median_litter_size", "Median litter size", ".1f"),
+        Quantity("lambda", "λ life table", ".4f"),
+        GENERATION_TIME,
+    )
+}
+"""One row per sex of the demography report."""
+
+CENSUS_HISTORY_QUANTITIES: Mapping[str, Quantity] = {
+    q.key: q
+    for q in (
+        Quantity("date", "Date"),
+        _count("males", "Males"),
+        _count("females", "Females"),
+        _count("unknown_sex", "Unknown sex"),
+        _count("total", "Total"),
+        _count("wild", "Wild-born"),
+        _count("captive", "Captive-born"),
+        _count("unknown_birth", "Birth type unknown"),
+        _count("holding", "Holding institutions"),
+        _count("breeding", "Breeding institutions (births in the year before)"),
+    )
+}
+"""Every column of the census history (:class:`~studbook.demography.CensusYear`)."""
+
+PROJECTION_QUANTITIES: Mapping[str, Quantity] = {
+    q.key: q
+    for q in (
+        _count("year", "Year"),
+        Quantity("n", "N", ".1f"),
+        _percent("gd", "GD drift (%)"),
+        _percent("observed_gd", "GD observed (%)"),
+        _count("observed_n", "N observed"),
+        Quantity("date", "Date"),
+        _percent("sim_low", "GD simulated 5 % (%)"),
+        _percent("sim_mean", "GD simulated mean (%)"),
+        _percent("sim_high", "GD simulated 95 % (%)"),
+        _percent("persisting", "Replicates persisting (%)"),
+        _percent("gd_end", "GD at the end of the projection (%)"),
+        _count("years_above_90", "Years GD >= 90 %"),
+        _count("years_to_10_point_loss", "Years to a 10-point GD loss"),
+        _percent("gd_10_generations", "GD after 10 generations (%)"),
+        _count("years_10_generations", "Years in 10 generations"),
+    )
+}
+"""Every column and figure of the GD projection report."""
+
+
+def demography_figures(demo: Demography) -> tuple[Figure, ...]:
+    """The demography's scalar figures in order: the three lambdas, T, N, the Ne figures,
+    what was left out, and the reproductive goals when the settings give a target."""
+    lam = demo.lambdas
+    values: dict[str, Any] = {
+        "lambda_life_table": lam.life_table,
+        "lambda_life_table_males": demo.tables[0].growth,
+        "lambda_census": lam.census,
+        "lambda_projected_low": lam.projected_low,
+        "lambda_projected_mean": lam.projected_mean,
+        "lambda_projected_high": lam.projected_high,
+        "generation_time": demo.generation_time,
+        "n": demo.n,
+        "sex_ratio_ne": demo.sex_ratio_ne,
+        "inbreeding_ne": demo.inbreeding_ne,
+        "inbreeding_ne_animals": demo.inbreeding_ne_animals,
+        "ne_ratio_estimate": demo.inbreeding_ne / demo.n if demo.n else math.nan,
+        "left_out": demo.left_out,
+    }
+    if demo.goals is not None:
+        values.update(
+            target=demo.goals.target,
+            target_years=demo.goals.years,
+            lambda_needed=demo.goals.lambda_needed,
+            births_per_year=demo.goals.births_per_year,
+            births_first_year=float(demo.goals.births[0]),
+        )
+    return tuple(DEMOGRAPHY_FIGURES[k].figure(v) for k, v in values.items())

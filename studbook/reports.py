@@ -51,6 +51,8 @@ from studbook.present import (
 if TYPE_CHECKING:
     # Types only: a command printing a plain report (census) does not load the genetics.
     from studbook.breeding_plan import BreedingPlan, Plan
+    from studbook.demography import Demography
+    from studbook.outlook import GeneDiversityOutlook
     from studbook.pairing import PairingRow, PairingTable
     from studbook.release import ReleaseGroup, ReleaseRow
     from studbook.summary import PopulationSummary
@@ -61,9 +63,12 @@ __all__ = [
     "Report",
     "Section",
     "breeding_plan_report",
+    "demography_report",
     "pairing_report",
+    "projection_report",
     "release_report",
     "render",
+    "section_text",
     "summary_report",
 ]
 
@@ -234,6 +239,13 @@ def _is_numeric(section: Section, column: str) -> bool:
     )
 
 
+def section_text(section: Section) -> str:
+    """One section's rows as an aligned plain-text table (the ``table`` format's body)."""
+    cells = [[printable(section.cell_text(r, c)) for c in section.columns] for r in section.rows]
+    numeric = [_is_numeric(section, c) for c in section.columns]
+    return "\n".join(_aligned(section.headings(), cells, numeric))
+
+
 def render(report: Report, fmt: Format = "table") -> str:
     """The report as text in ``fmt`` (``table``, ``csv``, ``json`` or ``markdown``).
 
@@ -302,9 +314,7 @@ def render(report: Report, fmt: Format = "table") -> str:
             out.write(f"\n{printable(s.name)}\n")
             for _, label, v in s.total_lines():
                 out.write(f"  {label}: {printable(_text(v))}\n")
-            cells = [[printable(s.cell_text(r, c)) for c in s.columns] for r in s.rows]
-            numeric = [_is_numeric(s, c) for c in s.columns]
-            out.write("\n".join(_aligned(s.headings(), cells, numeric)) + "\n")
+            out.write(section_text(s) + "\n")
         return out.getvalue()
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
@@ -471,6 +481,159 @@ def summary_report(
                 [{"founder": f, "representation": r} for f, r in representation],
                 quantities={"founder": FOUNDER, "representation": REPRESENTATION},
             ),
+        ),
+        analysis_date=analysis_date or _today(),
+    )
+
+
+def demography_report(
+    demo: Demography,
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    analysis_date: str | None = None,
+) -> Report:
+    """Life tables by sex, the three lambdas, T, life expectancy and the other figures by sex,
+    Ne, reproductive goals and the census history, under the window the header names."""
+    from studbook.present import (
+        CENSUS_HISTORY_QUANTITIES,
+        LIFE_TABLE_QUANTITIES,
+        SEX_FIGURES,
+        demography_figures,
+    )
+
+    lam = demo.lambdas
+    notes = [
+        f"projected λ: {lam.replicates} replicates of a {lam.projection_years}-year stochastic "
+        f"projection of the living age-sex structure with the life-table rates (seed {lam.seed})",
+        "Ne (individual rate of inbreeding): Gutierrez et al. 2008/2009, "
+        "ΔF_i = 1 - (1 - F_i)^(1/(t_i - 1)), Ne = 1/(2 mean ΔF); studbook's estimate, not PMx's",
+    ]
+    if demo.goals is not None:
+        notes.append(demo.goals.METHOD)
+    figures = [{"figure": f.quantity, "value": f} for f in demography_figures(demo)]
+    sexes = [
+        {
+            "sex": s.sex,
+            "mle": s.life_expectancy.median,
+            "mle_low": s.life_expectancy.lower,
+            "mle_high": s.life_expectancy.upper,
+            "first_year_mortality": s.first_year_mortality,
+            "max_longevity": s.max_longevity,
+            "youngest_parent": s.reproductive_age[0],
+            "oldest_parent": s.reproductive_age[1],
+            "median_litter_size": s.median_litter_size,
+            "lambda": s.life_table_lambda,
+            "generation_time": s.generation_time,
+        }
+        for s in demo.sexes
+    ]
+    table_columns = ("x", "risk", "deaths", "births", "qx", "px", "lx", "mx")
+    tables = [
+        Section(
+            f"Life table, {'males' if t.sex == 'M' else 'females'}"
+            f" ({'prorated' if t.prorated else 'unprorated'}; {t.unknown_age} of unknown age "
+            "left out)",
+            table_columns,
+            [
+                {
+                    "x": int(x),
+                    "risk": float(t.risk[x]),
+                    "deaths": float(t.deaths[x]),
+                    "births": float(t.births[x]),
+                    "qx": float(t.qx[x]),
+                    "px": float(t.px[x]),
+                    "lx": float(t.lx[x]),
+                    "mx": float(t.mx[x]),
+                }
+                for x in t.ages
+            ],
+            quantities=LIFE_TABLE_QUANTITIES,
+        )
+        for t in demo.tables
+    ]
+    census_columns = tuple(CENSUS_HISTORY_QUANTITIES)
+    census = [
+        {c: (str(y.date) if c == "date" else getattr(y, c)) for c in census_columns}
+        for y in demo.census
+    ]
+    params: dict[str, Any] = dict(parameters or {})
+    params["demographic window"] = demo.window.describe()  # the one used, over the setting
+    params["life tables"] = "prorated" if demo.prorated else "unprorated"
+    return Report(
+        title="Demography",
+        population=f"animals in the studbook over the window {demo.window.text()}",
+        parameters=params,
+        sections=(
+            Section("Figures", ("figure", "value"), figures, quantities=_FIGURE_COLUMNS),
+            Section("By sex", tuple(SEX_FIGURES), sexes, quantities=SEX_FIGURES),
+            *tables,
+            Section("Census history", census_columns, census, quantities=CENSUS_HISTORY_QUANTITIES),
+        ),
+        notes=tuple(notes),
+        analysis_date=analysis_date or _today(),
+    )
+
+
+def projection_report(
+    outlook: GeneDiversityOutlook,
+    *,
+    population: str = "",
+    parameters: Mapping[str, Any] | None = None,
+    analysis_date: str | None = None,
+) -> Report:
+    """The drift projection year by year with its headline figures, the observed GD history
+    and the simulation band when there are ones."""
+    from studbook.present import PROJECTION_QUANTITIES as Q
+
+    drift = outlook.drift
+    sim = outlook.simulation
+    columns: tuple[str, ...] = ("year", "n", "gd")
+    rows: list[dict[str, Any]] = [
+        {"year": t, "n": float(drift.n[t]), "gd": float(drift.gd[t])}
+        for t in range(drift.years + 1)
+    ]
+    if sim is not None:
+        columns += ("sim_low", "sim_mean", "sim_high", "persisting")
+        low, mean, high, alive = sim.band(0.05), sim.mean, sim.band(0.95), sim.persisting
+        for t, row in enumerate(rows[: sim.years + 1]):
+            row.update(
+                sim_low=float(low[t]),
+                sim_mean=float(mean[t]),
+                sim_high=float(high[t]),
+                persisting=float(alive[t]),
+            )
+    params: dict[str, Any] = dict(outlook.inputs.describe())
+    params["years"] = drift.years
+    if sim is not None:
+        params.update(
+            {"simulation": f"random mating, {sim.replicates} replicates, seed {sim.seed}"}
+        )
+    params.update(parameters or {})
+    figures = tuple(Q[k].figure(v) for k, v in outlook.figures().items())
+    sections = [
+        Section("Drift projection (PMx's model; ignores management)", columns, rows, figures, Q),
+    ]
+    if outlook.history is not None:
+        h = outlook.history
+        sections.append(
+            Section(
+                "Observed gene diversity of the living population",
+                ("date", "observed_n", "observed_gd"),
+                [
+                    {"date": str(d), "observed_n": int(n), "observed_gd": float(g)}
+                    for d, n, g in zip(h.dates, h.size, h.gd, strict=True)
+                ],
+                quantities=Q,
+            )
+        )
+    return Report(
+        title="Gene diversity projection",
+        population=population or "the inputs given",
+        parameters=params,
+        sections=tuple(sections),
+        notes=(
+            "drift: N_t = min(K, N_(t-1) λ), Ne_t = (Ne/N) N_t, "
+            "GD_t = GD_(t-1) (1 - 1/(2 Ne_t))^(1/T)",
         ),
         analysis_date=analysis_date or _today(),
     )

@@ -25,6 +25,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +37,60 @@ from studbook.release import DEFAULT_FLAGGED_CAP
 
 __all__ = [
     "SETTINGS",
+    "DemographicWindow",
     "ProgrammeSettings",
     "SettingSpec",
     "read_settings",
 ]
 
 _MSI = MsiTable()
+
+
+@dataclass(frozen=True)
+class DemographicWindow:
+    """The **demographic window**: the dates ``[start, end)`` (and optionally the region) over
+    which birth and death rates are estimated. Only what happened inside it counts, and only
+    while the animal was held in ``region`` (any case; ``None`` = everywhere).
+
+    Its text form is ``FROM:TO`` or ``FROM:TO@REGION`` with ISO dates, e.g.
+    ``1990-01-01:2025-01-01@EAZA``; every demography report prints it.
+
+    >>> w = DemographicWindow.parse("1990-01-01:2025-01-01@eaza")
+    >>> w.region, w.text()
+    ('EAZA', '1990-01-01:2025-01-01@EAZA')
+    """
+
+    start: date
+    end: date
+    region: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.start < self.end:
+            raise ValueError(f"the window must start before it ends ({self.start}, {self.end})")
+
+    @classmethod
+    def parse(cls, text: str) -> DemographicWindow:
+        """The window ``FROM:TO[@REGION]``; raises ``ValueError`` naming what is wrong."""
+        dates, _, region = text.strip().partition("@")
+        first, sep, last = dates.partition(":")
+        if not sep:
+            raise ValueError(f"{text!r} is not FROM:TO (ISO dates)")
+        return cls(
+            date.fromisoformat(first.strip()),
+            date.fromisoformat(last.strip()),
+            region.strip().upper() or None,
+        )
+
+    def text(self) -> str:
+        """The text form ``FROM:TO[@REGION]``."""
+        return f"{self.start}:{self.end}" + (f"@{self.region}" if self.region else "")
+
+    def describe(self) -> str:
+        """The window for report headers."""
+        where = f"animals while held in {self.region}" if self.region else "all institutions"
+        return f"{self.start} to {self.end} (end excluded), {where}"
+
+
 _NAME_LENGTH = 200
 
 
@@ -68,6 +117,13 @@ class ProgrammeSettings:
     region_penalty : cost of a between-region pair in the breeding plan, in the plan
         objective's unit (GD or F). Default 0 (no penalty).
     target_size : the programme's target population size (animals), ``None`` = not set.
+    target_years : years in which the programme wants to reach ``target_size``, ``None`` = not
+        set (reproductive goals need both).
+    ne_ratio : the programme's Ne/N (effective size per animal, 0-1] for the drift projection,
+        ``None`` = not set (published by the programme, e.g. from PMx; studbook's own estimate
+        from inbreeding is shown beside it, never under this name).
+    demographic_window : the :class:`DemographicWindow` of the life tables, ``None`` = from the
+        first recorded birth to the census date, everywhere.
 
     Raises :class:`~studbook.errors.SettingsError` naming the key for a value out of range.
 
@@ -89,6 +145,9 @@ class ProgrammeSettings:
     msi_unknown_cuts: tuple[float, ...] = _MSI.unknown_cuts
     region_penalty: float = 0.0
     target_size: int | None = None
+    target_years: int | None = None
+    ne_ratio: float | None = None
+    demographic_window: DemographicWindow | None = None
 
     def __post_init__(self) -> None:
         for spec in SETTINGS.values():
@@ -171,6 +230,13 @@ class ProgrammeSettings:
             "forbidden kinship >=": self.kinship_limit,
             "between-region penalty": self.region_penalty,
             "target population size": self.target_size or "not set",
+            "years to reach the target": self.target_years or "not set",
+            "Ne/N (programme setting)": self.ne_ratio or "not set",
+            "demographic window": (
+                self.demographic_window.describe()
+                if self.demographic_window
+                else "first birth to the census date, all institutions"
+            ),
         }
 
 
@@ -277,6 +343,14 @@ def _flags_ok(flags: Any) -> bool:
 
 def _size(text: str) -> int | None:
     return None if text.lower() in ("", "none") else int(text)
+
+
+def _optional_window(text: str) -> DemographicWindow | None:
+    return None if text.lower() in ("", "none", "all") else DemographicWindow.parse(text)
+
+
+def _ne_ratio(text: str) -> float | None:
+    return None if text.lower() in ("", "none") else float(text)
 
 
 def _species_ok(name: Any) -> bool:
@@ -399,6 +473,32 @@ SETTINGS: dict[str, SettingSpec] = {
             _size,
             lambda v: "none" if v is None else str(v),
             lambda v: v is None or (isinstance(v, int) and v > 0),
+        ),
+        SettingSpec(
+            "target_years",
+            "Years to reach the target size",
+            "use a whole number of years above 0, or 'none'; default none",
+            _size,
+            lambda v: "none" if v is None else str(v),
+            lambda v: v is None or (isinstance(v, int) and v > 0),
+        ),
+        SettingSpec(
+            "ne_ratio",
+            "Ne/N (programme setting)",
+            "use a ratio above 0 and at most 1, or 'none'; default none",
+            _ne_ratio,
+            lambda v: "none" if v is None else _number(v),
+            lambda v: v is None or (isinstance(v, float | int) and 0.0 < float(v) <= 1.0),
+        ),
+        SettingSpec(
+            "demographic_window",
+            "Demographic window (FROM:TO[@REGION])",
+            "use FROM:TO with ISO dates, FROM before TO, optionally @REGION "
+            "(e.g. 1990-01-01:2025-01-01@EAZA), or 'all' for the first birth to the census date "
+            "everywhere; default all",
+            _optional_window,
+            lambda v: "all" if v is None else v.text(),
+            lambda v: v is None or isinstance(v, DemographicWindow),
         ),
     )
 }

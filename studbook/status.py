@@ -66,6 +66,7 @@ __all__ = [
     "STATUSES",
     "Status",
     "age_years",
+    "exit_now",
     "is_living",
     "living_mask",
     "location_on",
@@ -92,6 +93,9 @@ _EXIT_STATUS: dict[EventCode, Status] = {
     EventCode.LTF: "LTF",
 }
 
+
+_NOT_CHANGES = tuple(set(EventCode) - ARRIVALS - EXITS)
+_EXIT_CODES = tuple(EXITS)
 
 _SPELLINGS: dict[str, Status] = {
     **dict.fromkeys(("RELEASED", "RELEASE", "REINTRODUCED"), "released"),
@@ -129,12 +133,9 @@ def status_on(
     >>> [status_on(r, gone, on) for on in (None, date(2024, 5, 31), date(2000, 1, 1))]
     ['released', 'living', 'unborn']
     """
-    changes = [e for e in events if e.event in ARRIVALS or e.event in EXITS]
-    if record.death_date is not None and not any(e.event is EventCode.DEATH for e in changes):
-        changes.append(EventRecord(record.id, record.death_date, EventCode.DEATH, ""))
-    if not record.is_living and not any(e.event in _EXIT_STATUS for e in changes):
+    changes = _changes(record, events)
+    if changes is None:
         return "dead"  # died at an unknown date
-    changes.sort(key=event_sort_key)
     decided = [e for e in changes if _took_effect(e, on)]
     if decided:
         last = decided[-1].event
@@ -143,6 +144,55 @@ def status_on(
     if on is not None and record.birth_date is not None and record.birth_date.earliest > on:
         return "unborn"
     return "living"
+
+
+def _changes(
+    record: AnimalRecord, events: Sequence[EventRecord], in_order: bool = False
+) -> list[EventRecord] | None:
+    """The animal's arrivals and exits in time order (the record's death date as a death when
+    no death event is recorded); None when it died at an unknown date. ``in_order``: the
+    events are already in :func:`~studbook.events.event_sort_key` order (a Studbook's are)."""
+    # Tuple membership compares by identity in C; a frozenset of enums would call the Python
+    # Enum.__hash__ for every event (life tables ask this of every animal of a studbook).
+    changes = [e for e in events if e.event is not None and e.event not in _NOT_CHANGES]
+    if record.death_date is not None:
+        if EventCode.DEATH not in [e.event for e in changes]:
+            changes.append(EventRecord(record.id, record.death_date, EventCode.DEATH, ""))
+            in_order = False
+    elif not record.is_living and not any(e.event in _EXIT_CODES for e in changes):
+        return None
+    if not in_order:
+        changes.sort(key=event_sort_key)
+    return changes
+
+
+def exit_now(
+    record: AnimalRecord, events: Sequence[EventRecord] = (), *, in_order: bool = False
+) -> tuple[Status, PartialDate | None]:
+    """The animal's status now and, when it has left the population, the date it left.
+
+    The same rule as :func:`status_on` with ``on=None``: the last arrival or exit decides; the
+    date is that exit's (None while living, for an animal that died at an unknown date, or for
+    an undated exit). Life tables end an animal's time at risk there. ``in_order``: the
+    events are already in time order (a :class:`~studbook.book.Studbook`'s), so they need no
+    sorting.
+
+    >>> from studbook.dates import parse_partial_date as d
+    >>> r = AnimalRecord("7", birth_date=d("2006-05-01"), alive=True)
+    >>> gone = [EventRecord("7", d("2024-06"), EventCode.RELEASE, "TALLINN")]
+    >>> status, when = exit_now(r, gone)
+    >>> status, str(when)
+    ('released', '2024-06')
+    """
+    changes = _changes(record, events, in_order)
+    if changes is None:
+        return "dead", None
+    if not changes:
+        return "living", None
+    last = changes[-1]
+    assert last.event is not None
+    status = _EXIT_STATUS.get(last.event, "living")
+    return status, (last.date if status != "living" else None)
 
 
 def is_living(

@@ -31,6 +31,7 @@ from tui.messages import (
     RecordSaved,
 )
 from tui.screens.animals import AnimalsScreen
+from tui.screens.demography import DemographyScreen
 from tui.screens.errors import DatabaseStatusScreen, ErrorModal
 from tui.screens.help import HelpScreen, help_text
 from tui.screens.pairings import PairingsScreen
@@ -89,6 +90,7 @@ class StudbookApp(App[None]):
         "population": PopulationScreen,
         "pairings": PairingsScreen,
         "releases": ReleasesScreen,
+        "demography": DemographyScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "go('animals')", "Animals", id="go.animals"),
@@ -96,6 +98,7 @@ class StudbookApp(App[None]):
         Binding("f4", "go('pairings')", "Pairings", id="go.pairings"),
         Binding("f5", "go('releases')", "Releases", id="go.releases"),
         Binding("f6", "settings", "Settings", id="app.settings"),
+        Binding("f7", "go('demography')", "Demography", id="go.demography"),
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),

@@ -557,6 +557,88 @@ def cmd_releases(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _window(text: str) -> tuple[date, date]:
+    """``FROM:TO`` (ISO dates) for ``--window``."""
+    first, sep, last = text.partition(":")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"{text!r} is not FROM:TO (e.g. 1990-01-01:2025-01-01)")
+    return _iso_date(first.strip()), _iso_date(last.strip())
+
+
+def _demography(args: argparse.Namespace, book: Any) -> Any:
+    """The demography of ``book`` over the window the options or the settings give."""
+    from studbook.demography import demography, window_for
+
+    window = window_for(book, args.window, args.region)
+    return demography(
+        book, window, prorated=not args.unprorated, replicates=args.replicates, seed=args.seed
+    )
+
+
+def cmd_demography(args: argparse.Namespace) -> int:
+    """Life tables by sex, the three lambdas, T, life expectancy, Ne and the census history."""
+    from studbook.reports import demography_report
+
+    book = _load_book(args)
+    demo = _demography(args, book)
+    _emit(demography_report(demo, parameters=book.settings.describe()), args.format)
+    return EXIT_OK
+
+
+_PROJECTION_INPUTS = ("gd", "n", "generation_time", "growth", "ne_ratio", "capacity")
+
+
+def cmd_projection(args: argparse.Namespace) -> int:
+    """Gene diversity projection: the drift baseline, the observed history, the simulation band."""
+    from studbook.outlook import ProjectionInputs, gene_diversity_outlook
+    from studbook.reports import projection_report
+
+    given = {k: getattr(args, k) for k in _PROJECTION_INPUTS}
+    required = [k for k in _PROJECTION_INPUTS if k != "capacity"]
+    if all(given[k] is not None for k in required) and not args.simulate:
+        outlook = gene_diversity_outlook(ProjectionInputs().given(**given), years=args.years)
+        report = projection_report(
+            outlook, parameters={"inputs": "all given on the command line; no studbook read"}
+        )
+        _emit(report, args.format)
+        return EXIT_OK
+    from studbook.kinship import gene_diversity, mean_kinship_array
+    from studbook.outlook import simulation_for, studbook_inputs
+    from studbook.timeseries import gene_diversity_over_time
+
+    book = _load_book(args)
+    demo = _demography(args, book)
+    if not demo.population_ids:
+        raise CliError(
+            f"studbook projection: no living animal on the last day of {demo.window.text()}",
+            EXIT_ERROR,
+        )
+    inputs = studbook_inputs(book, demo, gene_diversity(book.pedigree, list(demo.population_ids)))
+    inputs = inputs.given(**given)
+
+    def mean_kinship(ped: Any, mask: Any) -> float:
+        return float(mean_kinship_array(ped, mask)[mask].mean())
+
+    import numpy as np
+
+    days = np.array([c.date for c in demo.census], "datetime64[D]")
+    history = gene_diversity_over_time(book.pedigree, days, mean_kinship, living=book.living_ids)
+    simulate = None
+    if args.simulate:
+        simulate = simulation_for(
+            book, demo, replicates=args.replicates, seed=args.seed, capacity=inputs.capacity
+        )
+    outlook = gene_diversity_outlook(inputs, years=args.years, history=history, simulate=simulate)
+    parameters = {**book.settings.describe(), "demographic window": demo.window.describe()}
+    report = projection_report(
+        outlook,
+        population=f"living on the last day of the window {demo.window.text()}",
+        parameters=parameters,
+    )
+    _emit(report, args.format)
+    return EXIT_OK
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     """Show the programme's settings (species profile, caps, limits), or set one."""
     if args.action == "set":
@@ -629,6 +711,20 @@ class _Version(argparse.Action):
 
         print(f"studbook {studbook.__version__}")
         parser.exit()
+
+
+def _demography_options(p: argparse.ArgumentParser) -> None:
+    """The options of the demographic window, shared by ``demography`` and ``projection``."""
+    p.add_argument(
+        "--window",
+        type=_window,
+        metavar="FROM:TO",
+        help="demographic window, ISO dates, TO excluded (default: the setting "
+        "demographic_window, else the first birth to today)",
+    )
+    p.add_argument("--region", help="only time spent in this region (default: the setting's)")
+    p.add_argument("--unprorated", action="store_true", help="unprorated life tables")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the projections (0)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -763,6 +859,27 @@ def build_parser() -> argparse.ArgumentParser:
                 help="never pair this animal (repeatable)",
             )
         _add_format(p, REPORT_FORMATS)
+    p = command("demography", cmd_demography)
+    _demography_options(p)
+    p.add_argument("--replicates", type=int, default=1000, help="projected-lambda runs (1000)")
+    _add_format(p, REPORT_FORMATS)
+    p = command("projection", cmd_projection)
+    _demography_options(p)
+    for option, kind, text in (
+        ("--gd", float, "gene diversity now, 0-1 (default: the living population's)"),
+        ("--n", float, "population size now (default: the living animals)"),
+        ("--generation-time", float, "T in years (default: the life tables')"),
+        ("--growth", float, "lambda (default: the life-table lambda)"),
+        ("--ne-ratio", float, "Ne/N (default: the setting ne_ratio)"),
+        ("--capacity", float, "K, animals (default: the setting target_size, else no limit)"),
+    ):
+        p.add_argument(option, type=kind, help=text)
+    p.add_argument("--years", type=int, default=100, help="years to project (default 100)")
+    p.add_argument(
+        "--simulate", action="store_true", help="add the forward simulation band (random mating)"
+    )
+    p.add_argument("--replicates", type=int, default=200, help="simulation runs (default 200)")
+    _add_format(p, REPORT_FORMATS)
     p = command("settings", cmd_settings)
     p.set_defaults(action="show")
     _add_format(p)

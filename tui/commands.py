@@ -59,6 +59,11 @@ class StudbookCommands(Provider):
                 partial(app.run_action, "go('releases')"),
                 "Release candidates and group selection",
             ),
+            (
+                "go to: demography",
+                partial(app.run_action, "go('demography')"),
+                "Life tables, three lambdas, census history, GD projection",
+            ),
             ("go to: help", app.action_help, "Keys and what each screen shows"),
             (
                 "settings: programme settings",

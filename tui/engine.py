@@ -14,6 +14,7 @@ studbook read and reads again when the token changes (after an edit).
 from __future__ import annotations
 
 import atexit
+import math
 import multiprocessing
 import threading
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from studbook.release import ReleaseGroup, ReleaseRow
 from studbook.timeseries import AgeSexPyramid, GeneDiversitySeries
 
 __all__ = [
+    "DemographyView",
     "GeneticsCore",
     "Job",
     "PairingFilter",
@@ -136,6 +138,26 @@ class ReleaseGroupView:
 
 class RemoteError(StudbookError):
     """An error raised in the genetics process, with its message (its type named)."""
+
+
+@dataclass(frozen=True)
+class DemographyView:
+    """What the demography screen draws: the window and settings, the figures, the by-sex and
+    life-table text, the census history and the GD chart (observed, then the drift
+    projection; the simulation band beside the projected years when computed)."""
+
+    window: str
+    settings: str
+    figures: tuple[tuple[str, str], ...]
+    by_sex: str
+    life_tables: tuple[tuple[str, str], ...]
+    census_years: tuple[str, ...]
+    census_totals: tuple[float, ...]
+    gd_years: tuple[str, ...]
+    gd: tuple[float, ...]
+    observed: int
+    band: tuple[tuple[float, ...], tuple[float, ...]] | None
+    projection: str
 
 
 # --------------------------------------------------------------------------- process side
@@ -254,6 +276,78 @@ def gene_diversity_chunk(job: Job, days: list[str]) -> GeneDiversitySeries:
     book = _book(job)
     return gene_diversity_over_time(
         book.pedigree, np.array(days, "datetime64[D]"), mean_kinship, living=book.living_ids
+    )
+
+
+def demography_view(job: Job, simulate: bool = False, replicates: int = 100) -> DemographyView:
+    """The demography over the programme's window (ending on the census date) and the GD
+    projection: the same computations as ``studbook demography`` and ``studbook projection``."""
+    from datetime import date
+
+    from studbook.demography import demography, window_for
+    from studbook.kinship import gene_diversity, mean_kinship_array
+    from studbook.outlook import gene_diversity_outlook, simulation_for, studbook_inputs
+    from studbook.reports import demography_report, section_text
+    from studbook.timeseries import gene_diversity_over_time
+
+    book = _book(job)
+    today = date.fromisoformat(job.census_date) if job.census_date else None
+    demo = demography(book, window_for(book, today=today), replicates=500, seed=0)
+    report = demography_report(demo)
+    by_name = {s.name: s for s in report.sections}
+    tables = tuple((s.name, section_text(s)) for s in report.sections if s.name.startswith("Life"))
+    census_years = tuple(str(c.date)[:4] for c in demo.census)
+
+    def mean_kinship(ped: Any, mask: Any) -> float:
+        return float(mean_kinship_array(ped, mask)[mask].mean())
+
+    days = np.array([c.date for c in demo.census], "datetime64[D]")
+    history = gene_diversity_over_time(book.pedigree, days, mean_kinship, living=book.living_ids)
+    years, gd = list(census_years), [float(v) for v in history.gd]
+    band = None
+    note = ""
+    if demo.population_ids:
+        inputs = studbook_inputs(
+            book, demo, gene_diversity(book.pedigree, list(demo.population_ids))
+        )
+        missing = inputs.missing()
+        if missing:
+            note = "no drift projection: set the programme setting ne_ratio (Ne/N)"
+        else:
+            run = (
+                simulation_for(book, demo, replicates=replicates, seed=0, capacity=inputs.capacity)
+                if simulate
+                else None
+            )
+            outlook = gene_diversity_outlook(inputs, years=100, simulate=run)
+            start = demo.window.end.year
+            years += [str(start + t) for t in range(1, outlook.drift.years + 1)]
+            gd += [float(v) for v in outlook.drift.gd[1:]]
+            figures = (
+                present.PROJECTION_QUANTITIES[k].figure(v) for k, v in outlook.figures().items()
+            )
+            note = "drift projection: " + present.inline(figures)
+            if outlook.simulation is not None:
+                sim = outlook.simulation
+                pad = [math.nan] * len(census_years)
+                low = pad + [float(v) for v in sim.band(0.05)[1:]]
+                high = pad + [float(v) for v in sim.band(0.95)[1:]]
+                band = (tuple(low), tuple(high))
+                note += f" · simulation band 5-95 % of {sim.replicates} replicates, random mating"
+    return DemographyView(
+        window=demo.window.describe(),
+        settings=present.inline([present.NE_RATIO.figure(book.settings.ne_ratio)])
+        + f" (setting) · life tables {'prorated' if demo.prorated else 'unprorated'}",
+        figures=present.lines(present.demography_figures(demo)),
+        by_sex=section_text(by_name["By sex"]),
+        life_tables=tables,
+        census_years=census_years,
+        census_totals=tuple(float(c.total) for c in demo.census),
+        gd_years=tuple(years),
+        gd=tuple(gd),
+        observed=len(census_years),
+        band=band,
+        projection=note,
     )
 
 

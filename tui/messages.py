@@ -12,6 +12,7 @@ from tui.store import (
     AnimalDetail,
     AnimalFilter,
     AnimalRow,
+    DemographyView,
     EditValues,
     FilterChoices,
     PairingsView,
@@ -24,6 +25,7 @@ __all__ = [
     "AnimalsLoaded",
     "DatabaseFailed",
     "DatabaseOpened",
+    "DemographyLoaded",
     "FilterChoicesLoaded",
     "GeneticsFailed",
     "GeneticsProgress",
@@ -124,6 +126,14 @@ class PopulationLoaded(Message):
     """The population summary, founder representation and pyramid were computed."""
 
     def __init__(self, view: PopulationView) -> None:
+        super().__init__()
+        self.view = view
+
+
+class DemographyLoaded(Message):
+    """The demography and the GD projection were computed (``view.band`` when simulated)."""
+
+    def __init__(self, view: DemographyView) -> None:
         super().__init__()
         self.view = view
 

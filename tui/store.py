@@ -37,6 +37,7 @@ from studbook.status import studbook_sort_key
 from studbook.timeseries import GeneDiversitySeries
 from tui import engine
 from tui.engine import (
+    DemographyView,
     GeneticsCore,
     Job,
     PairingFilter,
@@ -49,6 +50,7 @@ from tui.engine import (
 __all__ = [
     "AnimalFilter",
     "AnimalRow",
+    "DemographyView",
     "PairingFilter",
     "PairingsView",
     "PopulationView",
@@ -450,6 +452,11 @@ class Store:
             np.concatenate([p.size for p in parts]),
             np.concatenate([p.gd for p in parts]),
         )
+
+    def demography(self, simulate: bool = False) -> DemographyView:
+        """Life tables, lambdas, census history and the GD projection (with the simulation
+        band when ``simulate``), computed in the genetics process."""
+        return engine.call(engine.demography_view, self.job(), simulate)
 
     def pairings(self, wanted: PairingFilter, limit: int = 2000) -> PairingsView:
         """Ranked pairs (at most ``limit``) or the breeding plans for ``wanted``."""

@@ -31,6 +31,9 @@ engine from the pedigree in the database; nothing here is typed in twice.
 - **Settings** (F6): the programme's settings (species profile and age windows, founder flags
   and their cap, kinship limit, MSI thresholds, region penalty, target size), checked as typed;
   every analysis uses them.
+- **Demography** (F7): over the demographic window (a setting), life tables by sex, the
+  life-table, 5-year census and projected lambdas, T, life expectancy, Ne, the census history
+  and gene diversity observed then projected by drift; `s` adds the simulation band.
 
 MK is mean kinship (kinship, not relationship); GD is gene diversity, 1 - mean kinship.
 Animals with little known ancestry look more valuable than they are: read % known beside MK.

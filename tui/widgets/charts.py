@@ -182,19 +182,31 @@ class LineChart(Widget):
         self.x: tuple[str, ...] = ()
         self.y: tuple[float, ...] = ()
         self.floor: float | None = None
+        self.band: tuple[tuple[float, ...], tuple[float, ...]] | None = None
 
-    def set_data(self, x: Sequence[str], y: Sequence[float], *, floor: float | None = None) -> None:
-        """Draw ``y`` against the labels ``x``; the y axis starts at ``floor`` (default: min)."""
-        if len(x) != len(y):
-            raise ValueError(f"{len(x)} x labels for {len(y)} values")
+    def set_data(
+        self,
+        x: Sequence[str],
+        y: Sequence[float],
+        *,
+        floor: float | None = None,
+        band: tuple[Sequence[float], Sequence[float]] | None = None,
+    ) -> None:
+        """Draw ``y`` against the labels ``x``; the y axis starts at ``floor`` (default: min).
+        ``band`` (low, high per point, NaN where none) is shaded above the columns."""
+        if len(x) != len(y) or (band is not None and not len(band[0]) == len(band[1]) == len(y)):
+            raise ValueError(f"{len(x)} x labels for {len(y)} values (and the band)")
         self.x = tuple(x)
         self.y = tuple(float(v) for v in y)
         self.floor = floor
+        self.band = None if band is None else (tuple(band[0]), tuple(band[1]))
         self.refresh()
 
     def render_lines_text(self, width: int, height: int) -> list[Content]:
         """The chart as ``height`` rows of text for a given width."""
         values = [v for v in self.y if math.isfinite(v)]
+        if self.band is not None:
+            values += [v for side in self.band for v in side if math.isfinite(v)]
         if not values:
             return [Content.styled("no data", "dim italic")]
         plot_h = max(height - 1, 1)
@@ -209,20 +221,35 @@ class LineChart(Widget):
         series = self.y[-plot_w:]
         labels = self.x[-plot_w:]
         step = max(plot_w // max(len(series), 1), 1)
-        levels = [
-            0 if not math.isfinite(v) else round((v - low) / (high - low) * plot_h * 8)
-            for v in series
-        ]
+
+        def level(v: float) -> int:
+            return 0 if not math.isfinite(v) else round((v - low) / (high - low) * plot_h * 8)
+
+        levels = [level(v) for v in series]
+        shade = [(-1, -1)] * len(series)
+        if self.band is not None:
+            shade = [
+                (level(a), level(b)) if math.isfinite(a) and math.isfinite(b) else (-1, -1)
+                for a, b in zip(self.band[0][-plot_w:], self.band[1][-plot_w:], strict=True)
+            ]
         rows = []
         for r in range(plot_h):
             from_bottom = plot_h - 1 - r
             label = axis[0] if r == 0 else axis[1] if r == plot_h - 1 else ""
             axis_cell = label.rjust(axis_w) + " ┤" if label else " " * axis_w + " │"
-            cells = []
-            for level in levels:
-                fill = min(max(level - from_bottom * 8, 0), 8)
-                cells.append(_VERTICAL[fill] * step)
-            rows.append(Content.assemble(axis_cell, ("".join(cells), "$accent")))
+            if self.band is None:
+                cells = [_VERTICAL[min(max(h - from_bottom * 8, 0), 8)] * step for h in levels]
+                rows.append(Content.assemble(axis_cell, ("".join(cells), "$accent")))
+                continue
+            parts: list[tuple[str, str]] = []
+            for height_8, (band_low, band_high) in zip(levels, shade, strict=True):
+                fill = min(max(height_8 - from_bottom * 8, 0), 8)
+                in_band = band_low < from_bottom * 8 + 8 and band_high >= from_bottom * 8
+                if fill == 0 and in_band:
+                    parts.append(("░" * step, "$secondary"))
+                else:
+                    parts.append((_VERTICAL[fill] * step, "$accent"))
+            rows.append(Content.assemble(axis_cell, *parts))
         first, last = labels[0], labels[-1]
         span = len(series) * step
         footer = " " * (axis_w + 2) + first
