@@ -100,6 +100,21 @@ class TestEveryReaderRefusesAlike:
         with session_scope(factory) as session:
             assert session.scalar(select(func.count()).select_from(Animal)) == 0
 
+    @pytest.mark.parametrize(("cell", "code"), [("a\rb", "U+000D"), ("a\nb", "U+000A")])
+    def test_line_break_inside_quotes(
+        self, factory: sessionmaker[Session], tmp_path: Path, cell: str, code: str
+    ) -> None:
+        """A quoted line break in a cell (which a CSV export would not quote back) is refused."""
+        path = tmp_path / "amur.csv"
+        path.write_bytes(f'{HEADER}\nA,,,M,,,,,,"{cell}"\n'.encode())
+        with pytest.raises(ImportValidationError) as read:
+            read_pedigree(path)
+        with pytest.raises(ImportValidationError) as imported, session_scope(factory) as session:
+            import_studbook(session, path)
+        assert errors(read.value.problems) == errors(imported.value.problems)
+        assert errors(check_studbook(None, path).problems) == errors(read.value.problems)
+        assert f"{path}:2: error: field 'notes': notes contains {code}" in str(read.value)
+
     def test_long_column_name(self, factory: sessionmaker[Session], tmp_path: Path) -> None:
         """A 150-character extra column name is refused on the header line."""
         name = "c" * 150
