@@ -6,6 +6,10 @@ installed on the session factory (:func:`install_audit_hooks`): after each flush
 changed column with the old and the new value. The author is ``Session.info["studbook_user"]``
 (set by :func:`db.session.make_session_factory`; override per session with :func:`set_user`).
 
+On PostgreSQL, changes made outside studbook (``psql``, other programs) are logged too, by the
+row triggers of migration 0003: studbook marks its own transactions (:data:`AUDITED_SETTING`),
+and the triggers log, as ``sql:<role>``, every change made in a transaction without the mark.
+
 Bulk imports write with Core statements, which bypass the ORM; the importer logs each of them with
 :func:`log_import` (one ``import`` row per table and import, naming the file, the count and, for
 animals, the range of entry order they were given).
@@ -17,7 +21,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import Connection, insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -36,6 +40,7 @@ from db.models import (
 from db.session import USER_KEY, current_user
 
 __all__ = [
+    "AUDITED_SETTING",
     "history",
     "imports",
     "install_audit_hooks",
@@ -170,12 +175,25 @@ def _after_flush(session: Session, _context: Any) -> None:
         session.connection().execute(insert(AuditLog), rows)
 
 
+AUDITED_SETTING = "studbook.audited"
+"""PostgreSQL setting that marks a transaction as studbook's own (it logs its changes itself);
+the triggers of migration 0003 log every change made in a transaction without it."""
+
+
+def _mark_audited(_session: Session, _transaction: Any, connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT set_config('{AUDITED_SETTING}', 'on', true)")
+
+
 def install_audit_hooks(factory: sessionmaker[Session]) -> None:
-    """Log every ORM change made by sessions of ``factory`` (idempotent)."""
+    """Log every ORM change made by sessions of ``factory``, and mark their transactions as
+    logged so that PostgreSQL's direct-SQL triggers leave them alone (idempotent)."""
     from sqlalchemy import event
 
     if not event.contains(factory, "after_flush", _after_flush):
         event.listen(factory, "after_flush", _after_flush)
+    if not event.contains(factory, "after_begin", _mark_audited):
+        event.listen(factory, "after_begin", _mark_audited)
 
 
 def log_import(session: Session, table: str, count: int, note: str) -> None:

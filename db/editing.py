@@ -52,7 +52,8 @@ from db.repository import load_events, load_records
 from studbook.dates import PartialDate
 from studbook.errors import Problem
 from studbook.events import EventCode, EventRecord, validate_events
-from studbook.institutions import MAX_MNEMONIC_LENGTH, REGIONS, InstitutionRecord
+from studbook.institutions import REGIONS, InstitutionRecord, institution_text_problems
+from studbook.limits import MNEMONIC_LENGTH
 from studbook.records import AnimalRecord
 from studbook.status import status_on
 from studbook.validation import validate_records
@@ -130,7 +131,7 @@ def _check_animal(session: Session, record: AnimalRecord, is_new: bool) -> list[
     neighbours = parent_ids - {record.id} - {c.id for c in children}
     if is_new:
         neighbours.add(record.id)
-        if record.id.isdigit():
+        if record.id.isascii() and record.id.isdigit():
             number = record.id.lstrip("0") or "0"
             neighbours |= set(
                 session.scalars(
@@ -422,12 +423,11 @@ def record_contraception(
 def _check_institution(record: InstitutionRecord) -> None:
     source = f"institution {record.mnemonic}"
     problems = []
-    if not record.mnemonic or len(record.mnemonic) > MAX_MNEMONIC_LENGTH:
+    if not record.mnemonic or len(record.mnemonic) > MNEMONIC_LENGTH:
         problems.append(
-            Problem(
-                source, None, "mnemonic", f"a mnemonic has 1 to {MAX_MNEMONIC_LENGTH} characters"
-            )
+            Problem(source, None, "mnemonic", f"a mnemonic has 1 to {MNEMONIC_LENGTH} characters")
         )
+    problems += [Problem(source, None, f, m) for f, m in institution_text_problems(record)]
     if record.region and record.region not in REGIONS:
         problems.append(
             Problem(source, None, "region", f"use one of {', '.join(REGIONS)}, or leave it empty")

@@ -5,7 +5,8 @@ renumbered; a temporary id that is replaced cascades to every reference), an ins
 its mnemonic (at most 9 characters). Codes are stored as the ``value`` of the studbook's enums
 (:class:`~studbook.parents.ParentKind`, :class:`~studbook.dates.DatePrecision`, ...) and every
 code column has a CHECK constraint. Every constraint is named through the metadata's naming
-convention so that Alembic can address it.
+convention so that Alembic can address it. Text lengths come from :mod:`studbook.limits`, which
+the rules check before anything is written, so both backends take exactly the same values.
 
 Parentage: ``sire_kind``/``dam_kind`` say what is known (known, unknown, wild, mult). A known
 parent is in ``sire_id``/``dam_id``; MULT candidates with their probabilities are rows of
@@ -42,6 +43,18 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from studbook.dates import DatePrecision
 from studbook.events import EventCode
+from studbook.limits import (
+    CAUSE_LENGTH,
+    COLUMN_NAME_LENGTH,
+    COUNTRY_LENGTH,
+    FLAG_LENGTH,
+    HOUSE_NAME_LENGTH,
+    ID_LENGTH,
+    INSTITUTION_NAME_LENGTH,
+    LOCAL_ID_LENGTH,
+    MNEMONIC_LENGTH,
+    REGION_LENGTH,
+)
 from studbook.parents import ParentKind
 from studbook.records import BirthType
 
@@ -60,8 +73,6 @@ __all__ = [
     "ProgrammeSetting",
 ]
 
-MNEMONIC_LENGTH = 9
-ID_LENGTH = 64
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -103,9 +114,9 @@ class Institution(Base):
     __tablename__ = "institution"
 
     mnemonic: Mapped[str] = mapped_column(String(MNEMONIC_LENGTH), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), default="")
-    country: Mapped[str] = mapped_column(String(100), default="")
-    region: Mapped[str] = mapped_column(String(50), default="")
+    name: Mapped[str] = mapped_column(String(INSTITUTION_NAME_LENGTH), default="")
+    country: Mapped[str] = mapped_column(String(COUNTRY_LENGTH), default="")
+    region: Mapped[str] = mapped_column(String(REGION_LENGTH), default="")
     """The regional association: EAZA, EARAZA, AZA, JAZA, ..."""
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -139,7 +150,7 @@ class Animal(Base):
     location_id: Mapped[str | None] = mapped_column(
         ForeignKey("institution.mnemonic", onupdate="CASCADE"), index=True
     )
-    house_name: Mapped[str] = mapped_column(String(100), default="")
+    house_name: Mapped[str] = mapped_column(String(HOUSE_NAME_LENGTH), default="")
     hypothetical: Mapped[bool] = mapped_column(Boolean, default=False)
     founder: Mapped[bool | None] = mapped_column(Boolean)
     """Stated founder status; ``None`` = decided by ``studbook.records.is_assumed_founder``."""
@@ -241,7 +252,7 @@ class AnimalFlag(Base):
         ForeignKey("animal.studbook_id", onupdate="CASCADE", ondelete="CASCADE"),
         primary_key=True,
     )
-    flag: Mapped[str] = mapped_column(String(50), primary_key=True)
+    flag: Mapped[str] = mapped_column(String(FLAG_LENGTH), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (CheckConstraint("flag <> '' AND flag NOT LIKE '%;%'", name="flag_text"),)
@@ -265,7 +276,7 @@ class ExtraColumn(Base):
 
     __tablename__ = "extra_column"
 
-    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(COLUMN_NAME_LENGTH), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, unique=True)
 
 
@@ -292,8 +303,8 @@ class Event(Base):
     from_institution_id: Mapped[str | None] = mapped_column(
         ForeignKey("institution.mnemonic", onupdate="CASCADE")
     )
-    local_id: Mapped[str] = mapped_column(String(50), default="")
-    cause: Mapped[str] = mapped_column(String(100), default="")
+    local_id: Mapped[str] = mapped_column(String(LOCAL_ID_LENGTH), default="")
+    cause: Mapped[str] = mapped_column(String(CAUSE_LENGTH), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     sequence: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -43,7 +43,7 @@ Two stays **overlap** (an error in :func:`validate_events`) when
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -53,7 +53,15 @@ from typing import Protocol
 from studbook.csvformat import StudbookTable, read_table
 from studbook.dates import DatePrecision, PartialDate, parse_partial_date
 from studbook.errors import Problem, Severity
+from studbook.limits import (
+    CAUSE_LENGTH,
+    LOCAL_ID_LENGTH,
+    MNEMONIC_LENGTH,
+    NOTES_LENGTH,
+    text_problem,
+)
 from studbook.records import AnimalRecord
+from studbook.validation import future_problem
 
 __all__ = [
     "ARRIVALS",
@@ -311,9 +319,11 @@ def validate_events(
     institutions : the known institution mnemonics; when given, events at any other
         institution are errors.
 
-    Errors: an unknown animal or institution; an event surely before the animal's birth date
-    or surely after its death (the ``death_date`` or a death event); a birth or death event
-    whose date cannot be the recorded ``birth_date``/``death_date``; a second death event;
+    Errors: a control character or an over-long text cell (:mod:`studbook.limits`); a date in
+    the future; a death event for an animal recorded ``alive=1``; an unknown animal or
+    institution; an event surely before the animal's birth date or surely after its death (the
+    ``death_date`` or a death event); a birth or death event whose date cannot be the recorded
+    ``birth_date``/``death_date``; a second death event;
     overlapping stays (module docstring); events after a release other than a capture (back
     into captivity) or death; a contraception stop without a start. Warnings: events after
     LTF other than death (the animal was found again: check the LTF); a contraception start
@@ -326,6 +336,11 @@ def validate_events(
         problems.append(Problem(source, event.line, field, message, severity))
 
     for event in events:
+        for field, message in _text_problems(event):
+            report(event, field, message)
+        future = future_problem(event.date, "event date")
+        if future:
+            report(event, "date", future)
         if event.animal_id and event.animal_id not in animals:
             report(event, "id", f"animal {event.animal_id!r} is not in the studbook")
         if institutions is not None and event.institution and event.institution not in institutions:
@@ -340,6 +355,20 @@ def validate_events(
             _check_against_record(animal, animal_events, report)
         _check_sequence(animal_events, report)
     return sorted(problems, key=lambda p: p.line if p.line is not None else 0)
+
+
+def _text_problems(event: EventRecord) -> Iterator[tuple[str, str]]:
+    """(field, message) for each text cell of ``event`` that cannot be stored
+    (:mod:`studbook.limits`); the id is checked where the animal is."""
+    for field, text, limit in (
+        ("institution", event.institution, MNEMONIC_LENGTH),
+        ("local_id", event.local_id, LOCAL_ID_LENGTH),
+        ("cause", event.cause, CAUSE_LENGTH),
+        ("notes", event.notes, NOTES_LENGTH),
+    ):
+        message = text_problem(text, limit, field.replace("_", " "))
+        if message:
+            yield field, message
 
 
 class _Report(Protocol):
@@ -375,6 +404,13 @@ def _check_against_record(
         if born is not None and when.surely_before(born):
             report(event, "date", f"{code} on {when} is before the animal's birth ({born})")
         if event.event is EventCode.DEATH:
+            if event is deaths[0] and animal.alive:
+                report(
+                    event,
+                    "event",
+                    f"death on {when}, but the animal's record says alive=1; "
+                    "correct the record or the event",
+                )
             if event is not deaths[0]:
                 report(event, "event", f"a second death event (the first is on {_line(deaths[0])})")
             elif animal.death_date is not None and (

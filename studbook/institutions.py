@@ -16,25 +16,31 @@ rows against each other (duplicates).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from studbook.csvformat import StudbookTable, read_table
 from studbook.errors import Problem
+from studbook.limits import (
+    COUNTRY_LENGTH,
+    INSTITUTION_NAME_LENGTH,
+    MNEMONIC_LENGTH,
+    REGION_LENGTH,
+    text_problem,
+)
 
 __all__ = [
     "INSTITUTION_COLUMNS",
-    "MAX_MNEMONIC_LENGTH",
     "REGIONS",
     "InstitutionRecord",
+    "institution_text_problems",
     "institutions_from_table",
     "read_institutions",
     "validate_institutions",
 ]
 
 INSTITUTION_COLUMNS = ("mnemonic", "name", "country", "region")
-MAX_MNEMONIC_LENGTH = 9
 REGIONS = ("EAZA", "EARAZA", "AZA", "JAZA", "ZAA", "ALPZA", "PAAZA", "OTHER")
 
 
@@ -49,13 +55,28 @@ class InstitutionRecord:
     line: int | None = None
 
 
+def institution_text_problems(record: InstitutionRecord) -> Iterator[tuple[str, str]]:
+    """(field, message) for each text cell of ``record`` that cannot be stored
+    (:mod:`studbook.limits`; the mnemonic's length is checked with its other rules)."""
+    for field, text, limit in (
+        ("mnemonic", record.mnemonic, None),
+        ("name", record.name, INSTITUTION_NAME_LENGTH),
+        ("country", record.country, COUNTRY_LENGTH),
+        ("region", record.region, REGION_LENGTH),
+    ):
+        message = text_problem(text, limit, field)
+        if message:
+            yield field, message
+
+
 def institutions_from_table(
     table: StudbookTable,
 ) -> tuple[list[InstitutionRecord], list[Problem]]:
     """Turn every row into an :class:`InstitutionRecord`; one :class:`Problem` per bad cell.
 
-    Bad cells: an empty mnemonic, a mnemonic longer than :data:`MAX_MNEMONIC_LENGTH`, a region
-    not in :data:`REGIONS` (the record keeps an empty region then).
+    Bad cells: an empty mnemonic, a mnemonic longer than
+    :data:`~studbook.limits.MNEMONIC_LENGTH`, a region not in :data:`REGIONS` (the record keeps
+    an empty region then), a control character or an over-long name, country or region.
 
     >>> from studbook.csvformat import table_from_text
     >>> t = table_from_text("mnemonic,name,country,region\\nTALLINN,Tallinn Zoo,Estonia,eaza\\n",
@@ -72,16 +93,20 @@ def institutions_from_table(
         region = cols["region"][k].upper()
         if not mnemonic:
             problems.append(Problem(source, line, "mnemonic", "mnemonic is empty"))
-        elif len(mnemonic) > MAX_MNEMONIC_LENGTH:
+        elif len(mnemonic) > MNEMONIC_LENGTH:
             problems.append(
                 Problem(
                     source,
                     line,
                     "mnemonic",
                     f"mnemonic {mnemonic!r} has {len(mnemonic)} characters; "
-                    f"at most {MAX_MNEMONIC_LENGTH} are allowed",
+                    f"at most {MNEMONIC_LENGTH} are allowed",
                 )
             )
+        for field, message in institution_text_problems(
+            InstitutionRecord(mnemonic, cols["name"][k], cols["country"][k])
+        ):
+            problems.append(Problem(source, line, field, message))
         if region and region not in REGIONS:
             problems.append(
                 Problem(

@@ -15,8 +15,10 @@ from __future__ import annotations
 import gc
 import itertools
 import math
+import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
@@ -41,6 +43,14 @@ from studbook.errors import (
 )
 from studbook.ids import AnimalId, animal_ids
 from studbook.jit import SMALL, compiled, interpretable
+from studbook.limits import (
+    COLUMN_NAME_LENGTH,
+    FLAG_LENGTH,
+    HOUSE_NAME_LENGTH,
+    ID_LENGTH,
+    ID_PUNCTUATION,
+    NOTES_LENGTH,
+)
 from studbook.parents import (
     PROBABILITY_TOLERANCE,
     UNKNOWN_TOKENS,
@@ -577,6 +587,8 @@ def _from_plain(cols: PlainColumns) -> Pedigree | None:
 
 def _plain_pedigree(cols: PlainColumns) -> Pedigree:
     n = len(cols)
+    if _text_needs_rules(cols):
+        raise _Refused
     ids = _IdIndex.build(cols) if n else None
     if ids is None or _leading_zero_collision(cols, ids):
         raise _Refused
@@ -665,9 +677,45 @@ def _plain_pedigree(cols: PlainColumns) -> Pedigree:
         numeric_ids=ids.table,
     )
     stated_alive = alive[0] & alive[1] if alive is not None else np.zeros(n, bool)
+    today = np.datetime64(date.today(), "D")
+    if bool((birth > today).any()) or bool((death > today).any()):  # NaT compares False
+        raise _Refused
     if _breaks_a_rule(pedigree, birth_last, death_last, stated_alive):
         raise _Refused
     return pedigree
+
+
+_ID_BYTES = np.zeros(256, bool)
+_ID_BYTES[0] = True  # the padding of fixed-width cells
+_ID_BYTES[list(f"{string.ascii_letters}{string.digits}{ID_PUNCTUATION}".encode())] = True
+_BYTE_LIMITS = {
+    "house_name": HOUSE_NAME_LENGTH, "flags": None,
+    "notes": NOTES_LENGTH, "id": ID_LENGTH,
+}  # fmt: skip
+
+
+def _text_needs_rules(cols: PlainColumns) -> bool:
+    """Whether a cell may break a rule of :mod:`studbook.limits`: a control character (C0 other
+    than the line ends, DEL, C1 as UTF-8), an id byte outside the id alphabet, or a cell or
+    column name with more bytes than its field has characters. The row path then decides."""
+    data = cols.data
+    control = (data < 0x20) | (data == 0x7F)
+    control[:-1] |= (data[:-1] == 0xC2) & (data[1:] >= 0x80) & (data[1:] < 0xA0)
+    at = np.flatnonzero(control)
+    if at.size:  # tabs and line ends between cells are fine: only those inside a cell count
+        start, end = cols.start.ravel(), cols.end.ravel()
+        cell = np.searchsorted(start, at, side="right") - 1
+        if bool(((cell >= 0) & (at < end[np.maximum(cell, 0)])).any()):
+            return True
+    if any(len(name.encode()) > COLUMN_NAME_LENGTH for name in cols.header):
+        return True
+    for name in cols.header:
+        limit = _BYTE_LIMITS.get(name, NOTES_LENGTH if name not in _ARRAY_COLUMNS else None)
+        if limit is not None and bool((cols.lengths(name) > limit).any()):
+            return True
+    if "flags" in cols.header and bool((cols.lengths("flags") > FLAG_LENGTH).any()):
+        return True  # a single flag may be long; the row path splits the cell
+    return len(cols) > 0 and not bool(_ID_BYTES[cols.cells("id").view(np.uint8)].all())
 
 
 def _breaks_a_rule(

@@ -14,6 +14,7 @@ from enum import Enum
 from studbook.csvformat import StudbookTable
 from studbook.dates import PartialDate, parse_partial_date
 from studbook.errors import Problem
+from studbook.limits import COLUMN_NAME_LENGTH, text_problem
 from studbook.parents import (
     PROBABILITY_TOLERANCE,
     UNKNOWN,
@@ -162,6 +163,8 @@ def _probability_problem(spec: ParentSpec) -> str | None:
 def records_from_table(table: StudbookTable) -> tuple[list[AnimalRecord], list[Problem]]:
     """Turn every row into an :class:`AnimalRecord`; collect one :class:`Problem` per bad cell.
 
+    Ids and text cells are checked by :func:`studbook.validation.validate_records` (edits
+    too); extra column names here, against :data:`~studbook.limits.COLUMN_NAME_LENGTH`.
     Rows with a bad cell are still returned (with that field left at its default) so that later
     rules can report their own problems too; callers must not write anything if any problem
     has severity ``error``.
@@ -175,6 +178,10 @@ def records_from_table(table: StudbookTable) -> tuple[list[AnimalRecord], list[P
     def col(name: str) -> list[str]:
         return table.columns.get(name, empty)
 
+    for name in extra_names:
+        message = text_problem(name, COLUMN_NAME_LENGTH, "column name")
+        if message:
+            problems.append(Problem(source, 1, name, message))
     cols = {name: col(name) for name in KNOWN_COLUMNS}
     extras = {name: table.columns[name] for name in extra_names}
     for k, line in enumerate(table.lines):
@@ -183,17 +190,6 @@ def records_from_table(table: StudbookTable) -> tuple[list[AnimalRecord], list[P
         def bad(field_name: str, message: str, line: int = line) -> None:
             problems.append(Problem(source, line, field_name, message))
 
-        if not record.id:
-            bad("id", "studbook id is empty")
-        elif "|" in record.id:
-            bad("id", f"studbook id {record.id!r} contains '|', which separates MULT parents")
-        elif (kind := parse_parent(record.id).kind) in (ParentKind.UNKNOWN, ParentKind.WILD):
-            meaning = "an unknown" if kind is ParentKind.UNKNOWN else "a wild-born"
-            bad(
-                "id",
-                f"studbook id {record.id!r} is how sire and dam cells write {meaning} parent, "
-                "so no animal could name it as a parent; give it another id",
-            )
         for role in ("sire", "dam"):
             try:
                 spec = parse_parent(cols[role][k])

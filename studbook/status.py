@@ -247,7 +247,8 @@ def studbook_sort_key(animal_id: str) -> tuple[int, int, str]:
     >>> sorted(["100", "42", "T12", "042", "9"], key=studbook_sort_key)
     ['9', '042', '42', '100', 'T12']
     """
-    return (0, int(animal_id), animal_id) if animal_id.isdigit() else (1, 0, animal_id)
+    numeric = animal_id.isascii() and animal_id.isdigit()
+    return (0, int(animal_id), animal_id) if numeric else (1, 0, animal_id)
 
 
 def studbook_order(ids: Iterable[str]) -> npt.NDArray[np.int64]:

@@ -12,6 +12,9 @@ could be true.
 
 Errors (the import must stop):
 
+- an id outside the id alphabet, a control character or an over-long text cell
+  (:mod:`studbook.limits`);
+- a birth or death date in the future;
 - duplicate ids, and new ids already in the database;
 - ids with leading zeros that collide with another id (``007`` vs ``7``);
 - a parent (or MULT candidate) that is neither in the file nor in the database;
@@ -36,14 +39,30 @@ Warnings (legal but questionable):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Protocol
 
+from studbook.dates import PartialDate
 from studbook.errors import Problem, Severity
+from studbook.limits import (
+    COLUMN_NAME_LENGTH,
+    FLAG_LENGTH,
+    HOUSE_NAME_LENGTH,
+    NOTES_LENGTH,
+    id_problem,
+    text_problem,
+)
 from studbook.parents import ParentKind, ParentSpec
 from studbook.records import AnimalRecord, BirthType
 
-__all__ = ["SIRE_DEATH_GRACE", "format_problems", "number_key", "validate_records"]
+__all__ = [
+    "SIRE_DEATH_GRACE",
+    "format_problems",
+    "future_problem",
+    "number_key",
+    "record_text_problems",
+    "validate_records",
+]
 
 SIRE_DEATH_GRACE = timedelta(days=365)
 """How long before a birth a sire may have died without a warning (stored semen aside)."""
@@ -58,13 +77,18 @@ def number_key(animal_id: str) -> str | None:
 
     Two ids with the same key are one studbook number written differently (an error).
     """
-    if not animal_id.isdigit():
+    if not (animal_id.isascii() and animal_id.isdigit()):
         return None
     return animal_id.lstrip("0") or "0"
 
 
 def _has_leading_zero(animal_id: str) -> bool:
-    return animal_id.isdigit() and len(animal_id) > 1 and animal_id.startswith("0")
+    return (
+        animal_id.isascii()
+        and animal_id.isdigit()
+        and len(animal_id) > 1
+        and animal_id.startswith("0")
+    )
 
 
 def _candidates(spec: ParentSpec) -> tuple[str, ...]:
@@ -119,8 +143,10 @@ def validate_records(
 
     first: dict[str, AnimalRecord] = {}
     for record in records:
+        for field, message in record_text_problems(record):
+            report(record, field, message)
         if not record.id:
-            continue  # reported by records_from_table
+            continue
         if record.id in first:
             where = _where(first[record.id])
             report(record, "id", f"studbook id {record.id!r} is already used {where}")
@@ -294,9 +320,57 @@ def _check_both_roles(
             )
 
 
+def record_text_problems(record: AnimalRecord) -> Iterator[tuple[str, str]]:
+    """(field, message) for the id and every text cell of ``record`` that cannot be stored.
+
+    The one place the id alphabet and the lengths of :mod:`studbook.limits` meet an animal:
+    a file, an edit and the database all take what passes here.
+    """
+    message = id_problem(record.id)
+    if message:
+        yield "id", message
+    for field, text, limit, what in (
+        ("location", record.location, None, "location"),  # its length: an institution rule
+        ("house_name", record.house_name, HOUSE_NAME_LENGTH, "house name"),
+        ("notes", record.notes, NOTES_LENGTH, "notes"),
+    ):
+        message = text_problem(text, limit, what)
+        if message:
+            yield field, message
+    for flag in record.flags:
+        message = text_problem(flag, FLAG_LENGTH, f"flag {flag!a}")
+        if message:
+            yield "flags", message
+    for name, value in record.extra.items():
+        message = text_problem(name, COLUMN_NAME_LENGTH, "column name") or text_problem(
+            value, NOTES_LENGTH
+        )
+        if message:
+            yield name, message
+
+
+def future_problem(when: PartialDate | None, what: str, today: date | None = None) -> str | None:
+    """``what`` dated surely after ``today`` (default: the computer's date), or ``None``.
+
+    A record of the past cannot be dated in the future; an estimate is only refused when it
+    cannot have begun yet (``2026`` is fine all year 2026).
+    """
+    today = today or date.today()
+    if when is not None and when.earliest > today:
+        return f"{what} {when} is in the future (today is {today.isoformat()})"
+    return None
+
+
 def _check_own_dates(record: AnimalRecord, report: _Report) -> None:
     """Rules about one record that need more than one of its cells."""
     born, died = record.birth_date, record.death_date
+    for field, when, what in (
+        ("birth_date", born, "birth date"),
+        ("death_date", died, "death date"),
+    ):
+        message = future_problem(when, what)
+        if message:
+            report(record, field, message)
     if born is not None and died is not None and died.surely_before(born):
         report(record, "death_date", f"death date {died} is before the birth date {born}")
     if record.alive and died is not None:

@@ -63,7 +63,7 @@ def random_studbook(rng: random.Random, rows: int) -> str:
     that no rule is broken; :func:`corrupt` breaks one.
     """
     numeric = rng.random() < 0.5
-    prefixes = ["A", "b", "0", "x:1", "LONG-NAME-"]
+    prefixes = ["A", "b", "0", "x.1", "LONG-NAME-"]
     ids = [str(k + 1) if numeric else rng.choice(prefixes) + f"{k:0{rng.randint(1, 4)}d}"
            for k in range(rows)]  # fmt: skip
     if not numeric and len({i.lstrip("0") for i in ids}) != rows:  # '00' and '0' would collide
@@ -73,7 +73,7 @@ def random_studbook(rng: random.Random, rows: int) -> str:
     for k, animal in enumerate(ids):
         cells = [animal]
         for wanted in ("MU", "F"):
-            pool = [i for i, s in zip(ids[:k], sexes, strict=False) if s in wanted and ":" not in i]
+            pool = [i for i, s in zip(ids[:k], sexes, strict=False) if s in wanted]
             r = rng.random()
             if k < 3 or r < 0.15 or len(pool) < 2:
                 cells.append(rng.choice(["", "0", "UNK", "unk", "WILD", "wild", " UNK "]))
