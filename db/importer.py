@@ -50,7 +50,6 @@ from db.models import (
     ParentCandidate,
 )
 from db.repository import load_events, load_records
-from studbook.csvformat import read_table
 from studbook.errors import ImportValidationError, Problem
 from studbook.events import (
     ARRIVALS,
@@ -62,6 +61,7 @@ from studbook.events import (
     validate_events,
 )
 from studbook.institutions import InstitutionRecord, read_institutions, validate_institutions
+from studbook.interpret import Understanding, read_understood
 from studbook.parents import ParentKind
 from studbook.records import KNOWN_COLUMNS, AnimalRecord, records_from_table
 from studbook.validation import validate_records
@@ -100,6 +100,8 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     previous_events: dict[str, list[EventRecord]] = field(default_factory=dict)
     """Events already in the database for the animals this import adds events to."""
+    understanding: Understanding | None = None
+    """How the pedigree file's columns were read (None for records given in memory)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -154,15 +156,20 @@ def check_studbook(
     pedigree: str | Path,
     events: str | Path | None = None,
     institutions: str | Path | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> ImportPlan:
     """Read and check the files against the database (or an empty studbook when ``session``
-    is None); writes nothing. Look at ``plan.errors`` and ``plan.warnings``."""
+    is None); writes nothing. Look at ``plan.errors`` and ``plan.warnings``, and at
+    ``plan.understanding`` for how the pedigree's columns were read (``mapping``: column ->
+    field, as ``--map`` gives it; see :mod:`studbook.interpret`)."""
     problems: list[Problem] = []
     source = str(pedigree)
     extras: list[str] = []
+    understood: list[Understanding] = []
 
     def read_pedigree(path: Path) -> tuple[list[Any], list[Problem]]:
-        table = read_table(path)
+        table, understanding = read_understood(path, mapping)
+        understood.append(understanding)
         extras.extend(name for name in table.header if name not in KNOWN_COLUMNS)
         records, cell_problems = records_from_table(table)
         return list(records), cell_problems
@@ -174,7 +181,7 @@ def check_studbook(
     institution_records = None
     if institutions is not None:
         institution_records = _read(read_institutions, Path(institutions), problems)
-    return plan_import(
+    plan = plan_import(
         session,
         records if records is not None else [],
         source=source,
@@ -186,6 +193,8 @@ def check_studbook(
         problems=problems,
         check_events=records is not None,
     )
+    plan.understanding = understood[0] if understood else None
+    return plan
 
 
 def plan_import(
@@ -347,6 +356,7 @@ def import_studbook(
     events: str | Path | None = None,
     institutions: str | Path | None = None,
     *,
+    mapping: Mapping[str, str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Check the files (:func:`check_studbook`) and, when there is no error, write them.
@@ -355,7 +365,7 @@ def import_studbook(
     warnings) when any rule fails; nothing is written then. The caller commits.
     """
     started = time.perf_counter()
-    plan = check_studbook(session, pedigree, events, institutions)
+    plan = check_studbook(session, pedigree, events, institutions, mapping)
     return write_plan(session, plan, progress=progress, started=started)
 
 

@@ -188,9 +188,10 @@ def _settings_file(args: argparse.Namespace) -> Path | None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Check the files and, only if every rule passes, add them to the studbook in one go."""
-    from db.importer import import_studbook
+    from db.importer import check_studbook, write_plan
     from db.session import session_scope
     from db.settings import save_settings
+    from studbook.interpret import parse_mapping
     from studbook.settings import read_settings
 
     factory = _open(args)
@@ -200,9 +201,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     _say("importing " + ", ".join(str(p) for p in paths if p is not None))
     progress = _Progress()
     try:
+        mapping = parse_mapping(args.map)
         settings = read_settings(settings_path) if settings_path is not None else {}
         with session_scope(factory, write=True) as session:
-            report = import_studbook(session, args.file, events, institutions, progress=progress)
+            plan = check_studbook(session, args.file, events, institutions, mapping)
+            _understood(plan.understanding)
+            report = write_plan(session, plan, progress=progress)
             save_settings(session, settings)
     except ImportValidationError as exc:
         progress.close()
@@ -224,22 +228,38 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _understood(understanding: Any) -> None:
+    """Print how the pedigree file was read (columns, assumptions, hints) on stderr."""
+    from studbook.present import printable
+
+    if understanding is not None:
+        for line in understanding.lines():
+            _say(printable(line))
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check files as an import would (against the database when there is one); write nothing."""
     from db.importer import check_studbook
     from db.session import make_session_factory
+    from studbook.interpret import parse_mapping
 
+    try:
+        mapping = parse_mapping(args.map)
+    except ImportValidationError as exc:
+        _problems(exc.problems)
+        raise CliError("studbook validate: fix the --map options", EXIT_USAGE) from exc
     events, institutions = _companions(args)
     standalone = "Or check the files on their own with 'studbook validate --standalone FILE'."
     engine = None if args.standalone else _engine(args, standalone)
     if engine is None:
-        plan = check_studbook(None, args.file, events, institutions)
+        plan = check_studbook(None, args.file, events, institutions, mapping)
         against = "on their own"
     else:
         with make_session_factory(engine)() as session:
-            plan = check_studbook(session, args.file, events, institutions)
+            plan = check_studbook(session, args.file, events, institutions, mapping)
         against = "against " + engine.url.render_as_string(hide_password=True)
     settings_errors = _check_settings_file(_settings_file(args))
+    _understood(plan.understanding)
     for problem in [*plan.problems, *settings_errors]:
         print(problem)
     print(
@@ -675,6 +695,14 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="do not pick up FILE_events.csv, FILE_institutions.csv and FILE_settings.csv "
             "automatically",
+        )
+        p.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLUMN=FIELD",
+            help="read COLUMN as FIELD (e.g. alive_in_source=alive, target=alive, "
+            "transfers=ignore); repeatable",
         )
         if name == "import":
             p.add_argument(
