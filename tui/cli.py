@@ -523,13 +523,26 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_pairings(args: argparse.Namespace) -> int:
     """Breeding pairs ranked by mate suitability (provisional MSI), delta GD and offspring F."""
+    from studbook.present import printable
     from studbook.reports import pairing_report
 
     analysis = _analysis(args)
+    for role, sex in (("male", "M"), ("female", "F")):
+        chosen = getattr(args, role)
+        if chosen is not None and (why := analysis.candidate_reason(chosen, sex)) is not None:
+            raise CliError(f"studbook pairings: --{role} {chosen}: {why}", EXIT_ERROR)
     table = analysis.pairings
     rows = table.select(
         top=args.top, male=args.male, female=args.female, institution=args.institution
     )
+    notes = []
+    if not rows:
+        why = analysis.candidates.why_empty() or (
+            f"no candidate pair has a mate at {args.institution}" if args.institution else None
+        )
+        if why is not None:
+            _say(printable(f"studbook pairings: no pairs: {why}"))
+            notes.append(why)
     shown = {
         "top": args.top,
         "male": args.male,
@@ -537,12 +550,13 @@ def cmd_pairings(args: argparse.Namespace) -> int:
         "institution": args.institution,
     }
     parameters = analysis.parameters({k: v for k, v in shown.items() if v is not None})
-    _emit(pairing_report(table, rows, parameters=parameters), args.format)
+    _emit(pairing_report(table, rows, parameters=parameters, notes=notes), args.format)
     return EXIT_OK
 
 
 def cmd_breeding_plan(args: argparse.Namespace) -> int:
     """The exact optimal breeding plan beside the greedy mean-kinship plan."""
+    from studbook.present import printable
     from studbook.reports import breeding_plan_report
 
     analysis = _analysis(args)
@@ -550,6 +564,8 @@ def cmd_breeding_plan(args: argparse.Namespace) -> int:
         objective=args.objective, max_per_animal=args.max_per_animal, n_pairs=args.pairs
     )
     plan = analysis.breeding_plan(settings)
+    if plan.why_empty is not None:
+        _say(printable(f"studbook breeding-plan: no pairs: {plan.why_empty}"))
     _emit(breeding_plan_report(plan, parameters=analysis.parameters()), args.format)
     return EXIT_OK
 

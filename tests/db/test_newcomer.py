@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from clirun import run
+from clirun import FIXTURE, run
 from testdata import pedigree_file, require_shared
 
 
@@ -116,3 +116,51 @@ class TestSeparator:
         assert code == 0 and "read as semicolon-separated" in err and "0 error(s)" in out
         code, _, err = run(capsys, "--db", db_url, "import", str(path))
         assert code == 0 and "imported 4 animals" in err
+
+
+class TestEmptyAnswersSayWhy:
+    """pairings, releases and breeding-plan name the animal and the rule instead of a blank."""
+
+    @pytest.mark.parametrize(
+        ("argv", "code", "message"),
+        [
+            (("pairings", "--male", "9999"), 4, "not in the pedigree: '9999'"),
+            (("pairings", "--male", "508"), 5, "--male 508: is female, not male"),
+            (("pairings", "--female", "338"), 5, "--female 338: outside breeding age: "),
+            (("releases", "--evaluate", "761,999"), 4, "not in the pedigree: '999'"),
+            (("releases", "--evaluate", "761,338"), 5, "338: outside release age: "),
+        ],
+    )
+    def test_ids_that_cannot_answer(
+        self,
+        db_url: str,
+        capsys: pytest.CaptureFixture[str],
+        argv: tuple[str, ...],
+        code: int,
+        message: str,
+    ) -> None:
+        """Unknown ids exit 4, wrong-sex or ineligible ones exit 5, naming animal and rule."""
+        run(capsys, "--db", db_url, "init")
+        assert run(capsys, "--db", db_url, "import", str(FIXTURE))[0] == 0
+        got, out, err = run(capsys, "--db", db_url, *argv)
+        assert (got, out) == (code, "") and message in err, err
+
+    def test_no_candidates_and_no_pairs(
+        self, db_url: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """0 candidates: counts per rule on stderr and in the report; 0 pairs: the kinship limit."""
+        require_shared()
+        path = pedigree_file("cuvier_gazelle_purgeR.csv")
+        run(capsys, "--db", db_url, "init")
+        run(capsys, "--db", db_url, "import", str(path), "--map", "target=alive")
+        code, out, err = run(capsys, "--db", db_url, "breeding-plan")
+        assert code == 0
+        assert "all 7728 candidate pairs have kinship at or above the limit 0.0625" in err
+        assert "all 7728 candidate pairs" in out
+        for key, value in (("breeding_age_male", "20-30"), ("breeding_age_female", "20-30")):
+            assert run(capsys, "--db", db_url, "settings", "set", key, value)[0] == 0
+        code, out, err = run(capsys, "--db", db_url, "pairings")
+        assert code == 0
+        why = "breeding candidates: 0 males x 0 females; P has 176 animals (84 males, 92 females)"
+        assert why in err and "excluded: 176 outside breeding age" in err
+        assert "176 outside breeding age" in out
