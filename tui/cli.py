@@ -192,6 +192,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from db.session import session_scope
     from db.settings import save_settings
     from studbook.interpret import parse_mapping
+    from studbook.present import printable
     from studbook.settings import read_settings
 
     factory = _open(args)
@@ -204,8 +205,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         mapping = parse_mapping(args.map)
         settings = read_settings(settings_path) if settings_path is not None else {}
         with session_scope(factory, write=True) as session:
-            plan = check_studbook(session, args.file, events, institutions, mapping)
+            plan = check_studbook(
+                session, args.file, events, institutions, mapping, update=args.update
+            )
             _understood(plan.understanding)
+            if plan.update is not None and not plan.errors:
+                for line in plan.update.lines():
+                    _say(printable(line))
             report = write_plan(session, plan, progress=progress)
             save_settings(session, settings)
     except ImportValidationError as exc:
@@ -219,7 +225,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if report.warnings:
         _problems(report.warnings, args.max_problems)
     _say(
-        f"imported {report.animals} animals, {report.events} events and "
+        f"imported {report.animals} animals"
+        + (f" (and changed {report.changed})" if args.update else "")
+        + f", {report.events} events and "
         f"{report.institutions} institutions in {report.seconds:.1f} s"
         + (f" ({len(report.warnings)} warning(s))" if report.warnings else "")
     )
@@ -242,6 +250,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from db.importer import check_studbook
     from db.session import make_session_factory
     from studbook.interpret import parse_mapping
+    from studbook.present import printable
 
     try:
         mapping = parse_mapping(args.map)
@@ -256,15 +265,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
         against = "on their own"
     else:
         with make_session_factory(engine)() as session:
-            plan = check_studbook(session, args.file, events, institutions, mapping)
+            plan = check_studbook(
+                session, args.file, events, institutions, mapping, update=args.update
+            )
         against = "against " + engine.url.render_as_string(hide_password=True)
     settings_errors = _check_settings_file(_settings_file(args))
     _understood(plan.understanding)
+    if plan.update is not None:
+        for line in plan.update.lines():
+            _say(printable(line))
     for problem in [*plan.problems, *settings_errors]:
         print(problem)
+    animals, events_read = len(plan.records), len(plan.events)
+    if plan.update is not None:
+        animals += len(plan.update.changed) + len(plan.update.unchanged)
+        events_read += plan.update.unchanged_events
     print(
         f"{len(plan.errors) + len(settings_errors)} error(s), {len(plan.warnings)} warning(s) "
-        f"in {len(plan.records)} animals and {len(plan.events)} events, checked {against}"
+        f"in {animals} animals and {events_read} events, checked {against}"
     )
     return EXIT_INVALID if plan.errors or settings_errors else EXIT_OK
 
@@ -719,6 +737,12 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="COLUMN=FIELD",
             help="read COLUMN as FIELD (e.g. alive_in_source=alive, target=alive, "
             "transfers=ignore); repeatable",
+        )
+        p.add_argument(
+            "--update",
+            action="store_true",
+            help="the file is an updated export of this studbook: add new animals and events, "
+            "replace changed animals (audited), after a preview",
         )
         if name == "import":
             p.add_argument(
