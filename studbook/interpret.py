@@ -11,7 +11,7 @@ Recognised without being asked:
 - the separator: ``,``, ``;`` or tab, from the header line;
 - common column names (``birth_year`` as a year-precision ``birth_date``, ``gender`` as ``sex``,
   ``father``/``mother`` as ``sire``/``dam``, ...);
-- ``NA``, ``N/A``, ``NULL`` and ``#N/A`` cells as empty;
+- ``NA``, ``N/A``, ``NULL`` and ``#N/A`` cells as empty (not in ``house_name`` or ``notes``);
 - sex coded ``1``/``2`` (male/female, ``0`` unknown) when the column holds no letters.
 
 Flags that *may* mean "alive" (``alive_in_source``, ``living``, ``status``) are only offered: a
@@ -62,7 +62,9 @@ _ALIASES = {
 
 _YEAR_COLUMNS = frozenset(name for name in _ALIASES if name.endswith("_year"))
 _ALIVE_WORDS = ("alive", "living", "status")
-_MISSING = frozenset({"NA", "N/A", "NULL", "#N/A", "NAN"})
+_MISSING = frozenset({"NA", "N/A", "NULL", "#N/A"})
+_FREE_TEXT = frozenset({"house_name", "notes"})
+"""Fields whose text is kept as written: a leopard may be called "Na"."""
 _SEX_DIGITS = {"1": "M", "2": "F", "0": "U", "": "U"}
 _SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
@@ -200,9 +202,10 @@ def interpret_table(
     missing_cells = 0
     for column in table.header:
         cells = table.columns[column]
-        cleaned = ["" if c.upper() in _MISSING else c for c in cells]
-        missing_cells += sum(1 for a, b in zip(cells, cleaned, strict=True) if a != b)
         name = target.get(column)
+        free = name in _FREE_TEXT
+        cleaned = cells if free else ["" if c in _MISSING else c for c in cells]
+        missing_cells += sum(1 for a, b in zip(cells, cleaned, strict=True) if a != b)
         if name == IGNORE:
             understanding.ignored.append(column)
         elif name is None:

@@ -52,6 +52,13 @@ class TestRecognisedColumns:
         assert "2 animals have no death date and no alive column: counted living" in text
         assert "1 animal has no birth date" in text
 
+    def test_free_text_keeps_na(self, tmp_path: Path) -> None:
+        """A house name or note written NA stays as written; only data cells are emptied."""
+        path = write(tmp_path, "id,sire,dam,sex,house_name,notes\nA,NA,,M,NA,N/A\n")
+        table, _ = read_understood(path)
+        assert table.columns["sire"] == [""]
+        assert (table.columns["house_name"], table.columns["notes"]) == (["NA"], ["N/A"])
+
     def test_read_pedigree_reads_the_same_way(self, tmp_path: Path) -> None:
         """read_pedigree gives the recognised columns the same meaning as import."""
         path = write(tmp_path, "id,sire,dam,sex,birth_year\nA,NA,NA,1,1990\nB,A,NA,2,NA\n")
