@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from testdata import real_pedigree_params
+from testdata import SOURCE_MAPPINGS, real_pedigree_params
 
 from studbook.csvformat import read_table, table_from_text
 from studbook.errors import ImportValidationError, UnknownAnimalError
@@ -207,7 +207,7 @@ def test_real_pedigrees_load(path: Path) -> None:
     if path.stem == "barbary_sheep_purgeR":
         with pytest.raises(ImportValidationError, match=r":311: error: field 'dam': dam '306'"):
             read_pedigree(path)
-        mapping = {"birth_year": "ignore"}
+        mapping = SOURCE_MAPPINGS[path.stem]
     ped = read_pedigree(path, mapping)
     gen = ped.generation
     for parent in (ped.sire, ped.dam):

@@ -13,20 +13,16 @@ from typing import Any
 import numpy as np
 import pytest
 from reference_kinship import ReferenceKinship
-from testdata import pedigree_file
+from testdata import SOURCE_MAPPINGS, pedigree_file
 
 import studbook
 from studbook.kinship import mean_kinship_array
 from studbook.pedigree import Pedigree
 
-MAPPINGS = {"barbary_sheep_purgeR": {"birth_year": "ignore"}}
-"""Columns dropped because the source contradicts itself: the Barbary sheep's birth years put
-dam 306 (2008) after her offspring 310 (2003); kinship needs only the parents."""
-
 
 @cache
 def _load(name: str) -> tuple[Pedigree, dict[str, Any]]:
-    ped = studbook.read_pedigree(pedigree_file(f"{name}.csv"), MAPPINGS.get(name))
+    ped = studbook.read_pedigree(pedigree_file(f"{name}.csv"), SOURCE_MAPPINGS.get(name))
     expected_file = pedigree_file(f"{name}.csv").with_name(f"{name}.expected.json")
     expected = json.loads(expected_file.read_text()) if expected_file.exists() else {}
     return ped, expected
