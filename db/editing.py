@@ -247,6 +247,16 @@ def edit_animal(
     return warnings
 
 
+def replace_checked(session: Session, record: AnimalRecord) -> None:
+    """Replace the stored animal ``record.id`` with ``record``, already checked together with
+    the whole studbook (``import --update``); the change is audited like any edit."""
+    animal = _animal(session, record.id, None)
+    with _conflicts_as_errors("animal", record.id):
+        _ensure_extra_columns(session, list(record.extra))
+        _apply(animal, record)
+        audit.touch(session, animal, "notes")
+
+
 def record_birth(
     session: Session,
     record: AnimalRecord,

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from db import audit
 from db.bulk import bulk_insert, defer_foreign_keys
 from db.convert import animal_row, attribute_rows, candidate_rows, date_columns, flag_rows
+from db.editing import replace_checked
 from db.models import (
     MNEMONIC_LENGTH,
     Animal,
@@ -50,7 +51,6 @@ from db.models import (
     ParentCandidate,
 )
 from db.repository import load_events, load_records
-from studbook.csvformat import read_table
 from studbook.errors import ImportValidationError, Problem
 from studbook.events import (
     ARRIVALS,
@@ -62,8 +62,10 @@ from studbook.events import (
     validate_events,
 )
 from studbook.institutions import InstitutionRecord, read_institutions, validate_institutions
+from studbook.interpret import Understanding, read_understood
 from studbook.parents import ParentKind
 from studbook.records import KNOWN_COLUMNS, AnimalRecord, records_from_table
+from studbook.update import UpdatePreview, compare_update
 from studbook.validation import validate_records
 
 __all__ = [
@@ -100,6 +102,13 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     previous_events: dict[str, list[EventRecord]] = field(default_factory=dict)
     """Events already in the database for the animals this import adds events to."""
+    understanding: Understanding | None = None
+    """How the pedigree file's columns were read (None for records given in memory)."""
+    update: UpdatePreview | None = None
+    """For ``--update``: the file against the studbook; ``records`` then holds only the added
+    animals and ``events`` the added events, and ``changed`` the records that replace stored
+    ones."""
+    changed: list[AnimalRecord] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -119,6 +128,7 @@ class ImportReport:
     institutions: int
     warnings: tuple[Problem, ...] = ()
     seconds: float = 0.0
+    changed: int = 0
 
 
 def companion_files(pedigree: str | Path) -> tuple[Path | None, Path | None]:
@@ -154,15 +164,23 @@ def check_studbook(
     pedigree: str | Path,
     events: str | Path | None = None,
     institutions: str | Path | None = None,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    update: bool = False,
 ) -> ImportPlan:
     """Read and check the files against the database (or an empty studbook when ``session``
-    is None); writes nothing. Look at ``plan.errors`` and ``plan.warnings``."""
+    is None); writes nothing. Look at ``plan.errors`` and ``plan.warnings``, and at
+    ``plan.understanding`` for how the pedigree's columns were read (``mapping``: column ->
+    field, as ``--map`` gives it; see :mod:`studbook.interpret`). With ``update`` the file is an
+    updated export of the stored studbook: see :func:`plan_import`."""
     problems: list[Problem] = []
     source = str(pedigree)
     extras: list[str] = []
+    understood: list[Understanding] = []
 
     def read_pedigree(path: Path) -> tuple[list[Any], list[Problem]]:
-        table = read_table(path)
+        table, understanding = read_understood(path, mapping)
+        understood.append(understanding)
         extras.extend(name for name in table.header if name not in KNOWN_COLUMNS)
         records, cell_problems = records_from_table(table)
         return list(records), cell_problems
@@ -174,7 +192,7 @@ def check_studbook(
     institution_records = None
     if institutions is not None:
         institution_records = _read(read_institutions, Path(institutions), problems)
-    return plan_import(
+    plan = plan_import(
         session,
         records if records is not None else [],
         source=source,
@@ -185,7 +203,10 @@ def check_studbook(
         institutions_source=str(institutions or ""),
         problems=problems,
         check_events=records is not None,
+        update=update,
     )
+    plan.understanding = understood[0] if understood else None
+    return plan
 
 
 def plan_import(
@@ -200,9 +221,14 @@ def plan_import(
     institutions_source: str = "",
     problems: Sequence[Problem] = (),
     check_events: bool = True,
+    update: bool = False,
 ) -> ImportPlan:
     """Check parsed records against each other and the database; ``problems`` are earlier
-    findings (cells, unreadable files) to carry along."""
+    findings (cells, unreadable files) to carry along.
+
+    With ``update`` (and a session) the records are an updated export of the stored studbook:
+    a stored id in the file is that animal again, not a duplicate; the plan holds the
+    :class:`~studbook.update.UpdatePreview` and writes only what is added or changed."""
     found = list(problems)
     existing: dict[str, AnimalRecord] = {}
     db_institutions: dict[str, InstitutionRecord] = {}
@@ -212,7 +238,17 @@ def plan_import(
             i.mnemonic: InstitutionRecord(i.mnemonic, i.name, i.country, i.region)
             for i in session.scalars(select(Institution))
         }
-    found += validate_records(records, source, existing)
+    preview = None
+    if update and session is not None:
+        given = {r.id for r in records}
+        found += validate_records(
+            records, source, {k: v for k, v in existing.items() if k not in given}
+        )
+        touched_ids = {e.animal_id for e in events}
+        preview = compare_update(records, existing, events, load_events(session, touched_ids))
+        events = preview.added_events
+    else:
+        found += validate_records(records, source, existing)
 
     new_institutions, known = _check_institutions(
         institutions, institutions_source, db_institutions, found
@@ -235,7 +271,10 @@ def plan_import(
     if events and check_events:
         animals: dict[str, AnimalRecord] = dict(existing)
         for record in records:
-            animals.setdefault(record.id, record)
+            if preview is not None:
+                animals[record.id] = record
+            else:
+                animals.setdefault(record.id, record)
         touched = {e.animal_id for e in events} & existing.keys()
         if session is not None and touched:
             for event in load_events(session, touched):
@@ -249,7 +288,9 @@ def plan_import(
 
     return ImportPlan(
         source=source,
-        records=list(records),
+        records=list(records) if preview is None else preview.added,
+        update=preview,
+        changed=[] if preview is None else [r for r, _ in preview.changed],
         extra_columns=list(extra_columns),
         events=list(events),
         events_source=events_source,
@@ -347,6 +388,7 @@ def import_studbook(
     events: str | Path | None = None,
     institutions: str | Path | None = None,
     *,
+    mapping: Mapping[str, str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Check the files (:func:`check_studbook`) and, when there is no error, write them.
@@ -355,7 +397,7 @@ def import_studbook(
     warnings) when any rule fails; nothing is written then. The caller commits.
     """
     started = time.perf_counter()
-    plan = check_studbook(session, pedigree, events, institutions)
+    plan = check_studbook(session, pedigree, events, institutions, mapping)
     return write_plan(session, plan, progress=progress, started=started)
 
 
@@ -475,6 +517,10 @@ def write_plan(
     _insert(session, AnimalFlag, [row for r in plan.records for row in flag_rows(r)])
     _insert(session, AnimalAttribute, [row for r in plan.records for row in attribute_rows(r)])
 
+    for record in plan.changed:
+        replace_checked(session, record)
+    session.flush()
+
     first_sequence = (session.scalar(select(func.max(Event.sequence))) or 0) + 1
     origins = _from_institutions(plan.events, plan.previous_events)
     event_rows = []
@@ -514,4 +560,5 @@ def write_plan(
         institutions=len(plan.institutions),
         warnings=tuple(plan.warnings),
         seconds=time.perf_counter() - started,
+        changed=len(plan.changed),
     )

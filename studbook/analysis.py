@@ -13,13 +13,14 @@ and the terminal UI both call it, so their numbers agree.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
 
 from studbook.book import Studbook
 from studbook.breeding_plan import BreedingPlan, PlanSettings, breeding_plan
+from studbook.errors import StudbookError, UnknownAnimalError
 from studbook.pairing import PairingInputs, PairingTable, pairing_inputs, rank_pairings
 from studbook.population import (
     Candidates,
@@ -28,6 +29,7 @@ from studbook.population import (
     breeding_candidates,
     population_genetics,
     reference_population,
+    release_why_not,
 )
 from studbook.release import (
     ReleaseGroup,
@@ -132,8 +134,13 @@ class Analysis:
 
     def breeding_plan(self, plan: PlanSettings | None = None) -> BreedingPlan:
         """The exact optimal plan beside the greedy MK-order plan (default parameters: the
-        programme's kinship limit and region penalty, one pairing per animal, most pairs)."""
-        return breeding_plan(self.pairing_inputs, plan or self.programme.plan_settings())
+        programme's kinship limit and region penalty, one pairing per animal, most pairs).
+        An empty plan says why: the candidate rules' counts, or the kinship limit."""
+        result = breeding_plan(self.pairing_inputs, plan or self.programme.plan_settings())
+        no_candidates = self.candidates.why_empty()
+        if result.why_empty is not None and no_candidates is not None:
+            result = replace(result, why_empty=no_candidates)
+        return result
 
     @cached_property
     def release_inputs(self) -> ReleaseInputs:
@@ -154,10 +161,38 @@ class Analysis:
         return release_group(self.release_inputs, k, flagged_cap=cap, min_group_gd=min_group_gd)
 
     def evaluate_release_group(self, ids: Sequence[str]) -> ReleaseGroup:
-        """The figures of a release group chosen by hand (see ``evaluate_release_group``)."""
+        """The figures of a release group chosen by hand (see ``evaluate_release_group``).
+
+        Raises :class:`UnknownAnimalError` for ids not in the studbook and
+        :class:`StudbookError` naming each other id that is not a release candidate and why.
+        """
+        reasons = {
+            animal: release_why_not(
+                self.population,
+                self.programme.profile,
+                animal,
+                ineligible=self.settings.release_ineligible,
+            )
+            for animal in self._known(ids)
+        }
+        refused = [f"{animal}: {why}" for animal, why in reasons.items() if why is not None]
+        if refused:
+            raise StudbookError("not release candidates: " + "; ".join(refused))
         return evaluate_release_group(
             self.release_inputs, ids, flagged_cap=self.programme.flagged_cap
         )
+
+    def _known(self, ids: Sequence[str]) -> list[str]:
+        """``ids``; raises :class:`UnknownAnimalError` naming every one not in the studbook."""
+        unknown = [a for a in ids if a not in self.population.pedigree.index]
+        if unknown:
+            raise UnknownAnimalError(unknown)
+        return list(ids)
+
+    def candidate_reason(self, animal_id: str, sex: str) -> str | None:
+        """Why ``animal_id`` is not a breeding candidate of ``sex``, or ``None``; raises
+        :class:`UnknownAnimalError` when the studbook has no such animal."""
+        return self.candidates.why_not(self._known([animal_id])[0], sex)
 
     @cached_property
     def summary(self) -> PopulationSummary:

@@ -141,6 +141,8 @@ class BreedingPlan:
     optimal_at_greedy_size: float | None = None
     """The exact optimum's objective with as many pairs as the greedy plan reached (the fair
     comparison when the greedy plan stopped short); ``None`` when both have the same size."""
+    why_empty: str | None = None
+    """Why the plan has no pair (which rule excluded them), ``None`` when it has pairs."""
 
 
 def _as_caps(cap: int | npt.ArrayLike, size: int) -> IntArray:
@@ -537,6 +539,7 @@ def breeding_plan(inputs: PairingInputs, settings: PlanSettings | None = None) -
     optimal = _plan("optimal (exact)", inputs, dgd, score, m, f)
     gm, gf = greedy_mk_plan(inputs, allowed, s.max_per_animal, len(optimal))
     greedy = _plan("greedy MK order", inputs, dgd, score, gm, gf)
+    why_empty = None if len(optimal) else _why_no_pairs(inputs, allowed, s)
     same_size: float | None = None
     if len(greedy) != len(optimal):
         m2, f2 = solve_b_matching(score, allowed, s.max_per_animal, s.max_per_animal, len(greedy))
@@ -547,4 +550,18 @@ def breeding_plan(inputs: PairingInputs, settings: PlanSettings | None = None) -
         greedy=greedy,
         population=inputs.population,
         optimal_at_greedy_size=same_size,
+        why_empty=why_empty,
     )
+
+
+def _why_no_pairs(inputs: PairingInputs, allowed: BoolArray, s: PlanSettings) -> str:
+    """The rule that leaves a plan without pairs: no candidates, the kinship limit, the caps."""
+    males, females = len(inputs.male_ids), len(inputs.female_ids)
+    if not males or not females:
+        return f"no pair can be formed: {males} male x {females} female breeding candidates"
+    if not allowed.any():
+        return (
+            f"all {allowed.size} candidate pairs have kinship at or above the limit "
+            f"{s.kinship_limit:g} (setting kinship_limit)"
+        )
+    return f"no pair was asked for (pairs = {s.n_pairs}, max per animal = {s.max_per_animal})"

@@ -88,9 +88,9 @@ def decode_lines(data: bytes, source: str) -> str:
 
 
 def table_from_text(
-    text: str, source: str, required: Sequence[str] = REQUIRED_COLUMNS
+    text: str, source: str, required: Sequence[str] = REQUIRED_COLUMNS, delimiter: str = ","
 ) -> StudbookTable:
-    """Split CSV ``text`` into a :class:`StudbookTable`.
+    """Split CSV ``text`` (cells separated by ``delimiter``) into a :class:`StudbookTable`.
 
     Raises :class:`ImportValidationError` for a missing or duplicated header column and for rows
     with the wrong number of cells. Blank lines are skipped.
@@ -99,10 +99,10 @@ def table_from_text(
     >>> t.columns["id"], t.lines
     (['A', 'B'], [2, 3])
     """
-    fast = _split_plain(text, source, required)
+    fast = _split_plain(text, source, required) if delimiter == "," else None
     if fast is not None:
         return fast
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:

@@ -29,10 +29,8 @@ import numpy.typing as npt
 from studbook.csvformat import (
     PlainColumns,
     StudbookTable,
-    decode_lines,
     plain_columns,
     read_bytes,
-    table_from_text,
 )
 from studbook.dates import PartialDate, parse_partial_date, read_iso_dates
 from studbook.errors import (
@@ -42,6 +40,7 @@ from studbook.errors import (
     UnknownAnimalError,
 )
 from studbook.ids import AnimalId, animal_ids
+from studbook.interpret import needs_interpretation, understand_bytes
 from studbook.jit import SMALL, compiled, interpretable
 from studbook.limits import (
     COLUMN_NAME_LENGTH,
@@ -514,22 +513,24 @@ def _days(dates: Sequence[PartialDate | None]) -> npt.NDArray[np.datetime64]:
     return np.array([d.value if d is not None else None for d in dates], "datetime64[D]")
 
 
-def read_pedigree(path: str | Path) -> Pedigree:
+def read_pedigree(path: str | Path, mapping: Mapping[str, str] | None = None) -> Pedigree:
     """Read a studbook CSV (``docs/csv-format.md``) into a :class:`Pedigree`.
 
     The file is read and checked as ``studbook import`` reads and checks it (without a
-    database): the same rules, the same messages. Raises :class:`ImportValidationError`
-    listing every error with its file, line and field. Columns other than those the pedigree
-    holds as arrays (``house_name``, ``notes``, any extra) are kept in
-    :attr:`Pedigree.attributes`.
+    database): the same rules, the same messages, the same understanding of its columns
+    (:mod:`studbook.interpret`: separator, recognised names, ``NA`` cells, and ``mapping``,
+    column -> field, as ``--map`` gives it). Raises :class:`ImportValidationError` listing every
+    error with its file, line and field. Columns other than those the pedigree holds as arrays
+    (``house_name``, ``notes``, any extra) are kept in :attr:`Pedigree.attributes`.
 
-    A file without quotes is read column by column from its bytes and checked with numpy
-    (:func:`_from_plain`); any other file, or one that breaks a rule, goes through
-    :meth:`Pedigree.from_table`, which gives the same pedigree or every error with its line.
+    A file in the studbook format without quotes is read column by column from its bytes and
+    checked with numpy (:func:`_from_plain`); any other file, or one that breaks a rule, goes
+    through :meth:`Pedigree.from_table`, which gives the same pedigree or every error with its
+    line.
     """
     data = read_bytes(path)
-    columns = plain_columns(data, str(path))
-    if columns is not None:
+    columns = None if mapping else plain_columns(data, str(path))
+    if columns is not None and not needs_interpretation(columns.header):
         pedigree = _from_plain(columns)
         if pedigree is not None:
             return pedigree
@@ -538,7 +539,8 @@ def read_pedigree(path: str | Path) -> Pedigree:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return Pedigree.from_table(table_from_text(decode_lines(data, str(path)), str(path)))
+        table, _ = understand_bytes(data, str(path), mapping)
+        return Pedigree.from_table(table)
     finally:
         if enabled:
             gc.enable()

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from studbook.errors import ImportValidationError, StudbookError
+from studbook.errors import ImportValidationError, StudbookError, UnknownAnimalError
 from studbook.founders import flagged_contribution, percent_known
 from studbook.institutions import read_institutions
 from studbook.kinship import EmptyPopulationError, mean_kinship_array
@@ -61,12 +61,14 @@ __all__ = [
     "read_institution_regions",
     "reference_population",
     "release_candidates",
+    "release_why_not",
 ]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 AgeWindow = tuple[float, float] | None
+_SEX_WORD = {"M": "male", "F": "female"}
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,7 @@ class ReferencePopulation:
     definition : a human-readable definition for report headers.
     region : region of each animal's institution (``''`` unknown), aligned with the pedigree.
     released, lost_to_followup : status masks used to build P (aligned with the pedigree).
+    living : living on the census date (aligned with the pedigree), to say why one is not in P.
     """
 
     pedigree: Pedigree
@@ -138,6 +141,8 @@ class ReferencePopulation:
     region: npt.NDArray[np.object_]
     released: BoolArray = field(default_factory=lambda: np.zeros(0, bool))
     lost_to_followup: BoolArray = field(default_factory=lambda: np.zeros(0, bool))
+    living: BoolArray | None = None
+    """Who was living on the census date, before the other rules (None: not recorded)."""
 
     @property
     def indices(self) -> IntArray:
@@ -157,6 +162,22 @@ class ReferencePopulation:
     def ages(self) -> FloatArray:
         """Age in years at the census date of every animal in the pedigree (NaN unknown)."""
         return pedigree_ages(self.pedigree, self.census_date)
+
+    def why_not(self, animal_id: str) -> str | None:
+        """Why ``animal_id`` is not in P (released, LTF, not living on the census date, or
+        outside the population's filters), or ``None`` when it is a member."""
+        k = self.pedigree.index.get(animal_id)
+        if k is None:
+            raise UnknownAnimalError([animal_id])
+        if self.mask[k]:
+            return None
+        if self.released.size and self.released[k]:
+            return "released"
+        if self.lost_to_followup.size and self.lost_to_followup[k]:
+            return "lost to follow-up"
+        if self.living is not None and not self.living[k]:
+            return f"not living on {self.census_date}"
+        return f"outside the reference population ({self.definition})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,6 +203,61 @@ class Candidates:
     @property
     def female_ids(self) -> list[str]:
         return [self.population.pedigree.ids[k] for k in self.females.tolist()]
+
+    def why_not(self, animal_id: str, sex: str) -> str | None:
+        """Why ``animal_id`` is not a breeding candidate of ``sex`` (``M``/``F``), or ``None``.
+
+        The reason names the rule: not in P (and why), the wrong sex, or the exclusion with its
+        figures (age and the species profile's window). Raises
+        :class:`~studbook.errors.UnknownAnimalError` for an id not in the pedigree.
+
+        >>> from studbook.pedigree import Pedigree
+        >>> ped = Pedigree.from_cells(["m", "f"], ["", ""], ["", ""], ["M", "F"])
+        >>> c = breeding_candidates(reference_population(ped, census_date="2024-01-01"))
+        >>> c.why_not("f", "M"), c.why_not("m", "M")
+        ('is female, not male', None)
+        """
+        ped = self.population.pedigree
+        k = ped.index.get(animal_id)
+        if k is None:
+            raise UnknownAnimalError([animal_id])
+        outside = self.population.why_not(animal_id)
+        if outside is not None:
+            return outside
+        if ped.sex[k] in _SEX_WORD and ped.sex[k] != sex:
+            return f"is {_SEX_WORD[str(ped.sex[k])]}, not {_SEX_WORD[sex]}"
+        reason = self.excluded.get(animal_id)
+        if reason == "outside breeding age":
+            window = (
+                self.profile.breeding_age_male if sex == "M" else self.profile.breeding_age_female
+            )
+            assert window is not None  # no window excludes nobody by age
+            age = float(self.population.ages()[k])
+            return (
+                f"outside breeding age: {age:.1f} years, the window is {window[0]:g}-"
+                f"{window[1]:g} (species profile {self.profile.name or 'unnamed'}, settings)"
+            )
+        return reason
+
+    def exclusion_counts(self) -> dict[str, int]:
+        """How many animals of P each rule keeps out of the candidates, largest first."""
+        counts: dict[str, int] = {}
+        for reason in self.excluded.values():
+            counts[reason] = counts.get(reason, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+    def why_empty(self) -> str | None:
+        """Why there are no males or no females to pair (counts per rule), or ``None``."""
+        if self.males.size and self.females.size:
+            return None
+        n = self.population.size
+        head = f"breeding candidates: {self.males.size} males x {self.females.size} females"
+        if n == 0:
+            return f"{head}: the reference population is empty ({self.population.definition})"
+        sex = self.population.pedigree.sex[self.population.mask]
+        makeup = f"{int((sex == 'M').sum())} males, {int((sex == 'F').sum())} females"
+        counts = ", ".join(f"{c} {reason}" for reason, c in self.exclusion_counts().items())
+        return f"{head}; P has {n} animals ({makeup}), excluded: {counts or 'none'}"
 
 
 def as_day(value: np.datetime64 | str | None) -> np.datetime64:
@@ -309,6 +385,7 @@ def reference_population(
         region=region,
         released=released_mask,
         lost_to_followup=ltf_mask,
+        living=alive_then,
     )
 
 
@@ -362,6 +439,7 @@ def breeding_candidates(
         _in_window(ages, profile.breeding_age_male, include_unknown_age),
         _in_window(ages, profile.breeding_age_female, include_unknown_age),
     )
+    checks.append((~window & np.isnan(ages), "age unknown (no birth date)"))
     checks.append((~window, "outside breeding age"))
     for bad, reason in checks:
         for k in np.flatnonzero(ok & bad).tolist():
@@ -402,6 +480,36 @@ def release_candidates(
         & ~_id_mask(ped, ineligible)
     )
     return _sorted_by_id(ped, np.flatnonzero(ok).astype(np.int64))
+
+
+def release_why_not(
+    population: ReferencePopulation,
+    profile: SpeciesProfile,
+    animal_id: str,
+    *,
+    ineligible: Iterable[str] = (),
+) -> str | None:
+    """Why ``animal_id`` is not a release candidate (:func:`release_candidates`), or ``None``.
+
+    Raises :class:`~studbook.errors.UnknownAnimalError` for an id not in the pedigree.
+    """
+    outside = population.why_not(animal_id)
+    if outside is not None:
+        return outside
+    if animal_id in set(ineligible):
+        return "listed as ineligible for release"
+    window = profile.release_age
+    if window is None:
+        return None
+    age = float(population.ages()[population.pedigree.index[animal_id]])
+    if np.isnan(age):
+        return "age unknown (no birth date)"
+    if not window[0] <= age <= window[1]:
+        return (
+            f"outside release age: {age:.1f} years, the window is {window[0]:g}-{window[1]:g} "
+            f"(species profile {profile.name or 'unnamed'}, settings)"
+        )
+    return None
 
 
 @dataclass(frozen=True, eq=False)

@@ -325,8 +325,10 @@ def pairing_report(
     *,
     parameters: Mapping[str, Any] | None = None,
     analysis_date: str | None = None,
+    notes: Sequence[str] = (),
 ) -> Report:
-    """The pairing ranking (``rows``, default all) as a report; the MSI is marked provisional."""
+    """The pairing ranking (``rows``, default all) as a report; the MSI is marked provisional.
+    ``notes`` say why the selection is empty, when it is."""
     from studbook.pairing import PAIRING_COLUMNS
 
     chosen = table.rows() if rows is None else rows
@@ -352,7 +354,7 @@ def pairing_report(
                 quantities=PAIRING_QUANTITIES,
             ),
         ),
-        notes=(MSI_NOTE,),
+        notes=(*notes, MSI_NOTE),
         analysis_date=analysis_date or _today(),
     )
 
@@ -396,7 +398,7 @@ def breeding_plan_report(
         population=plan.population,
         parameters=params,
         sections=(_plan_section(plan.optimal), _plan_section(plan.greedy)),
-        notes=(note,),
+        notes=(note,) if plan.why_empty is None else (plan.why_empty, note),
         analysis_date=analysis_date or _today(),
     )
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 from reference_kinship import ReferenceKinship
-from testdata import pedigree_file
+from testdata import SOURCE_MAPPINGS, pedigree_file
 
 import studbook
 from studbook.kinship import mean_kinship_array
@@ -22,7 +22,7 @@ from studbook.pedigree import Pedigree
 
 @cache
 def _load(name: str) -> tuple[Pedigree, dict[str, Any]]:
-    ped = studbook.read_pedigree(pedigree_file(f"{name}.csv"))
+    ped = studbook.read_pedigree(pedigree_file(f"{name}.csv"), SOURCE_MAPPINGS.get(name))
     expected_file = pedigree_file(f"{name}.csv").with_name(f"{name}.expected.json")
     expected = json.loads(expected_file.read_text()) if expected_file.exists() else {}
     return ped, expected

@@ -188,9 +188,11 @@ def _settings_file(args: argparse.Namespace) -> Path | None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Check the files and, only if every rule passes, add them to the studbook in one go."""
-    from db.importer import import_studbook
+    from db.importer import check_studbook, write_plan
     from db.session import session_scope
     from db.settings import save_settings
+    from studbook.interpret import parse_mapping
+    from studbook.present import printable
     from studbook.settings import read_settings
 
     factory = _open(args)
@@ -200,9 +202,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     _say("importing " + ", ".join(str(p) for p in paths if p is not None))
     progress = _Progress()
     try:
+        mapping = parse_mapping(args.map)
         settings = read_settings(settings_path) if settings_path is not None else {}
         with session_scope(factory, write=True) as session:
-            report = import_studbook(session, args.file, events, institutions, progress=progress)
+            plan = check_studbook(
+                session, args.file, events, institutions, mapping, update=args.update
+            )
+            _understood(plan.understanding)
+            if plan.update is not None and not plan.errors:
+                for line in plan.update.lines():
+                    _say(printable(line))
+            report = write_plan(session, plan, progress=progress)
             save_settings(session, settings)
     except ImportValidationError as exc:
         progress.close()
@@ -215,7 +225,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if report.warnings:
         _problems(report.warnings, args.max_problems)
     _say(
-        f"imported {report.animals} animals, {report.events} events and "
+        f"imported {report.animals} animals"
+        + (f" (and changed {report.changed})" if args.update else "")
+        + f", {report.events} events and "
         f"{report.institutions} institutions in {report.seconds:.1f} s"
         + (f" ({len(report.warnings)} warning(s))" if report.warnings else "")
     )
@@ -224,27 +236,53 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _understood(understanding: Any) -> None:
+    """Print how the pedigree file was read (columns, assumptions, hints) on stderr."""
+    from studbook.present import printable
+
+    if understanding is not None:
+        for line in understanding.lines():
+            _say(printable(line))
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check files as an import would (against the database when there is one); write nothing."""
     from db.importer import check_studbook
     from db.session import make_session_factory
+    from studbook.interpret import parse_mapping
+    from studbook.present import printable
 
+    try:
+        mapping = parse_mapping(args.map)
+    except ImportValidationError as exc:
+        _problems(exc.problems)
+        raise CliError("studbook validate: fix the --map options", EXIT_USAGE) from exc
     events, institutions = _companions(args)
     standalone = "Or check the files on their own with 'studbook validate --standalone FILE'."
     engine = None if args.standalone else _engine(args, standalone)
     if engine is None:
-        plan = check_studbook(None, args.file, events, institutions)
+        plan = check_studbook(None, args.file, events, institutions, mapping)
         against = "on their own"
     else:
         with make_session_factory(engine)() as session:
-            plan = check_studbook(session, args.file, events, institutions)
+            plan = check_studbook(
+                session, args.file, events, institutions, mapping, update=args.update
+            )
         against = "against " + engine.url.render_as_string(hide_password=True)
     settings_errors = _check_settings_file(_settings_file(args))
+    _understood(plan.understanding)
+    if plan.update is not None:
+        for line in plan.update.lines():
+            _say(printable(line))
     for problem in [*plan.problems, *settings_errors]:
         print(problem)
+    animals, events_read = len(plan.records), len(plan.events)
+    if plan.update is not None:
+        animals += len(plan.update.changed) + len(plan.update.unchanged)
+        events_read += plan.update.unchanged_events
     print(
         f"{len(plan.errors) + len(settings_errors)} error(s), {len(plan.warnings)} warning(s) "
-        f"in {len(plan.records)} animals and {len(plan.events)} events, checked {against}"
+        f"in {animals} animals and {events_read} events, checked {against}"
     )
     return EXIT_INVALID if plan.errors or settings_errors else EXIT_OK
 
@@ -503,13 +541,26 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_pairings(args: argparse.Namespace) -> int:
     """Breeding pairs ranked by mate suitability (provisional MSI), delta GD and offspring F."""
+    from studbook.present import printable
     from studbook.reports import pairing_report
 
     analysis = _analysis(args)
+    for role, sex in (("male", "M"), ("female", "F")):
+        chosen = getattr(args, role)
+        if chosen is not None and (why := analysis.candidate_reason(chosen, sex)) is not None:
+            raise CliError(f"studbook pairings: --{role} {chosen}: {why}", EXIT_ERROR)
     table = analysis.pairings
     rows = table.select(
         top=args.top, male=args.male, female=args.female, institution=args.institution
     )
+    notes = []
+    if not rows:
+        why = analysis.candidates.why_empty() or (
+            f"no candidate pair has a mate at {args.institution}" if args.institution else None
+        )
+        if why is not None:
+            _say(printable(f"studbook pairings: no pairs: {why}"))
+            notes.append(why)
     shown = {
         "top": args.top,
         "male": args.male,
@@ -517,12 +568,13 @@ def cmd_pairings(args: argparse.Namespace) -> int:
         "institution": args.institution,
     }
     parameters = analysis.parameters({k: v for k, v in shown.items() if v is not None})
-    _emit(pairing_report(table, rows, parameters=parameters), args.format)
+    _emit(pairing_report(table, rows, parameters=parameters, notes=notes), args.format)
     return EXIT_OK
 
 
 def cmd_breeding_plan(args: argparse.Namespace) -> int:
     """The exact optimal breeding plan beside the greedy mean-kinship plan."""
+    from studbook.present import printable
     from studbook.reports import breeding_plan_report
 
     analysis = _analysis(args)
@@ -530,6 +582,8 @@ def cmd_breeding_plan(args: argparse.Namespace) -> int:
         objective=args.objective, max_per_animal=args.max_per_animal, n_pairs=args.pairs
     )
     plan = analysis.breeding_plan(settings)
+    if plan.why_empty is not None:
+        _say(printable(f"studbook breeding-plan: no pairs: {plan.why_empty}"))
     _emit(breeding_plan_report(plan, parameters=analysis.parameters()), args.format)
     return EXIT_OK
 
@@ -771,6 +825,20 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="do not pick up FILE_events.csv, FILE_institutions.csv and FILE_settings.csv "
             "automatically",
+        )
+        p.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLUMN=FIELD",
+            help="read COLUMN as FIELD (e.g. alive_in_source=alive, target=alive, "
+            "transfers=ignore); repeatable",
+        )
+        p.add_argument(
+            "--update",
+            action="store_true",
+            help="the file is an updated export of this studbook: add new animals and events, "
+            "replace changed animals (audited), after a preview",
         )
         if name == "import":
             p.add_argument(

@@ -221,7 +221,7 @@ class TestReports:
     def test_releases_evaluate_a_group_chosen_by_hand(
         self, loaded: str, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """The two best-ranked candidates, evaluated together; a non-candidate is refused."""
+        """The two best-ranked candidates, evaluated together; an unknown id is not found."""
         _, out, _ = run(capsys, "--db", loaded, "releases", *self.CENSUS, "--format", "json")
         ranked = [r for r in json.loads(out)["sections"][0]["rows"] if r.get("rank")]
         pair = f"{ranked[1]['id']},{ranked[0]['id']}"
@@ -235,7 +235,7 @@ class TestReports:
         code, _, err = run(
             capsys, "--db", loaded, "releases", *self.CENSUS, "--evaluate", "1,no-such-animal"
         )
-        assert code == 5 and "not release candidates" in err and "no-such-animal" in err
+        assert code == 4 and "not in the pedigree: 'no-such-animal'" in err
         code, _, err = run(
             capsys, "--db", loaded, "releases", *self.CENSUS, "--evaluate", "1", "--group", "2"
         )

@@ -9,13 +9,19 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
-from testdata import FIXTURES, PEDIGREES, real_pedigree_params, require_shared
+from testdata import (
+    FIXTURES,
+    PEDIGREES,
+    SOURCE_MAPPINGS,
+    real_pedigree_params,
+    require_shared,
+)
 
 from db.exporter import export_pmx, export_studbook, export_vortex
 from db.importer import companion_files, import_studbook
 from db.repository import load_events, load_institutions, load_pedigree, load_records
 from db.session import session_scope
-from studbook.csvformat import read_table
+from studbook.interpret import read_understood
 from studbook.records import AnimalRecord, records_from_table
 
 NewFactory = Callable[[], sessionmaker[Session]]
@@ -23,7 +29,8 @@ AMUR = FIXTURES / "amur_leopard.csv"
 
 
 def _file_records(path: Path) -> list[AnimalRecord]:
-    records, problems = records_from_table(read_table(path))
+    table, _ = read_understood(path, SOURCE_MAPPINGS.get(path.stem))
+    records, problems = records_from_table(table)
     assert not problems
     for record in records:
         record.line = None
@@ -43,7 +50,7 @@ class TestRoundTrip:
         """Import, export, re-import into a fresh database: identical records, in file order."""
         first = new_factory()
         with session_scope(first) as session:
-            import_studbook(session, path)
+            import_studbook(session, path, mapping=SOURCE_MAPPINGS.get(path.stem))
         exported = tmp_path / "export.csv"
         with session_scope(first) as session:
             export_studbook(session, exported)
