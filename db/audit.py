@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, insert, inspect, select
@@ -126,6 +127,17 @@ def _summary(obj: Base) -> str:
     return "; ".join(parts)
 
 
+@cache
+def software() -> str:
+    """The program and version recorded with every change: ``studbook <version>``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"studbook {version('studbook')}"
+    except PackageNotFoundError:
+        return "studbook (not installed)"
+
+
 def _audit_rows(session: Session) -> list[dict[str, Any]]:
     who = _who(session)
     at = dt.datetime.now(dt.UTC)
@@ -142,6 +154,7 @@ def _audit_rows(session: Session) -> list[dict[str, Any]]:
                 "field": field,
                 "old_value": old,
                 "new_value": new,
+                "software": software(),
             }
         )
 
@@ -215,6 +228,7 @@ def log_import(session: Session, table: str, count: int, note: str) -> None:
             field=None,
             old_value=None,
             new_value=f"{count} {table} row(s) {note}",
+            software=software(),
         )
     )
 

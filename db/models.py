@@ -326,7 +326,9 @@ class AuditLog(Base):
 
     ``action`` is ``insert``, ``update``, ``delete`` or ``import`` (a bulk import: one row per
     imported record, with the source file in ``new_value``). For ``update``, ``field`` names
-    the column and ``old_value``/``new_value`` hold the values as text.
+    the column and ``old_value``/``new_value`` hold the values as text. ``software`` names the
+    program and version that made the change (``studbook 0.1.0``); it is empty for a change
+    made with plain SQL, which the PostgreSQL triggers log.
     """
 
     __tablename__ = "audit_log"
@@ -340,6 +342,7 @@ class AuditLog(Base):
     field: Mapped[str | None] = mapped_column(String(50))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+    software: Mapped[str | None] = mapped_column(String(40))
 
     __table_args__ = (
         CheckConstraint(

@@ -102,3 +102,22 @@ class TestWho:
             import_studbook(session, FIXTURES / "amur_leopard.csv")
         with session_scope(factory) as session:
             assert {r.who for r in audit.imports(session)} == {current_user()}
+
+
+class TestSoftware:
+    """Every logged change names the program and version that made it."""
+
+    def test_imports_and_edits_carry_the_version(self, factory: sessionmaker[Session]) -> None:
+        from importlib.metadata import version
+
+        loaded(factory)
+        with session_scope(factory, write=True) as session:
+            record = load_records(session, ["2"])[0]
+            edit_animal(
+                session,
+                dataclasses.replace(record, notes="checked"),
+                expected_version=animal_version(session, "2"),
+            )
+        with session_scope(factory) as session:
+            rows = [*audit.imports(session), *audit.history(session, "2", "animal")]
+        assert rows and {r.software for r in rows} == {f"studbook {version('studbook')}"}
