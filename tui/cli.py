@@ -539,6 +539,34 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_age_pyramid(args: argparse.Namespace) -> int:
+    """The living population by age class and sex on the census date (any date: --census-date)."""
+    from studbook.reports import Report, Section
+    from studbook.timeseries import age_sex_pyramid
+
+    analysis = _analysis(args)
+    try:
+        pyramid = age_sex_pyramid(analysis.population, width=args.width)
+    except StudbookError as exc:
+        raise CliError(f"studbook age-pyramid: {exc}", EXIT_USAGE) from exc
+    rows = [
+        {"age": label, "males": int(m), "females": int(f), "unknown_sex": int(u)}
+        for label, m, f, u in zip(
+            pyramid.labels, pyramid.males, pyramid.females, pyramid.unknown_sex, strict=True
+        )
+    ]
+    unknown = ", ".join(f"{sex} {n}" for sex, n in pyramid.unknown_age.items() if n) or "none"
+    report = Report(
+        "Age pyramid",
+        analysis.population.definition,
+        {**analysis.parameters(), "age class width (years)": args.width},
+        (Section("living animals by age class", ("age", "males", "females", "unknown_sex"), rows),),
+        notes=(f"animals without a birth date (by sex): {unknown}",),
+    )
+    _emit(report, args.format)
+    return EXIT_OK
+
+
 def cmd_pairings(args: argparse.Namespace) -> int:
     """Breeding pairs ranked by mate suitability (provisional MSI), delta GD and offspring F."""
     from studbook.present import printable
@@ -867,6 +895,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(p)
     analyses = []
     p = command("summary", cmd_summary)
+    analyses.append(p)
+    p = command("age-pyramid", cmd_age_pyramid)
+    p.add_argument("--width", type=int, default=2, help="years per age class (default 2)")
     analyses.append(p)
     p = command("pairings", cmd_pairings)
     p.add_argument("--top", type=int, default=25, help="pairs to show (default 25)")

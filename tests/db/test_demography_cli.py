@@ -138,3 +138,26 @@ class TestProjection:
         )
         assert all(r["sim_low"] <= r["sim_high"] for r in drift["rows"])
         assert history["rows"][-1]["observed_gd"] == pytest.approx(drift["rows"][0]["gd"])
+
+
+class TestAgePyramid:
+    """studbook age-pyramid: the living on any date by age class and sex."""
+
+    @pytest.mark.parametrize("day", ["2005-06-01", "2020-01-01"])
+    def test_counts_are_the_census_of_that_day(
+        self, loaded: str, day: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Every class summed by sex equals the census's totals on the same date."""
+        pyramid = _json(
+            capsys, "--db", loaded, "age-pyramid", "--census-date", day, "--width", "3",
+            "--format", "json",
+        )  # fmt: skip
+        rows = pyramid["sections"][0]["rows"]
+        census = _json(capsys, "--db", loaded, "census", "--date", day, "--format", "json")
+        totals = {"males": 0, "females": 0}
+        for row in census["sections"][0]["rows"]:
+            totals["males"] += row["males"]
+            totals["females"] += row["females"]
+        assert sum(r["males"] for r in rows) == totals["males"] > 0
+        assert sum(r["females"] for r in rows) == totals["females"] > 0
+        assert rows[0]["age"] == "0-2"
