@@ -274,24 +274,29 @@ def _offer_alive(column: str, cells: list[str], understanding: Understanding) ->
 
 
 def _living_assumptions(columns: Mapping[str, list[str]], understanding: Understanding) -> None:
-    """Count the animals whose living status or age the file leaves to a default."""
+    """Count the animals whose living status or age the file leaves to a default; animals
+    whose own columns say they left (:func:`studbook.status.recorded_exit`) are counted apart."""
+    from studbook.status import recorded_exit
+
     n = len(columns["id"])
     deaths = columns.get("death_date", [""] * n)
     alive = columns.get("alive")
-    if alive is None:
-        silent = sum(1 for d in deaths if not d)
-        if silent:
-            understanding.assumptions.append(
-                f"{_count(silent, 'animal', 'has')} no death date and no alive column: "
-                "counted living"
-            )
-    else:
-        silent = sum(1 for d, a in zip(deaths, alive, strict=True) if not d and not a)
-        if silent:
-            understanding.assumptions.append(
-                f"{_count(silent, 'animal', 'has')} no death date and an empty alive cell: "
-                "counted living"
-            )
+    exit_columns = [c for c in ("released", "lost_to_followup", "status") if c in columns]
+    silent = [k for k in range(n) if not deaths[k] and (alive is None or not alive[k])]
+    left = [
+        k for k in silent if recorded_exit({c: columns[c][k] for c in exit_columns}) is not None
+    ]
+    counted = len(silent) - len(left)
+    what = "no alive column" if alive is None else "an empty alive cell"
+    if counted:
+        understanding.assumptions.append(
+            f"{_count(counted, 'animal', 'has')} no death date and {what}: counted living"
+        )
+    if left:
+        understanding.assumptions.append(
+            f"{_count(len(left), 'animal', 'has')} no death date and {what} but a column "
+            "saying it was released or lost to follow-up: not living, on every date"
+        )
     births = columns.get("birth_date", [""] * n)
     unknown = sum(1 for b in births if not b)
     if unknown:

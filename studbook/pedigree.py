@@ -283,6 +283,7 @@ class Pedigree:
     ) -> Pedigree:
         """Build from typed records that passed the rules (:meth:`from_table`, the database).
 
+        ``attributes`` defaults to the records' extra columns (a missing cell is empty).
         Raises :class:`PedigreeError` for a repeated id or a parent that is not among the
         records, and :class:`PedigreeCycleError` for a loop.
         """
@@ -338,7 +339,7 @@ class Pedigree:
             birth_date=_days([r.birth_date for r in records]),
             death_date=_days([r.death_date for r in records]),
             location=np.array([r.location for r in records], object),
-            attributes=dict(attributes or {}),
+            attributes=dict(attributes) if attributes is not None else _extra_columns(records),
         )
 
     # ----------------------------------------------------------------- structure
@@ -492,6 +493,11 @@ def _longest_paths(n: int, child: IntArray, parent: IntArray) -> IntArray:  # pr
                 queue[tail] = k
                 tail += 1
     return gen
+
+
+def _extra_columns(records: Sequence[AnimalRecord]) -> dict[str, list[str]]:
+    names = dict.fromkeys(name for r in records for name in r.extra)
+    return {name: [r.extra.get(name, "") for r in records] for name in names}
 
 
 def _canonical_number(text: str) -> bool:

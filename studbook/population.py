@@ -38,13 +38,11 @@ from studbook.founders import flagged_contribution, percent_known
 from studbook.institutions import read_institutions
 from studbook.kinship import EmptyPopulationError, mean_kinship_array
 from studbook.pedigree import Pedigree
-from studbook.records import parse_bool
 from studbook.status import (
     LIVING_DEFINITION,
-    Status,
     living_mask,
-    parse_status,
     pedigree_ages,
+    recorded_exits,
     studbook_order,
 )
 
@@ -269,28 +267,6 @@ def as_day(value: np.datetime64 | str | None) -> np.datetime64:
     return np.datetime64("today" if value is None else str(value), "D")
 
 
-def _attribute_mask(ped: Pedigree, name: str) -> BoolArray:
-    cells = ped.attributes.get(name)
-    if cells is None:
-        return np.zeros(len(ped), bool)
-    out = np.zeros(len(ped), bool)
-    for k, cell in enumerate(cells):
-        try:
-            out[k] = bool(parse_bool(cell))
-        except ValueError:
-            raise StudbookError(
-                f"column {name!r} of {ped.ids[k]!r}: {cell!r} is not yes/no"
-            ) from None
-    return out
-
-
-def _status_mask(ped: Pedigree, status: Status) -> BoolArray:
-    cells = ped.attributes.get("status")
-    if cells is None:
-        return np.zeros(len(ped), bool)
-    return np.array([parse_status(c) == status for c in cells], bool)
-
-
 def _id_mask(ped: Pedigree, ids: Iterable[str] | None) -> BoolArray:
     mask = np.zeros(len(ped), bool)
     if ids is not None:
@@ -352,16 +328,14 @@ def reference_population(
     location = np.array([str(loc) for loc in ped.location], object)
     region = np.array([regionmap.get(loc, "") for loc in location], object)
     alive_then = living_mask(ped, day) if living is None else _id_mask(ped, living)
-    released_mask = (
-        _id_mask(ped, released) | _attribute_mask(ped, "released") | _status_mask(ped, "released")
-    )
-    ltf_mask = (
-        _id_mask(ped, lost_to_followup)
-        | _attribute_mask(ped, "lost_to_followup")
-        | _status_mask(ped, "LTF")
-    )
+    said_released, said_ltf = _id_mask(ped, released), _id_mask(ped, lost_to_followup)
     excluded = _id_mask(ped, exclude)
-    mask = alive_then & ~released_mask & ~ltf_mask & ~excluded
+    # Exits recorded in the pedigree's columns are part of the living rule (alive_then); the
+    # masks below name them too, for the reasons an animal is not in P.
+    mask = alive_then & ~said_released & ~said_ltf & ~excluded
+    exits = recorded_exits(ped)
+    released_mask = said_released | (exits == "released")
+    ltf_mask = said_ltf | (exits == "LTF")
     parts = [
         f"living on {day} ({LIVING_DEFINITION})",
     ]

@@ -48,7 +48,7 @@ and ``"42"`` (two animals) are ordered by their text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Literal
 
@@ -56,9 +56,10 @@ import numpy as np
 import numpy.typing as npt
 
 from studbook.dates import PartialDate
+from studbook.errors import StudbookError
 from studbook.events import ARRIVALS, EXITS, EventCode, EventRecord, Stay, event_sort_key
 from studbook.pedigree import Pedigree
-from studbook.records import AnimalRecord
+from studbook.records import AnimalRecord, parse_bool
 
 __all__ = [
     "DAYS_PER_YEAR",
@@ -72,6 +73,8 @@ __all__ = [
     "location_on",
     "parse_status",
     "pedigree_ages",
+    "recorded_exit",
+    "recorded_exits",
     "status_on",
     "studbook_order",
     "studbook_sort_key",
@@ -114,6 +117,37 @@ def parse_status(cell: str) -> Status | None:
     return _SPELLINGS.get(cell.strip().upper())
 
 
+_EXIT_COLUMNS: tuple[tuple[str, Status], ...] = (
+    ("released", "released"),
+    ("lost_to_followup", "LTF"),
+)
+
+
+def recorded_exit(columns: Mapping[str, str]) -> Status | None:
+    """The exit a record's own columns name, with no date: ``released`` or ``LTF`` from a
+    ``released`` or ``lost_to_followup`` yes/no column, or from a ``status`` word
+    (:func:`parse_status`); None when they name none (or hold something else).
+
+    Exports without events (the AZA loris file, many PMx files) say so in columns. With no
+    date, the animal counts as gone on every date, as an animal recorded dead without a death
+    date does; an exit event, when there is one, decides instead.
+
+    >>> recorded_exit({"lost_to_followup": "1"}), recorded_exit({"status": "Reintroduced"})
+    ('LTF', 'released')
+    >>> recorded_exit({"released": "0", "status": "alive"}) is None
+    True
+    """
+    for column, status in _EXIT_COLUMNS:
+        cell = columns.get(column, "")
+        try:
+            said = parse_bool(cell)
+        except ValueError:
+            raise StudbookError(f"column {column!r}: {cell!r} is not yes/no (use 1 or 0)") from None
+        if said:
+            return status
+    return parse_status(columns.get("status", ""))
+
+
 def _took_effect(event: EventRecord, on: date | None) -> bool:
     if on is None:
         return True
@@ -136,6 +170,10 @@ def status_on(
     changes = _changes(record, events)
     if changes is None:
         return "dead"  # died at an unknown date
+    if not any(e.event in _EXIT_CODES for e in changes):
+        left = recorded_exit(record.extra)
+        if left is not None:
+            return left  # left at an unknown date
     decided = [e for e in changes if _took_effect(e, on)]
     if decided:
         last = decided[-1].event
@@ -276,7 +314,20 @@ def living_mask(ped: Pedigree, on: np.datetime64) -> npt.NDArray[np.bool_]:
     has_death = ~np.isnat(ped.death_date)
     dead_by_then = has_death & (ped.death_date <= on)
     mask: npt.NDArray[np.bool_] = born & ~dead_by_then & (ped.alive | has_death)
-    return mask & ~ped.hypothetical
+    exited: npt.NDArray[np.bool_] = recorded_exits(ped) != None  # noqa: E711 (elementwise)
+    return mask & ~ped.hypothetical & ~exited
+
+
+def recorded_exits(ped: Pedigree) -> npt.NDArray[np.object_]:
+    """:func:`recorded_exit` of every animal of a pedigree, from its extra columns (``None``
+    where they name no exit)."""
+    names = [n for n in ("released", "lost_to_followup", "status") if n in ped.attributes]
+    out = np.full(len(ped), None, object)
+    if names:
+        rows = list(zip(*(ped.attributes[n] for n in names), strict=True))
+        verdict = {row: recorded_exit(dict(zip(names, row, strict=True))) for row in set(rows)}
+        out[:] = [verdict[row] for row in rows]
+    return out
 
 
 def pedigree_ages(ped: Pedigree, on: np.datetime64) -> npt.NDArray[np.float64]:

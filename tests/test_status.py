@@ -135,6 +135,35 @@ class TestPedigreeStatusColumn:
         assert pop.released.tolist() == [True, False, False, False]
         assert pop.lost_to_followup.tolist() == [False, True, False, False]
 
+    def test_the_census_applies_the_same_columns(self) -> None:
+        """A studbook whose records carry exit columns counts the same living animals on every
+        date as the reference population of its pedigree; an exit event still decides."""
+        from studbook.book import Studbook
+
+        born = parse_partial_date("2010-01-01")
+        columns = [
+            {"lost_to_followup": "1"},
+            {"released": "yes"},
+            {"status": "LOST"},
+            {"lost_to_followup": "0", "status": "alive"},
+            {},
+        ]
+        records = [
+            AnimalRecord(f"a{k}", sex="MF"[k % 2], birth_date=born, alive=True, extra=extra)
+            for k, extra in enumerate(columns)
+        ]
+        found = EventRecord("a0", parse_partial_date("2015-01-01"), EventCode.LTF, "")
+        book = Studbook.build(records, [found])
+        pop = reference_population(book.pedigree, census_date="2024-01-01")
+        assert book.living_ids(date(2024, 1, 1)) == pop.ids == ["a3", "a4"]
+        assert pop.lost_to_followup.tolist() == [True, False, True, False, False]
+        early = date(2012, 1, 1)  # a0's dated LTF event decides over its column
+        living = book.living_ids(early)
+        assert living == ["a0", "a3", "a4"]
+        pop = reference_population(book.pedigree, census_date="2012-01-01", living=living)
+        assert pop.ids == living
+        assert [book.status(a) for a in ("a1", "a2")] == ["released", "LTF"]
+
 
 class TestAge:
     """One age convention: from the first day of the birth date."""
