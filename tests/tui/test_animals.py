@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pilots import settle
 from textual.message import Message
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from tui.app import StudbookApp, make_app
@@ -13,13 +13,6 @@ from tui.screens.animals import AnimalsScreen
 from tui.widgets.pedigree import PedigreeTree
 
 SIZE = (140, 44)
-
-
-async def settle(app: StudbookApp, pilot: Pilot[None]) -> None:
-    """Wait until every worker is done and their messages are handled."""
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def table_ids(app: StudbookApp) -> list[str]:

@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import math
 
+from pilots import settle
 from textual.message import Message
-from textual.pilot import Pilot
 
 from db.session import make_engine, make_session_factory, session_scope
 from db.settings import save_settings
-from tui.app import StudbookApp, make_app
+from tui.app import make_app
 from tui.messages import DemographyLoaded
 from tui.screens.demography import DemographyScreen
 from tui.widgets.charts import LineChart
 
 SIZE = (150, 46)
 CENSUS = "2024-01-01"
-
-
-async def settle(app: StudbookApp, pilot: Pilot[None]) -> None:
-    """Wait until every worker is done and their messages are handled."""
-    for _ in range(4):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def _set(url: str, values: dict[str, str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from pilots import settle
 from sqlalchemy import select
 from textual.message import Message
 from textual.pilot import Pilot
@@ -34,13 +35,6 @@ from tui.widgets.charts import BarChart, LineChart, Pyramid
 
 SIZE = (150, 46)
 CENSUS = "2024-01-01"
-
-
-async def settle(app: StudbookApp, pilot: Pilot[None]) -> None:
-    """Wait until every worker is done and their messages are handled."""
-    for _ in range(4):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def sessions(url: str):  # type: ignore[no-untyped-def]

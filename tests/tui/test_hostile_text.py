@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
-from textual.pilot import Pilot
+from pilots import settle
 from textual.widgets import OptionList, Static
 
-from tui.app import StudbookApp, make_app
+from tui.app import make_app
 from tui.screens.animal import AnimalScreen
 from tui.widgets.pedigree import PedigreeTree
 
@@ -27,12 +27,6 @@ def hostile(url: str) -> str:
                 "update animal set house_name = ? where studbook_id = ?", (name, animal)
             )
     return url
-
-
-async def settle(app: StudbookApp, pilot: Pilot[None]) -> None:
-    for _ in range(4):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def tree_labels(tree: PedigreeTree) -> list[str]:

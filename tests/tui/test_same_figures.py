@@ -8,10 +8,10 @@ draw.
 from __future__ import annotations
 
 import pytest
-from textual.pilot import Pilot
+from pilots import settle
 from textual.widgets import DataTable, Static
 
-from tui.app import StudbookApp, make_app
+from tui.app import make_app
 from tui.cli import main
 from tui.screens.pairings import PairingsScreen
 from tui.screens.population import PopulationScreen
@@ -59,12 +59,6 @@ def same_columns(ui: list[list[str]], report: list[list[str]], skip: set[str]) -
         assert [r[k] for r in ui[1:]] == [r[j] for r in report[1 : len(ui)]], title
         compared += 1
     return compared
-
-
-async def settle(app: StudbookApp, pilot: Pilot[None]) -> None:
-    for _ in range(4):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 class TestSameFigures:

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
+from pilots import settle
 from textual.message import Message
-from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from db.audit import history
 from db.session import make_engine, make_session_factory, session_scope
 from db.settings import save_settings, stored_settings
-from tui.app import StudbookApp, make_app
+from tui.app import make_app
 from tui.messages import RecordSaved
 from tui.screens.errors import ErrorModal
 from tui.screens.settings import SettingsForm
 
 SIZE = (150, 46)
 CENSUS = "2024-01-01"
-
-
-async def settle(app: StudbookApp, pilot: Pilot[None]) -> None:
-    """Wait until every worker is done and their messages are handled."""
-    for _ in range(4):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def sessions(url: str):  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from pilots import settle
 from textual.pilot import Pilot
 
 from tui.app import StudbookApp, make_app
@@ -12,28 +13,21 @@ from tui.app import StudbookApp, make_app
 SIZE = (150, 46)
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    app = pilot.app
-    for _ in range(4):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def prepared(*keys: str, animal: str | None = None) -> Callable[[Pilot[None]], Awaitable[None]]:
     """Wait for the genetics, name the database the same on every run, then press ``keys``."""
 
     async def run_before(pilot: Pilot[None]) -> None:
         app = pilot.app
-        await settle(pilot)
+        await settle(pilot.app, pilot)
         assert isinstance(app, StudbookApp) and app.store is not None
         app.store.description = "test studbook"
         app.sub_title = "test studbook"
         if animal is not None:
             app.open_animal(animal)
-            await settle(pilot)
+            await settle(pilot.app, pilot)
         for key in keys:
             await pilot.press(key)
-            await settle(pilot)
+            await settle(pilot.app, pilot)
 
     return run_before
 
