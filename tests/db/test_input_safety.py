@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from refusals import errors, refused_alike
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,7 +26,7 @@ from db.repository import load_records
 from db.session import make_engine, make_session_factory, session_scope
 from studbook import read_pedigree
 from studbook.dates import parse_partial_date
-from studbook.errors import ImportValidationError, Problem
+from studbook.errors import ImportValidationError
 from studbook.events import EventCode
 from studbook.limits import COLUMN_NAME_LENGTH, HOUSE_NAME_LENGTH, ID_LENGTH, id_problem
 from studbook.status import studbook_sort_key
@@ -57,10 +58,6 @@ def quoted_row(row: str) -> str:
     return ",".join(f'"{cell}"' for cell in row.split(","))
 
 
-def errors(problems: tuple[Problem, ...] | list[Problem]) -> list[str]:
-    return [str(p) for p in problems if p.severity == "error"]
-
-
 class TestEveryReaderRefusesAlike:
     """read_pedigree (byte and csv paths), validate and import refuse with the same words."""
 
@@ -83,20 +80,7 @@ class TestEveryReaderRefusesAlike:
         quoted.write_text(
             "\n".join([HEADER, *map(quoted_row, rows.split("\n"))]) + "\n", encoding="utf-8"
         )
-        with pytest.raises(ImportValidationError) as read:
-            read_pedigree(plain)
-        with pytest.raises(ImportValidationError) as read_quoted:
-            read_pedigree(quoted)
-        validated = check_studbook(None, plain).problems
-        with pytest.raises(ImportValidationError) as imported, session_scope(factory) as session:
-            import_studbook(session, plain)
-        expected = errors(read.value.problems)
-        assert expected == errors(validated) == errors(imported.value.problems)
-        assert [e.replace(str(quoted), str(plain)) for e in errors(read_quoted.value.problems)] == (
-            expected
-        )
-        assert f"{plain}:{line}: error: field '{field}': " in str(read.value)
-        assert words in str(read.value)
+        refused_alike(factory, plain, quoted, line, field, words)
         with session_scope(factory) as session:
             assert session.scalar(select(func.count()).select_from(Animal)) == 0
 
