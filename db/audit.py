@@ -203,10 +203,14 @@ def install_audit_hooks(factory: sessionmaker[Session]) -> None:
     logged so that PostgreSQL's direct-SQL triggers leave them alone (idempotent)."""
     from sqlalchemy import event
 
-    if not event.contains(factory, "after_flush", _after_flush):
-        event.listen(factory, "after_flush", _after_flush)
-    if not event.contains(factory, "after_begin", _mark_audited):
-        event.listen(factory, "after_begin", _mark_audited)
+    # The mark lives on the factory's own Session class, which dies with it. Asking SQLAlchemy's
+    # event registry instead (event.contains) keys on id(): a new factory at the address of a
+    # collected one could be taken as already hooked, and its changes go unlogged.
+    if factory.class_.__dict__.get("_studbook_audited", False):
+        return
+    event.listen(factory, "after_flush", _after_flush)
+    event.listen(factory, "after_begin", _mark_audited)
+    factory.class_._studbook_audited = True  # type: ignore[attr-defined]
 
 
 def log_import(session: Session, table: str, count: int, note: str) -> None:
