@@ -61,6 +61,8 @@ from studbook.events import (
     read_events,
     validate_events,
 )
+from studbook.foreign import ForeignStudbook, StudbookFormat
+from studbook.formats import apply_corrections, read_foreign
 from studbook.institutions import InstitutionRecord, read_institutions, validate_institutions
 from studbook.interpret import Understanding, read_understood
 from studbook.parents import ParentKind
@@ -102,8 +104,9 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     previous_events: dict[str, list[EventRecord]] = field(default_factory=dict)
     """Events already in the database for the animals this import adds events to."""
-    understanding: Understanding | None = None
-    """How the pedigree file's columns were read (None for records given in memory)."""
+    understanding: Understanding | ForeignStudbook | None = None
+    """How the pedigree file's columns were read, or what was understood of a foreign format's
+    files (None for records given in memory)."""
     update: UpdatePreview | None = None
     """For ``--update``: the file against the studbook; ``records`` then holds only the added
     animals and ``events`` the added events, and ``changed`` the records that replace stored
@@ -167,12 +170,20 @@ def check_studbook(
     mapping: Mapping[str, str] | None = None,
     *,
     update: bool = False,
+    fmt: StudbookFormat = "csv",
+    corrections: Sequence[str] = (),
 ) -> ImportPlan:
     """Read and check the files against the database (or an empty studbook when ``session``
     is None); writes nothing. Look at ``plan.errors`` and ``plan.warnings``, and at
     ``plan.understanding`` for how the pedigree's columns were read (``mapping``: column ->
     field, as ``--map`` gives it; see :mod:`studbook.interpret`). With ``update`` the file is an
-    updated export of the stored studbook: see :func:`plan_import`."""
+    updated export of the stored studbook: see :func:`plan_import`.
+
+    ``fmt`` other than ``csv`` reads another program's files (:mod:`studbook.foreign`;
+    ``events`` is then SPARKS's ``MOVES.DBF``) with ``corrections`` (``ID:FIELD=VALUE``,
+    :func:`studbook.formats.apply_corrections`) applied before the same rules run."""
+    if fmt != "csv":
+        return _check_foreign(session, pedigree, events, fmt, corrections, update)
     problems: list[Problem] = []
     source = str(pedigree)
     extras: list[str] = []
@@ -206,6 +217,39 @@ def check_studbook(
         update=update,
     )
     plan.understanding = understood[0] if understood else None
+    return plan
+
+
+def _check_foreign(
+    session: Session | None,
+    path: str | Path,
+    events: str | Path | None,
+    fmt: StudbookFormat,
+    corrections: Sequence[str],
+    update: bool,
+) -> ImportPlan:
+    """:func:`check_studbook` for a foreign format: read, correct, then the same rules."""
+    try:
+        reading = read_foreign(path, fmt, events)
+        apply_corrections(reading, corrections)
+    except ImportValidationError as exc:
+        return plan_import(session, [], source=str(path), problems=exc.problems)
+    institutions = reading.institutions
+    if session is not None:  # mnemonic-only places: the stored institution is the same place
+        stored = {m.upper() for m in session.scalars(select(Institution.mnemonic))}
+        institutions = [i for i in institutions if i.mnemonic.upper() not in stored]
+    plan = plan_import(
+        session,
+        reading.records,
+        source=reading.source,
+        events=reading.events,
+        events_source=reading.events_source or reading.source,
+        institutions=institutions,
+        institutions_source=reading.source,
+        problems=reading.problems,
+        update=update,
+    )
+    plan.understanding = reading
     return plan
 
 

@@ -194,19 +194,28 @@ def cmd_import(args: argparse.Namespace) -> int:
     from studbook.interpret import parse_mapping
     from studbook.present import printable
     from studbook.settings import read_settings
+    from tui.cli_formats import import_format
 
     factory = _open(args)
-    events, institutions = _companions(args)
-    settings_path = _settings_file(args)
-    paths = (args.file, events, institutions, settings_path)
-    _say("importing " + ", ".join(str(p) for p in paths if p is not None))
     progress = _Progress()
     try:
+        fmt = import_format(args)
+        events, institutions = _companions(args) if fmt == "csv" else (args.events, None)
+        settings_path = _settings_file(args)
+        paths = (args.file, events, institutions, settings_path)
+        _say("importing " + ", ".join(str(p) for p in paths if p is not None))
         mapping = parse_mapping(args.map)
         settings = read_settings(settings_path) if settings_path is not None else {}
         with session_scope(factory, write=True) as session:
             plan = check_studbook(
-                session, args.file, events, institutions, mapping, update=args.update
+                session,
+                args.file,
+                events,
+                institutions,
+                mapping,
+                update=args.update,
+                fmt=fmt,
+                corrections=args.correct,
             )
             _understood(plan.understanding)
             if plan.update is not None and not plan.errors:
@@ -251,22 +260,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from db.session import make_session_factory
     from studbook.interpret import parse_mapping
     from studbook.present import printable
+    from tui.cli_formats import import_format
 
     try:
         mapping = parse_mapping(args.map)
     except ImportValidationError as exc:
         _problems(exc.problems)
         raise CliError("studbook validate: fix the --map options", EXIT_USAGE) from exc
-    events, institutions = _companions(args)
+    try:
+        fmt = import_format(args)
+    except ImportValidationError as exc:
+        _problems(exc.problems)
+        raise CliError("studbook validate: say which format with --format", EXIT_USAGE) from exc
+    events, institutions = _companions(args) if fmt == "csv" else (args.events, None)
     standalone = "Or check the files on their own with 'studbook validate --standalone FILE'."
     engine = None if args.standalone else _engine(args, standalone)
+    given = {"fmt": fmt, "corrections": args.correct}
     if engine is None:
-        plan = check_studbook(None, args.file, events, institutions, mapping)
+        plan = check_studbook(None, args.file, events, institutions, mapping, **given)
         against = "on their own"
     else:
         with make_session_factory(engine)() as session:
             plan = check_studbook(
-                session, args.file, events, institutions, mapping, update=args.update
+                session, args.file, events, institutions, mapping, update=args.update, **given
             )
         against = "against " + engine.url.render_as_string(hide_password=True)
     settings_errors = _check_settings_file(_settings_file(args))
@@ -811,6 +827,8 @@ def _demography_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``studbook`` command."""
+    from tui.cli_formats import add_format_options
+
     codes = "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
     parser = argparse.ArgumentParser(
         prog="studbook",
@@ -838,8 +856,13 @@ def build_parser() -> argparse.ArgumentParser:
     command("init", cmd_init)
     for name, handler in (("import", cmd_import), ("validate", cmd_validate)):
         p = command(name, handler)
-        p.add_argument("file", type=Path, help="studbook CSV (docs/csv-format.md)")
-        p.add_argument("--events", type=Path, help="events CSV (default: FILE_events.csv)")
+        p.add_argument("file", type=Path, help="studbook CSV (docs/csv-format.md), or see --format")
+        p.add_argument(
+            "--events",
+            type=Path,
+            help="events CSV (default: FILE_events.csv); SPARKS: MOVES.DBF (default: beside FILE)",
+        )
+        add_format_options(p)
         p.add_argument(
             "--institutions", type=Path, help="institutions CSV (default: FILE_institutions.csv)"
         )

@@ -1,0 +1,154 @@
+"""Studbooks written by other programs (SPARKS/PM2000, ZIMS for Studbooks, PMx), as read here.
+
+Each reader (:mod:`studbook.sparks`, :mod:`studbook.zims`, :mod:`studbook.pmx`) turns its files
+into a :class:`ForeignStudbook`: the studbook's own records, events and institutions, the
+problems of single cells (file, line, field), and what was understood and assumed on the way,
+in words and counts. The importer (:func:`db.importer.check_studbook`) then runs the same rules
+(:mod:`studbook.validation`, :mod:`studbook.events`) on them as on a CSV studbook, in one
+transaction.
+
+The rules every foreign format shares live here once:
+
+- :func:`date_covering`: an estimated date as the studbook's precisions (exact, month, year);
+- :func:`detect_format`: which reader a file needs, when the file says so unambiguously.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from studbook.dates import DatePrecision, PartialDate
+from studbook.errors import ImportValidationError, Problem
+from studbook.events import EventRecord
+from studbook.institutions import InstitutionRecord
+from studbook.records import AnimalRecord
+
+__all__ = [
+    "FORMATS",
+    "ForeignStudbook",
+    "StudbookFormat",
+    "date_covering",
+    "detect_format",
+]
+
+StudbookFormat = Literal["csv", "sparks", "zims", "pmx"]
+FORMATS: tuple[StudbookFormat, ...] = ("csv", "sparks", "zims", "pmx")
+"""Formats ``studbook import --format`` reads."""
+
+_FORMAT_NAMES = {
+    "sparks": "SPARKS / PM2000 exchange files",
+    "zims": "ZIMS for Studbooks publication export",
+    "pmx": "PMx pedigree text file",
+}
+
+
+@dataclass
+class ForeignStudbook:
+    """A studbook read from another program's files, before the studbook's rules ran.
+
+    ``notes`` say, in order, what was read and what was assumed; ``counts`` hold the figures a
+    coordinator checks against the source (animals, wild founders, releases, ...).
+    """
+
+    source: str
+    format: StudbookFormat
+    records: list[AnimalRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    events_source: str = ""
+    institutions: list[InstitutionRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        """What was understood, as lines for a person (the CSV importer's ``Understanding``)."""
+        files = self.source + (f" + {self.events_source}" if self.events_source else "")
+        out = [f"{files}: read as {_FORMAT_NAMES[self.format]}"]
+        if self.counts:
+            shown = ", ".join(f"{name} {n}" for name, n in self.counts.items())
+            out.append(f"  counted: {shown}")
+        out += [f"  assumed: {note}" for note in self.notes]
+        return out
+
+    def note(self, n: int, text: str) -> None:
+        """Add an assumption that concerns ``n`` items (nothing when ``n`` is 0)."""
+        if n:
+            self.notes.append(text)
+
+
+def date_covering(first: date, last: date) -> tuple[PartialDate, bool]:
+    """The finest studbook date whose period covers ``first`` to ``last``, and whether it does.
+
+    One day gives an exact date; a range within one calendar month the month; within one year
+    the year. A wider range cannot be written with these precisions: it gives the year of its
+    middle day and ``False`` (the caller says so).
+
+    >>> str(date_covering(date(2022, 12, 24), date(2022, 12, 26))[0])
+    '2022-12'
+    >>> date_covering(date(1984, 9, 1), date(1985, 9, 1))
+    (PartialDate(value=datetime.date(1985, 1, 1), precision=<DatePrecision.YEAR: 'year'>), False)
+    """
+    if last < first:
+        first, last = last, first
+    if first == last:
+        return PartialDate(first), True
+    if (first.year, first.month) == (last.year, last.month):
+        return PartialDate(first.replace(day=1), DatePrecision.MONTH), True
+    if first.year == last.year:
+        return PartialDate(date(first.year, 1, 1), DatePrecision.YEAR), True
+    middle = date.fromordinal((first.toordinal() + last.toordinal()) // 2)
+    return PartialDate(date(middle.year, 1, 1), DatePrecision.YEAR), False
+
+
+def _header(path: Path) -> str:
+    """The first line of a text file, lower case ('' when it cannot be read as text)."""
+    try:
+        with path.open("rb") as stream:
+            first = stream.readline(4096)
+    except OSError:
+        return ""
+    return first.decode("utf-8-sig", errors="replace").strip().lower()
+
+
+def detect_format(path: str | Path) -> StudbookFormat:
+    """The format of ``path`` when the file says it unambiguously, else ``csv``.
+
+    A ``.dbf`` file is a SPARKS exchange file; a header naming ``Studbook ID`` and
+    ``Event Type`` is a ZIMS publication export; one naming ``STUD_ID``, ``SIRE_ID`` and
+    ``DAM_ID`` (PMx's and SPARKS's column names) a PMx pedigree file. A DBF file without that
+    suffix, or a header that is both, raises :class:`ImportValidationError` asking for
+    ``--format``.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".dbf":
+        return "sparks"
+    try:
+        with path.open("rb") as stream:
+            magic = stream.read(1)
+    except OSError:
+        return "csv"  # the CSV reader reports a missing or unreadable file
+    if magic in (b"\x03", b"\x83", b"\x8b", b"\x30", b"\xf5"):
+        raise ImportValidationError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "(file)",
+                    "looks like a dBase file; name it .DBF or say --format sparks",
+                )
+            ]
+        )
+    header = _header(path)
+    zims = "studbook id" in header and "event type" in header
+    pmx = all(name in header for name in ("stud_id", "sire_id", "dam_id"))
+    if zims and pmx:
+        raise ImportValidationError(
+            [Problem(str(path), 1, "(header)", "could be ZIMS or PMx; say --format zims or pmx")]
+        )
+    if zims:
+        return "zims"
+    return "pmx" if pmx else "csv"
