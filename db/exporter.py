@@ -1,4 +1,4 @@
-"""Writing the studbook out: its own CSV format (lossless), PMx and Vortex pedigree files.
+"""Writing the studbook out: its own CSV format (lossless), PMx and Vortex files, the MSI matrix.
 
 Formats
 -------
@@ -10,12 +10,13 @@ Formats
     :func:`db.importer.companion_files` looks for), so export then import gives back the same
     records, events and institutions.
 ``pmx``
-    A tab-separated pedigree text file with the header ``ID Sire Dam Sex Alive Location``, the
-    columns PMx's pedigree import asks for. Unknown parents are ``UNK``, wild-born parents
-    ``WILD``; sex ``M``/``F``/``U``; ``Alive`` is ``1`` for the animals living now
-    (:mod:`studbook.status`: events decide), else ``0``; ``Location`` the current institution
-    mnemonic. PMx takes one parent per cell, so a MULT parent is written as its most
-    probable candidate (the first one on a tie) and reported as a warning.
+    PMx's pedigree text file with birth and death dates (and their estimates), ``DEAD``,
+    location and local id at the census date, MULT parents as ``MULT1``, ... with their
+    candidates in ``<stem>_mult<suffix>``, and the events as SPARKS moves in
+    ``<stem>_moves<suffix>``, the demography input (:mod:`studbook.pmx`).
+``msi``
+    The PMx MSI matrix: tab-separated, males in rows, females in columns
+    (:func:`studbook.pmx.msi_matrix_rows`).
 ``vortex``
     A tab-separated studbook file for initialising a Vortex population from individuals, laid out
     as the studbook input Vortex users build (columns ``ID Sire Dam Sex Selected Alive
@@ -26,7 +27,8 @@ Formats
     in completed years at that date (:func:`studbook.status.whole_years`, from the first day of
     an estimated birth date, so never negative), ``-1`` for the others and, with a warning, for
     a living animal without a birth date; ``MATE`` is ``-1`` (no pre-assigned mates). MULT
-    parents as for PMx.
+    parents are written as their most probable candidate (the first one on a tie) and
+    reported as warnings.
 
 Every writer takes a path or an open text stream (the command line passes ``sys.stdout``) and
 returns an :class:`ExportReport`. A path is written atomically (a full disk leaves the old file
@@ -49,11 +51,13 @@ from sqlalchemy.orm import Session
 
 from db.errors import ExportTargetError
 from db.repository import extra_columns, load_events, load_institutions, load_records, load_studbook
+from studbook.analysis import Analysis, AnalysisSettings
 from studbook.atomic import atomic_text_file
 from studbook.errors import Problem
 from studbook.events import EVENT_COLUMNS
 from studbook.institutions import INSTITUTION_COLUMNS
 from studbook.parents import ParentKind, ParentSpec
+from studbook.pmx import msi_matrix_rows, pmx_companion, pmx_files
 from studbook.records import KNOWN_COLUMNS, AnimalRecord, record_to_row
 from studbook.status import whole_years
 
@@ -63,14 +67,15 @@ __all__ = [
     "ExportReport",
     "export_events_csv",
     "export_institutions_csv",
+    "export_msi",
     "export_pmx",
     "export_studbook",
     "export_studbook_csv",
     "export_vortex",
 ]
 
-ExportFormat = Literal["csv", "pmx", "vortex"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "pmx", "vortex")
+ExportFormat = Literal["csv", "pmx", "vortex", "msi"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "pmx", "vortex", "msi")
 Target = str | Path | TextIO
 
 
@@ -176,25 +181,42 @@ def _mult_warnings(records: Sequence[AnimalRecord], file: str) -> list[Problem]:
     return warnings
 
 
-def export_pmx(session: Session, target: Target) -> ExportReport:
-    """Write the PMx pedigree text file ``ID Sire Dam Sex Alive Location`` (tab-separated)."""
-    book = load_studbook(session)
-    records = list(book.records.values())
+def _write_rows(stream: TextIO, rows: Sequence[Sequence[str]]) -> None:
+    csv.writer(stream, delimiter="\t", lineterminator="\n").writerows(rows)
+
+
+def export_pmx(session: Session, target: Target, census: dt.date | None = None) -> ExportReport:
+    """Write the PMx pedigree file and, beside a path, its ``_moves`` (demography) and ``_mult``
+    (MULT candidates) companions (:mod:`studbook.pmx`); living and locations at ``census``
+    (default today). A stream gets the pedigree file only."""
+    files = pmx_files(load_studbook(session), census)
+    warnings = list(files.warnings)
+    if isinstance(target, str | Path):
+        paths = (Path(target), pmx_companion(target, "moves"), pmx_companion(target, "mult"))
+        for path in paths:
+            _refuse_database(session, path)
+        with ExitStack() as stack:  # the three files are replaced together, or none is
+            for path, rows in zip(paths, (files.pedigree, files.moves, files.mult), strict=True):
+                _write_rows(stack.enter_context(atomic_text_file(path, newline="")), rows)
+        names = tuple(str(p) for p in paths)
+    else:
+        _write_rows(target, files.pedigree)
+        names = (getattr(target, "name", "-"),)
+        warnings.append("written to a stream: the pedigree only, without moves and MULT files")
+    problems = tuple(Problem(names[0], None, "(file)", w, "warning") for w in warnings)
+    return ExportReport(names, len(files.pedigree) - 1, problems)
+
+
+def export_msi(session: Session, target: Target, census: dt.date | None = None) -> ExportReport:
+    """Write the PMx MSI matrix (males in rows, females in columns, :func:`msi_matrix_rows`)
+    of the breeding candidates at ``census`` (default today), as the pairings report ranks
+    them (provisional MSI thresholds: the programme's settings)."""
+    census_date = (census or dt.date.today()).isoformat()
+    analysis = Analysis(load_studbook(session), AnalysisSettings(census_date=census_date))
+    rows = msi_matrix_rows(analysis.pairings)
     with _open(session, target) as (stream, name):
-        writer = csv.writer(stream, delimiter="\t", lineterminator="\n")
-        writer.writerow(["ID", "Sire", "Dam", "Sex", "Alive", "Location"])
-        for r in records:
-            writer.writerow(
-                [
-                    r.id,
-                    _single_parent(r.sire),
-                    _single_parent(r.dam),
-                    r.sex,
-                    "1" if book.is_living(r.id) else "0",
-                    r.location,
-                ]
-            )
-    return ExportReport((name,), len(records), tuple(_mult_warnings(records, name)))
+        _write_rows(stream, rows)
+    return ExportReport((name,), len(rows) - 2)
 
 
 def export_vortex(session: Session, target: Target, census: dt.date | None = None) -> ExportReport:
@@ -257,7 +279,9 @@ def export_studbook(
     """Export to ``path`` in ``fmt``; for ``csv`` also the companion events and institutions
     files beside it (``<stem>_events.csv``, ``<stem>_institutions.csv``)."""
     if fmt == "pmx":
-        return export_pmx(session, path)
+        return export_pmx(session, path, census)
+    if fmt == "msi":
+        return export_msi(session, path, census)
     if fmt == "vortex":
         return export_vortex(session, path, census)
     if fmt != "csv":

@@ -9,7 +9,9 @@ transaction.
 
 The rules every foreign format shares live here once:
 
-- :func:`date_covering`: an estimated date as the studbook's precisions (exact, month, year);
+- :func:`estimated_date` / :func:`estimate_code`: a date with SPARKS's (and PMx's) estimate
+  code, and back;
+- :func:`date_covering`: an estimated range as the studbook's precisions (exact, month, year);
 - :func:`detect_format`: which reader a file needs, when the file says so unambiguously.
 """
 
@@ -28,11 +30,14 @@ from studbook.institutions import InstitutionRecord
 from studbook.records import AnimalRecord
 
 __all__ = [
+    "ESTIMATE_CODES",
     "FORMATS",
     "ForeignStudbook",
     "StudbookFormat",
     "date_covering",
     "detect_format",
+    "estimate_code",
+    "estimated_date",
 ]
 
 StudbookFormat = Literal["csv", "sparks", "zims", "pmx"]
@@ -78,6 +83,51 @@ class ForeignStudbook:
         """Add an assumption that concerns ``n`` items (nothing when ``n`` is 0)."""
         if n:
             self.notes.append(text)
+
+
+ESTIMATE_CODES: dict[str, DatePrecision] = {
+    "": DatePrecision.EXACT,
+    "D": DatePrecision.MONTH,
+    "M": DatePrecision.YEAR,
+    "Y": DatePrecision.YEAR,
+}
+"""SPARKS's date-estimate codes (``BIRTH_EST``, ``TDATE_EST``, ...), which PMx reads too: blank
+exact; ``D`` the day is estimated, so the month is known; ``M`` the month is estimated, so the
+year is known; ``Y`` the year itself is an estimate, kept as that year (the finest studbook
+precision that says so)."""
+
+
+def estimated_date(day: date | None, code: str) -> PartialDate | None:
+    """``day`` with its estimate ``code`` (:data:`ESTIMATE_CODES`) as a studbook date.
+
+    Raises ``ValueError`` for an unknown code.
+
+    >>> str(estimated_date(date(1966, 1, 1), "Y")), str(estimated_date(date(1967, 2, 12), "D"))
+    ('1966', '1967-02')
+    """
+    try:
+        precision = ESTIMATE_CODES[code.strip().upper()]
+    except KeyError:
+        raise ValueError(f"{code!r} is not a date-estimate code (blank, D, M or Y)") from None
+    if day is None:
+        return None
+    if precision is DatePrecision.MONTH:
+        return PartialDate(day.replace(day=1), precision)
+    if precision is DatePrecision.YEAR:
+        return PartialDate(day.replace(month=1, day=1), precision)
+    return PartialDate(day)
+
+
+def estimate_code(value: PartialDate) -> str:
+    """The estimate code that :func:`estimated_date` reads back as ``value``'s precision.
+
+    >>> from studbook.dates import parse_partial_date as d
+    >>> [estimate_code(d(t)) for t in ("2001-05-13", "2001-05", "2001")]
+    ['', 'D', 'M']
+    """
+    if value.precision is DatePrecision.EXACT:
+        return ""
+    return "D" if value.precision is DatePrecision.MONTH else "M"
 
 
 def date_covering(first: date, last: date) -> tuple[PartialDate, bool]:

@@ -47,7 +47,7 @@ from pathlib import Path
 from studbook.dates import DatePrecision, PartialDate
 from studbook.errors import ImportValidationError, Problem
 from studbook.events import ARRIVALS, EventCode, EventRecord
-from studbook.foreign import ForeignStudbook, date_covering
+from studbook.foreign import ESTIMATE_CODES, ForeignStudbook, date_covering, estimated_date
 from studbook.institutions import InstitutionRecord
 from studbook.parents import UNKNOWN, UNKNOWN_TOKENS, WILD, WILD_TOKEN, ParentKind, ParentSpec
 from studbook.records import AnimalRecord, BirthType
@@ -56,6 +56,7 @@ __all__ = [
     "EXCHANGE_FIELDS",
     "MOVES_FIELDS",
     "TRANSACTION_CODES",
+    "dbase_date",
     "moves_file",
     "read_sparks",
 ]
@@ -75,7 +76,6 @@ TRANSACTION_CODES: Mapping[str, EventCode] = {
 """SPARKS transaction codes and the studbook event each one is."""
 
 _SEX = {"0": "F", "1": "M", "5": "U"}
-_ESTIMATES = {"": DatePrecision.EXACT, "D": DatePrecision.MONTH, "M": DatePrecision.YEAR}
 _YEAR_ESTIMATE = "Y"
 _LOGICAL = {"T": True, "Y": True, "F": False, "N": False, "?": None, "": None}
 
@@ -142,8 +142,12 @@ def _read_dbf(path: Path, required: tuple[str, ...]) -> _Table:
     return _Table(source, fields, rows, types)
 
 
-def _date(cell: str) -> date | None:
-    """A dBase date ``YYYYMMDD``; blank (or zeros) is none. Raises ``ValueError``."""
+def dbase_date(cell: str) -> date | None:
+    """A dBase date ``YYYYMMDD``; blank (or zeros) is none. Raises ``ValueError``.
+
+    >>> dbase_date("19670212"), dbase_date("        ")
+    (datetime.date(1967, 2, 12), None)
+    """
     if not cell.strip(" 0"):
         return None
     if len(cell) != 8 or not cell.isdigit():
@@ -152,20 +156,6 @@ def _date(cell: str) -> date | None:
         return date(int(cell[:4]), int(cell[4:6]), int(cell[6:]))
     except ValueError as exc:
         raise ValueError(f"{cell!r} is not a real date ({exc})") from None
-
-
-def _partial(day: date | None, estimate: str) -> PartialDate | None:
-    """A date with its SPARKS estimate code as a studbook date (see the module docstring)."""
-    if day is None:
-        return None
-    if estimate == _YEAR_ESTIMATE:
-        return PartialDate(day.replace(month=1, day=1), DatePrecision.YEAR)
-    precision = _ESTIMATES[estimate]
-    if precision is DatePrecision.MONTH:
-        return PartialDate(day.replace(day=1), precision)
-    if precision is DatePrecision.YEAR:
-        return PartialDate(day.replace(month=1, day=1), precision)
-    return PartialDate(day)
 
 
 class _Cells:
@@ -185,17 +175,17 @@ class _Cells:
 
     def date(self, name: str, estimate_name: str, years: Counter[str]) -> PartialDate | None:
         estimate = self.text(estimate_name).upper()
-        if estimate not in _ESTIMATES and estimate != _YEAR_ESTIMATE:
+        if estimate not in ESTIMATE_CODES:
             self.bad(estimate_name, f"{estimate!r} is not an estimate code (blank, D, M or Y)")
             estimate = ""
         try:
-            day = _date(self.text(name))
+            day = dbase_date(self.text(name))
         except ValueError as exc:
             self.bad(name, str(exc))
             return None
         if day is not None and estimate:
             years[estimate] += 1
-        return _partial(day, estimate)
+        return estimated_date(day, estimate)
 
     def logical(self, name: str) -> bool | None:
         cell = self.text(name).upper()

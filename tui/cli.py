@@ -317,7 +317,7 @@ def _check_settings_file(path: Path | None) -> tuple[Problem, ...]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write the studbook out as CSV (with events and institutions), PMx or Vortex."""
+    """Write the studbook out as CSV (with events and institutions), PMx, Vortex or an MSI matrix."""
     from db.errors import ExportTargetError
     from db.exporter import export_studbook
 
@@ -901,8 +901,16 @@ def build_parser() -> argparse.ArgumentParser:
             )
     p = command("export", cmd_export)
     p.add_argument("file", type=Path, help="file to write")
-    p.add_argument("--format", choices=("csv", "pmx", "vortex"), default="csv")
-    p.add_argument("--census-date", type=_iso_date, help="census date for the Vortex file")
+    p.add_argument(
+        "--format",
+        choices=("csv", "pmx", "vortex", "msi"),
+        default="csv",
+        help="csv (with events and institutions), pmx (with FILE_moves and FILE_mult), "
+        "vortex, or msi (the PMx MSI matrix)",
+    )
+    p.add_argument(
+        "--census-date", type=_iso_date, help="census date for the PMx, Vortex and MSI files"
+    )
     p = command("animals", cmd_animals)
     p.add_argument("--living", action="store_true", help="only living animals")
     p.add_argument("--institution", metavar="MNEMONIC", help="only animals at this institution")
