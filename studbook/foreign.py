@@ -12,21 +12,25 @@ The rules every foreign format shares live here once:
 - :func:`estimated_date` / :func:`estimate_code`: a date with SPARKS's (and PMx's) estimate
   code, and back;
 - :func:`date_covering`: an estimated range as the studbook's precisions (exact, month, year);
+- :func:`translate_moves`: where-the-animal-is records (SPARKS moves, ZIMS events) as the
+  studbook's events;
 - :func:`detect_format`: which reader a file needs, when the file says so unambiguously.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from studbook.dates import DatePrecision, PartialDate
 from studbook.errors import ImportValidationError, Problem
-from studbook.events import EventRecord
+from studbook.events import ARRIVALS, EventCode, EventRecord
 from studbook.institutions import InstitutionRecord
+from studbook.parents import ParentKind
 from studbook.records import AnimalRecord
 
 __all__ = [
@@ -34,10 +38,13 @@ __all__ = [
     "FORMATS",
     "ForeignStudbook",
     "StudbookFormat",
+    "count_wild_founders",
     "date_covering",
     "detect_format",
     "estimate_code",
     "estimated_date",
+    "join_notes",
+    "translate_moves",
 ]
 
 StudbookFormat = Literal["csv", "sparks", "zims", "pmx"]
@@ -202,3 +209,70 @@ def detect_format(path: str | Path) -> StudbookFormat:
     if zims:
         return "zims"
     return "pmx" if pmx else "csv"
+
+
+def _same_day(a: EventRecord, b: EventRecord) -> bool:
+    return (
+        a.date is not None
+        and a.date == b.date
+        and a.date.precision is DatePrecision.EXACT
+        and a.institution != b.institution
+    )
+
+
+def count_wild_founders(records: Sequence[AnimalRecord]) -> int:
+    """Animals whose sire and dam are both WILD: the wild-born founders a source counts."""
+    return sum(1 for r in records if r.sire.kind is r.dam.kind is ParentKind.WILD)
+
+
+def join_notes(*notes: str) -> str:
+    """Notes joined with ``; ``, empty ones left out."""
+    return "; ".join(n for n in notes if n)
+
+
+def translate_moves(events: list[EventRecord], counts: Counter[str]) -> list[EventRecord]:
+    """One animal's moves (in the source's order) as studbook events, counting in ``counts``
+    each translation:
+
+    - a transfer (or loan) after a release is a **capture** back into captivity;
+    - a **second release** without a capture in between is kept in the first release's notes;
+    - **same-day stop-overs**: an arrival followed on the same exact day by an arrival
+      elsewhere (captured at ``CALIFORNI`` and brought to ``LOSANGELE``) is one event at the
+      second place, with the first place in its notes and the first event's kind (birth,
+      capture) kept. The studbook's rules refuse two arrivals on one exact day, where the
+      order would be a guess; in these files the order is recorded.
+    """
+    out: list[EventRecord] = []
+    released: EventRecord | None = None
+    for event in events:
+        if released is not None and event.event in (EventCode.TRANSFER, EventCode.LOAN):
+            counts["transfers after a release read as captures"] += 1
+            event = replace(event, event=EventCode.CAPTURE)
+        if released is not None and event.event is EventCode.RELEASE:
+            counts["repeated releases kept as notes"] += 1
+            where = f"release recorded again on {event.date} at {event.institution}"
+            released.notes = join_notes(released.notes, f"{where} (line {event.line})")
+            continue
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.event in ARRIVALS
+            and event.event in ARRIVALS
+            and _same_day(previous, event)
+        ):
+            counts["same-day stop-overs folded"] += 1
+            assert previous.event is not None
+            kind = previous.event if previous.event is not EventCode.TRANSFER else event.event
+            via = f"{previous.event.value} at {previous.institution} the same day"
+            out[-1] = replace(
+                event,
+                event=kind,
+                notes=join_notes(previous.notes, f"{via} (line {previous.line})", event.notes),
+            )
+            continue
+        out.append(event)
+        if event.event is EventCode.RELEASE:
+            released = event
+        elif event.event in ARRIVALS:
+            released = None
+    return out

@@ -46,7 +46,7 @@ from studbook.csvformat import StudbookTable, decode_lines, read_bytes, table_fr
 from studbook.dates import PartialDate, parse_partial_date
 from studbook.errors import Problem
 from studbook.events import EventCode, EventRecord
-from studbook.foreign import ForeignStudbook, estimate_code, estimated_date
+from studbook.foreign import ForeignStudbook, count_wild_founders, estimate_code, estimated_date
 from studbook.institutions import InstitutionRecord
 from studbook.pairing import MSI_DASH, PairingTable, msi_labels
 from studbook.parents import UNKNOWN, UNKNOWN_TOKENS, WILD, WILD_TOKEN, ParentKind, ParentSpec
@@ -100,7 +100,8 @@ def _iso(value: date) -> str:
 def pmx_files(book: Studbook, census: date | None = None) -> PmxFiles:
     """The PMx pedigree, moves and MULT rows of ``book`` (living and locations at ``census``,
     default today); see the module docstring."""
-    on = census or date.today()
+    on = census or date.today()  # for stays; living and location ask with ``census`` itself,
+    # where None means the records as they stand now, undated events included
     mult_ids: dict[tuple[tuple[str, float], ...], str] = {}
     mult: list[list[str]] = [list(MULT_COLUMNS)]
 
@@ -132,8 +133,8 @@ def pmx_files(book: Studbook, census: date | None = None) -> PmxFiles:
                 estimate_code(r.birth_date) if r.birth_date else "",
                 _iso(r.death_date.value) if r.death_date else "",
                 estimate_code(r.death_date) if r.death_date else "",
-                "F" if book.is_living(animal_id, on) else "T",
-                book.location_on(animal_id, on),
+                "F" if book.is_living(animal_id, census) else "T",
+                book.location_on(animal_id, census),
                 stays[-1].local_id if stays else "",
             ]
         )
@@ -336,9 +337,7 @@ def read_pmx(path: str | Path) -> ForeignStudbook:
     reading.counts.update(
         {
             "animals": len(reading.records),
-            "wild founders": sum(
-                1 for r in reading.records if r.sire.kind is r.dam.kind is ParentKind.WILD
-            ),
+            "wild founders": count_wild_founders(reading.records),
             "MULT parents": sum(
                 1 for r in reading.records for s in (r.sire, r.dam) if s.kind is ParentKind.MULT
             ),

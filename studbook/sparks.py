@@ -23,13 +23,10 @@ Field lists and codes: ``docs/formats.md``. What a field means here:
 Moves (``TRAN_CODE``): ``AA`` birth or hatch, ``AB`` wild capture, ``AS`` transfer (a loan when
 ``OWNER`` is F: the animal is held but not owned there), ``BI`` release to the wild, ``BA``
 death; ``LOCAL_ID`` ``NONE`` is empty. SPARKS records where an animal is; studbook's events say
-what happened, so four patterns are translated, each counted in the notes:
+what happened, so the moves are translated (:func:`studbook.foreign.translate_moves`: transfers
+after a release are captures, repeated releases and same-day stop-overs are folded into notes),
+each translation counted, and
 
-- an ``AS`` into a facility after a release is the bird's **capture** back into captivity;
-- a **second release** without a capture in between is kept in the first release's notes;
-- **same-day stop-overs**: an arrival followed on the same exact day by an arrival elsewhere
-  (captured at ``CALIFORNI`` and brought to ``LOSANGELE``) is one event at the second place,
-  with the first place in its notes and the first event's kind (birth, capture) kept;
 - a birth move (``AA``) whose date disagrees with ``BDATE``: the birth date becomes the month
   or year covering both (:func:`studbook.foreign.date_covering`), both dates in the notes.
 
@@ -40,14 +37,22 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from studbook.dates import DatePrecision, PartialDate
+from studbook.dates import PartialDate
 from studbook.errors import ImportValidationError, Problem
-from studbook.events import ARRIVALS, EventCode, EventRecord
-from studbook.foreign import ESTIMATE_CODES, ForeignStudbook, date_covering, estimated_date
+from studbook.events import EventCode, EventRecord
+from studbook.foreign import (
+    ESTIMATE_CODES,
+    ForeignStudbook,
+    count_wild_founders,
+    date_covering,
+    estimated_date,
+    join_notes,
+    translate_moves,
+)
 from studbook.institutions import InstitutionRecord
 from studbook.parents import UNKNOWN, UNKNOWN_TOKENS, WILD, WILD_TOKEN, ParentKind, ParentSpec
 from studbook.records import AnimalRecord, BirthType
@@ -300,57 +305,6 @@ def _moves(
     return events
 
 
-def _same_day(a: EventRecord, b: EventRecord) -> bool:
-    return (
-        a.date is not None
-        and a.date == b.date
-        and a.date.precision is DatePrecision.EXACT
-        and a.institution != b.institution
-    )
-
-
-def _join(*notes: str) -> str:
-    return "; ".join(n for n in notes if n)
-
-
-def _translate(events: list[EventRecord], counts: Counter[str]) -> list[EventRecord]:
-    """One animal's moves (in file order) as studbook events (see the module docstring)."""
-    out: list[EventRecord] = []
-    released: EventRecord | None = None
-    for event in events:
-        if released is not None and event.event in (EventCode.TRANSFER, EventCode.LOAN):
-            counts["transfers after a release read as captures"] += 1
-            event = replace(event, event=EventCode.CAPTURE)
-        if released is not None and event.event is EventCode.RELEASE:
-            counts["repeated releases kept as notes"] += 1
-            where = f"release recorded again on {event.date} at {event.institution}"
-            released.notes = _join(released.notes, where + f" (MOVES line {event.line})")
-            continue
-        previous = out[-1] if out else None
-        if (
-            previous is not None
-            and previous.event in ARRIVALS
-            and event.event in ARRIVALS
-            and _same_day(previous, event)
-        ):
-            counts["same-day stop-overs folded"] += 1
-            assert previous.event is not None
-            kind = previous.event if previous.event is not EventCode.TRANSFER else event.event
-            via = f"{previous.event.value} at {previous.institution} the same day"
-            out[-1] = replace(
-                event,
-                event=kind,
-                notes=_join(previous.notes, via + f" (MOVES line {previous.line})", event.notes),
-            )
-            continue
-        out.append(event)
-        if event.event is EventCode.RELEASE:
-            released = event
-        elif event.event in ARRIVALS:
-            released = None
-    return out
-
-
 def _wild_births(
     records: list[AnimalRecord], events: Mapping[str, list[EventRecord]], wild: set[str]
 ) -> int:
@@ -399,7 +353,7 @@ def _reconcile_births(
             left += 1
             continue
         widened += 1
-        record.notes = _join(
+        record.notes = join_notes(
             record.notes,
             f"{source} BDATE {born} and birth move {moved} disagree; birth date kept as {covering}",
         )
@@ -431,7 +385,7 @@ def read_sparks(exchange: str | Path, moves: str | Path | None = None) -> Foreig
             by_animal.setdefault(event.animal_id, []).append(event)
     translated: Counter[str] = Counter()
     for animal_id, animal_events in by_animal.items():
-        by_animal[animal_id] = _translate(animal_events, translated)
+        by_animal[animal_id] = translate_moves(animal_events, translated)
     wild = {e.institution for es in by_animal.values() for e in es if e.event is EventCode.RELEASE}
     at_wild = _wild_births(records, by_animal, wild)
     widened, _ = _reconcile_births(records, by_animal, "EXCHANGE")
@@ -482,9 +436,7 @@ def _summarise(
     reading.counts.update(
         {
             "animals": len(records),
-            "wild founders": sum(
-                1 for r in records if r.sire.kind is r.dam.kind is ParentKind.WILD
-            ),
+            "wild founders": count_wild_founders(records),
             "moves": raw_moves,
             "events": len(reading.events),
             "births": codes[EventCode.BIRTH],
