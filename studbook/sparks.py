@@ -373,6 +373,7 @@ def read_sparks(exchange: str | Path, moves: str | Path | None = None) -> Foreig
     reading = ForeignStudbook(str(exchange), "sparks")
     estimates: Counter[str] = Counter()
     records, placeholders = _animals(animals_table, reading.problems, estimates)
+    wild_founders = count_wild_founders(records)  # before siblings get a shared wild parent
     founders = _shared_wild_parents(records, placeholders)
     by_animal: dict[str, list[EventRecord]] = {}
     skipped: list[int] = []
@@ -396,7 +397,7 @@ def read_sparks(exchange: str | Path, moves: str | Path | None = None) -> Foreig
         [r.location for r in records if r.location] + [e.institution for e in reading.events]
     )
     reading.institutions = [InstitutionRecord(p) for p in places if p]
-    _summarise(reading, records, raw_moves, translated, estimates, len(skipped))
+    _summarise(reading, records, wild_founders, raw_moves, translated, estimates, len(skipped))
     reading.note(
         len(placeholders),
         f"{len(placeholders)} wild parent placeholders (SIRE_IDTMP, DAM_ID_TMP): each a "
@@ -426,6 +427,7 @@ def read_sparks(exchange: str | Path, moves: str | Path | None = None) -> Foreig
 def _summarise(
     reading: ForeignStudbook,
     records: list[AnimalRecord],
+    wild_founders: int,
     raw_moves: int,
     translated: Counter[str],
     estimates: Counter[str],
@@ -436,7 +438,7 @@ def _summarise(
     reading.counts.update(
         {
             "animals": len(records),
-            "wild founders": count_wild_founders(records),
+            "wild founders": wild_founders,
             "moves": raw_moves,
             "events": len(reading.events),
             "births": codes[EventCode.BIRTH],

@@ -317,7 +317,7 @@ def _check_settings_file(path: Path | None) -> tuple[Problem, ...]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write the studbook out as CSV (with events and institutions), PMx, Vortex or an MSI matrix."""
+    """Write the studbook out as CSV (with events and institutions), PMx, Vortex or MSI."""
     from db.errors import ExportTargetError
     from db.exporter import export_studbook
 

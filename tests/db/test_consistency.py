@@ -132,7 +132,7 @@ class Views:
         stream = io.StringIO()
         with factory() as session:
             export_pmx(session, stream)
-        return {r["ID"] for r in _tsv(stream.getvalue()) if r["Alive"] == "1"}
+        return {r["STUD_ID"] for r in _tsv(stream.getvalue()) if r["DEAD"] == "F"}
 
     def csv_export(self, factory: sessionmaker[Session]) -> Studbook:
         """The studbook read back from its csv export (pedigree, events, institutions)."""

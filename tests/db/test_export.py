@@ -22,6 +22,7 @@ from db.importer import companion_files, import_studbook
 from db.repository import load_events, load_institutions, load_pedigree, load_records
 from db.session import session_scope
 from studbook.interpret import read_understood
+from studbook.pmx import PEDIGREE_COLUMNS
 from studbook.records import AnimalRecord, records_from_table
 
 NewFactory = Callable[[], sessionmaker[Session]]
@@ -111,19 +112,25 @@ def small(factory: sessionmaker[Session], tmp_path: Path) -> sessionmaker[Sessio
 
 
 class TestPmx:
-    def test_columns_and_parent_tokens(self, small: sessionmaker[Session]) -> None:
-        """Tab-separated ID Sire Dam Sex Alive Location; UNK, WILD; MULT as the likeliest."""
-        out = io.StringIO()
+    def test_pedigree_with_dates_and_mult_ids(
+        self, small: sessionmaker[Session], tmp_path: Path
+    ) -> None:
+        """Tab-separated STUD_ID ... LOCAL_ID with dates; UNK, WILD; MULT as MULT1 + _mult."""
+        target = tmp_path / "small.txt"
         with session_scope(small) as session:
-            report = export_pmx(session, out)
-        rows = list(csv.reader(io.StringIO(out.getvalue()), delimiter="\t"))
-        assert rows[0] == ["ID", "Sire", "Dam", "Sex", "Alive", "Location"]
-        assert rows[1] == ["1", "WILD", "WILD", "M", "1", "TALLINN"]
+            report = export_pmx(session, target)
+        rows = list(csv.reader(io.StringIO(target.read_text()), delimiter="\t"))
+        assert rows[0] == list(PEDIGREE_COLUMNS)
+        assert rows[1] == ["1", "WILD", "WILD", "M", "1990-01-01", "", "", "", "F", "TALLINN", ""]
         assert rows[3][:3] == ["3", "UNK", "UNK"]
-        assert rows[4][:3] == ["4", "3", "2"]
-        assert rows[5][4] == "0"
-        assert [w.field for w in report.warnings] == ["sire"]
-        assert "'3'" in report.warnings[0].message
+        assert rows[4][:3] == ["4", "MULT1", "2"]
+        assert rows[5][6:9] == ["2003-01-01", "", "T"]
+        mult = (tmp_path / "small_mult.txt").read_text().splitlines()
+        assert mult == ["MULT_ID\tPARENT_ID\tPROBABILITY", "MULT1\t1\t0.25", "MULT1\t3\t0.75"]
+        assert report.files[1:] == (
+            str(tmp_path / "small_moves.txt"),
+            str(tmp_path / "small_mult.txt"),
+        )
 
 
 class TestVortex:
