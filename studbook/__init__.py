@@ -58,6 +58,12 @@ if TYPE_CHECKING:
     from studbook.errors import (
         UnknownAnimalError as UnknownAnimalError,
     )
+    from studbook.foreign import (
+        ForeignStudbook as ForeignStudbook,
+    )
+    from studbook.formats import (
+        read_foreign as read_foreign,
+    )
     from studbook.founders import (
         flagged_contribution as flagged_contribution,
     )
@@ -238,6 +244,8 @@ _EXPORTS = {
     "PlanSettings": "studbook.breeding_plan",
     "breeding_plan": "studbook.breeding_plan",
     "sex_ratio_ne": "studbook.demography",
+    "ForeignStudbook": "studbook.foreign",
+    "read_foreign": "studbook.formats",
     "ImportValidationError": "studbook.errors",
     "PedigreeCycleError": "studbook.errors",
     "PedigreeError": "studbook.errors",
