@@ -50,7 +50,7 @@ from studbook.foreign import ForeignStudbook, count_wild_founders, estimate_code
 from studbook.institutions import InstitutionRecord
 from studbook.pairing import MSI_DASH, PairingTable, msi_labels
 from studbook.parents import UNKNOWN, UNKNOWN_TOKENS, WILD, WILD_TOKEN, ParentKind, ParentSpec
-from studbook.records import AnimalRecord, BirthType, parse_bool, parse_sex
+from studbook.records import AnimalRecord, BirthType, parse_bool, parse_sex, probability_problem
 from studbook.sparks import TRANSACTION_CODES, dbase_date
 
 __all__ = [
@@ -235,7 +235,12 @@ def _mult_sets(path: Path, problems: list[Problem]) -> dict[str, ParentSpec]:
             row.bad("probability", f"{row.get('probability')!r} is not a number")
             continue
         sets.setdefault(row.get("mult_id").upper(), []).append((row.get("parent_id"), probability))
-    return {name: ParentSpec(ParentKind.MULT, tuple(c)) for name, c in sets.items()}
+    specs = {name: ParentSpec(ParentKind.MULT, tuple(c)) for name, c in sets.items()}
+    for name, spec in specs.items():
+        message = probability_problem(spec)
+        if message:
+            problems.append(Problem(table.source, None, "PROBABILITY", f"{name}: {message}"))
+    return specs
 
 
 def _parent(row: _Row, name: str, mult: dict[str, ParentSpec]) -> ParentSpec:

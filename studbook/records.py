@@ -33,6 +33,7 @@ __all__ = [
     "parse_birth_type",
     "parse_bool",
     "parse_sex",
+    "probability_problem",
     "record_to_row",
     "records_from_table",
 ]
@@ -153,7 +154,8 @@ def is_assumed_founder(
     return birth_type is BirthType.UNKNOWN and no_known
 
 
-def _probability_problem(spec: ParentSpec) -> str | None:
+def probability_problem(spec: ParentSpec) -> str | None:
+    """Why a MULT parent's probabilities cannot stand (they must sum to 1), or ``None``."""
     total = spec.probability_total
     if spec.kind is ParentKind.MULT and not math.isclose(total, 1.0, abs_tol=PROBABILITY_TOLERANCE):
         return f"MULT probabilities sum to {total:.6g}, not 1"
@@ -196,7 +198,7 @@ def records_from_table(table: StudbookTable) -> tuple[list[AnimalRecord], list[P
             except ValueError as exc:
                 bad(role, str(exc))
                 continue
-            message = _probability_problem(spec)
+            message = probability_problem(spec)
             if message:
                 bad(role, message)
             setattr(record, role, spec)

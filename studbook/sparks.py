@@ -118,7 +118,9 @@ def _read_dbf(path: Path, required: tuple[str, ...]) -> _Table:
         )
     try:
         table = DBF(str(path), raw=True, load=True)
-        encoding = table.encoding
+        # A file whose header names no code page gets dbfread's "ascii"; SPARKS ran on
+        # Windows, so its comments are read as Windows Latin-1 instead.
+        encoding = "cp1252" if table.encoding == "ascii" else table.encoding
         fields = [f.name.upper() for f in table.fields]
         types = {f.name.upper(): f.type for f in table.fields}
         raw_rows = list(table.records)

@@ -32,6 +32,7 @@ through :func:`studbook.foreign.translate_moves` as SPARKS moves do.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -53,7 +54,13 @@ from studbook.foreign import (
 from studbook.institutions import InstitutionRecord
 from studbook.interpret import detect_separator
 from studbook.parents import UNKNOWN, WILD, ParentKind, ParentSpec
-from studbook.records import AnimalRecord, BirthType, parse_birth_type, parse_sex
+from studbook.records import (
+    AnimalRecord,
+    BirthType,
+    parse_birth_type,
+    parse_sex,
+    probability_problem,
+)
 
 __all__ = ["ZIMS_COLUMNS", "parse_zims_date", "parse_zims_parent", "read_zims"]
 
@@ -103,7 +110,7 @@ def _shift(day: date, n: int, unit: str) -> tuple[date, date]:
 
     def at(k: int) -> date:
         year, month = divmod(k, 12)
-        return date(year, month + 1, min(day.day, 28))
+        return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
     return at(index - months), at(index + months)
 
@@ -167,7 +174,11 @@ def parse_zims_parent(text: str) -> ParentSpec:
     if given and len(given) != len(candidates):
         raise ValueError(f"give a probability for every candidate or for none in {cell!r}")
     share = 1 / len(candidates)
-    return ParentSpec(ParentKind.MULT, tuple((c, share if p is None else p) for c, p in candidates))
+    spec = ParentSpec(ParentKind.MULT, tuple((c, share if p is None else p) for c, p in candidates))
+    message = probability_problem(spec)
+    if message:
+        raise ValueError(f"{cell!r}: {message}")
+    return spec
 
 
 class _Bad(Protocol):

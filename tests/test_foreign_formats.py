@@ -271,3 +271,23 @@ class TestDetection:
         path = small_exchange(tmp_path).rename(tmp_path / "exchange.bin")
         with pytest.raises(ImportValidationError, match="--format sparks"):
             detect_format(path)
+
+
+class TestMultProbabilities:
+    def test_zims_and_pmx_refuse_sets_that_do_not_sum_to_one(self, tmp_path: Path) -> None:
+        """60 % + 30 % is not a MULT parent, in either format."""
+        with pytest.raises(ValueError, match=r"sum to 0\.9"):
+            parse_zims_parent("MULT1: 7 (60%), 9 (30%)")
+        (tmp_path / "p.txt").write_text("STUD_ID\tSIRE_ID\tDAM_ID\n3\tMULT1\tUNK\n")
+        (tmp_path / "p_mult.txt").write_text(
+            "MULT_ID\tPARENT_ID\tPROBABILITY\nMULT1\t1\t0.6\nMULT1\t2\t0.3\n"
+        )
+        problems = read_pmx(tmp_path / "p.txt").problems
+        assert [(p.field, "sum to 0.9" in p.message) for p in problems] == [("PROBABILITY", True)]
+
+    def test_month_estimates_at_the_end_of_a_month(self) -> None:
+        """31 Jan +/- 1 month runs from 31 Dec to 29 Feb: it spans two years."""
+        assert parse_zims_date("31/Jan/2000 +/- 1 month") == (
+            PartialDate(date(2000, 1, 1), DatePrecision.YEAR), False,
+        )  # fmt: skip
+        assert str(parse_zims_date("29/Feb/2000 +/- 1 month")[0]) == "2000"
