@@ -103,7 +103,6 @@ class _Table:
     source: str
     fields: list[str]
     rows: list[dict[str, str]]
-    types: dict[str, str]
 
 
 def _read_dbf(path: Path, required: tuple[str, ...]) -> _Table:
@@ -122,7 +121,6 @@ def _read_dbf(path: Path, required: tuple[str, ...]) -> _Table:
         # Windows, so its comments are read as Windows Latin-1 instead.
         encoding = "cp1252" if table.encoding == "ascii" else table.encoding
         fields = [f.name.upper() for f in table.fields]
-        types = {f.name.upper(): f.type for f in table.fields}
         raw_rows = list(table.records)
     except Exception as exc:  # dbfread raises plain errors for a file that is not dBase
         raise ImportValidationError(
@@ -146,7 +144,7 @@ def _read_dbf(path: Path, required: tuple[str, ...]) -> _Table:
         rows.append(row)
     if problems:
         raise ImportValidationError(problems)
-    return _Table(source, fields, rows, types)
+    return _Table(source, fields, rows)
 
 
 def dbase_date(cell: str) -> date | None:
