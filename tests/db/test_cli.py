@@ -151,7 +151,7 @@ class TestExport:
         code, out, _ = run(capsys, "validate", str(out_file), "--standalone")
         assert code == 0 and "0 error(s)" in out
 
-    @pytest.mark.parametrize("fmt", ["pmx", "vortex"])
+    @pytest.mark.parametrize("fmt", ["pmx", "vortex", "msi"])
     def test_other_formats(
         self, fmt: str, loaded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
