@@ -58,6 +58,9 @@ if TYPE_CHECKING:
     from studbook.errors import (
         UnknownAnimalError as UnknownAnimalError,
     )
+    from studbook.explorer import (
+        Explorer as Explorer,
+    )
     from studbook.founders import (
         flagged_contribution as flagged_contribution,
     )
@@ -172,6 +175,12 @@ if TYPE_CHECKING:
     from studbook.projection import (
         project_gene_diversity as project_gene_diversity,
     )
+    from studbook.relationship import (
+        Relationship as Relationship,
+    )
+    from studbook.relationship import (
+        relationship as relationship,
+    )
     from studbook.release import (
         ReleaseGroup as ReleaseGroup,
     )
@@ -244,6 +253,7 @@ _EXPORTS = {
     "Problem": "studbook.errors",
     "StudbookError": "studbook.errors",
     "UnknownAnimalError": "studbook.errors",
+    "Explorer": "studbook.explorer",
     "flagged_contribution": "studbook.founders",
     "founder_contributions": "studbook.founders",
     "founder_equivalents": "studbook.founders",
@@ -278,6 +288,8 @@ _EXPORTS = {
     "population_genetics": "studbook.population",
     "reference_population": "studbook.population",
     "release_candidates": "studbook.population",
+    "Relationship": "studbook.relationship",
+    "relationship": "studbook.relationship",
     "ReleaseGroup": "studbook.release",
     "ReleaseInputs": "studbook.release",
     "ReleaseRow": "studbook.release",
