@@ -82,7 +82,7 @@ class Relationship:
         out.append(f"{len(self.common)} common ancestor(s), by share of the kinship:")
         for s in self.common[:limit]:
             percent = 100 * s.share / self.kinship if self.kinship > 0 else 0.0
-            route = " ← ".join(s.path_a) + " → " + " → ".join(reversed(s.path_b[:-1]))
+            route = " → ".join([" ← ".join(s.path_a), *reversed(s.path_b[:-1])])
             n1, n2 = s.generations
             chance = "" if s.certain else f", possible parentage {PROBABILITY.text(s.probability)}"
             out.append(
