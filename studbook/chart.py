@@ -41,9 +41,6 @@ __all__ = [
     "pedigree_chart",
 ]
 
-CHART_FORMATS = ("text", "svg", "dot", "graphml")
-"""What ``studbook pedigree --format`` offers."""
-
 
 @dataclass(frozen=True)
 class ChartNode:
