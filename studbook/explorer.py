@@ -28,7 +28,7 @@ import numpy as np
 
 from studbook.errors import UnknownAnimalError
 from studbook.pedigree import Pedigree, Population
-from studbook.status import studbook_sort_key
+from studbook.status import studbook_order, studbook_sort_key
 
 if TYPE_CHECKING:
     from datetime import date
@@ -59,15 +59,17 @@ class Kin:
 
 @dataclass(frozen=True)
 class Lineage:
-    """A founder and its living descendants (the animals carrying its genes)."""
+    """A founder and its living descendants (the animals that may carry its genes), in
+    studbook order; ``through_mult`` are those reached only through a possible (MULT) parent."""
 
     founder: str
-    descendants: tuple[Kin, ...]
+    descendants: tuple[str, ...]
+    through_mult: tuple[str, ...]
 
     @property
     def certain(self) -> int:
         """Living descendants through recorded parents only (MULT branches left out)."""
-        return sum(not k.through_mult for k in self.descendants)
+        return len(self.descendants) - len(self.through_mult)
 
 
 @dataclass(frozen=True)
@@ -148,16 +150,20 @@ class Explorer:
         ped = self.pedigree
         ids = ped.ids
         graph = nx.DiGraph()
-        dates = [np.datetime_as_string(d) if not np.isnat(d) else "" for d in ped.birth_date]
-        deaths = [np.datetime_as_string(d) if not np.isnat(d) else "" for d in ped.death_date]
+        dates, deaths = (
+            np.where(np.isnat(d), "", np.datetime_as_string(d)).tolist()
+            for d in (ped.birth_date, ped.death_date)
+        )
+        sex, living = ped.sex.tolist(), self.living.tolist()
+        hypothetical, founder = ped.hypothetical.tolist(), ped.founder.tolist()
         graph.add_nodes_from(
             (
                 ids[k],
                 {
-                    "sex": str(ped.sex[k]),
-                    "living": bool(self.living[k]),
-                    "hypothetical": bool(ped.hypothetical[k]),
-                    "founder": bool(ped.founder[k]),
+                    "sex": sex[k],
+                    "living": living[k],
+                    "hypothetical": hypothetical[k],
+                    "founder": founder[k],
                     "house_name": self.names.get(ids[k], ""),
                     "birth_date": dates[k],
                     "death_date": deaths[k],
@@ -263,11 +269,40 @@ class Explorer:
 
     # ----------------------------------------------------------------- lineages, families
     def founder_lineages(self) -> tuple[Lineage, ...]:
-        """Each founder (``Pedigree.founder``) with its living descendants, studbook order."""
+        """Each founder (``Pedigree.founder``) with its living descendants, studbook order.
+
+        Computed for all founders at once: a founder x animal reach table filled generation
+        by generation from the parent links (recorded links alone give the certain reach).
+        """
         ped = self.pedigree
-        founders = np.flatnonzero(ped.founder & ~ped.hypothetical).tolist()
-        ids = sorted((ped.ids[k] for k in founders), key=studbook_sort_key)
-        return tuple(Lineage(f, self.descendants(f, living_only=True)) for f in ids)
+        rank = studbook_order(ped.ids)
+        order = np.argsort(rank, kind="stable")
+        founders = order[(ped.founder & ~ped.hypothetical)[order]]
+        reach = np.zeros((len(ped), founders.size), bool)
+        reach[founders, np.arange(founders.size)] = True
+        certain = reach.copy()
+        edges = ped.parent_edges
+        recorded = np.where(edges.role == 0, ped.sire[edges.child], ped.dam[edges.child]) >= 0
+        level = ped.generation[edges.child]
+        for g in np.unique(level).tolist():  # parents are always a generation before
+            at = level == g
+            np.logical_or.at(reach, edges.child[at], reach[edges.parent[at]])
+            sure = at & recorded
+            np.logical_or.at(certain, edges.child[sure], certain[edges.parent[sure]])
+        living = self.living.copy()
+        living[founders] = False
+        out = []
+        for column, founder in enumerate(founders.tolist()):
+            found = order[(reach[:, column] & living)[order]]
+            unsure = found[~certain[found, column]]
+            out.append(
+                Lineage(
+                    ped.ids[founder],
+                    tuple(ped.ids[k] for k in found.tolist()),
+                    tuple(ped.ids[k] for k in unsure.tolist()),
+                )
+            )
+        return tuple(out)
 
     def families(self) -> tuple[Family, ...]:
         """Connected groups of the pedigree that hold living animals, largest first.

@@ -10,27 +10,43 @@ with ``F_A`` the inbreeding of ``A``. A MULT parent (one of several candidates) 
 probability: a path through it is weighted by that probability, which makes the sum equal the
 engine's probability-weighted kinship (:func:`studbook.kinship.kinship`) on any pedigree.
 
-The pairs are not listed one by one (a deep pedigree has millions): they are summed by dynamic
-programming over pairs of animals ``(i, j)``, one on each side, always stepping up from the
-younger one (the one later in parents-first order). That is the kinship recursion
-``f_ij = sum_parents (p / 2) f_parent,j`` unrolled; a pair ends when both sides reach the same
-animal ``A``, and each route that ends there is exactly one pair of paths meeting only at ``A``.
-The same pass keeps, for each ancestor, the number of path pairs and the shortest pair, which
-names the relationship in a keeper's words ("paternal half-sibs through 56", "first cousins
-once removed", "parent and offspring").
+The pairs are not listed one by one (a deep pedigree has billions). With ``g(B, A)`` the gene
+flow from ``B`` up to ``A`` (the sum over paths of ``(1/2)^length``, 1 for ``B = A``), every
+pair of paths from ``X`` and ``Y`` to ``A`` either meets only at ``A`` or meets last (nearest
+to ``X`` and ``Y``) at a common ancestor ``B`` below ``A``, where it splits into a pair meeting
+only at ``B`` and any two paths from ``B`` to ``A``. So the weight ``W_A`` of the pairs meeting
+only at ``A`` is, youngest common ancestor first::
+
+    W_A = g(X, A) g(Y, A) - sum_{B below A} W_B g(B, A)^2        share_A = W_A (1 + F_A) / 2
+
+The same recurrence with path counts instead of weights counts the pairs. The gene flows come
+from one pass over the two animals' ancestors, parents after offspring, as numpy vectors over
+the common ancestors. The nearest relationship, which names it in a keeper's words ("paternal
+half-sibs through 56", "first cousins once removed", "parent and offspring"), is the common
+ancestor with the fewest generations to both: its shortest paths never meet before it.
 """
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
 
 from studbook.explorer import Explorer
 from studbook.present import KINSHIP, PROBABILITY
 
 __all__ = ["AncestorShare", "Relationship", "relationship"]
+
+NEGLIGIBLE = 1e-10
+"""A common ancestor whose paths meeting only at it carry less than this part of the weight of
+all its path pairs is left out: its share is rounding (or far below anything a keeper reads)."""
+
+TRACED = 12
+"""Common ancestors (largest shares first) for which an example pair of paths is traced."""
 
 
 @dataclass(frozen=True)
@@ -38,25 +54,22 @@ class AncestorShare:
     """One common ancestor and its part of the kinship.
 
     ``share`` = sum over its path pairs of ``(1/2)^(n1+n2+1) (1 + F_A)`` (times the MULT
-    probabilities on the paths); ``pairs`` counts the path pairs; ``path_a`` and ``path_b`` are
-    the shortest pair (each from the animal up to the ancestor); ``certain``: some pair uses
-    recorded parents only.
+    probabilities on the paths); ``pairs`` counts the path pairs (``None`` when too many to
+    count exactly); ``generations`` are the fewest generations up from each animal;
+    ``path_a`` and ``path_b`` a shortest pair of paths meeting only at the ancestor, each from
+    its animal upward (empty when not traced); ``certain``: some pair uses recorded parents
+    only; ``probability``: the product of MULT probabilities along that pair.
     """
 
     id: str
     share: float
-    pairs: int
+    pairs: int | None
+    generations: tuple[int, int]
     path_a: tuple[str, ...]
     path_b: tuple[str, ...]
     inbreeding: float
     certain: bool
     probability: float
-    """The product of MULT probabilities along the shortest pair (1 without MULT)."""
-
-    @property
-    def generations(self) -> tuple[int, int]:
-        """(n1, n2) of the shortest pair."""
-        return len(self.path_a) - 1, len(self.path_b) - 1
 
 
 @dataclass(frozen=True)
@@ -71,7 +84,7 @@ class Relationship:
 
     def lines(self, limit: int = 12) -> list[str]:
         """The explanation as lines of text: the relationship, the kinship, then the common
-        ancestors by share (the first ``limit``) with their shortest paths."""
+        ancestors by share (the first ``limit``) with a shortest pair of paths."""
         out = [f"{self.a} and {self.b}: {self.words}"]
         out.append(
             f"kinship f = {KINSHIP.text(self.kinship)} "
@@ -82,12 +95,15 @@ class Relationship:
         out.append(f"{len(self.common)} common ancestor(s), by share of the kinship:")
         for s in self.common[:limit]:
             percent = 100 * s.share / self.kinship if self.kinship > 0 else 0.0
-            route = " → ".join([" ← ".join(s.path_a), *reversed(s.path_b[:-1])])
             n1, n2 = s.generations
+            pairs = f"{s.pairs} path pair(s)" if s.pairs is not None else "very many path pairs"
+            route = ""
+            if s.path_a:
+                route = ": " + " → ".join([" ← ".join(s.path_a), *reversed(s.path_b[:-1])])
             chance = "" if s.certain else f", possible parentage {PROBABILITY.text(s.probability)}"
             out.append(
-                f"  {s.id}: {KINSHIP.text(s.share)} ({percent:.0f} %), "
-                f"{s.pairs} path pair(s), shortest {n1}+{n2} generations: {route}"
+                f"  {s.id}: {KINSHIP.text(s.share)} ({percent:.0f} %), {pairs}, "
+                f"nearest {n1}+{n2} generations{route}"
                 f" (F of {s.id} {KINSHIP.text(s.inbreeding)}{chance})"
             )
         rest = self.common[limit:]
@@ -96,17 +112,6 @@ class Relationship:
                 f"  ... and {len(rest)} more, together {KINSHIP.text(sum(s.share for s in rest))}"
             )
         return out
-
-
-@dataclass
-class _State:
-    """A pair of animals reached from (X, Y): summed weights and the shortest route."""
-
-    weight: float
-    certain: float
-    pairs: int
-    steps: tuple[int, int]
-    back: tuple[str, str] | None
 
 
 def relationship(explorer: Explorer, a: str, b: str) -> Relationship:
@@ -120,80 +125,149 @@ def relationship(explorer: Explorer, a: str, b: str) -> Relationship:
     >>> ped = Pedigree.from_cells(["S", "D1", "D2", "X", "Y"], ["", "", "", "S", "S"],
     ...                           ["", "", "", "D1", "D2"], ["M", "F", "F", "M", "F"])
     >>> r = relationship(Explorer(ped), "X", "Y")
-    >>> r.words, r.kinship, [(s.id, s.share) for s in r.common]
-    ('paternal half-sibs through S', 0.125, [('S', 0.125)])
+    >>> r.words, r.kinship, [(s.id, s.share, s.path_a, s.path_b) for s in r.common]
+    ('paternal half-sibs through S', 0.125, [('S', 0.125, ('X', 'S'), ('Y', 'S'))])
     """
+    import networkx as nx
+
     explorer.parents(a)
     explorer.parents(b)
-    graph = explorer.graph
     f = explorer.inbreeding
     if a == b:
-        own = (1.0 + f[a]) / 2
-        return Relationship(a, b, own, "the same animal (f = (1 + F) / 2)")
+        return Relationship(a, b, (1.0 + f[a]) / 2, "the same animal (f = (1 + F) / 2)")
+    upward = explorer.graph.reverse(copy=False)
+    up_a = nx.single_source_shortest_path_length(upward, a)
+    up_b = nx.single_source_shortest_path_length(upward, b)
     rank = explorer.rank
-    states = {(a, b): _State(1.0, 1.0, 1, (0, 0), None)}
-    heap = [(-max(rank[a], rank[b]), a, b)]
-    ends: dict[str, _State] = {}
-    while heap:
-        _, i, j = heapq.heappop(heap)
-        state = states[(i, j)]
-        if i == j:
-            ends[i] = state
+    common = sorted((x for x in up_a if x in up_b), key=rank.__getitem__, reverse=True)
+    if not common:
+        return Relationship(a, b, 0.0, _words(explorer, a, b, []))
+    weight, certain, count = _meeting_only_at(explorer, a, b, common, set(up_a) | set(up_b))
+    shares = []
+    for k, ancestor in enumerate(common):
+        if weight[k] <= 0 and certain[k] <= 0:
             continue
-        side = 0 if rank[i] > rank[j] else 1
-        younger = i if side == 0 else j
-        for parent, edge in graph.pred[younger].items():
-            key = (parent, j) if side == 0 else (i, parent)
-            step = float(edge["probability"]) / 2
-            steps = (state.steps[0] + (side == 0), state.steps[1] + (side == 1))
-            nxt = states.get(key)
-            if nxt is None:
-                nxt = states[key] = _State(0.0, 0.0, 0, steps, (i, j))
-                heapq.heappush(heap, (-max(rank[key[0]], rank[key[1]]), *key))
-            elif _shorter(steps, nxt.steps):
-                nxt.steps, nxt.back = steps, (i, j)
-            nxt.weight += state.weight * step
-            nxt.certain += 0.0 if edge["mult"] else state.certain * step
-            nxt.pairs += state.pairs
-    common = []
-    for ancestor, state in ends.items():
-        path_a, path_b = _route(states, ancestor)
-        common.append(
+        shares.append(
             AncestorShare(
                 id=ancestor,
-                share=state.weight * (1.0 + f[ancestor]) / 2,
-                pairs=state.pairs,
-                path_a=path_a,
-                path_b=path_b,
+                share=float(weight[k]) * (1.0 + f[ancestor]) / 2,
+                pairs=None if count is None else round(float(count[k])),
+                generations=(up_a[ancestor], up_b[ancestor]),
+                path_a=(),
+                path_b=(),
                 inbreeding=f[ancestor],
-                certain=state.certain > 0,
-                probability=_probability(explorer, path_a) * _probability(explorer, path_b),
+                certain=certain[k] > 0,
+                probability=1.0,
             )
         )
-    common.sort(key=lambda s: (-s.share, s.generations, s.id))
-    total = float(sum(s.share for s in common))
-    return Relationship(a, b, total, _words(explorer, a, b, common), tuple(common))
+    shares.sort(key=lambda s: (-s.share, s.generations, s.id))
+    nearest = _nearest(shares)
+    sides = ((a, set(up_a)), (b, set(up_b)))
+    traced = [
+        _traced(explorer, sides, s) if k < TRACED or s in nearest else s
+        for k, s in enumerate(shares)
+    ]
+    total = float(sum(s.share for s in traced))
+    return Relationship(a, b, total, _words(explorer, a, b, traced), tuple(traced))
 
 
-def _shorter(steps: tuple[int, int], than: tuple[int, int]) -> bool:
-    """Fewer generations in all; on a tie, the more even split (cousins before great-aunts)."""
-    return (sum(steps), abs(steps[0] - steps[1])) < (sum(than), abs(than[0] - than[1]))
+def _meeting_only_at(
+    explorer: Explorer, a: str, b: str, common: list[str], ancestry: set[str]
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any] | None]:
+    """``W_A`` of every common ancestor (youngest first, as ``common``): over all paths, over
+    paths of recorded parents only, and the number of path pairs (``None`` when the counts
+    pass 2^52 and floats would no longer count exactly). Tiny values from rounding are 0."""
+    graph = explorer.graph
+    rank = explorer.rank
+    sources = [a, b, *common]
+    row = {x: k for k, x in enumerate(sources) if k < 2 or x not in (a, b)}
+    order = sorted(ancestry, key=rank.__getitem__, reverse=True)
+    column = {x: k for k, x in enumerate(order)}
+    flows = np.zeros((3, len(sources), len(order)))  # weight, recorded only, count
+    for k, x in enumerate(sources):
+        flows[:, k, column[x]] = 1.0
+    for x in order:  # offspring before parents: a node's flows are complete when reached
+        here = flows[:, :, column[x]]
+        for parent, d in graph.pred[x].items():
+            step = np.array([d["probability"] / 2, 0.0 if d["mult"] else 0.5, 1.0])
+            flows[:, :, column[parent]] += step[:, None] * here
+    at = [column[x] for x in common]
+    through = flows[:, [row[x] for x in common]][:, :, at]  # [kind, B, A]: flow from B to A
+    both = flows[:, 0, at] * flows[:, 1, at]
+    met = np.zeros_like(both)
+    for k in range(len(common)):
+        met[:, k] = both[:, k] - np.einsum("ij,ij->i", met[:, :k], through[:, :k, k] ** 2)
+    kept = met[:2] > NEGLIGIBLE * both[:2]
+    exact = bool(both[2].max() < 2.0**52)
+    return (
+        np.where(kept[0], met[0], 0.0),
+        np.where(kept[1], met[1], 0.0),
+        met[2] if exact else None,
+    )
 
 
-def _route(states: dict[tuple[str, str], _State], ancestor: str) -> tuple[tuple[str, ...], ...]:
-    """The shortest pair of paths ending at ``ancestor``, each from its animal upward."""
-    side_a: list[str] = []
-    side_b: list[str] = []
-    key: tuple[str, str] | None = (ancestor, ancestor)
-    while key is not None:
-        for path, animal in ((side_a, key[0]), (side_b, key[1])):
-            if not path or path[-1] != animal:
-                path.append(animal)
-        key = states[key].back
-    return tuple(reversed(side_a)), tuple(reversed(side_b))
+def _nearest(shares: list[AncestorShare]) -> list[AncestorShare]:
+    """The common ancestors with the fewest generations to both animals (then the most even
+    split: cousins before great-aunts); recorded parentage preferred over MULT."""
+    if not shares:
+        return []
+    best = min((sum(s.generations), abs(s.generations[0] - s.generations[1])) for s in shares)
+    near = [
+        s for s in shares if (sum(s.generations), abs(s.generations[0] - s.generations[1])) == best
+    ]
+    certain = [s for s in near if s.certain]
+    return certain or near
 
 
-def _probability(explorer: Explorer, path: tuple[str, ...]) -> float:
+def _traced(
+    explorer: Explorer,
+    sides: tuple[tuple[str, set[str]], tuple[str, set[str]]],
+    share: AncestorShare,
+    limit: int = 12,
+) -> AncestorShare:
+    """``share`` with a short pair of paths meeting only at its ancestor: the first disjoint
+    pair met while taking up to ``limit`` paths from each side, shortest first, in turns (none
+    if not found). ``sides`` holds each animal with its ancestors (itself included)."""
+    import networkx as nx
+
+    graph = explorer.graph
+    ancestor = share.id
+    ancestry = sides[0][1] | sides[1][1]
+    below = {ancestor}
+    todo = [ancestor]
+    while todo:  # the ancestor's descendants among the two animals' ancestors
+        for child in graph.succ[todo.pop()]:
+            if child in ancestry and child not in below:
+                below.add(child)
+                todo.append(child)
+
+    def paths(start: str, above: set[str]) -> Iterator[list[str]]:
+        allowed = below & above
+        upward = nx.DiGraph()
+        upward.add_node(start)
+        upward.add_edges_from((x, p) for x in allowed for p in graph.pred[x] if p in allowed)
+        return itertools.islice(nx.shortest_simple_paths(upward, start, ancestor), limit)
+
+    # Paths come shortest first from each side, in turns; the first disjoint pair wins.
+    found: tuple[list[list[str]], list[list[str]]] = ([], [])
+    sources = [paths(start, above) for start, above in sides]
+    for turn in itertools.chain.from_iterable(itertools.repeat((0, 1), limit)):
+        path = next(sources[turn], None)
+        if path is None:
+            continue
+        found[turn].append(path)
+        for other in found[1 - turn]:
+            pa, pb = (path, other) if turn == 0 else (other, path)
+            if set(pa) & set(pb) == {ancestor}:
+                chance = _probability(explorer, pa) * _probability(explorer, pb)
+                return AncestorShare(
+                    share.id, share.share, share.pairs, share.generations, tuple(pa),
+                    tuple(pb), share.inbreeding, share.certain, chance,
+                )  # fmt: skip
+    return share
+
+
+def _probability(explorer: Explorer, path: list[str]) -> float:
     """The product of the parentage probabilities along a path (1 without MULT links)."""
     graph = explorer.graph
     return math.prod(float(graph[p][c]["probability"]) for c, p in itertools.pairwise(path))
@@ -219,19 +293,14 @@ def _sexed(sex: str, male: str, female: str) -> str:
 
 def _words(explorer: Explorer, a: str, b: str, common: list[AncestorShare]) -> str:
     """The nearest relationship in a keeper's words (module docstring)."""
-    if not common:
+    through = _nearest(common)
+    if not through:
         return "not related through the recorded pedigree (no common ancestor)"
-    nearest = min(
-        common, key=lambda s: (sum(s.generations), abs(s.generations[0] - s.generations[1]))
-    )
+    nearest = through[0]
     n1, n2 = nearest.generations
-    through = [s for s in common if s.generations == (n1, n2)]
-    certain = [s for s in through if s.certain]
-    if certain:
-        through = certain
     graph = explorer.graph
     sex = {x: str(graph.nodes[x]["sex"]) for x in (a, b)}
-    names = " and ".join(s.id for s in sorted(through, key=lambda s: s.id))
+    names = " and ".join(sorted(s.id for s in through))
     half = "" if len(through) >= 2 else "half-"
     if n1 == 0 or n2 == 0:
         elder, younger, n = (a, b, n2) if n1 == 0 else (b, a, n1)
@@ -260,6 +329,6 @@ def _words(explorer: Explorer, a: str, b: str, common: list[AncestorShare]) -> s
         if removed:
             words += f" {_TIMES.get(removed, f'{removed} times')} removed"
         words += f" through {names}"
-    if not certain:
+    if not nearest.certain:
         words = f"possibly {words} ({PROBABILITY.label}={PROBABILITY.text(nearest.probability)})"
     return words

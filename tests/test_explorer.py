@@ -149,7 +149,7 @@ class TestRelationshipWords:
         r = relationship(family(), "X", "Y")
         assert [(s.id, s.share, s.pairs) for s in r.common] == [("D", 0.125, 1), ("S", 0.125, 1)]
         assert r.common[1].path_a == ("X", "S") and r.common[1].path_b == ("Y", "S")
-        assert "S: 0.1250 (50 %), 1 path pair(s), shortest 1+1 generations: X ← S → Y" in "\n".join(
+        assert "S: 0.1250 (50 %), 1 path pair(s), nearest 1+1 generations: X ← S → Y" in "\n".join(
             r.lines()
         )
 
@@ -249,19 +249,22 @@ class TestLineagesAndFamilies:
     def test_founder_lineages(self) -> None:
         """G1's living descendants, P marked as through a MULT parent; K1's line is K3."""
         lineages = {x.founder: x for x in family().founder_lineages()}
-        assert [k.id for k in lineages["G1"].descendants] == [
-            "S",
-            "T",
-            "P",
-            "Q",
-            "X",
-            "Y",
-            "Z",
-            "R",
-        ]
-        assert lineages["G1"].certain == 7
-        assert [k.id for k in lineages["K1"].descendants] == ["K3"]
-        assert [k.id for k in lineages["U1"].descendants] == ["P"] and lineages["U1"].certain == 0
+        assert lineages["G1"].descendants == ("P", "Q", "R", "S", "T", "X", "Y", "Z")
+        assert lineages["G1"].through_mult == ("P",) and lineages["G1"].certain == 7
+        assert lineages["K1"].descendants == ("K3",)
+        assert lineages["U1"].descendants == ("P",) and lineages["U1"].certain == 0
+        assert lineages["G3"].descendants == ("D", "R", "X", "Y")
+
+    @pytest.mark.parametrize("seed", range(4))
+    def test_lineages_agree_with_graph_search(self, seed: int) -> None:
+        """The reach table gives each founder's living descendants as networkx's search does,
+        MULT-only ones alike (random pedigrees)."""
+        ped = random_pedigree(seed, n=60)
+        explorer = Explorer(ped, np.random.default_rng(seed).random(len(ped)) < 0.5)
+        for lineage in explorer.founder_lineages():
+            kin = explorer.descendants(lineage.founder, living_only=True)
+            assert set(lineage.descendants) == {k.id for k in kin}
+            assert set(lineage.through_mult) == {k.id for k in kin if k.through_mult}
 
     def test_families(self) -> None:
         """The main family and the isolated line K1 x K2 -> K3."""

@@ -126,7 +126,7 @@ def cmd_lineages(args: argparse.Namespace) -> int:
             "founder": x.founder,
             "living_descendants": len(x.descendants),
             "through_recorded_parents": x.certain,
-            "only_through_mult": len(x.descendants) - x.certain,
+            "only_through_mult": len(x.through_mult),
         }
         for x in explorer.founder_lineages()
     ]
