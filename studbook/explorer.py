@@ -214,7 +214,8 @@ class Explorer:
         ids = self.pedigree.ids
         return {ids[k]: r for r, k in enumerate(self.pedigree.order.tolist())}
 
-    def _check(self, animal_id: str) -> None:
+    def require(self, animal_id: str) -> None:
+        """Raise :class:`~studbook.errors.UnknownAnimalError` for an id not in the pedigree."""
         if animal_id not in self.graph:
             raise UnknownAnimalError([animal_id])
 
@@ -229,6 +230,13 @@ class Explorer:
         """Ancestors within ``depth`` generations (all if ``None``), nearest first.
 
         Raises :class:`~studbook.errors.UnknownAnimalError` for an unknown id.
+
+        Examples
+        --------
+        >>> ped = Pedigree.from_cells(
+        ...     ["S", "D", "X", "Y"], ["", "", "S", "X"], ["", "", "D", ""], ["M", "F", "M", "F"])
+        >>> [(k.id, k.generation) for k in Explorer(ped).ancestors("Y")]
+        [('X', 1), ('D', 2), ('S', 2)]
         """
         return self._relatives(animal_id, depth, living_only, upward=True)
 
@@ -244,7 +252,7 @@ class Explorer:
     ) -> tuple[Kin, ...]:
         import networkx as nx
 
-        self._check(animal_id)
+        self.require(animal_id)
         graph, recorded = self.graph, self._recorded
         if upward:
             graph, recorded = graph.reverse(copy=False), recorded.reverse(copy=False)
@@ -262,7 +270,7 @@ class Explorer:
 
     def parents(self, animal_id: str) -> tuple[tuple[str, str, float], ...]:
         """(parent id, ``sire``/``dam``, probability) of each recorded or possible parent."""
-        self._check(animal_id)
+        self.require(animal_id)
         pred = self.graph.pred[animal_id]
         rows = [(p, str(d["role"]), float(d["probability"])) for p, d in pred.items()]
         return tuple(sorted(rows, key=lambda r: (ROLES.index(r[1]), studbook_sort_key(r[0]))))
@@ -340,7 +348,7 @@ class Explorer:
     def litters(self, animal_id: str) -> tuple[Litter, ...]:
         """The animal's offspring grouped into litters (same birth date, same other parent),
         oldest first."""
-        self._check(animal_id)
+        self.require(animal_id)
         graph = self.graph
         grouped: dict[tuple[str, tuple[str, ...]], tuple[list[str], list[tuple[str, float]], float]]
         grouped = {}

@@ -130,8 +130,8 @@ def relationship(explorer: Explorer, a: str, b: str) -> Relationship:
     """
     import networkx as nx
 
-    explorer.parents(a)
-    explorer.parents(b)
+    explorer.require(a)
+    explorer.require(b)
     f = explorer.inbreeding
     if a == b:
         return Relationship(a, b, (1.0 + f[a]) / 2, "the same animal (f = (1 + F) / 2)")
@@ -156,7 +156,7 @@ def relationship(explorer: Explorer, a: str, b: str) -> Relationship:
                 path_a=(),
                 path_b=(),
                 inbreeding=f[ancestor],
-                certain=certain[k] > 0,
+                certain=bool(certain[k] > 0),
                 probability=1.0,
             )
         )
