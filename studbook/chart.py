@@ -15,7 +15,8 @@ Four ways out, each drawing the same chart:
   placeholders outlined dashed; F and MK on each node; MULT links dashed with their
   probability; every piece of user text escaped.
 - :func:`chart_dot`: Graphviz DOT, for those who have Graphviz.
-- :func:`chart_graphml`: GraphML for Gephi and other graph tools (networkx's writer).
+- :func:`chart_graphml`: GraphML for Gephi and other graph tools (networkx's writer);
+  :func:`studbook_graphml` writes the whole studbook's graph the same way.
 - :func:`chart_text`: the chart as indented text trees for a terminal.
 """
 
@@ -39,6 +40,7 @@ __all__ = [
     "chart_svg",
     "chart_text",
     "pedigree_chart",
+    "studbook_graphml",
 ]
 
 
@@ -516,6 +518,23 @@ def chart_graphml(chart: PedigreeChart) -> str:
         graph.add_edge(
             edge.parent, edge.child, role=edge.role, probability=edge.probability, mult=edge.mult
         )
+    return "\n".join(nx.generate_graphml(graph)) + "\n"
+
+
+def studbook_graphml(explorer: Explorer, mk: Mapping[str, float] | None = None) -> str:
+    """The whole relationship graph as GraphML: every animal (sex, dates, living, founder,
+    hypothetical, F, and MK where ``mk`` has it) and every parent link (role, probability,
+    MULT). For a studbook export to Gephi and other graph tools."""
+    import networkx as nx
+
+    graph = explorer.graph.copy()
+    f = explorer.inbreeding
+    mk = mk or {}
+    for animal, data in graph.nodes(data=True):
+        data["label"] = printable(f"{animal} {data['house_name']}".strip())
+        data["F"] = f[animal]
+        if animal in mk:
+            data["MK"] = mk[animal]
     return "\n".join(nx.generate_graphml(graph)) + "\n"
 
 

@@ -12,7 +12,14 @@ import pytest
 from test_explorer import family
 from testdata import FIXTURES
 
-from studbook.chart import chart_dot, chart_graphml, chart_svg, chart_text, pedigree_chart
+from studbook.chart import (
+    chart_dot,
+    chart_graphml,
+    chart_svg,
+    chart_text,
+    pedigree_chart,
+    studbook_graphml,
+)
 from studbook.explorer import Explorer
 from studbook.pedigree import Pedigree, read_pedigree
 
@@ -135,6 +142,16 @@ class TestDotAndGraphml:
         assert graph.edges["U1", "P"]["probability"] == 0.5
         assert graph.nodes["P"]["MK"] == 0.1 and graph.nodes["P"]["generation"] == 0
         assert graph.nodes["G1"]["generation"] == -2
+
+    def test_whole_studbook_graphml(self) -> None:
+        """Every animal and every parent link of the studbook, MULT ones flagged."""
+        explorer = family()
+        graph = nx.parse_graphml(studbook_graphml(explorer, mk={"X": 0.2}))
+        assert graph.number_of_nodes() == len(explorer.pedigree) == 20
+        assert graph.number_of_edges() == explorer.graph.number_of_edges() == 21
+        assert graph.edges["S", "P"]["mult"] is True and graph.edges["S", "X"]["mult"] is False
+        assert graph.nodes["X"]["MK"] == 0.2 and "MK" not in graph.nodes["Y"]
+        assert graph.nodes["D"]["founder"] is False and graph.nodes["G1"]["living"] is False
 
 
 class TestText:
