@@ -208,15 +208,13 @@ def _meeting_only_at(
 
 def _nearest(shares: list[AncestorShare]) -> list[AncestorShare]:
     """The common ancestors with the fewest generations to both animals (then the most even
-    split: cousins before great-aunts); recorded parentage preferred over MULT."""
+    split: cousins before great-aunts)."""
     if not shares:
         return []
     best = min((sum(s.generations), abs(s.generations[0] - s.generations[1])) for s in shares)
-    near = [
+    return [
         s for s in shares if (sum(s.generations), abs(s.generations[0] - s.generations[1])) == best
     ]
-    certain = [s for s in near if s.certain]
-    return certain or near
 
 
 def _traced(
@@ -293,9 +291,11 @@ def _sexed(sex: str, male: str, female: str) -> str:
 
 def _words(explorer: Explorer, a: str, b: str, common: list[AncestorShare]) -> str:
     """The nearest relationship in a keeper's words (module docstring)."""
-    through = _nearest(common)
-    if not through:
+    near = _nearest(common)
+    if not near:
         return "not related through the recorded pedigree (no common ancestor)"
+    through = [s for s in near if s.certain] or near  # recorded parentage names it
+    possible = sorted(s.id for s in near if s not in through)
     nearest = through[0]
     n1, n2 = nearest.generations
     graph = explorer.graph
@@ -331,4 +331,6 @@ def _words(explorer: Explorer, a: str, b: str, common: list[AncestorShare]) -> s
         words += f" through {names}"
     if not nearest.certain:
         words = f"possibly {words} ({PROBABILITY.label}={PROBABILITY.text(nearest.probability)})"
+    elif possible:
+        words += f"; possibly also through {' and '.join(possible)} (MULT parents)"
     return words

@@ -137,6 +137,19 @@ class TestRelationshipWords:
         assert r.words.startswith(words)
         assert r.kinship == pytest.approx(f)
 
+    def test_litter_with_a_mult_sire(self) -> None:
+        """Two sibs with dam D and the same MULT sire (A or B): maternal half-sibs for sure,
+        possibly full sibs; kinship 1/8 + 2 x (1/2 x 1/2 x 1/8) = 3/16."""
+        ped = Pedigree.from_cells(
+            ["A", "B", "D", "X", "Y"], ["", "", "", "A|B", "A|B"], ["", "", "", "D", "D"],
+            ["M", "M", "F", "M", "F"],
+        )  # fmt: skip
+        r = relationship(Explorer(ped), "X", "Y")
+        assert r.words == (
+            "maternal half-sibs through D; possibly also through A and B (MULT parents)"
+        )
+        assert r.kinship == pytest.approx(3 / 16) == kinship(ped, "X", "Y")
+
     def test_great_grandparent(self) -> None:
         """Three generations up is a great-grandparent, in either order."""
         r = relationship(family(), "G3", "R")
