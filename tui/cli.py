@@ -93,11 +93,16 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def _load_book(args: argparse.Namespace) -> Any:
-    """The whole studbook in memory (:class:`studbook.book.Studbook`)."""
+    """The whole studbook in memory (:class:`studbook.book.Studbook`), read on one Core
+    connection: reading needs no ORM session (see :mod:`db.tables`)."""
     from db.repository import load_studbook
 
-    with _open(args)() as session:
-        return load_studbook(session)
+    engine = _engine(args)
+    try:
+        with engine.connect() as connection:
+            return load_studbook(connection)
+    finally:
+        engine.dispose()
 
 
 def _emit(report: Any, fmt: str) -> None:
