@@ -124,6 +124,9 @@ class TestPmx:
         assert rows[5][4] == "0"
         assert [w.field for w in report.warnings] == ["sire"]
         assert "'3'" in report.warnings[0].message
+        # The line written for animal 4 (header = line 1), named as every diagnostic is.
+        assert report.warnings[0].line == 5 and rows[4][0] == "4"
+        assert str(report.warnings[0]).startswith("-:5: warning: field 'sire': animal 4: MULT")
 
 
 class TestVortex:
@@ -152,7 +155,9 @@ class TestVortex:
         assert by_id["4"]["AGE"] == "1" and by_id["4"]["Sex"] == "Female"
         assert by_id["5"]["Alive"] == "1" and by_id["5"]["Sex"] == "Male"
         assert by_id["5"]["AGE"] == "0"
-        assert any(w.field == "sex" and w.message.startswith("5:") for w in report.warnings)
+        sex = [w for w in report.warnings if w.field == "sex"]
+        assert len(sex) == 1 and sex[0].message.startswith("animal 5: unknown sex")
+        assert rows[sex[0].line - 1][0] == "5"  # the line of the row written for animal 5
 
     def test_dead_animals_are_not_alive_after_death(self, small: sessionmaker[Session]) -> None:
         """An animal that died before the census is written with Alive 0 and AGE -1."""
