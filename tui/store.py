@@ -466,6 +466,7 @@ class Store:
         """Write the pairings view (or plan) for ``wanted`` to ``path`` as ``fmt``."""
         text = engine.call(engine.pairings_report, self.job(), wanted, fmt)
         target = Path(path).expanduser()
+        target.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(target, text)
         return target.resolve()
 

@@ -1,0 +1,80 @@
+"""The export dialog: a documented default folder, the full path shown, no silent overwrite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import Button, Input, Label
+
+from tui.screens.export import ExportModal, export_folder
+
+
+class Host(App[None]):
+    """An empty app that opens the dialog and keeps what it returns."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.results: list[tuple[str, str] | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(ExportModal("studbook-pairings", self.folder), self.results.append)
+
+
+def shown(app: App[None]) -> str:
+    """The text of the dialog's target line."""
+    return str(app.screen.query_one("#target", Label).render())
+
+
+class TestExportDialog:
+    """Where the dialog writes, what it says before, and how it treats an existing file."""
+
+    def test_default_folder_is_in_the_documents_folder(self) -> None:
+        """The exports folder is ``studbook`` in the user's documents folder, not the cwd."""
+        from platformdirs import user_documents_dir
+
+        assert export_folder() == Path(user_documents_dir()) / "studbook"
+        assert export_folder() != Path.cwd()
+
+    async def test_the_full_path_is_shown_and_returned(self, tmp_path: Path) -> None:
+        """The field starts with the full default path; a relative name lands in the folder."""
+        app = Host(tmp_path)
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            field = app.screen.query_one("#path", Input)
+            assert field.value == str(tmp_path / "studbook-pairings.csv")
+            assert shown(app) == f"Writes to {tmp_path / 'studbook-pairings.csv'}"
+            field.value = "plan.md"
+            await pilot.pause()
+            assert shown(app) == f"Writes to {tmp_path / 'plan.md'}"
+            await pilot.click("#export")
+            await pilot.pause()
+        assert app.results == [(str(tmp_path / "plan.md"), "csv")]
+
+    async def test_an_existing_file_is_replaced_only_when_asked_twice(self, tmp_path: Path) -> None:
+        """The first press on an existing file asks (the button turns to Replace); the second
+        returns the path; changing the name withdraws the question."""
+        (tmp_path / "studbook-pairings.csv").write_text("kept", encoding="utf-8")
+        app = Host(tmp_path)
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            assert shown(app).endswith("(the file exists)")
+            await pilot.click("#export")
+            await pilot.pause()
+            assert app.results == [] and isinstance(app.screen, ExportModal)
+            assert "exists. Press Replace to overwrite it" in shown(app)
+            assert str(app.screen.query_one("#export", Button).label) == "Replace"
+            field = app.screen.query_one("#path", Input)
+            field.value = field.value + "x"
+            await pilot.pause()
+            assert str(app.screen.query_one("#export", Button).label) == "Export"
+            field.value = field.value[:-1]
+            await pilot.pause()
+            await pilot.click("#export")
+            await pilot.pause()
+            assert app.results == []
+            await pilot.click("#export")
+            await pilot.pause()
+        assert app.results == [(str(tmp_path / "studbook-pairings.csv"), "csv")]
+        assert (tmp_path / "studbook-pairings.csv").read_text(encoding="utf-8") == "kept"
