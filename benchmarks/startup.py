@@ -153,14 +153,14 @@ def main() -> None:
     else:
         print(f"warm-up in setup: {setup_seconds:.1f} s")
     print(
-        f"| {'command':<18} | {'target':<20} | {'cold':>7} | {'after setup':>11} "
+        f"| {'command':<18} | {'target':<26} | {'cold':>7} | {'after setup':>11} "
         f"| {'warm':>7} | {'warm CPU':>8} | met |"
     )
-    print(f"|{'-' * 20}|{'-' * 22}|{'-' * 9}:|{'-' * 13}:|{'-' * 9}:|{'-' * 10}:|-----|")
+    print(f"|{'-' * 20}|{'-' * 28}|{'-' * 8}:|{'-' * 12}:|{'-' * 8}:|{'-' * 9}:|-----|")
     for name, _ in COMMANDS:
         c, a, w, u = (shown(column.get(name)) for column in (cold, after, warm, warm_cpu))
         goal, met = target(name, warm[name], after.get(name))
-        print(f"| {name:<18} | {goal:<20} | {c:>7} | {a:>11} | {w:>7} | {u:>8} | {met:<3} |")
+        print(f"| {name:<18} | {goal:<26} | {c:>7} | {a:>11} | {w:>7} | {u:>8} | {met:<3} |")
 
 
 def target(name: str, warm: float, after_setup: float | None) -> tuple[str, str]:
