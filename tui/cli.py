@@ -206,6 +206,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     paths = (args.file, events, institutions, settings_path)
     _say("importing " + ", ".join(str(p) for p in paths if p is not None))
     progress = _Progress()
+    plan = None
     try:
         mapping = parse_mapping(args.map)
         settings = read_settings(settings_path) if settings_path is not None else {}
@@ -223,6 +224,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         progress.close()
         errors = [p for p in exc.problems if p.severity == "error"]
         _problems(errors, args.max_problems)
+        _update_hint(plan, args.file, "import")
         raise CliError(
             f"studbook: {len(errors)} error(s) in the input; nothing was imported", EXIT_INVALID
         ) from exc
@@ -239,6 +241,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     if settings:
         _say(f"set {len(settings)} programme setting(s): {', '.join(settings)}")
     return EXIT_OK
+
+
+def _update_hint(plan: Any, file: Path, command: str) -> None:
+    """When most of a file's animals are already stored, say that ``--update`` is the check
+    for an updated export of the studbook (each of them is otherwise a duplicate-id error)."""
+    if plan is not None and plan.already_stored * 2 > max(len(plan.records), 1):
+        _say(
+            f"hint: {plan.already_stored} of the file's {len(plan.records)} animals are already "
+            f"in the studbook; if {file} is an updated export of it, use "
+            f"'studbook {command} --update {file}'"
+        )
 
 
 def _understood(understanding: Any) -> None:
@@ -281,6 +294,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             _say(printable(line))
     for problem in [*plan.problems, *settings_errors]:
         print(problem)
+    if plan.errors:
+        _update_hint(plan, args.file, "validate")
     animals, events_read = len(plan.records), len(plan.events)
     if plan.update is not None:
         animals += len(plan.update.changed) + len(plan.update.unchanged)

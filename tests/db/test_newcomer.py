@@ -217,3 +217,35 @@ class TestEmptyAnswersSayWhy:
         why = "breeding candidates: 0 males x 0 females; P has 176 animals (84 males, 92 females)"
         assert why in err and "excluded: 176 outside breeding age" in err
         assert "176 outside breeding age" in out
+
+
+class TestUpdateHint:
+    """Checking or importing the studbook's own export again points at --update."""
+
+    def test_validate_and_import_of_a_stored_file_name_update(
+        self, db_url: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """After an import every id is a duplicate; both commands say to use --update, which
+        then finds nothing wrong."""
+        run(capsys, "--db", db_url, "init")
+        assert run(capsys, "--db", db_url, "import", str(FIXTURE))[0] == 0
+        code, _, err = run(capsys, "--db", db_url, "validate", str(FIXTURE))
+        assert code == 1
+        assert (
+            f"hint: 806 of the file's 806 animals are already in the studbook; if {FIXTURE}" in err
+        )
+        assert f"use 'studbook validate --update {FIXTURE}'" in err
+        code, _, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
+        assert code == 1 and f"'studbook import --update {FIXTURE}'" in err
+        code, out, err = run(capsys, "--db", db_url, "validate", "--update", str(FIXTURE))
+        assert code == 0 and "0 error(s)" in out and "hint:" not in err
+
+    def test_no_hint_for_a_new_file_with_errors(
+        self, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A new file's own errors come without the hint."""
+        path = tmp_path / "new.csv"
+        path.write_text("id,sire,dam,sex\nA,,,M\nB,A,A,F\n", encoding="utf-8")
+        run(capsys, "--db", db_url, "init")
+        code, _, err = run(capsys, "--db", db_url, "validate", str(path))
+        assert code == 1 and "hint:" not in err
