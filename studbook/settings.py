@@ -51,6 +51,7 @@ AgeWindow = tuple[float, float] | None
 
 __all__ = [
     "SETTINGS",
+    "AgeWindow",
     "DemographicWindow",
     "ProgrammeSettings",
     "SettingSpec",
