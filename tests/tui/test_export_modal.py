@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label
 
 from tui.screens.export import ExportModal, export_folder
@@ -27,6 +29,21 @@ def shown(app: App[None]) -> str:
     return str(app.screen.query_one("#target", Label).render())
 
 
+def button(app: App[None]) -> str:
+    """The label of the dialog's write button."""
+    return str(app.screen.query_one("#export", Button).label)
+
+
+async def until(pilot: Pilot[None], done: Callable[[], bool]) -> None:
+    """Let the app handle its messages until ``done()`` (a loaded machine needs several
+    rounds for a click or a typed value to arrive)."""
+    for _ in range(100):
+        if done():
+            return
+        await pilot.pause()
+    assert done()
+
+
 class TestExportDialog:
     """Where the dialog writes, what it says before, and how it treats an existing file."""
 
@@ -41,40 +58,39 @@ class TestExportDialog:
         """The field starts with the full default path; a relative name lands in the folder."""
         app = Host(tmp_path)
         async with app.run_test() as pilot:
-            await pilot.pause()
+            await until(pilot, lambda: isinstance(app.screen, ExportModal))
             field = app.screen.query_one("#path", Input)
             assert field.value == str(tmp_path / "studbook-pairings.csv")
+            await until(pilot, lambda: shown(app).startswith("Writes to"))
             assert shown(app) == f"Writes to {tmp_path / 'studbook-pairings.csv'}"
             field.value = "plan.md"
-            await pilot.pause()
-            assert shown(app) == f"Writes to {tmp_path / 'plan.md'}"
+            await until(pilot, lambda: shown(app) == f"Writes to {tmp_path / 'plan.md'}")
             await pilot.click("#export")
-            await pilot.pause()
+            await until(pilot, lambda: bool(app.results))
         assert app.results == [(str(tmp_path / "plan.md"), "csv")]
 
-    async def test_an_existing_file_is_replaced_only_when_asked_twice(self, tmp_path: Path) -> None:
-        """The first press on an existing file asks (the button turns to Replace); the second
-        returns the path; changing the name withdraws the question."""
-        (tmp_path / "studbook-pairings.csv").write_text("kept", encoding="utf-8")
+    async def test_an_existing_file_is_replaced_only_when_asked(self, tmp_path: Path) -> None:
+        """The first press on an existing file asks (the button turns to Replace) and returns
+        nothing; Replace on that same path returns it; another path is asked about afresh."""
+        existing = tmp_path / "studbook-pairings.csv"
+        existing.write_text("kept", encoding="utf-8")
         app = Host(tmp_path)
         async with app.run_test() as pilot:
-            await pilot.pause()
-            assert shown(app).endswith("(the file exists)")
+            await until(pilot, lambda: isinstance(app.screen, ExportModal))
+            await until(pilot, lambda: shown(app).endswith("(the file exists)"))
             await pilot.click("#export")
-            await pilot.pause()
+            await until(pilot, lambda: button(app) == "Replace")
             assert app.results == [] and isinstance(app.screen, ExportModal)
-            assert "exists. Press Replace to overwrite it" in shown(app)
-            assert str(app.screen.query_one("#export", Button).label) == "Replace"
+            assert (
+                shown(app)
+                == f"{existing} exists. Press Replace to overwrite it, or change the name."
+            )
             field = app.screen.query_one("#path", Input)
-            field.value = field.value + "x"
-            await pilot.pause()
-            assert str(app.screen.query_one("#export", Button).label) == "Export"
-            field.value = field.value[:-1]
-            await pilot.pause()
+            field.value = str(existing) + "x"
+            await until(pilot, lambda: button(app) == "Export")
+            field.value = str(existing)
+            await until(pilot, lambda: button(app) == "Replace")
             await pilot.click("#export")
-            await pilot.pause()
-            assert app.results == []
-            await pilot.click("#export")
-            await pilot.pause()
-        assert app.results == [(str(tmp_path / "studbook-pairings.csv"), "csv")]
-        assert (tmp_path / "studbook-pairings.csv").read_text(encoding="utf-8") == "kept"
+            await until(pilot, lambda: bool(app.results))
+        assert app.results == [(str(existing), "csv")]
+        assert existing.read_text(encoding="utf-8") == "kept"  # the dialog itself writes nothing

@@ -59,7 +59,8 @@ class ExportModal(ModalScreen[tuple[str, str] | None]):
         self.stem = stem
         self.folder = folder if folder is not None else export_folder()
         self.confirmed: Path | None = None
-        """The existing file the user has agreed to replace (a second press of Export)."""
+        """The existing file the user was asked about: a press of Replace while the path names
+        it overwrites it; any other path is asked about afresh."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -101,7 +102,6 @@ class ExportModal(ModalScreen[tuple[str, str] | None]):
 
     @on(Input.Changed, "#path")
     def path_changed(self) -> None:
-        self.confirmed = None
         self.show_target()
 
     @on(Button.Pressed, "#export")
