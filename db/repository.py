@@ -8,32 +8,38 @@ three as one :class:`~studbook.book.Studbook` (whose status, relatives, animals 
 every front end uses); :func:`animal_version` the version an edit must name. These are the
 exact inverse of the importer: records written and read back compare equal (apart from
 ``line``).
+
+Every function reads with the Core clauses of :mod:`db.tables`, so a command that only reads
+does not import the ORM: pass an ORM ``Session`` (which flushes pending changes first) or a
+plain ``Connection``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
 
 from db.convert import partial_date, record_from_columns
-from db.models import (
-    Animal,
-    AnimalAttribute,
-    AnimalFlag,
-    Event,
-    ExtraColumn,
-    Institution,
-    ParentCandidate,
-)
 from db.settings import load_settings
+from db.tables import (
+    ANIMAL,
+    ANIMAL_ATTRIBUTE,
+    ANIMAL_FLAG,
+    EVENT,
+    EXTRA_COLUMN,
+    INSTITUTION,
+    PARENT_CANDIDATE,
+    Reader,
+)
 from studbook.book import Studbook
 from studbook.events import EventCode, EventRecord
 from studbook.institutions import InstitutionRecord
-from studbook.pedigree import Pedigree
 from studbook.records import AnimalRecord
+
+if TYPE_CHECKING:
+    from studbook.pedigree import Pedigree
 
 __all__ = [
     "animal_count",
@@ -49,23 +55,23 @@ __all__ = [
 _CHUNK = 20_000
 
 
-def animal_count(session: Session) -> int:
+def animal_count(session: Reader) -> int:
     """How many animals the studbook holds."""
-    from sqlalchemy import func
-
-    return session.scalar(select(func.count()).select_from(Animal)) or 0
+    return session.scalar(select(func.count()).select_from(ANIMAL)) or 0
 
 
-def animal_version(session: Session, studbook_id: str) -> int:
+def animal_version(session: Reader, studbook_id: str) -> int:
     """The stored version of an animal (0 if there is none): pass it to :mod:`db.editing` as
     ``expected_version`` so that an edit made from a stale read is refused."""
-    version = session.scalar(select(Animal.version_id).where(Animal.studbook_id == studbook_id))
-    return version or 0
+    a = ANIMAL.c
+    version = session.scalar(select(a.version_id).where(a.studbook_id == studbook_id))
+    return int(version or 0)
 
 
-def extra_columns(session: Session) -> list[str]:
+def extra_columns(session: Reader) -> list[str]:
     """Names of the extra CSV columns seen on import, in the order they were first seen."""
-    return list(session.scalars(select(ExtraColumn.name).order_by(ExtraColumn.position)))
+    x = EXTRA_COLUMN.c
+    return list(session.scalars(select(x.name).order_by(x.position)))
 
 
 def _by_ids(stmt: Select[Any], column: Any, ids: list[str] | None) -> Iterable[Select[Any]]:
@@ -76,20 +82,20 @@ def _by_ids(stmt: Select[Any], column: Any, ids: list[str] | None) -> Iterable[S
         yield stmt.where(column.in_(ids[start : start + _CHUNK]))
 
 
-def load_records(session: Session, ids: Collection[str] | None = None) -> list[AnimalRecord]:
+def load_records(session: Reader, ids: Collection[str] | None = None) -> list[AnimalRecord]:
     """Every animal (or those in ``ids``) as records, in studbook entry order.
 
     Ids that are not in the database are left out; compare lengths to notice them.
     """
     wanted = None if ids is None else list(dict.fromkeys(ids))
-    table = Animal.__table__
+    table = ANIMAL
     rows: list[Any] = []
     for stmt in _by_ids(select(table), table.c.studbook_id, wanted):
         rows += session.execute(stmt).mappings().all()
     rows.sort(key=lambda r: (r["entry_order"], r["studbook_id"]))
 
     candidates: dict[str, dict[str, list[tuple[str, float]]]] = {}
-    pc = ParentCandidate.__table__.c
+    pc = PARENT_CANDIDATE.c
     cand_stmt = select(pc.child_id, pc.role, pc.parent_id, pc.probability).order_by(
         pc.child_id, pc.role, pc.position
     )
@@ -98,14 +104,14 @@ def load_records(session: Session, ids: Collection[str] | None = None) -> list[A
             candidates.setdefault(child, {}).setdefault(role, []).append((parent, p))
 
     flags: dict[str, list[str]] = {}
-    fc = AnimalFlag.__table__.c
+    fc = ANIMAL_FLAG.c
     flag_stmt = select(fc.animal_id, fc.flag).order_by(fc.animal_id, fc.position)
     for stmt in _by_ids(flag_stmt, fc.animal_id, wanted):
         for animal_id, flag in session.execute(stmt):
             flags.setdefault(animal_id, []).append(flag)
 
     extras: dict[str, dict[str, str]] = {}
-    ac = AnimalAttribute.__table__.c
+    ac = ANIMAL_ATTRIBUTE.c
     for stmt in _by_ids(select(ac.animal_id, ac.name, ac.value), ac.animal_id, wanted):
         for animal_id, name, value in session.execute(stmt):
             extras.setdefault(animal_id, {})[name] = value
@@ -121,41 +127,43 @@ def load_records(session: Session, ids: Collection[str] | None = None) -> list[A
     ]
 
 
-def load_pedigree(session: Session, source: str = "studbook") -> Pedigree:
+def load_pedigree(session: Reader, source: str = "studbook") -> Pedigree:
     """The whole studbook as the genetics engine's :class:`~studbook.pedigree.Pedigree`."""
+    from studbook.pedigree import Pedigree
+
     return Pedigree.from_records(load_records(session), source=source)
 
 
-def load_events(session: Session, animal_ids: Collection[str] | None = None) -> list[EventRecord]:
+def load_events(session: Reader, animal_ids: Collection[str] | None = None) -> list[EventRecord]:
     """Every event (or those of ``animal_ids``) in the order they were recorded."""
-    stmt = select(Event).order_by(Event.sequence, Event.id)
+    e = EVENT.c
+    stmt = select(EVENT).order_by(e.sequence, e.id)
     wanted = None if animal_ids is None else list(dict.fromkeys(animal_ids))
-    events: list[Event] = []
-    for chunk in _by_ids(stmt, Event.animal_id, wanted):
-        events += session.scalars(chunk).all()
+    events: list[Any] = []
+    for chunk in _by_ids(stmt, e.animal_id, wanted):
+        events += session.execute(chunk).all()
     return [
         EventRecord(
-            animal_id=e.animal_id,
-            date=partial_date(e.event_date, e.event_precision),
-            event=EventCode(e.event),
-            institution=e.institution_id or "",
-            local_id=e.local_id,
-            cause=e.cause,
-            notes=e.notes,
+            animal_id=row.animal_id,
+            date=partial_date(row.event_date, row.event_precision),
+            event=EventCode(row.event),
+            institution=row.institution_id or "",
+            local_id=row.local_id,
+            cause=row.cause,
+            notes=row.notes,
         )
-        for e in events
+        for row in events
     ]
 
 
-def load_institutions(session: Session) -> list[InstitutionRecord]:
+def load_institutions(session: Reader) -> list[InstitutionRecord]:
     """Every institution, ordered by mnemonic."""
-    return [
-        InstitutionRecord(i.mnemonic, i.name, i.country, i.region)
-        for i in session.scalars(select(Institution).order_by(Institution.mnemonic))
-    ]
+    i = INSTITUTION.c
+    stmt = select(i.mnemonic, i.name, i.country, i.region).order_by(i.mnemonic)
+    return [InstitutionRecord(*row) for row in session.execute(stmt)]
 
 
-def load_studbook(session: Session) -> Studbook:
+def load_studbook(session: Reader) -> Studbook:
     """The whole studbook in memory: every animal, its events, the institutions and the
     programme's settings (:func:`db.settings.load_settings`)."""
     return Studbook.build(

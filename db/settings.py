@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from db.errors import EditConflictError
-from db.models import ProgrammeSetting
+from db.tables import PROGRAMME_SETTING, Reader
 from studbook.settings import ProgrammeSettings, read_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "import_settings",
@@ -28,13 +31,13 @@ __all__ = [
 ]
 
 
-def stored_settings(session: Session) -> dict[str, str]:
+def stored_settings(session: Reader) -> dict[str, str]:
     """The settings rows as stored: key -> text (settings not stored keep their defaults)."""
-    rows = session.execute(select(ProgrammeSetting.key, ProgrammeSetting.value))
+    rows = session.execute(select(PROGRAMME_SETTING.c.key, PROGRAMME_SETTING.c.value))
     return {key: value for key, value in rows}
 
 
-def load_settings(session: Session) -> ProgrammeSettings:
+def load_settings(session: Reader) -> ProgrammeSettings:
     """The programme's settings; raises :class:`~studbook.errors.SettingsError` naming the key
     of a stored value this version cannot read."""
     return ProgrammeSettings.from_text(stored_settings(session))
@@ -55,6 +58,8 @@ def save_settings(
     raised and nothing is written. Raises :class:`~studbook.errors.SettingsError` (naming the
     key and the allowed values) for a value out of range.
     """
+    from db.models import ProgrammeSetting
+
     stored = stored_settings(session)
     before = ProgrammeSettings.from_text(stored)
     after = before

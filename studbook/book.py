@@ -12,15 +12,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from studbook.errors import UnknownAnimalError
 from studbook.events import EventCode, EventRecord, Stay, event_sort_key, location_history
 from studbook.institutions import InstitutionRecord
 from studbook.parents import ParentKind
-from studbook.pedigree import Pedigree
 from studbook.records import AnimalRecord
 from studbook.settings import ProgrammeSettings
 from studbook.status import Status, age_years, is_living, location_on, status_on
+
+if TYPE_CHECKING:
+    from studbook.pedigree import Pedigree
 
 __all__ = ["Census", "CensusRow", "Listing", "Relative", "Studbook"]
 
@@ -130,7 +133,9 @@ class Studbook:
 
     @cached_property
     def pedigree(self) -> Pedigree:
-        """The genetics engine's view of the animals."""
+        """The genetics engine's view of the animals (numpy arrays: loaded when first asked)."""
+        from studbook.pedigree import Pedigree
+
         return Pedigree.from_records(list(self.records.values()))
 
     @cached_property

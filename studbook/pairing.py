@@ -40,6 +40,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from studbook.defaults import (
+    KINSHIP_LIMIT,
+    MSI_F_CUTS,
+    MSI_GD_CUTS,
+    MSI_MAX_UNKNOWN,
+    MSI_MK_DIFFERENCE_CUTS,
+    MSI_UNKNOWN_CUTS,
+)
 from studbook.kinship import kinship_block
 from studbook.population import Candidates, PopulationGenetics, population_genetics
 from studbook.status import studbook_order
@@ -64,11 +72,6 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-
-KINSHIP_LIMIT = 0.0625
-"""Default kinship limit: a pair with f_mf at or above it (offspring of first cousins) gets MSI
-``-`` and is left out of the breeding plan; a programme sets its own (``kinship_limit`` in
-:mod:`studbook.settings`)."""
 
 MSI_DASH = 7
 """Internal code of the MSI ``-`` (sorts after 6)."""
@@ -147,11 +150,11 @@ class MsiTable:
     """
 
     forbidden_f: float = KINSHIP_LIMIT
-    max_unknown: float = 0.5
-    gd_cuts: tuple[float, ...] = (0.02, 0.005, -0.005, -0.02, -0.05)
-    mk_difference_cuts: tuple[float, ...] = (0.02, 0.05)
-    f_cuts: tuple[float, ...] = (1 / 32, 3 / 64)
-    unknown_cuts: tuple[float, ...] = (0.25, 0.40)
+    max_unknown: float = MSI_MAX_UNKNOWN
+    gd_cuts: tuple[float, ...] = MSI_GD_CUTS
+    mk_difference_cuts: tuple[float, ...] = MSI_MK_DIFFERENCE_CUTS
+    f_cuts: tuple[float, ...] = MSI_F_CUTS
+    unknown_cuts: tuple[float, ...] = MSI_UNKNOWN_CUTS
 
     def __post_init__(self) -> None:
         if len(self.gd_cuts) != 5 or list(self.gd_cuts) != sorted(self.gd_cuts, reverse=True):

@@ -38,6 +38,7 @@ from studbook.founders import flagged_contribution, percent_known
 from studbook.institutions import read_institutions
 from studbook.kinship import EmptyPopulationError, mean_kinship_array
 from studbook.pedigree import Pedigree
+from studbook.settings import AgeWindow
 from studbook.status import (
     LIVING_DEFINITION,
     living_mask,
@@ -65,7 +66,6 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-AgeWindow = tuple[float, float] | None
 _SEX_WORD = {"M": "male", "F": "female"}
 
 

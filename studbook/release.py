@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from studbook.defaults import DEFAULT_FLAGGED_CAP
 from studbook.errors import StudbookError
 from studbook.founders import founder_contributions, founder_representation
 from studbook.ids import AnimalId, animal_ids
@@ -81,10 +82,6 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-
-DEFAULT_FLAGGED_CAP = 0.125
-"""Default cap on the flagged-founder share: at most one great-grandparent's worth (1/8); a
-programme sets its own (``flagged_cap`` in :mod:`studbook.settings`)."""
 
 
 def removal_delta_gd(

@@ -27,23 +27,36 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studbook.breeding_plan import Objective, PlanSettings
+from studbook.defaults import (
+    DEFAULT_FLAGGED_CAP,
+    KINSHIP_LIMIT,
+    MSI_F_CUTS,
+    MSI_GD_CUTS,
+    MSI_MAX_UNKNOWN,
+    MSI_MK_DIFFERENCE_CUTS,
+    MSI_UNKNOWN_CUTS,
+)
 from studbook.errors import ImportValidationError, Problem, SettingsError
-from studbook.pairing import KINSHIP_LIMIT, MsiTable
-from studbook.population import AgeWindow, SpeciesProfile
-from studbook.release import DEFAULT_FLAGGED_CAP
+
+if TYPE_CHECKING:
+    # Only the analyses need these (numpy and the rankers): they load when asked for.
+    from studbook.breeding_plan import Objective, PlanSettings
+    from studbook.pairing import MsiTable
+    from studbook.population import SpeciesProfile
+
+AgeWindow = tuple[float, float] | None
+"""An age window in years, both ends included; ``None`` means no age limit."""
 
 __all__ = [
     "SETTINGS",
+    "AgeWindow",
     "DemographicWindow",
     "ProgrammeSettings",
     "SettingSpec",
     "read_settings",
 ]
-
-_MSI = MsiTable()
 
 
 @dataclass(frozen=True)
@@ -138,11 +151,11 @@ class ProgrammeSettings:
     founder_flags: tuple[str, ...] | None = None
     flagged_cap: float = DEFAULT_FLAGGED_CAP
     kinship_limit: float = KINSHIP_LIMIT
-    msi_max_unknown: float = _MSI.max_unknown
-    msi_gd_cuts: tuple[float, ...] = _MSI.gd_cuts
-    msi_mk_difference_cuts: tuple[float, ...] = _MSI.mk_difference_cuts
-    msi_f_cuts: tuple[float, ...] = _MSI.f_cuts
-    msi_unknown_cuts: tuple[float, ...] = _MSI.unknown_cuts
+    msi_max_unknown: float = MSI_MAX_UNKNOWN
+    msi_gd_cuts: tuple[float, ...] = MSI_GD_CUTS
+    msi_mk_difference_cuts: tuple[float, ...] = MSI_MK_DIFFERENCE_CUTS
+    msi_f_cuts: tuple[float, ...] = MSI_F_CUTS
+    msi_unknown_cuts: tuple[float, ...] = MSI_UNKNOWN_CUTS
     region_penalty: float = 0.0
     target_size: int | None = None
     target_years: int | None = None
@@ -185,6 +198,8 @@ class ProgrammeSettings:
     @property
     def profile(self) -> SpeciesProfile:
         """The species profile: name and age windows."""
+        from studbook.population import SpeciesProfile
+
         return SpeciesProfile(
             name=self.species,
             breeding_age_male=self.breeding_age_male,
@@ -195,6 +210,8 @@ class ProgrammeSettings:
     @property
     def msi(self) -> MsiTable:
         """The MSI table; its ``-`` ceiling on F is the kinship limit."""
+        from studbook.pairing import MsiTable
+
         return MsiTable(
             forbidden_f=self.kinship_limit,
             max_unknown=self.msi_max_unknown,
@@ -212,6 +229,8 @@ class ProgrammeSettings:
         n_pairs: int | None = None,
     ) -> PlanSettings:
         """A breeding plan's parameters with the programme's kinship limit and region penalty."""
+        from studbook.breeding_plan import PlanSettings
+
         return PlanSettings(
             objective=objective,
             max_per_animal=max_per_animal,
@@ -417,7 +436,7 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec(
             "msi_max_unknown",
             "MSI: '-' above unknown ancestry",
-            f"use a fraction from 0 to 1; default {_MSI.max_unknown:g}",
+            f"use a fraction from 0 to 1; default {MSI_MAX_UNKNOWN:g}",
             _fraction,
             _number,
             _in_unit,
@@ -425,7 +444,7 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec(
             "msi_gd_cuts",
             "MSI: GD value cuts",
-            f"use five decreasing numbers separated by commas; default {_cuts_text(_MSI.gd_cuts)}",
+            f"use five decreasing numbers separated by commas; default {_cuts_text(MSI_GD_CUTS)}",
             _cuts,
             _cuts_text,
             _gd_cuts_ok,
@@ -434,7 +453,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "msi_mk_difference_cuts",
             "MSI: |MK difference| cuts",
             "use increasing MK differences separated by commas (or ''); default "
-            f"{_cuts_text(_MSI.mk_difference_cuts)}",
+            f"{_cuts_text(MSI_MK_DIFFERENCE_CUTS)}",
             _cuts,
             _cuts_text,
             _increasing,
@@ -443,7 +462,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "msi_f_cuts",
             "MSI: offspring F cuts",
             "use increasing kinships separated by commas (or ''); default "
-            f"{_cuts_text(_MSI.f_cuts)}",
+            f"{_cuts_text(MSI_F_CUTS)}",
             _cuts,
             _cuts_text,
             _increasing,
@@ -452,7 +471,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "msi_unknown_cuts",
             "MSI: unknown ancestry cuts",
             "use increasing fractions separated by commas (or ''); default "
-            f"{_cuts_text(_MSI.unknown_cuts)}",
+            f"{_cuts_text(MSI_UNKNOWN_CUTS)}",
             _cuts,
             _cuts_text,
             _increasing,

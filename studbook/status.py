@@ -50,16 +50,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Literal
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Literal
 
 from studbook.dates import PartialDate
 from studbook.errors import StudbookError
 from studbook.events import ARRIVALS, EXITS, EventCode, EventRecord, Stay, event_sort_key
-from studbook.pedigree import Pedigree
 from studbook.records import AnimalRecord, parse_bool
+
+if TYPE_CHECKING:
+    # The column forms below take a pedigree's numpy arrays; the rules for one animal (what the
+    # animals list and the census use) need neither, so numpy loads only when they are called.
+    import numpy as np
+    import numpy.typing as npt
+
+    from studbook.pedigree import Pedigree
 
 __all__ = [
     "DAYS_PER_YEAR",
@@ -295,6 +299,8 @@ def studbook_order(ids: Iterable[str]) -> npt.NDArray[np.int64]:
     >>> studbook_order(["100", "42", "T12", "042"]).tolist()
     [2, 1, 3, 0]
     """
+    import numpy as np
+
     keys = [studbook_sort_key(s) for s in ids]
     order = sorted(range(len(keys)), key=keys.__getitem__)
     rank = np.empty(len(keys), np.int64)
@@ -310,6 +316,8 @@ def living_mask(ped: Pedigree, on: np.datetime64) -> npt.NDArray[np.bool_]:
     hypothetical. A :class:`~studbook.book.Studbook` knows the events; use its
     :meth:`~studbook.book.Studbook.living_ids` instead.
     """
+    import numpy as np
+
     born = np.isnat(ped.birth_date) | (ped.birth_date <= on)
     has_death = ~np.isnat(ped.death_date)
     dead_by_then = has_death & (ped.death_date <= on)
@@ -321,6 +329,8 @@ def living_mask(ped: Pedigree, on: np.datetime64) -> npt.NDArray[np.bool_]:
 def recorded_exits(ped: Pedigree) -> npt.NDArray[np.object_]:
     """:func:`recorded_exit` of every animal of a pedigree, from its extra columns (``None``
     where they name no exit)."""
+    import numpy as np
+
     names = [n for n in ("released", "lost_to_followup", "status") if n in ped.attributes]
     out = np.full(len(ped), None, object)
     if names:
@@ -333,10 +343,14 @@ def recorded_exits(ped: Pedigree) -> npt.NDArray[np.object_]:
 def pedigree_ages(ped: Pedigree, on: np.datetime64) -> npt.NDArray[np.float64]:
     """:func:`age_years` on ``on`` of every animal of a pedigree (NaN when unknown).
 
+    >>> import numpy as np
+    >>> from studbook.pedigree import Pedigree
     >>> ped = Pedigree.from_cells(["a", "b"], ["", ""], ["", ""], birth_date=["2020-01-01", ""])
     >>> pedigree_ages(ped, np.datetime64("2022-01-01")).round(3).tolist()
     [2.001, nan]
     """
+    import numpy as np
+
     end = np.where(np.isnat(ped.death_date), on, np.minimum(ped.death_date, on))
     days = (end - ped.birth_date).astype("timedelta64[D]").astype(np.float64)
     days[np.isnat(ped.birth_date)] = np.nan

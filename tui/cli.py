@@ -93,11 +93,16 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def _load_book(args: argparse.Namespace) -> Any:
-    """The whole studbook in memory (:class:`studbook.book.Studbook`)."""
+    """The whole studbook in memory (:class:`studbook.book.Studbook`), read on one Core
+    connection: reading needs no ORM session (see :mod:`db.tables`)."""
     from db.repository import load_studbook
 
-    with _open(args)() as session:
-        return load_studbook(session)
+    engine = _engine(args)
+    try:
+        with engine.connect() as connection:
+            return load_studbook(connection)
+    finally:
+        engine.dispose()
 
 
 def _emit(report: Any, fmt: str) -> None:
@@ -198,6 +203,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     factory = _open(args)
     progress = _Progress()
+    plan = None
     try:
         fmt = import_format(args)
         events, institutions = _companions(args) if fmt == "csv" else (args.events, None)
@@ -227,6 +233,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         progress.close()
         errors = [p for p in exc.problems if p.severity == "error"]
         _problems(errors, args.max_problems)
+        _update_hint(plan, args.file, "import")
         raise CliError(
             f"studbook: {len(errors)} error(s) in the input; nothing was imported", EXIT_INVALID
         ) from exc
@@ -243,6 +250,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     if settings:
         _say(f"set {len(settings)} programme setting(s): {', '.join(settings)}")
     return EXIT_OK
+
+
+def _update_hint(plan: Any, file: Path, command: str) -> None:
+    """When most of a file's animals are already stored, say that ``--update`` is the check
+    for an updated export of the studbook (each of them is otherwise a duplicate-id error)."""
+    if plan is not None and plan.already_stored * 2 > max(len(plan.records), 1):
+        _say(
+            f"hint: {plan.already_stored} of the file's {len(plan.records)} animals are already "
+            f"in the studbook; if {file} is an updated export of it, use "
+            f"'studbook {command} --update {file}'"
+        )
 
 
 def _understood(understanding: Any) -> None:
@@ -292,6 +310,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             _say(printable(line))
     for problem in [*plan.problems, *settings_errors]:
         print(problem)
+    if plan.errors:
+        _update_hint(plan, args.file, "validate")
     animals, events_read = len(plan.records), len(plan.events)
     if plan.update is not None:
         animals += len(plan.update.changed) + len(plan.update.unchanged)

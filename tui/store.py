@@ -47,6 +47,7 @@ from tui.engine import (
     ReleasesView,
 )
 from tui.engine_explorer import FamilyView
+from tui.folders import export_folder
 
 __all__ = [
     "AnimalFilter",
@@ -238,8 +239,8 @@ class Store:
         self._generation = 0
         self._book: tuple[int, Studbook] | None = None
         self._genetics: Genetics | None = None
-        self.exports = Path.cwd()
-        """Where the UI writes exported files (charts)."""
+        self.exports = export_folder()
+        """Where the UI writes exported files (charts), as the export dialog does."""
 
     @classmethod
     def open(
@@ -469,6 +470,7 @@ class Store:
         """Write the pairings view (or plan) for ``wanted`` to ``path`` as ``fmt``."""
         text = engine.call(engine.pairings_report, self.job(), wanted, fmt)
         target = Path(path).expanduser()
+        target.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(target, text)
         return target.resolve()
 
@@ -486,6 +488,7 @@ class Store:
         text = engine.call(engine_explorer.chart_svg, self.job(), animal_id)
         safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in animal_id)
         target = self.exports / f"pedigree-{safe}.svg"
+        target.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(target, text)
         return target.resolve()
 
