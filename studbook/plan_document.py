@@ -241,7 +241,10 @@ def _figures_table(inputs: PlanDocumentInputs, keys: Sequence[str]) -> Table:
         quantity = PLAN_FIGURES[key]
         row = [quantity.label, quantity.text(values.get(key))]
         if previous is not None:
-            row.append(quantity.text(previous.get(key)))
+            before = previous.get(key)
+            if quantity.spec == "d" and before is not None and float(before).is_integer():
+                before = int(before)  # counts read from JSON may arrive as floats
+            row.append(quantity.text(before))
         rows.append(tuple(row))
     headings = ("Figure", "This plan") + (("Previous plan",) if previous is not None else ())
     return Table(headings, tuple(rows), (False, True, True), "figures")
