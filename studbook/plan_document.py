@@ -343,7 +343,7 @@ def _recommendations(inputs: PlanDocumentInputs) -> DocumentSection:
         )
     ]
     if inputs.plan is not None:
-        intro.append(Paragraph(f"Breeding plan ({inputs.plan.method}): "
+        intro.append(Paragraph(f"Breeding plan, {inputs.plan.method}: "
                                + inline(plan_totals(inputs.plan))))  # fmt: skip
     headings = ("Studbook id", "Local id", "House name", "Sex", AGE.label, "Disposition",
                 "Mate", "Notes")  # fmt: skip

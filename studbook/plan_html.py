@@ -41,10 +41,18 @@ table { border-collapse: collapse; width: 100%; margin: .3em 0 .9em; }
 th, td { border: 1px solid #bbb; padding: .18em .45em; text-align: left; vertical-align: top; }
 th { background: #e8eef5; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.facts td:first-child, table.settings td:first-child, table.figures td:first-child
-  { width: 42%; }
-table.facts { width: auto; min-width: 50%; }
-table.recommendations td:nth-child(6) { font-weight: bold; white-space: nowrap; }
+table.settings td:first-child { width: 34%; }
+table.facts, table.figures { width: auto; min-width: 55%; }
+table.figures td:first-child { width: 70%; }
+table.recommendations { table-layout: fixed; }
+table.recommendations th:nth-child(1) { width: 7%; }
+table.recommendations th:nth-child(2) { width: 7%; }
+table.recommendations th:nth-child(3) { width: 10%; }
+table.recommendations th:nth-child(4) { width: 4%; }
+table.recommendations th:nth-child(5) { width: 6%; }
+table.recommendations th:nth-child(6) { width: 19%; }
+table.recommendations th:nth-child(7) { width: 11%; }
+table.recommendations td:nth-child(6) { font-weight: bold; }
 tr.mean td { background: #fff3cd; font-weight: bold; text-align: center; }
 figure { margin: .8em 0 1.4em; break-inside: avoid; page-break-inside: avoid; }
 figure svg { width: 100%; max-width: 760px; height: auto; display: block;
