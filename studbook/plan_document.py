@@ -200,11 +200,13 @@ Block = Paragraph | Table | ChartBlock
 
 @dataclass(frozen=True)
 class Subsection:
-    """A titled part of a section; ``new_page`` starts it on a new printed page."""
+    """A titled part of a section; ``new_page`` starts it on a new printed page; ``key`` names
+    what it is about (an institution's mnemonic)."""
 
     title: str
     blocks: tuple[Block, ...]
     new_page: bool = False
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -381,6 +383,7 @@ def _recommendations(inputs: PlanDocumentInputs) -> DocumentSection:
                 f"{title} · {census}",
                 (Table(headings, tuple(table_rows), numeric, kind="recommendations"),),
                 new_page=True,
+                key=mnemonic,
             )
         )
     return DocumentSection(SECTION_TITLES[1], tuple(intro), tuple(subsections))

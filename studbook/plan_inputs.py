@@ -193,7 +193,7 @@ def _charts(analysis: Analysis, demo: Demography) -> tuple[tuple[Chart, ...], st
 
 def plan_document_inputs(
     analysis: Analysis,
-    demo: Demography,
+    demo: Demography | None = None,
     *,
     plan_date: date | None = None,
     programme: str | None = None,
@@ -208,8 +208,10 @@ def plan_document_inputs(
     (default: the reference population's own reason); ``previous`` the previous plan's figures
     (keys of :data:`~studbook.plan_document.DEMOGRAPHIC_KEYS` and
     :data:`~studbook.plan_document.GENETIC_KEYS`); ``mover`` the sex that travels to a mate
-    held elsewhere. Raises :class:`StudbookError` for a key of ``previous`` the plan does not
-    show.
+    held elsewhere. ``demo`` defaults to the demography over the programme's window ending on
+    the census date (:func:`~studbook.demography.window_for`, 1000 projection replicates, seed
+    0), the same for every front end. Raises :class:`StudbookError` for a key of ``previous``
+    the plan does not show.
     """
     if previous is not None:
         unknown = sorted(set(previous) - set(DEMOGRAPHIC_KEYS) - set(GENETIC_KEYS))
@@ -222,6 +224,10 @@ def plan_document_inputs(
             )
     book = analysis.book
     on = analysis.census_date
+    if demo is None:
+        from studbook.demography import demography, window_for
+
+        demo = demography(book, window_for(book, today=on))
     population = analysis.population
     ped = population.pedigree
     candidates = analysis.candidates

@@ -42,6 +42,7 @@ from tui.engine import (
     Job,
     PairingFilter,
     PairingsView,
+    PlanView,
     PopulationView,
     ReleaseGroupView,
     ReleasesView,
@@ -53,6 +54,7 @@ __all__ = [
     "DemographyView",
     "PairingFilter",
     "PairingsView",
+    "PlanView",
     "PopulationView",
     "ReleaseGroupView",
     "ReleasesView",
@@ -465,6 +467,17 @@ class Store:
     def export_pairings(self, wanted: PairingFilter, path: str, fmt: str) -> Path:
         """Write the pairings view (or plan) for ``wanted`` to ``path`` as ``fmt``."""
         text = engine.call(engine.pairings_report, self.job(), wanted, fmt)
+        target = Path(path).expanduser()
+        write_text_atomically(target, text)
+        return target.resolve()
+
+    def plan(self) -> PlanView:
+        """The Breeding and Transfer Plan's recommendations by institution."""
+        return engine.call(engine.plan_view, self.job())
+
+    def export_plan_document(self, path: str, fmt: str) -> Path:
+        """Write the whole Breeding and Transfer Plan to ``path`` as ``fmt`` (atomically)."""
+        text = engine.call(engine.plan_document_text, self.job(), fmt)
         target = Path(path).expanduser()
         write_text_atomically(target, text)
         return target.resolve()

@@ -14,29 +14,35 @@ from textual.widgets import Button, Input, Label, Select
 __all__ = ["REPORT_FORMATS", "ExportModal"]
 
 REPORT_FORMATS = ("csv", "markdown", "json", "table")
-_SUFFIX = {"csv": ".csv", "markdown": ".md", "json": ".json", "table": ".txt"}
+_SUFFIX = {"csv": ".csv", "markdown": ".md", "json": ".json", "table": ".txt", "html": ".html"}
 
 
 class ExportModal(ModalScreen[tuple[str, str] | None]):
-    """Returns ``(path, format)`` or ``None`` when cancelled."""
+    """Returns ``(path, format)`` or ``None`` when cancelled; ``formats`` are offered, the
+    first chosen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
     ]
 
-    def __init__(self, stem: str) -> None:
+    def __init__(
+        self, stem: str, formats: tuple[str, ...] = REPORT_FORMATS, title: str = ""
+    ) -> None:
         super().__init__(classes="form-modal")
         self.stem = stem
+        self.formats = formats
+        self.heading = title or "Export the current view"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label("Export the current view", classes="form-title")
+            yield Label(self.heading, classes="form-title")
             yield Label("Format")
+            first = self.formats[0]
             yield Select(
-                [(f, f) for f in REPORT_FORMATS], value="csv", allow_blank=False, id="format"
+                [(f, f) for f in self.formats], value=first, allow_blank=False, id="format"
             )
             yield Label("File")
-            yield Input(self.stem + ".csv", id="path")
+            yield Input(self.stem + _SUFFIX[first], id="path")
             with Horizontal(classes="buttons"):
                 yield Button("Export", id="export", variant="primary")
                 yield Button("Cancel", id="cancel")
