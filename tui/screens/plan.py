@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
@@ -33,10 +33,10 @@ _NUMERIC = {4}
 
 
 def institution_cells(institution: PlanInstitution) -> tuple[Text, ...]:
-    """An institution's row: its heading and how many animals move in or out."""
+    """An institution's row: its mnemonic, its animals and how many of them move or receive."""
     moves = sum(1 for row in institution.rows if row[_DISPOSITION].startswith(("SEND", "RECEIVE")))
     return (
-        plain(institution.title),
+        plain(institution.mnemonic),
         Text(str(len(institution.rows)), justify="right"),
         Text(str(moves), justify="right"),
     )
@@ -58,7 +58,7 @@ class PlanScreen(StudbookScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="plan-summary", classes="status", markup=False)
+        yield Static("", id="plan-summary", markup=False)
         with Horizontal(id="plan-body"):
             institutions: DataTable[str | Text] = DataTable(
                 id="plan-institutions", cursor_type="row", zebra_stripes=True
@@ -67,7 +67,9 @@ class PlanScreen(StudbookScreen):
             institutions.add_column("Animals", key="animals")
             institutions.add_column("Moves", key="moves")
             yield institutions
-            yield DataTable(id="plan-animals", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="plan-right"):
+                yield Static("", id="plan-institution", markup=False)
+                yield DataTable(id="plan-animals", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def reload(self) -> None:
@@ -111,7 +113,7 @@ class PlanScreen(StudbookScreen):
             ]
             cells[_DISPOSITION].stylize("bold")
             animals.add_row(*cells, key=row[0])
-        animals.border_title = printable(institution.title)
+        self.query_one("#plan-institution", Static).update(plain(institution.title))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         view = self.view
