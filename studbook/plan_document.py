@@ -234,12 +234,11 @@ def _date(value: date | None) -> str:
 def _figures_table(inputs: PlanDocumentInputs, keys: Sequence[str]) -> Table:
     values = {**inputs.demographic, **inputs.genetic}
     previous = inputs.previous
-    shown = [
-        k for k in keys if k not in OPTIONAL_KEYS or values.get(k) is not None or
-        (previous is not None and k in previous)
-    ]  # fmt: skip
     rows = []
-    for key in shown:
+    for key in keys:
+        known = values.get(key) is not None or (previous is not None and key in previous)
+        if key in OPTIONAL_KEYS and not known:
+            continue
         quantity = PLAN_FIGURES[key]
         row = [quantity.label, quantity.text(values.get(key))]
         if previous is not None:
@@ -350,7 +349,7 @@ def _recommendations(inputs: PlanDocumentInputs) -> DocumentSection:
     headings = ("Studbook id", "Local id", "House name", "Sex", AGE.label, "Disposition",
                 "Mate", "Notes")  # fmt: skip
     numeric = (False, False, False, False, True, False, False, False)
-    subsections = []
+    subsections: list[Subsection] = []
     groups: dict[str, list[tuple[HeldAnimal, Recommendation]]] = {}
     for animal, rec in rows:
         groups.setdefault(animal.institution, []).append((animal, rec))
@@ -382,7 +381,7 @@ def _recommendations(inputs: PlanDocumentInputs) -> DocumentSection:
             Subsection(
                 f"{title} · {census}",
                 (Table(headings, tuple(table_rows), numeric, kind="recommendations"),),
-                new_page=True,
+                new_page=bool(subsections),  # the first follows the section's heading
                 key=mnemonic,
             )
         )
