@@ -37,6 +37,15 @@ if TYPE_CHECKING:
     from studbook.demography import (
         sex_ratio_ne as sex_ratio_ne,
     )
+    from studbook.dispositions import (
+        Disposition as Disposition,
+    )
+    from studbook.dispositions import (
+        Recommendation as Recommendation,
+    )
+    from studbook.dispositions import (
+        dispositions as dispositions,
+    )
     from studbook.errors import (
         ImportValidationError as ImportValidationError,
     )
@@ -141,6 +150,21 @@ if TYPE_CHECKING:
     )
     from studbook.pedigree import (
         read_pedigree as read_pedigree,
+    )
+    from studbook.plan_csv import (
+        plan_csv as plan_csv,
+    )
+    from studbook.plan_document import (
+        PlanDocumentInputs as PlanDocumentInputs,
+    )
+    from studbook.plan_html import (
+        plan_html as plan_html,
+    )
+    from studbook.plan_inputs import (
+        plan_document_inputs as plan_document_inputs,
+    )
+    from studbook.plan_markdown import (
+        plan_markdown as plan_markdown,
     )
     from studbook.population import (
         AMUR_LEOPARD as AMUR_LEOPARD,
@@ -255,6 +279,9 @@ _EXPORTS = {
     "sex_ratio_ne": "studbook.demography",
     "ForeignStudbook": "studbook.foreign",
     "read_foreign": "studbook.formats",
+    "Disposition": "studbook.dispositions",
+    "Recommendation": "studbook.dispositions",
+    "dispositions": "studbook.dispositions",
     "ImportValidationError": "studbook.errors",
     "PedigreeCycleError": "studbook.errors",
     "PedigreeError": "studbook.errors",
@@ -286,6 +313,11 @@ _EXPORTS = {
     "rank_pairings": "studbook.pairing",
     "Pedigree": "studbook.pedigree",
     "read_pedigree": "studbook.pedigree",
+    "plan_csv": "studbook.plan_csv",
+    "PlanDocumentInputs": "studbook.plan_document",
+    "plan_html": "studbook.plan_html",
+    "plan_document_inputs": "studbook.plan_inputs",
+    "plan_markdown": "studbook.plan_markdown",
     "AMUR_LEOPARD": "studbook.population",
     "NO_AGE_LIMITS": "studbook.population",
     "Candidates": "studbook.population",

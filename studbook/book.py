@@ -14,13 +14,14 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from studbook.dates import PartialDate
 from studbook.errors import UnknownAnimalError
 from studbook.events import EventCode, EventRecord, Stay, event_sort_key, location_history
 from studbook.institutions import InstitutionRecord
 from studbook.parents import ParentKind
 from studbook.records import AnimalRecord
 from studbook.settings import ProgrammeSettings
-from studbook.status import Status, age_years, is_living, location_on, status_on
+from studbook.status import Status, age_years, is_living, local_id_on, location_on, status_on
 
 if TYPE_CHECKING:
     from studbook.pedigree import Pedigree
@@ -196,16 +197,21 @@ class Studbook:
     def contracepted(self, on: date | None = None) -> set[str]:
         """Animals whose last contraception event on or before ``on`` (default: ever) is a
         start."""
-        out = set()
+        return set(self.contraception_since(on))
+
+    def contraception_since(self, on: date | None = None) -> dict[str, PartialDate | None]:
+        """The animals :meth:`contracepted` on ``on`` (default: ever), each with the date of the
+        start in force (``None`` when that event is undated)."""
+        out: dict[str, PartialDate | None] = {}
         for animal_id, events in self.events.items():
-            state = None
+            last = None
             for e in events:
                 if e.event in (EventCode.CONTRACEPTION_START, EventCode.CONTRACEPTION_STOP) and (
                     on is None or e.date is None or e.date.earliest <= on
                 ):
-                    state = e.event
-            if state is EventCode.CONTRACEPTION_START:
-                out.add(animal_id)
+                    last = e
+            if last is not None and last.event is EventCode.CONTRACEPTION_START:
+                out[animal_id] = last.date
         return out
 
     def relatives(self, animal_id: str) -> tuple[Relative, ...]:
@@ -240,6 +246,11 @@ class Studbook:
         """The institution holding the animal on ``on`` (default: now), by
         :func:`studbook.status.location_on`."""
         return location_on(self.record(animal_id), self.stays.get(animal_id, ()), on)
+
+    def local_id_on(self, animal_id: str, on: date | None = None) -> str:
+        """The animal's local id at the institution holding it on ``on`` (default: now), by
+        :func:`studbook.status.local_id_on`; ``''`` when not recorded."""
+        return local_id_on(self.record(animal_id), self.stays.get(animal_id, ()), on)
 
     def ancestors(self, animal_id: str) -> list[str]:
         """The animal and every ancestor (possible MULT parents too), each once, the animal

@@ -64,6 +64,7 @@ __all__ = [
     "OBJECTIVE",
     "OFFSPRING_F",
     "PAIRING_QUANTITIES",
+    "PLAN_FIGURES",
     "PLAN_QUANTITIES",
     "PROBABILITY",
     "PROJECTION_QUANTITIES",
@@ -511,3 +512,31 @@ def demography_figures(demo: Demography) -> tuple[Figure, ...]:
             births_first_year=float(demo.goals.births[0]),
         )
     return tuple(DEMOGRAPHY_FIGURES[k].figure(v) for k, v in values.items())
+
+
+# ----------------------------------------------------------------- the plan document
+PLAN_FIGURES: Mapping[str, Quantity] = {
+    q.key: q
+    for q in (
+        N_LIVING,
+        _SUMMARY["males"],
+        _SUMMARY["females"],
+        _SUMMARY["unknown_sex"],
+        DEMOGRAPHY_FIGURES["lambda_life_table"],
+        DEMOGRAPHY_FIGURES["lambda_census"],
+        DEMOGRAPHY_FIGURES["lambda_projected_mean"],
+        GENERATION_TIME,
+        DEMOGRAPHY_FIGURES["births_per_year"],
+        _SUMMARY["founders"],
+        _count("potential_founders", "Potential founders (living, wild-born, no descendants)"),
+        _SUMMARY["founder_genome_equivalents"],
+        GENE_DIVERSITY,
+        _SUMMARY["mean_kinship"],
+        _SUMMARY["mean_inbreeding"],
+        _SUMMARY["mean_known"],
+        _percent("mean_known_assumed", "Mean % known, with assumptions"),
+        _percent("mean_certain", "Mean % certain"),
+    )
+}
+"""The headline figures of a Breeding and Transfer Plan's summary, by key (the demographic
+then the genetic figures; a previous plan's figures use the same keys)."""

@@ -38,7 +38,8 @@ write): 0 until the first birthday. Neither is ever negative for an animal livin
 Location
 --------
 :func:`location_on`: the institution of the stay covering the date (stays from
-:func:`studbook.events.location_history`), else the record's current location.
+:func:`studbook.events.location_history`, :func:`stay_on`), else the record's current location;
+:func:`local_id_on`: the local id of that stay.
 
 Studbook order
 --------------
@@ -74,12 +75,14 @@ __all__ = [
     "exit_now",
     "is_living",
     "living_mask",
+    "local_id_on",
     "location_on",
     "parse_status",
     "pedigree_ages",
     "recorded_exit",
     "recorded_exits",
     "status_on",
+    "stay_on",
     "studbook_order",
     "studbook_sort_key",
     "whole_years",
@@ -271,16 +274,32 @@ def whole_years(born: PartialDate, on: date) -> int:
     return max(years, 0)
 
 
+def stay_on(stays: Sequence[Stay], on: date | None = None) -> Stay | None:
+    """The stay covering ``on`` (the last one that had started and not ended), or, with
+    ``on=None``, the last stay if still open; ``None`` when there is none."""
+    if on is None:
+        return stays[-1] if stays and stays[-1].end is None else None
+    for stay in reversed(stays):
+        started = stay.start is None or stay.start.earliest <= on
+        open_then = stay.end is None or stay.end.earliest > on
+        if started and open_then:
+            return stay
+    return None
+
+
 def location_on(record: AnimalRecord, stays: Sequence[Stay], on: date | None = None) -> str:
     """The institution holding the animal on ``on`` (default: now): the stay covering that
     date, else the record's current location."""
-    if on is not None:
-        for stay in reversed(stays):
-            started = stay.start is None or stay.start.earliest <= on
-            open_then = stay.end is None or stay.end.earliest > on
-            if started and open_then:
-                return stay.institution
-    return record.location
+    stay = stay_on(stays, on) if on is not None else None
+    return stay.institution if stay is not None else record.location
+
+
+def local_id_on(record: AnimalRecord, stays: Sequence[Stay], on: date | None = None) -> str:
+    """The animal's local id on ``on`` (default: now): that of the stay (:func:`stay_on`) at
+    the institution :func:`location_on` names; ``''`` when no such stay records one."""
+    where = location_on(record, stays, on)
+    stay = stay_on(stays, on)
+    return stay.local_id if stay is not None and stay.institution == where else ""
 
 
 def studbook_sort_key(animal_id: str) -> tuple[int, int, str]:

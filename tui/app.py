@@ -35,6 +35,7 @@ from tui.screens.demography import DemographyScreen
 from tui.screens.errors import DatabaseStatusScreen, ErrorModal
 from tui.screens.help import HelpScreen, help_text
 from tui.screens.pairings import PairingsScreen
+from tui.screens.plan import PlanScreen
 from tui.screens.population import PopulationScreen
 from tui.screens.releases import ReleasesScreen
 from tui.store import Store, describe_error
@@ -91,6 +92,7 @@ class StudbookApp(App[None]):
         "pairings": PairingsScreen,
         "releases": ReleasesScreen,
         "demography": DemographyScreen,
+        "plan": PlanScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "go('animals')", "Animals", id="go.animals"),
@@ -99,6 +101,8 @@ class StudbookApp(App[None]):
         Binding("f5", "go('releases')", "Releases", id="go.releases"),
         Binding("f6", "settings", "Settings", id="app.settings"),
         Binding("f7", "go('demography')", "Demography", id="go.demography"),
+        # Not in the footer yet: the footer snapshots change when it is shown.
+        Binding("f8", "go('plan')", "Plan", id="go.plan", show=False),
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),

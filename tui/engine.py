@@ -42,6 +42,8 @@ __all__ = [
     "Job",
     "PairingFilter",
     "PairingsView",
+    "PlanInstitution",
+    "PlanView",
     "PopulationView",
     "ReleasesView",
     "RemoteError",
@@ -138,6 +140,25 @@ class ReleaseGroupView:
 
 class RemoteError(StudbookError):
     """An error raised in the genetics process, with its message (its type named)."""
+
+
+@dataclass(frozen=True)
+class PlanInstitution:
+    """One institution of the plan: its heading and its animals' rows, as the document
+    writes them (:func:`studbook.plan_document.build_document`)."""
+
+    mnemonic: str
+    title: str
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The Plan screen: the recommendations section of the Breeding and Transfer Plan."""
+
+    summary: tuple[str, ...]
+    headings: tuple[str, ...]
+    institutions: tuple[PlanInstitution, ...]
 
 
 @dataclass(frozen=True)
@@ -437,6 +458,46 @@ def _group_view(group: ReleaseGroup) -> ReleaseGroupView:
     figures = present.lines(present.release_group_figures(group))
     mates = tuple((m, f, present.KINSHIP.text(k)) for m, f, k in group.mate_kinship)
     return ReleaseGroupView(group.ids, figures, mates)
+
+
+def _plan_inputs(job: Job) -> Any:
+    """The plan document's inputs for the census date, computed once per data version."""
+    from studbook.plan_inputs import plan_document_inputs
+
+    plans: dict[str | None, Any] = _cache.setdefault("plans", {})
+    if job.census_date not in plans:
+        import studbook
+
+        plans[job.census_date] = plan_document_inputs(
+            _analysis(job), software=f"studbook {studbook.__version__}"
+        )
+    return plans[job.census_date]
+
+
+def plan_view(job: Job) -> PlanView:
+    """The recommendations by institution, as the plan document lays them out."""
+    from studbook.plan_document import Paragraph, Table, build_document
+
+    section = build_document(_plan_inputs(job)).sections[1]
+    institutions = []
+    headings: tuple[str, ...] = ()
+    for sub in section.subsections:
+        (table,) = [b for b in sub.blocks if isinstance(b, Table)]
+        headings = table.headings
+        rows = tuple(r for r in table.rows if not isinstance(r, str))
+        institutions.append(PlanInstitution(sub.key, sub.title, rows))
+    summary = tuple(b.text for b in section.blocks if isinstance(b, Paragraph))
+    return PlanView(summary, headings, tuple(institutions))
+
+
+def plan_document_text(job: Job, fmt: str) -> str:
+    """The whole Breeding and Transfer Plan as ``fmt`` (``markdown``, ``html`` or ``csv``)."""
+    from studbook.plan_csv import plan_csv
+    from studbook.plan_html import plan_html
+    from studbook.plan_markdown import plan_markdown
+
+    render = {"markdown": plan_markdown, "html": plan_html, "csv": plan_csv}[fmt]
+    return render(_plan_inputs(job))
 
 
 # --------------------------------------------------------------------------- UI side

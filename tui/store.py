@@ -42,6 +42,7 @@ from tui.engine import (
     Job,
     PairingFilter,
     PairingsView,
+    PlanView,
     PopulationView,
     ReleaseGroupView,
     ReleasesView,
@@ -55,6 +56,7 @@ __all__ = [
     "DemographyView",
     "PairingFilter",
     "PairingsView",
+    "PlanView",
     "PopulationView",
     "ReleaseGroupView",
     "ReleasesView",
@@ -489,6 +491,17 @@ class Store:
         safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in animal_id)
         target = self.exports / f"pedigree-{safe}.svg"
         target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(target, text)
+        return target.resolve()
+
+    def plan(self) -> PlanView:
+        """The Breeding and Transfer Plan's recommendations by institution."""
+        return engine.call(engine.plan_view, self.job())
+
+    def export_plan_document(self, path: str, fmt: str) -> Path:
+        """Write the whole Breeding and Transfer Plan to ``path`` as ``fmt`` (atomically)."""
+        text = engine.call(engine.plan_document_text, self.job(), fmt)
+        target = Path(path).expanduser()
         write_text_atomically(target, text)
         return target.resolve()
 

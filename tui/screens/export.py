@@ -25,33 +25,43 @@ from tui.text import plain
 __all__ = ["REPORT_FORMATS", "ExportModal"]
 
 REPORT_FORMATS = ("csv", "markdown", "json", "table")
-_SUFFIX = {"csv": ".csv", "markdown": ".md", "json": ".json", "table": ".txt"}
+_SUFFIX = {"csv": ".csv", "markdown": ".md", "json": ".json", "table": ".txt", "html": ".html"}
 
 
 class ExportModal(ModalScreen[tuple[str, str] | None]):
-    """Returns ``(absolute path, format)`` or ``None`` when cancelled."""
+    """Returns ``(absolute path, format)`` or ``None`` when cancelled; ``formats`` are offered,
+    the first chosen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
     ]
 
-    def __init__(self, stem: str, folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        stem: str,
+        folder: Path | None = None,
+        formats: tuple[str, ...] = REPORT_FORMATS,
+        title: str = "",
+    ) -> None:
         super().__init__(classes="form-modal")
         self.stem = stem
         self.folder = folder if folder is not None else export_folder()
+        self.formats = formats
+        self.heading = title or "Export the current view"
         self.confirmed: Path | None = None
         """The existing file the user was asked about: a press of Replace while the path names
         it overwrites it; any other path is asked about afresh."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label("Export the current view", classes="form-title")
+            yield Label(self.heading, classes="form-title")
             yield Label("Format")
+            first = self.formats[0]
             yield Select(
-                [(f, f) for f in REPORT_FORMATS], value="csv", allow_blank=False, id="format"
+                [(f, f) for f in self.formats], value=first, allow_blank=False, id="format"
             )
             yield Label("File")
-            yield Input(str(self.folder / f"{self.stem}.csv"), id="path")
+            yield Input(str(self.folder / f"{self.stem}{_SUFFIX[first]}"), id="path")
             yield Label("", id="target")
             with Horizontal(classes="buttons"):
                 yield Button("Export", id="export", variant="primary")

@@ -36,6 +36,9 @@ engine from the pedigree in the database; nothing here is typed in twice.
 - **Demography** (F7): over the demographic window (a setting), life tables by sex, the
   life-table, 5-year census and projected lambdas, T, life expectancy, Ne, the census history
   and gene diversity observed then projected by drift; `s` adds the simulation band.
+- **Plan** (F8): the Breeding and Transfer Plan by institution: every living animal with its
+  disposition (breed with, send to, receive from, do not breed, hold); `x` exports the whole
+  document (HTML to print, Markdown, or CSV for spreadsheets).
 
 MK is mean kinship (kinship, not relationship); GD is gene diversity, 1 - mean kinship.
 Animals with little known ancestry look more valuable than they are: read % known beside MK.
