@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from studbook.errors import UnknownAnimalError
 from studbook.events import EventCode, EventRecord, Stay, event_sort_key, location_history
@@ -21,6 +22,9 @@ from studbook.pedigree import Pedigree
 from studbook.records import AnimalRecord
 from studbook.settings import ProgrammeSettings
 from studbook.status import Status, age_years, is_living, location_on, status_on
+
+if TYPE_CHECKING:
+    from studbook.assumptions import AssumptionSet
 
 __all__ = ["Census", "CensusRow", "Listing", "Relative", "Studbook"]
 
@@ -99,13 +103,15 @@ class Census:
 
 @dataclass(frozen=True, eq=False)
 class Studbook:
-    """Animals (in entry order), each animal's events (in time order), the institutions and the
-    programme's settings (species profile, caps, limits; :mod:`studbook.settings`)."""
+    """Animals (in entry order), each animal's events (in time order), the institutions, the
+    programme's settings (species profile, caps, limits; :mod:`studbook.settings`) and the
+    named pedigree assumption sets kept apart from the record (:mod:`studbook.assumptions`)."""
 
     records: Mapping[str, AnimalRecord]
     events: Mapping[str, tuple[EventRecord, ...]]
     institutions: Mapping[str, InstitutionRecord]
     settings: ProgrammeSettings = field(default_factory=ProgrammeSettings)
+    assumption_sets: Mapping[str, AssumptionSet] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -114,6 +120,7 @@ class Studbook:
         events: Iterable[EventRecord] = (),
         institutions: Iterable[InstitutionRecord] = (),
         settings: ProgrammeSettings | None = None,
+        assumption_sets: Iterable[AssumptionSet] = (),
     ) -> Studbook:
         grouped: dict[str, list[EventRecord]] = {}
         for event in events:
@@ -123,6 +130,7 @@ class Studbook:
             events={k: tuple(sorted(v, key=event_sort_key)) for k, v in grouped.items()},
             institutions={i.mnemonic: i for i in institutions},
             settings=settings or ProgrammeSettings(),
+            assumption_sets={a.name: a for a in assumption_sets},
         )
 
     def __len__(self) -> int:
