@@ -156,11 +156,15 @@ def load_institutions(session: Session) -> list[InstitutionRecord]:
 
 
 def load_studbook(session: Session) -> Studbook:
-    """The whole studbook in memory: every animal, its events, the institutions and the
-    programme's settings (:func:`db.settings.load_settings`)."""
+    """The whole studbook in memory: every animal, its events, the institutions, the
+    programme's settings (:func:`db.settings.load_settings`) and the assumption sets
+    (:func:`db.assumptions.load_assumption_sets`, kept apart from the records)."""
+    from db.assumptions import load_assumption_sets
+
     return Studbook.build(
         load_records(session),
         load_events(session),
         load_institutions(session),
         load_settings(session),
+        load_assumption_sets(session),
     )

@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.errors import EditConflictError
-from db.models import ProgrammeSetting
-from studbook.settings import ProgrammeSettings, read_settings
+from db.models import AssumptionSetRow, ProgrammeSetting
+from studbook.errors import SettingsError
+from studbook.settings import SETTINGS, ProgrammeSettings, read_settings
 
 __all__ = [
     "import_settings",
@@ -61,6 +62,14 @@ def save_settings(
     for key, text in values.items():
         after = after.with_text(key, text)
     changed = {key.strip() for key in values if stored.get(key.strip()) != after.text(key)}
+    wanted = after.assumption_set
+    if "assumption_set" in changed and wanted and session.get(AssumptionSetRow, wanted) is None:
+        sets = ", ".join(session.scalars(select(AssumptionSetRow.name).order_by("name")))
+        raise SettingsError(
+            "assumption_set",
+            f"there is no assumption set {wanted!r} (the sets: {sets or 'none stored'}); "
+            + SETTINGS["assumption_set"].help,
+        )
     if expected is not None:
         moved = sorted(k for k in changed if k in expected and expected[k] != before.text(k))
         if moved:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ASSUMABLE_FIELDS",
     "NO_ASSUMPTIONS",
+    "SET_NAME_LENGTH",
     "Assumption",
     "AssumptionError",
     "AssumptionSet",
@@ -53,6 +54,7 @@ NO_ASSUMPTIONS = "none"
 """The word for "the true record, no assumption set" (settings, ``--assumptions``)."""
 
 SET_NAME_LENGTH = 50
+"""The longest name of an assumption set."""
 
 
 class AssumptionError(StudbookError):

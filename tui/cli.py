@@ -34,6 +34,7 @@ from studbook.errors import (
     StudbookError,
     UnknownAnimalError,
 )
+from tui.cli_assumptions import add_assumption_commands
 
 __all__ = ["EXIT_CODES", "build_parser", "main"]
 
@@ -526,6 +527,7 @@ def _analysis(args: argparse.Namespace) -> Any:
         exclude=tuple(args.exclude),
         non_breeders=tuple(getattr(args, "non_breeder", ())),
         programme=programme,
+        assumptions=getattr(args, "assumptions", None),
     )
     return Analysis(book, settings)
 
@@ -535,7 +537,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from studbook.reports import summary_report
 
     analysis = _analysis(args)
-    _emit(summary_report(analysis.summary, parameters=analysis.parameters()), args.format)
+    report = summary_report(
+        analysis.summary, parameters=analysis.parameters(), certainty=analysis.certainty
+    )
+    _emit(report, args.format)
     return EXIT_OK
 
 
@@ -958,6 +963,7 @@ def build_parser() -> argparse.ArgumentParser:
                 help="never pair this animal (repeatable)",
             )
         _add_format(p, REPORT_FORMATS)
+    add_assumption_commands(sub, analyses)
     p = command("demography", cmd_demography)
     _demography_options(p)
     p.add_argument("--replicates", type=int, default=1000, help="projected-lambda runs (1000)")
