@@ -276,6 +276,7 @@ def import_assumption_sets(session: Session, path: str | Path) -> list[Assumptio
             raise AssumptionError(f"assumption set {s.name!r} already exists")
         apply_assumptions(records, s)
         session.add(AssumptionSetRow(name=s.name, note=s.note))
+        session.flush()  # the set's row first: no ORM relationship orders the inserts
         session.add_all(
             HypotheticalAnimalRow(set_name=s.name, animal_id=h.id, sex=h.sex, note=h.note)
             for h in s.hypotheticals
