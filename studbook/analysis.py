@@ -107,7 +107,7 @@ class Analysis:
     @property
     def pedigree_label(self) -> str:
         """What the analyses rest on, e.g. ``true record + assumption set 'litters'``."""
-        return pedigree_label(self.assumptions)
+        return pedigree_label(self.assumptions.name if self.assumptions else None)
 
     @cached_property
     def census_date(self) -> date:

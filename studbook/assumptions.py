@@ -244,17 +244,18 @@ def assumed_studbook(book: Studbook, assumptions: AssumptionSet | None) -> Studb
     return dataclasses.replace(book, records={r.id: r for r in records})
 
 
-def pedigree_label(assumptions: AssumptionSet | None) -> str:
-    """What an analysis rests on, for every report header and status line.
+def pedigree_label(name: str | None) -> str:
+    """What an analysis rests on, for every report header and status line: the true record,
+    or the true record with the assumption set ``name``.
 
     >>> pedigree_label(None)
     'true record (no assumptions)'
-    >>> pedigree_label(AssumptionSet("litters"))
+    >>> pedigree_label("litters")
     "true record + assumption set 'litters'"
     """
-    if assumptions is None:
+    if not name:
         return "true record (no assumptions)"
-    return f"true record + assumption set {assumptions.name!r}"
+    return f"true record + assumption set {name!r}"
 
 
 def resolve_set(sets: Mapping[str, AssumptionSet], name: str) -> AssumptionSet | None:

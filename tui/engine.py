@@ -116,6 +116,10 @@ class PopulationView:
     founder_labels: tuple[str, ...]
     founder_values: tuple[float, ...]
     pyramid: AgeSexPyramid
+    certainty: tuple[tuple[str, str], ...] = ()
+    """% known before and after the assumptions, % certain, potential founders (label, text)."""
+    pedigree: str = ""
+    """What the figures rest on: the true record, or the true record + an assumption set."""
 
 
 @dataclass(frozen=True)
@@ -229,10 +233,13 @@ def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
         )
         summary = analysis.summary
         figures = present.lines(present.summary_figures(summary))
+        # The pedigree analysed is the panel's title, not a line among the figures.
+        certainty = present.lines(present.certainty_figures(analysis.certainty)[1:])
         representation = sorted(summary.founder_representation.items(), key=lambda kv: -kv[1])
     else:
         core = GeneticsCore({}, {}, {}, {})
         figures = present.lines([present.N_LIVING.figure(0)])
+        certainty = ()
         representation = []
     view = PopulationView(
         definition=pop.definition,
@@ -240,6 +247,8 @@ def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
         founder_labels=tuple(k for k, _ in representation),
         founder_values=tuple(v for _, v in representation),
         pyramid=age_sex_pyramid(pop, width=2),
+        certainty=certainty,
+        pedigree=analysis.pedigree_label,
     )
     return core, view
 
