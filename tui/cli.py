@@ -187,11 +187,23 @@ def _settings_file(args: argparse.Namespace) -> Path | None:
     return companion_file(args.file, "settings")
 
 
+def _assumptions_file(args: argparse.Namespace) -> Path | None:
+    """The assumptions file to import with a new studbook: ``FILE_assumptions.csv`` if there
+    (not with ``--update``: the sets are stored already, and edited with ``assumptions``)."""
+    from db.importer import companion_file
+
+    if args.no_companions or getattr(args, "update", False):
+        return None
+    return companion_file(args.file, "assumptions")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Check the files and, only if every rule passes, add them to the studbook in one go."""
+    from db.assumptions import import_assumption_sets
     from db.importer import check_studbook, write_plan
     from db.session import session_scope
     from db.settings import save_settings
+    from studbook.assumptions import AssumptionError
     from studbook.interpret import parse_mapping
     from studbook.present import printable
     from studbook.settings import read_settings
@@ -199,7 +211,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     factory = _open(args)
     events, institutions = _companions(args)
     settings_path = _settings_file(args)
-    paths = (args.file, events, institutions, settings_path)
+    assumptions_path = _assumptions_file(args)
+    paths = (args.file, events, institutions, settings_path, assumptions_path)
     _say("importing " + ", ".join(str(p) for p in paths if p is not None))
     progress = _Progress()
     try:
@@ -214,7 +227,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 for line in plan.update.lines():
                     _say(printable(line))
             report = write_plan(session, plan, progress=progress)
+            sets = import_assumption_sets(session, assumptions_path) if assumptions_path else []
             save_settings(session, settings)
+    except AssumptionError as exc:
+        progress.close()
+        raise CliError(f"studbook: {exc}; nothing was imported", EXIT_INVALID) from exc
     except ImportValidationError as exc:
         progress.close()
         errors = [p for p in exc.problems if p.severity == "error"]
@@ -234,6 +251,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     if settings:
         _say(f"set {len(settings)} programme setting(s): {', '.join(settings)}")
+    if sets:
+        _say(
+            f"stored {len(sets)} assumption set(s), apart from the record: "
+            + ", ".join(s.name for s in sets)
+            + " (studbook assumptions use NAME to analyse with one)"
+        )
     return EXIT_OK
 
 
@@ -856,8 +879,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--no-companions",
             action="store_true",
-            help="do not pick up FILE_events.csv, FILE_institutions.csv and FILE_settings.csv "
-            "automatically",
+            help="do not pick up FILE_events.csv, FILE_institutions.csv, FILE_settings.csv and "
+            "FILE_assumptions.csv automatically",
         )
         p.add_argument(
             "--map",
