@@ -215,24 +215,65 @@ def apply_assumptions(
                 "already in the studbook; choose another"
             )
         extra.append(_hypothetical_record(animal, name))
-    # Mark the changed and added records with a line number so that only their problems count:
-    # the record's own warnings are not the set's business.
-    tagged = [dataclasses.replace(r, line=None) for r in out]
+    # Check only the changed and added records, against the others (the record's own warnings
+    # are not the set's business); a line number per record says which assumption it is.
+    tagged: list[AnimalRecord] = []
     blame: dict[int, str] = {}
     for n, (k, (animal_id, field)) in enumerate(changed.items(), start=1):
-        tagged[k] = dataclasses.replace(out[k], line=n)
+        tagged.append(dataclasses.replace(out[k], line=n))
         blame[n] = _where(name, animal_id, field)
     for n, record in enumerate(extra, start=len(changed) + 1):
         tagged.append(dataclasses.replace(record, line=n))
         blame[n] = f"assumption set {name!r}: hypothetical animal {record.id!r}"
+    touched = {r.id for r in tagged}
+    others = {r.id: r for r in out if r.id not in touched}
     errors = [
         f"{blame[p.line]}: {p.message}"
-        for p in validate_records(tagged, f"assumption set {name!r}")
+        for p in validate_records(tagged, f"assumption set {name!r}", existing=others)
         if p.severity == "error" and p.line in blame
+    ]
+    new_parents = {a for a, field in changed.values() if field in ("sire", "dam")}
+    looped = _in_loops(out + extra, new_parents) if new_parents else set()
+    errors += [
+        f"{blame[n]}: pedigree loop: {r.id!r} would be its own ancestor (or descend from a loop)"
+        for n, r in enumerate(tagged, start=1)
+        if r.id in looped and r.id in new_parents
     ]
     if errors:
         raise AssumptionError("; ".join(errors))
     return out + extra
+
+
+def _in_loops(records: Sequence[AnimalRecord], starts: set[str]) -> set[str]:
+    """The ids among ``starts`` and their ancestors that are in a pedigree loop or descend from
+    one. A loop the record did not have runs through a changed parent, so only the ancestors of
+    the animals in ``starts`` are looked at: they are peeled off parents-first, and what is
+    left over loops."""
+    by_id = {r.id: r for r in records}
+
+    def parents(animal_id: str) -> set[str]:
+        record = by_id[animal_id]
+        return {p for spec in (record.sire, record.dam) for p in spec.ids if p in by_id}
+
+    links: dict[str, set[str]] = {}
+    todo = [a for a in starts if a in by_id]
+    while todo:
+        animal_id = todo.pop()
+        if animal_id not in links:
+            links[animal_id] = parents(animal_id)
+            todo.extend(links[animal_id])
+    pending = {a: len(ps) for a, ps in links.items()}
+    children: dict[str, list[str]] = {}
+    for animal_id, ps in links.items():
+        for p in ps:
+            children.setdefault(p, []).append(animal_id)
+    ready = [a for a, count in pending.items() if count == 0]
+    while ready:
+        for child in children.get(ready.pop(), ()):
+            pending[child] -= 1
+            if pending[child] == 0:
+                ready.append(child)
+    return {a for a, count in pending.items() if count > 0}
 
 
 def assumed_studbook(book: Studbook, assumptions: AssumptionSet | None) -> Studbook:

@@ -233,7 +233,9 @@ class TestCommandLine:
         code, _, err = run(capsys, *base, "add", "litters", "nope", "dam", "3")
         assert code == 1 and "animal 'nope', field 'dam': the animal is not in" in err
         code, _, err = run(capsys, *base, "use", "other")
-        assert code == 1 and "no assumption set 'other' (the sets: litters)" in err
+        assert (
+            code == 1 and "no assumption set 'other' (the sets: hypothetical-sires, litters)" in err
+        )
         code, _, err = run(capsys, "--db", loaded, "settings", "set", "assumption_set", "other")
         assert code == 1 and "no assumption set 'other'" in err
         code, _, err = run(capsys, "--db", loaded, "summary", "--assumptions", "other")
@@ -246,20 +248,28 @@ class TestCommandLine:
         export writes a file that imports back to the same sets."""
         run(capsys, "--db", loaded, "assumptions", "use", "litters")
         code, out, _ = run(capsys, "--db", loaded, "assumptions", "list", "--format", "json")
-        (row,) = json.loads(out)["sections"][0]["rows"]
-        assert row == {
+        rows = {row["set"]: row for row in json.loads(out)["sections"][0]["rows"]}
+        assert rows["litters"] == {
             "set": "litters",
             "in use": True,
             "assumptions": 3,
             "hypothetical animals": 1,
             "note": "one sire per litter",
         }
+        assert rows["hypothetical-sires"]["in use"] is False  # the fixture's set, stored unused
         code, out, _ = run(capsys, "--db", loaded, "assumptions", "show", "litters")
         assert code == 0
         assert any(line.split()[:4] == ["14", "sire", "UNK", "H9"] for line in out.splitlines())
         written = tmp_path / "back.csv"
         assert run(capsys, "--db", loaded, "assumptions", "export", str(written))[0] == 0
-        assert written.read_text(encoding="utf-8") == SETS
+        lines = written.read_text(encoding="utf-8").splitlines()
+        assert [line for line in lines if not line.startswith("hypothetical-sires,")] == (
+            SETS.splitlines()
+        )
+        fixture_set = (FIXTURE.parent / "amur_leopard_assumptions.csv").read_text(encoding="utf-8")
+        assert sorted(line for line in lines if line.startswith("hypothetical-sires,")) == sorted(
+            fixture_set.splitlines()[1:]
+        )
 
     def test_applied_pedigree(self, loaded: str) -> None:
         """The analysis pedigree has H9 as the litter's sire; the record keeps UNK."""
