@@ -40,6 +40,7 @@ __all__ = [
     "HypotheticalAnimal",
     "apply_assumptions",
     "assumed_studbook",
+    "chosen_set",
     "pedigree_label",
     "record_value",
     "resolve_set",
@@ -297,6 +298,13 @@ def pedigree_label(name: str | None) -> str:
     if not name:
         return "true record (no assumptions)"
     return f"true record + assumption set {name!r}"
+
+
+def chosen_set(book: Studbook, name: str | None = None) -> AssumptionSet | None:
+    """The assumption set an analysis of ``book`` applies: ``name`` (``none``: the true
+    record) when given, else the programme's setting ``assumption_set``; see
+    :func:`resolve_set`."""
+    return resolve_set(book.assumption_sets, book.settings.assumption_set if name is None else name)
 
 
 def resolve_set(sets: Mapping[str, AssumptionSet], name: str) -> AssumptionSet | None:

@@ -34,7 +34,7 @@ from studbook.errors import (
     StudbookError,
     UnknownAnimalError,
 )
-from tui.cli_assumptions import add_assumption_commands
+from tui.cli_assumptions import add_assumption_commands, add_assumptions_option
 
 __all__ = ["EXIT_CODES", "build_parser", "main"]
 
@@ -712,12 +712,15 @@ def cmd_projection(args: argparse.Namespace) -> int:
         )
         _emit(report, args.format)
         return EXIT_OK
+    from studbook.assumptions import assumed_studbook, chosen_set, pedigree_label
     from studbook.kinship import gene_diversity, mean_kinship_array
     from studbook.outlook import simulation_for, studbook_inputs
     from studbook.timeseries import gene_diversity_over_time
 
-    book = _load_book(args)
-    demo = _demography(args, book)
+    record = _load_book(args)
+    chosen = chosen_set(record, args.assumptions)
+    book = assumed_studbook(record, chosen)
+    demo = _demography(args, record)
     if not demo.population_ids:
         raise CliError(
             f"studbook projection: no living animal on the last day of {demo.window.text()}",
@@ -739,7 +742,11 @@ def cmd_projection(args: argparse.Namespace) -> int:
             book, demo, replicates=args.replicates, seed=args.seed, capacity=inputs.capacity
         )
     outlook = gene_diversity_outlook(inputs, years=args.years, history=history, simulate=simulate)
-    parameters = {**book.settings.describe(), "demographic window": demo.window.describe()}
+    parameters = {
+        "pedigree": pedigree_label(chosen.name if chosen else None),
+        **book.settings.describe(),
+        "demographic window": demo.window.describe(),
+    }
     report = projection_report(
         outlook,
         population=f"living on the last day of the window {demo.window.text()}",
@@ -1007,6 +1014,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--simulate", action="store_true", help="add the forward simulation band (random mating)"
     )
     p.add_argument("--replicates", type=int, default=200, help="simulation runs (default 200)")
+    add_assumptions_option(p)
     _add_format(p, REPORT_FORMATS)
     p = command("settings", cmd_settings)
     p.set_defaults(action="show")

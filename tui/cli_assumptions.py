@@ -17,7 +17,7 @@ from typing import Any
 
 from studbook.errors import ImportValidationError
 
-__all__ = ["add_assumption_commands", "cmd_assumptions"]
+__all__ = ["add_assumption_commands", "add_assumptions_option", "cmd_assumptions"]
 
 
 def _cli() -> Any:
@@ -227,9 +227,14 @@ def add_assumption_commands(sub: Any, analyses: list[argparse.ArgumentParser]) -
     written = actions.add_parser("export", help="write every set as an assumptions CSV")
     written.add_argument("file", type=Path)
     for analysis in analyses:
-        analysis.add_argument(
-            "--assumptions",
-            metavar="NAME",
-            help="analyse with this assumption set, or 'none' for the true record "
-            "(default: the setting assumption_set)",
-        )
+        add_assumptions_option(analysis)
+
+
+def add_assumptions_option(parser: argparse.ArgumentParser) -> None:
+    """``--assumptions NAME|none`` on a command whose output rests on the pedigree."""
+    parser.add_argument(
+        "--assumptions",
+        metavar="NAME",
+        help="analyse with this assumption set, or 'none' for the true record "
+        "(default: the setting assumption_set)",
+    )

@@ -282,7 +282,7 @@ def gene_diversity_chunk(job: Job, days: list[str]) -> GeneDiversitySeries:
     def mean_kinship(ped: Any, mask: Any) -> float:
         return float(mean_kinship_array(ped, mask)[mask].mean())
 
-    book = _book(job)
+    book = _analysis(job).book  # the pedigree analysed: with the assumption set in use
     return gene_diversity_over_time(
         book.pedigree, np.array(days, "datetime64[D]"), mean_kinship, living=book.living_ids
     )
@@ -299,9 +299,10 @@ def demography_view(job: Job, simulate: bool = False, replicates: int = 100) -> 
     from studbook.reports import demography_report, section_text
     from studbook.timeseries import gene_diversity_over_time
 
-    book = _book(job)
+    record = _book(job)
+    book = _analysis(job).book  # GD history and projection: with the assumption set in use
     today = date.fromisoformat(job.census_date) if job.census_date else None
-    demo = demography(book, window_for(book, today=today), replicates=500, seed=0)
+    demo = demography(record, window_for(record, today=today), replicates=500, seed=0)
     report = demography_report(demo)
     by_name = {s.name: s for s in report.sections}
     tables = tuple((s.name, section_text(s)) for s in report.sections if s.name.startswith("Life"))

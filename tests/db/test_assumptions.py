@@ -215,9 +215,12 @@ class TestCommandLine:
     def test_every_analysis_names_the_pedigree(
         self, loaded: str, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """pairings, breeding-plan and releases print the pedigree they rest on."""
-        for command in ("pairings", "breeding-plan", "releases", "age-pyramid"):
-            code, out, err = run(capsys, "--db", loaded, command, "--assumptions", "litters")
+        """pairings, breeding-plan, releases, age-pyramid and projection print the pedigree
+        they rest on."""
+        projection = ("projection", "--years", "3", "--ne-ratio", "0.3")
+        for command in ("pairings", "breeding-plan", "releases", "age-pyramid", projection):
+            words = (command,) if isinstance(command, str) else command
+            code, out, err = run(capsys, "--db", loaded, *words, "--assumptions", "litters")
             assert code == 0, err
             assert "pedigree: true record + assumption set 'litters'" in out
 
