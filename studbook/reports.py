@@ -469,8 +469,8 @@ def summary_report(
     analysis_date: str | None = None,
     certainty: PedigreeCertainty | None = None,
 ) -> Report:
-    """The population summary: the figures, the pedigree's certainty and potential founders
-    (when given), then the founder representation."""
+    """The population summary: the figures, the founder representation, then (when given) the
+    pedigree's certainty and potential founders."""
     figures = [{"figure": f.quantity, "value": f} for f in summary_figures(summary)]
     sure = (
         ()
@@ -493,13 +493,13 @@ def summary_report(
         parameters=params,
         sections=(
             Section("Figures", ("figure", "value"), figures, quantities=_FIGURE_COLUMNS),
-            *sure,
             Section(
                 "Founder representation r_k = (1/N) sum over P of p_ik",
                 ("founder", "representation"),
                 [{"founder": f, "representation": r} for f, r in representation],
                 quantities={"founder": FOUNDER, "representation": REPRESENTATION},
             ),
+            *sure,
         ),
         analysis_date=analysis_date or _today(),
     )
