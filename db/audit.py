@@ -30,10 +30,13 @@ from db.models import (
     Animal,
     AnimalAttribute,
     AnimalFlag,
+    AssumptionRow,
+    AssumptionSetRow,
     AuditLog,
     Base,
     Event,
     ExtraColumn,
+    HypotheticalAnimalRow,
     Institution,
     ParentCandidate,
     ProgrammeSetting,
@@ -97,6 +100,12 @@ def row_key(obj: Base) -> str:
         return obj.name
     if isinstance(obj, ProgrammeSetting):
         return obj.key
+    if isinstance(obj, AssumptionSetRow):
+        return obj.name
+    if isinstance(obj, AssumptionRow):
+        return f"{obj.set_name}/{obj.animal_id}/{obj.field}"
+    if isinstance(obj, HypotheticalAnimalRow):
+        return f"{obj.set_name}/{obj.animal_id}"
     identity = inspect(obj).identity
     return "/".join(str(part) for part in identity or ())
 

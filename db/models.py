@@ -41,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from studbook.assumptions import ASSUMABLE_FIELDS, SET_NAME_LENGTH
 from studbook.dates import DatePrecision
 from studbook.events import EventCode
 from studbook.limits import (
@@ -64,10 +65,13 @@ __all__ = [
     "Animal",
     "AnimalAttribute",
     "AnimalFlag",
+    "AssumptionRow",
+    "AssumptionSetRow",
     "AuditLog",
     "Base",
     "Event",
     "ExtraColumn",
+    "HypotheticalAnimalRow",
     "Institution",
     "ParentCandidate",
     "ProgrammeSetting",
@@ -367,3 +371,61 @@ class ProgrammeSetting(Base):
     value: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (CheckConstraint("key <> ''", name="key_text"),)
+
+
+class AssumptionSetRow(Base):
+    """A named set of pedigree assumptions (:mod:`studbook.assumptions`), kept apart from the
+    record: the analyses apply one when the setting ``assumption_set`` or a run names it."""
+
+    __tablename__ = "assumption_set"
+
+    name: Mapped[str] = mapped_column(String(SET_NAME_LENGTH), primary_key=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (CheckConstraint("name <> ''", name="name_text"),)
+
+
+class AssumptionRow(Base):
+    """The value assumed for one field of one animal in one set, the record's value when it was
+    made (``true_value``) and why (``note``). Values are cells as ``docs/csv-format.md`` writes
+    them; the core reads and checks them."""
+
+    __tablename__ = "assumption"
+
+    set_name: Mapped[str] = mapped_column(
+        ForeignKey("assumption_set.name", onupdate="CASCADE", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    animal_id: Mapped[str] = mapped_column(
+        ForeignKey("animal.studbook_id", onupdate="CASCADE", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    field: Mapped[str] = mapped_column(String(20), primary_key=True)
+    true_value: Mapped[str] = mapped_column(Text, default="")
+    assumed_value: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        CheckConstraint(_one_of("field", ASSUMABLE_FIELDS), name="field_code"),
+        Index("ix_assumption_animal", "animal_id"),
+    )
+
+
+class HypotheticalAnimalRow(Base):
+    """A placeholder animal of one assumption set (e.g. ``H1``, a litter's one unknown sire);
+    never in the record's ``animal`` table."""
+
+    __tablename__ = "hypothetical_animal"
+
+    set_name: Mapped[str] = mapped_column(
+        ForeignKey("assumption_set.name", onupdate="CASCADE", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    animal_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1), default="U")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        CheckConstraint(_one_of("sex", ("M", "F", "U")), name="sex_code"),
+        CheckConstraint("animal_id <> ''", name="id_text"),
+    )

@@ -27,12 +27,16 @@ from db.tables import (
     ANIMAL,
     ANIMAL_ATTRIBUTE,
     ANIMAL_FLAG,
+    ASSUMPTION,
+    ASSUMPTION_SET,
     EVENT,
     EXTRA_COLUMN,
+    HYPOTHETICAL_ANIMAL,
     INSTITUTION,
     PARENT_CANDIDATE,
     Reader,
 )
+from studbook.assumptions import Assumption, AssumptionSet, HypotheticalAnimal
 from studbook.book import Studbook
 from studbook.events import EventCode, EventRecord
 from studbook.institutions import InstitutionRecord
@@ -45,6 +49,7 @@ __all__ = [
     "animal_count",
     "animal_version",
     "extra_columns",
+    "load_assumption_sets",
     "load_events",
     "load_institutions",
     "load_pedigree",
@@ -163,12 +168,40 @@ def load_institutions(session: Reader) -> list[InstitutionRecord]:
     return [InstitutionRecord(*row) for row in session.execute(stmt)]
 
 
+def load_assumption_sets(session: Reader) -> list[AssumptionSet]:
+    """Every stored set, by name, with its assumptions (by animal and field) and hypothetical
+    animals (by id): kept apart from the records, applied only by an analysis that asks."""
+    assumptions: dict[str, list[Assumption]] = {}
+    a = ASSUMPTION.c
+    for row in session.execute(
+        select(a.set_name, a.animal_id, a.field, a.assumed_value, a.true_value, a.note).order_by(
+            a.set_name, a.animal_id, a.field
+        )
+    ):
+        assumptions.setdefault(row.set_name, []).append(Assumption(*row[1:]))
+    hypotheticals: dict[str, list[HypotheticalAnimal]] = {}
+    h = HYPOTHETICAL_ANIMAL.c
+    for set_name, animal_id, sex, note in session.execute(
+        select(h.set_name, h.animal_id, h.sex, h.note).order_by(h.set_name, h.animal_id)
+    ):
+        hypotheticals.setdefault(set_name, []).append(HypotheticalAnimal(animal_id, sex, note))
+    s = ASSUMPTION_SET.c
+    return [
+        AssumptionSet(
+            name, note, tuple(assumptions.get(name, ())), tuple(hypotheticals.get(name, ()))
+        )
+        for name, note in session.execute(select(s.name, s.note).order_by(s.name))
+    ]
+
+
 def load_studbook(session: Reader) -> Studbook:
-    """The whole studbook in memory: every animal, its events, the institutions and the
-    programme's settings (:func:`db.settings.load_settings`)."""
+    """The whole studbook in memory: every animal, its events, the institutions, the
+    programme's settings (:func:`db.settings.load_settings`) and the assumption sets
+    (:func:`load_assumption_sets`, kept apart from the records)."""
     return Studbook.build(
         load_records(session),
         load_events(session),
         load_institutions(session),
         load_settings(session),
+        load_assumption_sets(session),
     )

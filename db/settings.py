@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from db.errors import EditConflictError
 from db.tables import PROGRAMME_SETTING, Reader
-from studbook.settings import ProgrammeSettings, read_settings
+from studbook.errors import SettingsError
+from studbook.settings import SETTINGS, ProgrammeSettings, read_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -58,7 +59,7 @@ def save_settings(
     raised and nothing is written. Raises :class:`~studbook.errors.SettingsError` (naming the
     key and the allowed values) for a value out of range.
     """
-    from db.models import ProgrammeSetting
+    from db.models import AssumptionSetRow, ProgrammeSetting
 
     stored = stored_settings(session)
     before = ProgrammeSettings.from_text(stored)
@@ -66,6 +67,14 @@ def save_settings(
     for key, text in values.items():
         after = after.with_text(key, text)
     changed = {key.strip() for key in values if stored.get(key.strip()) != after.text(key)}
+    wanted = after.assumption_set
+    if "assumption_set" in changed and wanted and session.get(AssumptionSetRow, wanted) is None:
+        sets = ", ".join(session.scalars(select(AssumptionSetRow.name).order_by("name")))
+        raise SettingsError(
+            "assumption_set",
+            f"there is no assumption set {wanted!r} (the sets: {sets or 'none stored'}); "
+            + SETTINGS["assumption_set"].help,
+        )
     if expected is not None:
         moved = sorted(k for k in changed if k in expected and expected[k] != before.text(k))
         if moved:

@@ -23,8 +23,11 @@ __all__ = [
     "ANIMAL",
     "ANIMAL_ATTRIBUTE",
     "ANIMAL_FLAG",
+    "ASSUMPTION",
+    "ASSUMPTION_SET",
     "EVENT",
     "EXTRA_COLUMN",
+    "HYPOTHETICAL_ANIMAL",
     "INSTITUTION",
     "PARENT_CANDIDATE",
     "PROGRAMME_SETTING",
@@ -95,3 +98,20 @@ INSTITUTION = table(
     column("version_id", Integer),
 )
 PROGRAMME_SETTING = table("programme_setting", column("key", String), column("value", Text))
+ASSUMPTION_SET = table("assumption_set", column("name", String), column("note", Text))
+ASSUMPTION = table(
+    "assumption",
+    column("set_name", String),
+    column("animal_id", String),
+    column("field", String),
+    column("true_value", Text),
+    column("assumed_value", Text),
+    column("note", Text),
+)
+HYPOTHETICAL_ANIMAL = table(
+    "hypothetical_animal",
+    column("set_name", String),
+    column("animal_id", String),
+    column("sex", String),
+    column("note", Text),
+)

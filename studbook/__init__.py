@@ -19,6 +19,24 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     __version__: str
+    from studbook.assumptions import (
+        Assumption as Assumption,
+    )
+    from studbook.assumptions import (
+        AssumptionError as AssumptionError,
+    )
+    from studbook.assumptions import (
+        AssumptionSet as AssumptionSet,
+    )
+    from studbook.assumptions import (
+        HypotheticalAnimal as HypotheticalAnimal,
+    )
+    from studbook.assumptions import (
+        apply_assumptions as apply_assumptions,
+    )
+    from studbook.assumptions import (
+        assumed_studbook as assumed_studbook,
+    )
     from studbook.breeding_plan import (
         BreedingPlan as BreedingPlan,
     )
@@ -33,6 +51,21 @@ if TYPE_CHECKING:
     )
     from studbook.breeding_plan import (
         breeding_plan as breeding_plan,
+    )
+    from studbook.certainty import (
+        PedigreeCertainty as PedigreeCertainty,
+    )
+    from studbook.certainty import (
+        PotentialFounders as PotentialFounders,
+    )
+    from studbook.certainty import (
+        pedigree_certainty as pedigree_certainty,
+    )
+    from studbook.certainty import (
+        percent_certain as percent_certain,
+    )
+    from studbook.certainty import (
+        potential_founders as potential_founders,
     )
     from studbook.demography import (
         sex_ratio_ne as sex_ratio_ne,
@@ -270,6 +303,17 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
+    "Assumption": "studbook.assumptions",
+    "AssumptionError": "studbook.assumptions",
+    "AssumptionSet": "studbook.assumptions",
+    "HypotheticalAnimal": "studbook.assumptions",
+    "apply_assumptions": "studbook.assumptions",
+    "assumed_studbook": "studbook.assumptions",
+    "PedigreeCertainty": "studbook.certainty",
+    "PotentialFounders": "studbook.certainty",
+    "pedigree_certainty": "studbook.certainty",
+    "percent_certain": "studbook.certainty",
+    "potential_founders": "studbook.certainty",
     "AnimalId": "studbook.ids",
     "BreedingPlan": "studbook.breeding_plan",
     "Plan": "studbook.breeding_plan",

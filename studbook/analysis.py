@@ -8,6 +8,11 @@ settings say), its genetics (MK over P, % known, flagged-founder shares), the br
 candidates (contraception taken from the events and shown, not excluded), the pairing ranking,
 the breeding plan, the release ranking and groups, and the population summary. The command line
 and the terminal UI both call it, so their numbers agree.
+
+Every analysis rests on the true record, or on the true record plus a named set of pedigree
+assumptions (:mod:`studbook.assumptions`): the programme's setting ``assumption_set``, or
+:attr:`AnalysisSettings.assumptions` for one run. :attr:`Analysis.book` is the pedigree analysed,
+:attr:`Analysis.record_book` the true record; :meth:`Analysis.parameters` names which.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from studbook.assumptions import AssumptionSet, assumed_studbook, pedigree_label, resolve_set
 from studbook.book import Studbook
 from studbook.breeding_plan import BreedingPlan, PlanSettings, breeding_plan
+from studbook.certainty import PedigreeCertainty, pedigree_certainty
 from studbook.errors import StudbookError, UnknownAnimalError
 from studbook.pairing import PairingInputs, PairingTable, pairing_inputs, rank_pairings
 from studbook.population import (
@@ -54,7 +61,8 @@ class AnalysisSettings:
     ``exclude`` leaves named animals out of P, ``non_breeders`` / ``health_hold`` /
     ``release_ineligible`` name animals left out of the candidate lists. ``programme`` gives the
     species profile, founder flags, caps, limits and MSI thresholds (default: the studbook's
-    settings, :attr:`studbook.book.Studbook.settings`).
+    settings, :attr:`studbook.book.Studbook.settings`). ``assumptions`` names the assumption
+    set of this run.
     """
 
     census_date: str | None = None
@@ -65,6 +73,9 @@ class AnalysisSettings:
     health_hold: tuple[str, ...] = ()
     release_ineligible: tuple[str, ...] = ()
     programme: ProgrammeSettings | None = None
+    assumptions: str | None = None
+    """The assumption set of this run (``'none'``: the true record); ``None``: the programme's
+    setting ``assumption_set``."""
 
     def describe(self) -> dict[str, Any]:
         """The choices of this analysis for report headers (the programme's settings aside)."""
@@ -80,10 +91,23 @@ class Analysis:
     """The analyses of one studbook under one set of settings (each computed once)."""
 
     def __init__(self, book: Studbook, settings: AnalysisSettings | None = None) -> None:
-        self.book = book
         self.settings = settings or AnalysisSettings()
         self.programme: ProgrammeSettings = self.settings.programme or book.settings
         """The programme's settings this analysis uses."""
+        chosen = self.settings.assumptions
+        self.assumptions: AssumptionSet | None = resolve_set(
+            book.assumption_sets, self.programme.assumption_set if chosen is None else chosen
+        )
+        """The assumption set applied, ``None`` for the true record."""
+        self.record_book = book
+        """The true record."""
+        self.book = assumed_studbook(book, self.assumptions)
+        """The studbook analysed: the true record with the assumption set applied."""
+
+    @property
+    def pedigree_label(self) -> str:
+        """What the analyses rest on, e.g. ``true record + assumption set 'litters'``."""
+        return pedigree_label(self.assumptions.name if self.assumptions else None)
 
     @cached_property
     def census_date(self) -> date:
@@ -201,10 +225,24 @@ class Analysis:
             self.population, self.genetics, flags=self.programme.founder_flags
         )
 
+    @cached_property
+    def certainty(self) -> PedigreeCertainty:
+        """% known before and after the assumptions, % certain and the potential founders of P
+        (:mod:`studbook.certainty`)."""
+        return pedigree_certainty(
+            self.record_book.pedigree,
+            self.population,
+            label=self.pedigree_label,
+            assumption_set=self.assumptions.name if self.assumptions else None,
+        )
+
     def parameters(self, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Report parameters: census date, the programme's settings and this analysis' choices,
-        then ``extra``."""
-        out: dict[str, Any] = {"census date": self.census_date.isoformat()}
+        """Report parameters: census date, the pedigree analysed, the programme's settings and
+        this analysis' choices, then ``extra``."""
+        out: dict[str, Any] = {
+            "census date": self.census_date.isoformat(),
+            "pedigree": self.pedigree_label,
+        }
         out.update(self.programme.describe())
         out.update(self.settings.describe())
         out.update(extra or {})

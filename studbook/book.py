@@ -26,6 +26,9 @@ from studbook.status import Status, age_years, is_living, local_id_on, location_
 if TYPE_CHECKING:
     from studbook.pedigree import Pedigree
 
+if TYPE_CHECKING:
+    from studbook.assumptions import AssumptionSet
+
 __all__ = ["Census", "CensusRow", "Listing", "Relative", "Studbook"]
 
 _WORDS = {
@@ -103,13 +106,15 @@ class Census:
 
 @dataclass(frozen=True, eq=False)
 class Studbook:
-    """Animals (in entry order), each animal's events (in time order), the institutions and the
-    programme's settings (species profile, caps, limits; :mod:`studbook.settings`)."""
+    """Animals (in entry order), each animal's events (in time order), the institutions, the
+    programme's settings (species profile, caps, limits; :mod:`studbook.settings`) and the
+    named pedigree assumption sets kept apart from the record (:mod:`studbook.assumptions`)."""
 
     records: Mapping[str, AnimalRecord]
     events: Mapping[str, tuple[EventRecord, ...]]
     institutions: Mapping[str, InstitutionRecord]
     settings: ProgrammeSettings = field(default_factory=ProgrammeSettings)
+    assumption_sets: Mapping[str, AssumptionSet] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -118,6 +123,7 @@ class Studbook:
         events: Iterable[EventRecord] = (),
         institutions: Iterable[InstitutionRecord] = (),
         settings: ProgrammeSettings | None = None,
+        assumption_sets: Iterable[AssumptionSet] = (),
     ) -> Studbook:
         grouped: dict[str, list[EventRecord]] = {}
         for event in events:
@@ -127,6 +133,7 @@ class Studbook:
             events={k: tuple(sorted(v, key=event_sort_key)) for k, v in grouped.items()},
             institutions={i.mnemonic: i for i in institutions},
             settings=settings or ProgrammeSettings(),
+            assumption_sets={a.name: a for a in assumption_sets},
         )
 
     def __len__(self) -> int:

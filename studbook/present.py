@@ -32,6 +32,7 @@ from studbook.dates import PartialDate
 
 if TYPE_CHECKING:
     from studbook.breeding_plan import Plan
+    from studbook.certainty import PedigreeCertainty
     from studbook.demography import Demography
     from studbook.release import ReleaseGroup
     from studbook.summary import PopulationSummary
@@ -64,6 +65,7 @@ __all__ = [
     "OBJECTIVE",
     "OFFSPRING_F",
     "PAIRING_QUANTITIES",
+    "PEDIGREE",
     "PLAN_FIGURES",
     "PLAN_QUANTITIES",
     "PROBABILITY",
@@ -76,6 +78,7 @@ __all__ = [
     "F",
     "Figure",
     "Quantity",
+    "certainty_figures",
     "demography_figures",
     "inline",
     "lines",
@@ -325,6 +328,40 @@ _SUMMARY = {
 def summary_figures(summary: PopulationSummary) -> tuple[Figure, ...]:
     """Every scalar figure of the population summary, in order, each with its quantity."""
     return tuple(_SUMMARY[k].figure(v) for k, v in summary.figures().items())
+
+
+PEDIGREE = Quantity("pedigree", "Pedigree analysed")
+"""What an analysis rests on: the true record, or the true record + a named assumption set."""
+
+_CERTAINTY = (
+    PEDIGREE,
+    _percent("known_before", "% known, true record"),
+    _percent("known_after", "% known, with the assumptions"),
+    _percent("certain", "% certain (no MULT or UNK)"),
+    Quantity("potential_founders", "Potential founders", formatter=_counted),
+    _proportion("gene_diversity", "GD now"),
+    _proportion("gene_diversity_if_bred", "GD if potential founders bred once"),
+    Quantity("founder_genome_equivalents", "FGE now", ".2f"),
+    Quantity("founder_genome_equivalents_if_bred", "FGE if potential founders bred once", ".2f"),
+)
+
+
+def certainty_figures(certainty: PedigreeCertainty) -> tuple[Figure, ...]:
+    """% known before and after the assumptions, % certain and the potential founders with
+    GD and FGE now and if each bred once (:mod:`studbook.certainty`), in that order."""
+    p = certainty.potential
+    values = (
+        certainty.label,
+        certainty.known_before,
+        certainty.known_after,
+        certainty.certain,
+        p.ids,
+        p.gene_diversity,
+        p.gene_diversity_if_bred,
+        p.founder_genome_equivalents,
+        p.founder_genome_equivalents_if_bred,
+    )
+    return tuple(q.figure(v) for q, v in zip(_CERTAINTY, values, strict=True))
 
 
 # ----------------------------------------------------------------- plans and release groups

@@ -41,6 +41,7 @@ from studbook.present import (
     REPRESENTATION,
     Figure,
     Quantity,
+    certainty_figures,
     plan_totals,
     printable,
     release_group_figures,
@@ -51,6 +52,7 @@ from studbook.present import (
 if TYPE_CHECKING:
     # Types only: a command printing a plain report (census) does not load the genetics.
     from studbook.breeding_plan import BreedingPlan, Plan
+    from studbook.certainty import PedigreeCertainty
     from studbook.demography import Demography
     from studbook.outlook import GeneDiversityOutlook
     from studbook.pairing import PairingRow, PairingTable
@@ -465,9 +467,23 @@ def summary_report(
     *,
     parameters: Mapping[str, Any] | None = None,
     analysis_date: str | None = None,
+    certainty: PedigreeCertainty | None = None,
 ) -> Report:
-    """The population summary: the figures, then the founder representation."""
+    """The population summary: the figures, the founder representation, then (when given) the
+    pedigree's certainty and potential founders."""
     figures = [{"figure": f.quantity, "value": f} for f in summary_figures(summary)]
+    sure = (
+        ()
+        if certainty is None
+        else (
+            Section(
+                "Pedigree certainty and potential founders",
+                ("figure", "value"),
+                [{"figure": f.quantity, "value": f} for f in certainty_figures(certainty)],
+                quantities=_FIGURE_COLUMNS,
+            ),
+        )
+    )
     representation = sorted(summary.founder_representation.items(), key=lambda kv: -kv[1])
     params: dict[str, Any] = {"census date": summary.census_date}
     params.update(parameters or {})
@@ -483,6 +499,7 @@ def summary_report(
                 [{"founder": f, "representation": r} for f, r in representation],
                 quantities={"founder": FOUNDER, "representation": REPRESENTATION},
             ),
+            *sure,
         ),
         analysis_date=analysis_date or _today(),
     )

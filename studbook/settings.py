@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from studbook.assumptions import NO_ASSUMPTIONS, set_name_problem
 from studbook.defaults import (
     DEFAULT_FLAGGED_CAP,
     KINSHIP_LIMIT,
@@ -137,6 +138,8 @@ class ProgrammeSettings:
         from inbreeding is shown beside it, never under this name).
     demographic_window : the :class:`DemographicWindow` of the life tables, ``None`` = from the
         first recorded birth to the census date, everywhere.
+    assumption_set : the named set of pedigree assumptions the analyses apply
+        (:mod:`studbook.assumptions`), ``""`` = none: the true record (default).
 
     Raises :class:`~studbook.errors.SettingsError` naming the key for a value out of range.
 
@@ -161,6 +164,7 @@ class ProgrammeSettings:
     target_years: int | None = None
     ne_ratio: float | None = None
     demographic_window: DemographicWindow | None = None
+    assumption_set: str = ""
 
     def __post_init__(self) -> None:
         for spec in SETTINGS.values():
@@ -257,6 +261,11 @@ class ProgrammeSettings:
                 else "first birth to the census date, all institutions"
             ),
         }
+
+    @property
+    def assumption_set_name(self) -> str | None:
+        """The assumption set the analyses apply, ``None`` for the true record."""
+        return self.assumption_set or None
 
 
 @dataclass(frozen=True)
@@ -518,6 +527,15 @@ SETTINGS: dict[str, SettingSpec] = {
             _optional_window,
             lambda v: "all" if v is None else v.text(),
             lambda v: v is None or isinstance(v, DemographicWindow),
+        ),
+        SettingSpec(
+            "assumption_set",
+            "Assumption set of the analyses",
+            "use the name of a stored assumption set (studbook assumptions list), or 'none' for "
+            "the true record; default none",
+            lambda text: "" if text.lower() in ("", NO_ASSUMPTIONS) else text,
+            lambda v: v or NO_ASSUMPTIONS,
+            lambda v: isinstance(v, str) and (v == "" or set_name_problem(v) is None),
         ),
     )
 }

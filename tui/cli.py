@@ -34,6 +34,7 @@ from studbook.errors import (
     StudbookError,
     UnknownAnimalError,
 )
+from tui.cli_assumptions import add_assumption_commands, add_assumptions_option
 
 __all__ = ["EXIT_CODES", "build_parser", "main"]
 
@@ -191,11 +192,23 @@ def _settings_file(args: argparse.Namespace) -> Path | None:
     return companion_file(args.file, "settings")
 
 
+def _assumptions_file(args: argparse.Namespace) -> Path | None:
+    """The assumptions file to import with a new studbook: ``FILE_assumptions.csv`` if there
+    (not with ``--update``: the sets are stored already, and edited with ``assumptions``)."""
+    from db.importer import companion_file
+
+    if args.no_companions or getattr(args, "update", False):
+        return None
+    return companion_file(args.file, "assumptions")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Check the files and, only if every rule passes, add them to the studbook in one go."""
+    from db.assumptions import import_assumption_sets
     from db.importer import check_studbook, write_plan
     from db.session import session_scope
     from db.settings import save_settings
+    from studbook.assumptions import AssumptionError
     from studbook.interpret import parse_mapping
     from studbook.present import printable
     from studbook.settings import read_settings
@@ -208,7 +221,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         fmt = import_format(args)
         events, institutions = _companions(args) if fmt == "csv" else (args.events, None)
         settings_path = _settings_file(args)
-        paths = (args.file, events, institutions, settings_path)
+        assumptions_path = _assumptions_file(args) if fmt == "csv" else None
+        paths = (args.file, events, institutions, settings_path, assumptions_path)
         _say("importing " + ", ".join(str(p) for p in paths if p is not None))
         mapping = parse_mapping(args.map)
         settings = read_settings(settings_path) if settings_path is not None else {}
@@ -228,7 +242,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 for line in plan.update.lines():
                     _say(printable(line))
             report = write_plan(session, plan, progress=progress)
+            sets = import_assumption_sets(session, assumptions_path) if assumptions_path else []
             save_settings(session, settings)
+    except AssumptionError as exc:
+        progress.close()
+        raise CliError(f"studbook: {exc}; nothing was imported", EXIT_INVALID) from exc
     except ImportValidationError as exc:
         progress.close()
         errors = [p for p in exc.problems if p.severity == "error"]
@@ -249,6 +267,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     if settings:
         _say(f"set {len(settings)} programme setting(s): {', '.join(settings)}")
+    if sets:
+        _say(
+            f"stored {len(sets)} assumption set(s), apart from the record: "
+            + ", ".join(s.name for s in sets)
+            + " (studbook assumptions use NAME to analyse with one)"
+        )
     return EXIT_OK
 
 
@@ -562,6 +586,7 @@ def _analysis(args: argparse.Namespace) -> Any:
         exclude=tuple(args.exclude),
         non_breeders=tuple(getattr(args, "non_breeder", ())),
         programme=programme,
+        assumptions=getattr(args, "assumptions", None),
     )
     return Analysis(book, settings)
 
@@ -571,7 +596,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from studbook.reports import summary_report
 
     analysis = _analysis(args)
-    _emit(summary_report(analysis.summary, parameters=analysis.parameters()), args.format)
+    report = summary_report(
+        analysis.summary, parameters=analysis.parameters(), certainty=analysis.certainty
+    )
+    _emit(report, args.format)
     return EXIT_OK
 
 
@@ -720,12 +748,15 @@ def cmd_projection(args: argparse.Namespace) -> int:
         )
         _emit(report, args.format)
         return EXIT_OK
+    from studbook.assumptions import assumed_studbook, chosen_set, pedigree_label
     from studbook.kinship import gene_diversity, mean_kinship_array
     from studbook.outlook import simulation_for, studbook_inputs
     from studbook.timeseries import gene_diversity_over_time
 
-    book = _load_book(args)
-    demo = _demography(args, book)
+    record = _load_book(args)
+    chosen = chosen_set(record, args.assumptions)
+    book = assumed_studbook(record, chosen)
+    demo = _demography(args, record)
     if not demo.population_ids:
         raise CliError(
             f"studbook projection: no living animal on the last day of {demo.window.text()}",
@@ -747,7 +778,11 @@ def cmd_projection(args: argparse.Namespace) -> int:
             book, demo, replicates=args.replicates, seed=args.seed, capacity=inputs.capacity
         )
     outlook = gene_diversity_outlook(inputs, years=args.years, history=history, simulate=simulate)
-    parameters = {**book.settings.describe(), "demographic window": demo.window.describe()}
+    parameters = {
+        "pedigree": pedigree_label(chosen.name if chosen else None),
+        **book.settings.describe(),
+        "demographic window": demo.window.describe(),
+    }
     report = projection_report(
         outlook,
         population=f"living on the last day of the window {demo.window.text()}",
@@ -896,8 +931,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--no-companions",
             action="store_true",
-            help="do not pick up FILE_events.csv, FILE_institutions.csv and FILE_settings.csv "
-            "automatically",
+            help="do not pick up FILE_events.csv, FILE_institutions.csv, FILE_settings.csv and "
+            "FILE_assumptions.csv automatically",
         )
         p.add_argument(
             "--map",
@@ -1011,6 +1046,7 @@ def build_parser() -> argparse.ArgumentParser:
                 help="never pair this animal (repeatable)",
             )
         _add_format(p, REPORT_FORMATS)
+    add_assumption_commands(sub, analyses)
     p = command("demography", cmd_demography)
     _demography_options(p)
     p.add_argument("--replicates", type=int, default=1000, help="projected-lambda runs (1000)")
@@ -1031,6 +1067,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--simulate", action="store_true", help="add the forward simulation band (random mating)"
     )
     p.add_argument("--replicates", type=int, default=200, help="simulation runs (default 200)")
+    add_assumptions_option(p)
     _add_format(p, REPORT_FORMATS)
     p = command("settings", cmd_settings)
     p.set_defaults(action="show")

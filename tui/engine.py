@@ -118,6 +118,10 @@ class PopulationView:
     founder_labels: tuple[str, ...]
     founder_values: tuple[float, ...]
     pyramid: AgeSexPyramid
+    certainty: tuple[tuple[str, str], ...] = ()
+    """% known before and after the assumptions, % certain, potential founders (label, text)."""
+    pedigree: str = ""
+    """What the figures rest on: the true record, or the true record + an assumption set."""
 
 
 @dataclass(frozen=True)
@@ -250,10 +254,13 @@ def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
         )
         summary = analysis.summary
         figures = present.lines(present.summary_figures(summary))
+        # The pedigree analysed is the panel's title, not a line among the figures.
+        certainty = present.lines(present.certainty_figures(analysis.certainty)[1:])
         representation = sorted(summary.founder_representation.items(), key=lambda kv: -kv[1])
     else:
         core = GeneticsCore({}, {}, {}, {})
         figures = present.lines([present.N_LIVING.figure(0)])
+        certainty = ()
         representation = []
     view = PopulationView(
         definition=pop.definition,
@@ -261,6 +268,8 @@ def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
         founder_labels=tuple(k for k, _ in representation),
         founder_values=tuple(v for _, v in representation),
         pyramid=age_sex_pyramid(pop, width=2),
+        certainty=certainty,
+        pedigree=analysis.pedigree_label,
     )
     return core, view
 
@@ -294,7 +303,7 @@ def gene_diversity_chunk(job: Job, days: list[str]) -> GeneDiversitySeries:
     def mean_kinship(ped: Any, mask: Any) -> float:
         return float(mean_kinship_array(ped, mask)[mask].mean())
 
-    book = _book(job)
+    book = _analysis(job).book  # the pedigree analysed: with the assumption set in use
     return gene_diversity_over_time(
         book.pedigree, np.array(days, "datetime64[D]"), mean_kinship, living=book.living_ids
     )
@@ -311,9 +320,10 @@ def demography_view(job: Job, simulate: bool = False, replicates: int = 100) -> 
     from studbook.reports import demography_report, section_text
     from studbook.timeseries import gene_diversity_over_time
 
-    book = _book(job)
+    record = _book(job)
+    book = _analysis(job).book  # GD history and projection: with the assumption set in use
     today = date.fromisoformat(job.census_date) if job.census_date else None
-    demo = demography(book, window_for(book, today=today), replicates=500, seed=0)
+    demo = demography(record, window_for(record, today=today), replicates=500, seed=0)
     report = demography_report(demo)
     by_name = {s.name: s for s in report.sections}
     tables = tuple((s.name, section_text(s)) for s in report.sections if s.name.startswith("Life"))

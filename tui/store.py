@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from db.errors import EditConflictError, InvalidEditError, RecordNotFoundError
 from db.opening import open_studbook
 from db.session import make_session_factory, session_scope
+from studbook.assumptions import AssumptionSet, pedigree_label
 from studbook.atomic import write_text_atomically
 from studbook.book import Relative, Studbook
 from studbook.dates import PartialDate, parse_partial_date
@@ -211,6 +212,19 @@ class Genetics:
     core: GeneticsCore | None = None
     population: PopulationView | None = None
     uniqueness: dict[str, float] | None = None
+
+
+_ASSUMPTION_CHANGES = frozenset(
+    {
+        "create_set",
+        "delete_set",
+        "add_assumption",
+        "remove_assumption",
+        "add_hypothetical",
+        "remove_hypothetical",
+        "use_set",
+    }
+)
 
 
 # --------------------------------------------------------------------------- the store
@@ -582,6 +596,30 @@ class Store:
 
         with session_scope(self.sessions, write=True) as session:
             save_settings(session, changes, expected=expected)
+        self.invalidate()
+
+    # ----------------------------------------------------------------- assumptions
+    def assumption_sets(self) -> tuple[list[AssumptionSet], str]:
+        """Every stored assumption set, and the name of the one the analyses use ('' none)."""
+        book = self.book()
+        return list(book.assumption_sets.values()), book.settings.assumption_set
+
+    def pedigree_label(self) -> str:
+        """What the analyses rest on (the status line): the true record or a named set."""
+        return pedigree_label(self.book().settings.assumption_set_name)
+
+    def change_assumptions(self, action: str, *args: str) -> None:
+        """Run one change of :mod:`db.assumptions` (``create_set``, ``delete_set``,
+        ``add_assumption``, ``remove_assumption``, ``add_hypothetical``,
+        ``remove_hypothetical``, ``use_set``) with ``args`` in one writing transaction;
+        raises :class:`~studbook.assumptions.AssumptionError` naming the animal and field, and
+        then writes nothing."""
+        from db import assumptions
+
+        if action not in _ASSUMPTION_CHANGES:
+            raise ValueError(f"{action!r} is not a change of assumption sets")
+        with session_scope(self.sessions, write=True) as session:
+            getattr(assumptions, action)(session, *args)
         self.invalidate()
 
     def close(self) -> None:

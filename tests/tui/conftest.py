@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from db.assumptions import import_assumption_sets
 from db.importer import companion_file, import_studbook
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory, session_scope
@@ -113,10 +114,13 @@ def make_studbook_db(directory: Path, *, fixture: bool = False) -> str:
     upgrade(engine)
     pedigree, events, institutions = fixture_files() if fixture else studbook_files(directory)
     settings = companion_file(pedigree, "settings")
+    assumptions = companion_file(pedigree, "assumptions")
     with session_scope(make_session_factory(engine)) as session:
         import_studbook(session, pedigree, events, institutions)
         if settings is not None:
             import_settings(session, settings)
+        if assumptions is not None:
+            import_assumption_sets(session, assumptions)
     engine.dispose()
     return url
 

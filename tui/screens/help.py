@@ -23,7 +23,7 @@ engine from the pedigree in the database; nothing here is typed in twice.
 - **Animal**: the record, parents (MULT with probabilities), offspring and siblings, mates
   and litters, the location history, genetics, the pedigree and descendants trees; enter on a
   relative jumps to it; `k` asks how it is related to another animal; `x` exports its
-  pedigree chart (SVG) to the working folder.
+  pedigree chart (SVG) to the exports folder (~/Documents/studbook).
 - **Population** (F3): N by sex, founders, GD, FGE, mean F, % known, Ne; founder
   representation; age-sex pyramid; gene diversity at each year's census.
 - **Pairings** (F4): ranked pairs (MSI, delta GD, kinship, MK); filters; one animal's mates;
@@ -39,6 +39,8 @@ engine from the pedigree in the database; nothing here is typed in twice.
 - **Plan** (F8): the Breeding and Transfer Plan by institution: every living animal with its
   disposition (breed with, send to, receive from, do not breed, hold); `x` exports the whole
   document (HTML to print, Markdown, or CSV for spreadsheets).
+- **Assumptions** (F9): named sets of pedigree assumptions (hypothetical sires, resolved MULTs,
+  estimated dates) kept apart from the record; switch the set the analyses use.
 
 MK is mean kinship (kinship, not relationship); GD is gene diversity, 1 - mean kinship.
 Animals with little known ancestry look more valuable than they are: read % known beside MK.
