@@ -133,6 +133,12 @@ if TYPE_CHECKING:
     from studbook.pedigree import (
         read_pedigree as read_pedigree,
     )
+    from studbook.plan_constraints import (
+        PlanConstraints as PlanConstraints,
+    )
+    from studbook.plan_size import (
+        PlanSize as PlanSize,
+    )
     from studbook.population import (
         AMUR_LEOPARD as AMUR_LEOPARD,
     )
@@ -171,6 +177,21 @@ if TYPE_CHECKING:
     )
     from studbook.projection import (
         project_gene_diversity as project_gene_diversity,
+    )
+    from studbook.recommendations import (
+        BreedingHold as BreedingHold,
+    )
+    from studbook.recommendations import (
+        IssuedPlan as IssuedPlan,
+    )
+    from studbook.recommendations import (
+        PlanHistory as PlanHistory,
+    )
+    from studbook.recommendations import (
+        Recommendation as Recommendation,
+    )
+    from studbook.recommended_plan import (
+        RecommendedPlan as RecommendedPlan,
     )
     from studbook.release import (
         ReleaseGroup as ReleaseGroup,
@@ -237,6 +258,13 @@ _EXPORTS = {
     "PlannedPair": "studbook.breeding_plan",
     "PlanSettings": "studbook.breeding_plan",
     "breeding_plan": "studbook.breeding_plan",
+    "PlanConstraints": "studbook.plan_constraints",
+    "PlanSize": "studbook.plan_size",
+    "BreedingHold": "studbook.recommendations",
+    "IssuedPlan": "studbook.recommendations",
+    "PlanHistory": "studbook.recommendations",
+    "Recommendation": "studbook.recommendations",
+    "RecommendedPlan": "studbook.recommended_plan",
     "sex_ratio_ne": "studbook.demography",
     "ImportValidationError": "studbook.errors",
     "PedigreeCycleError": "studbook.errors",

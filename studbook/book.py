@@ -18,6 +18,7 @@ from studbook.events import EventCode, EventRecord, Stay, event_sort_key, locati
 from studbook.institutions import InstitutionRecord
 from studbook.parents import ParentKind
 from studbook.pedigree import Pedigree
+from studbook.recommendations import BreedingHold, PlanHistory
 from studbook.records import AnimalRecord
 from studbook.settings import ProgrammeSettings
 from studbook.status import Status, age_years, is_living, location_on, status_on
@@ -106,6 +107,10 @@ class Studbook:
     events: Mapping[str, tuple[EventRecord, ...]]
     institutions: Mapping[str, InstitutionRecord]
     settings: ProgrammeSettings = field(default_factory=ProgrammeSettings)
+    holds: tuple[BreedingHold, ...] = ()
+    """Animals marked not to breed (:mod:`studbook.recommendations`)."""
+    plans: PlanHistory = field(default_factory=PlanHistory)
+    """The breeding plans issued so far and their outcomes."""
 
     @classmethod
     def build(
@@ -114,6 +119,8 @@ class Studbook:
         events: Iterable[EventRecord] = (),
         institutions: Iterable[InstitutionRecord] = (),
         settings: ProgrammeSettings | None = None,
+        holds: Iterable[BreedingHold] = (),
+        plans: PlanHistory | None = None,
     ) -> Studbook:
         grouped: dict[str, list[EventRecord]] = {}
         for event in events:
@@ -123,6 +130,8 @@ class Studbook:
             events={k: tuple(sorted(v, key=event_sort_key)) for k, v in grouped.items()},
             institutions={i.mnemonic: i for i in institutions},
             settings=settings or ProgrammeSettings(),
+            holds=tuple(holds),
+            plans=plans or PlanHistory(),
         )
 
     def __len__(self) -> int:
