@@ -32,10 +32,13 @@ from db.models import (
     AnimalFlag,
     AuditLog,
     Base,
+    BreedingHold,
     Event,
     ExtraColumn,
     Institution,
     ParentCandidate,
+    PlanIssue,
+    PlanRecommendation,
     ProgrammeSetting,
 )
 from db.session import USER_KEY, current_user
@@ -97,6 +100,12 @@ def row_key(obj: Base) -> str:
         return obj.name
     if isinstance(obj, ProgrammeSetting):
         return obj.key
+    if isinstance(obj, BreedingHold):
+        return f"{obj.animal_id}/hold/{obj.id}"
+    if isinstance(obj, PlanRecommendation):
+        return f"plan {obj.plan_version}/{obj.number}"
+    if isinstance(obj, PlanIssue):
+        return f"plan {obj.version}"
     identity = inspect(obj).identity
     return "/".join(str(part) for part in identity or ())
 

@@ -156,11 +156,16 @@ def load_institutions(session: Session) -> list[InstitutionRecord]:
 
 
 def load_studbook(session: Session) -> Studbook:
-    """The whole studbook in memory: every animal, its events, the institutions and the
-    programme's settings (:func:`db.settings.load_settings`)."""
+    """The whole studbook in memory: every animal, its events, the institutions, the
+    programme's settings (:func:`db.settings.load_settings`), the breeding holds and the issued
+    plans (:mod:`db.recommendations`)."""
+    from db.recommendations import load_holds, load_plan_history
+
     return Studbook.build(
         load_records(session),
         load_events(session),
         load_institutions(session),
         load_settings(session),
+        holds=load_holds(session),
+        plans=load_plan_history(session),
     )

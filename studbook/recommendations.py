@@ -64,7 +64,7 @@ class BreedingHold:
     >>> h.active_on(date(2026, 6, 1)), h.active_on(date(2027, 1, 1))
     (True, False)
     >>> h.describe()
-    'health: lame (2026-01-01 to 2026-12-31)'
+    'health: lame (from 2026-01-01 until 2026-12-31)'
     """
 
     animal: str
@@ -85,9 +85,16 @@ class BreedingHold:
 
     def describe(self) -> str:
         """Kind, note and dates, for the plan's list of animals kept out."""
-        dates = f"{self.start or 'open'} to {self.end or 'open'}"
+        dates = " ".join(
+            part
+            for part in (
+                f"from {self.start}" if self.start else "",
+                f"until {self.end}" if self.end else "",
+            )
+            if part
+        )
         note = f": {self.reason}" if self.reason else ""
-        return f"{self.kind}{note} ({dates})"
+        return f"{self.kind}{note}" + (f" ({dates})" if dates else "")
 
 
 def holds_on(holds: Iterable[BreedingHold], day: date) -> dict[str, BreedingHold]:
