@@ -104,12 +104,13 @@ class TestProvenPairs:
 
     # m0 x f0 bred together at A; m0 x f1 and m1 x f0 are better matches for the MK ranks:
     # the pair mean MK of (m0, f0) is 0.10; the split plan pairs m0 with f1 and m1 with f0.
-    KIN = [[0.0, 0.0], [0.0, 0.25]]
-    MK_M = [0.06, 0.14]
-    MK_F = [0.14, 0.06]
+    KIN = ((0.0, 0.0), (0.0, 0.25))
+    MK_M = (0.06, 0.14)
+    MK_F = (0.14, 0.06)
 
     def plan(self, margin: float) -> object:
-        inp = inputs(self.KIN, self.MK_M, self.MK_F, ["A", "A"], ["A", "A"])
+        kin = [list(row) for row in self.KIN]
+        inp = inputs(kin, list(self.MK_M), list(self.MK_F), ["A", "A"], ["A", "A"])
         constraints = PlanConstraints(proven=frozenset({("m0", "f0")}), proven_margin=margin)
         return breeding_plan(inp, PlanSettings(n_pairs=1), constraints)
 

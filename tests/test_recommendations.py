@@ -9,7 +9,6 @@ import pytest
 from studbook.analysis import Analysis, AnalysisSettings
 from studbook.book import Studbook
 from studbook.csvformat import table_from_text
-from studbook.records import records_from_table
 from studbook.recommendations import (
     BreedingHold,
     IssuedPlan,
@@ -18,6 +17,7 @@ from studbook.recommendations import (
     holds_on,
     reason_problem,
 )
+from studbook.records import records_from_table
 
 D = date
 
