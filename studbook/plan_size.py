@@ -110,6 +110,9 @@ class BirthsNeeded:
     goals_set: bool
     litter_size: float
     litters: int
+    deaths: int = 0
+    """Deaths the life tables saw in the demographic window (none: every animal looks
+    immortal, and no births are needed to keep the population's size)."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,8 @@ class PlanSize:
         b = self.births
         out = [
             f"goal: {b.goal}",
-            f"births needed = {b.per_year:.1f} a year (life tables)",
+            f"births needed = {b.per_year:.1f} a year (life tables, {b.deaths} deaths in the "
+            "demographic window)",
             f"expected litter size = {b.litter_size:.2f} (mean of {b.litters} litters in the "
             "demographic window)"
             if b.litters
@@ -143,6 +147,11 @@ class PlanSize:
             f"{self.per_pair:.3g} young",
             f"pairs = ceil({b.per_year:.1f} / {self.per_pair:.3g}) = {self.needed}",
         ]
+        if b.deaths == 0:
+            out.append(
+                "the life tables saw no death: check that deaths are recorded (death dates, "
+                "alive = no) before trusting the births needed"
+            )
         if self.pairs < self.needed:
             out.append(f"only {self.possible} pairs are possible under the rules: {self.pairs}")
         return out
@@ -203,7 +212,8 @@ def births_needed(
         per_year = goals.births_per_year
     sizes = litter_sizes(ped, found.histories, span)
     litter = float(sizes.mean()) if sizes.size else 1.0
-    return BirthsNeeded(per_year, goal, goals_set, litter, int(sizes.size))
+    deaths = round(float(tables[0].deaths.sum() + tables[1].deaths.sum()))
+    return BirthsNeeded(per_year, goal, goals_set, litter, int(sizes.size), deaths)
 
 
 def population_day(population: ReferencePopulation) -> date:

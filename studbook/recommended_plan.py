@@ -146,7 +146,11 @@ def recommended_plan(
         settings = replace(settings, n_pairs=size.pairs)
     plan = analysis.breeding_plan(settings, constraints)
     if size is not None and size.pairs == 0 and size.needed == 0 and plan.why_empty is not None:
-        plan = replace(plan, why_empty="no births are needed to meet the goal this year")
+        plan = replace(
+            plan,
+            why_empty=f"no births are needed this year for the goal: {size.births.goal} "
+            f"({size.births.deaths} deaths in the life tables' window)",
+        )
     in_p = set(analysis.population.ids)
     held = {a: h.describe() for a, h in analysis.holds.items() if a in in_p}
     moving = {a: why for a, why in constraints.open_moves.items() if a in in_p}

@@ -90,6 +90,7 @@ class TestBirthsNeeded:
         a = analysis(target_size="14")
         births = births_needed(a.book, a.population, a.programme)
         assert births.per_year == pytest.approx(0.0) and not births.goals_set
+        assert births.deaths == 0
         assert "not set (target_years)" in births.goal and "set target_years" in births.goal
 
     def test_the_analysis_sizes_its_plan(self) -> None:
@@ -100,6 +101,14 @@ class TestBirthsNeeded:
         assert result.size is not None
         assert (result.size.needed, result.size.pairs, len(result.plan.optimal)) == (10, 3, 3)
         assert any("pairs = ceil(7.0 / 0.75) = 10" in n for n in result.notes())
+        assert any("the life tables saw no death" in n for n in result.notes())
+
+    def test_no_births_needed_says_why(self) -> None:
+        """Keeping 7 animals that never die needs no pair; the empty plan says so."""
+        result = analysis().recommended_plan()
+        assert result.plan.why_empty is not None
+        assert result.plan.why_empty.startswith("no births are needed this year")
+        assert "0 deaths" in result.plan.why_empty
 
     def test_pairs_given_override_the_size(self) -> None:
         result = analysis(target_size="14", target_years="1").recommended_plan(n_pairs=1)
