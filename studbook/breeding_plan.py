@@ -6,9 +6,13 @@ male x female pairs such that
 * each animal appears in at most ``max_per_animal`` (K) pairs;
 * pairs whose kinship f_mf (the offspring's F) is at or above ``kinship_limit`` (default 0.0625,
   offspring of first cousins) are forbidden;
-* the plan has ``n_pairs`` pairs, by default as many as these rules allow (a coordinator wants
-  every animal that can breed to have a mate; maximising a sum of delta GD without fixing the
-  count would pick almost no pairs, since most single offspring lower GD slightly).
+* the plan has ``n_pairs`` pairs, by default as many as these rules allow (maximising a sum of
+  delta GD without fixing the count would pick almost no pairs, since most single offspring
+  lower GD slightly). The plan a coordinator sends fixes the count from the programme's goals
+  (:mod:`studbook.plan_size`, :mod:`studbook.recommended_plan`);
+* with :class:`~studbook.plan_constraints.PlanConstraints`, a pair at two institutions moves
+  one animal (never one an issued plan already moves), moves cost their transfer cost, proven
+  pairs carry a bonus of the proven-pair margin, and arrivals stay within capacity.
 
 Among those plans the solver maximises the sum over the chosen pairs of a per-pair score:
 
