@@ -585,11 +585,12 @@ def _solve_directed(
     """The plan with institution capacity: an integer program with one variable per allowed
     pair and direction (none, the male moves, the female moves).
 
-    Maximise sum w x + L (number of pairs) - eps (female moves) subject to each animal in at
-    most its cap of pairs, at most ``n_pairs`` pairs, and the arrivals of each sex at each
-    institution within its spare places. L exceeds any difference in total weight, so the plan
-    has as many pairs as fit (up to ``n_pairs``) and, among those, the best weight; eps prefers
-    moving the male where either move fits.
+    Maximise sum w x - eps (female moves) subject to each animal in at most its cap of pairs,
+    ``n_pairs`` pairs, and the arrivals of each sex at each institution within its spare
+    places; eps prefers moving the male where either move fits. When the places do not allow
+    ``n_pairs`` pairs, the plan has as many as fit: the program is solved again with at most
+    ``n_pairs`` pairs and L (number of pairs) added to the objective, L exceeding any
+    difference in total weight.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
@@ -597,11 +598,16 @@ def _solve_directed(
     nm, nf = weight.shape
     allowed = costs.allowed
     moves = inputs.transfers() != 0
+    limited_m = {k for k, (males, _) in spare.items() if males is not None}
+    # A male's move into an institution without a limit on males is as good as any female
+    # move of the same pair (same weight, and the female's move is the one not preferred):
+    # the female's variable is dropped there, which halves the program in practice.
+    free_m = np.array([loc not in limited_m for loc in inputs.location_female], bool)
     blocks = []
     for code, mask in (
         (0, allowed & ~moves),
         (1, allowed & costs.male_can_move),
-        (2, allowed & costs.female_can_move),
+        (2, allowed & costs.female_can_move & ~(costs.male_can_move & free_m[None, :])),
     ):
         mi, fi = np.nonzero(mask)
         blocks.append((np.full(mi.size, code, np.int8), mi, fi))
@@ -614,8 +620,6 @@ def _solve_directed(
     w = weight[mi, fi]
     spread = float(np.abs(w - np.median(w)).max()) or 1.0
     w = (w - np.median(w)) / spread
-    big = 2.0 * (n_pairs + 1)
-    objective = -(w + big) + 1e-6 * (kind == 2)
     rows = [mi, nm + fi, np.full(e, nm + nf)]
     cols = [np.arange(e)] * 3
     upper = [np.concatenate([cap_m, cap_f]).astype(np.float64), np.array([n_pairs], np.float64)]
@@ -642,13 +646,23 @@ def _solve_directed(
         (np.ones(sum(r.size for r in rows)), (np.concatenate(rows), np.concatenate(cols))),
         shape=(row, e),
     ).tocsr()
-    result = milp(
-        c=objective,
-        constraints=LinearConstraint(a, np.zeros(row), np.concatenate(upper)),
-        integrality=np.ones(e),
-        bounds=Bounds(0, 1),
-        options={"mip_rel_gap": 0.0},
-    )
+    upper_bounds = np.concatenate(upper)
+    lower = np.zeros(row)
+    # First with exactly n_pairs pairs (the usual case, and the faster program); when the
+    # places do not allow that many, as many as fit: L = 2 (n + 1) per pair outweighs any
+    # difference in the normalised weights.
+    lower[nm + nf] = n_pairs
+    attempts = ((lower, -w), (np.zeros(row), -(w + 2.0 * (n_pairs + 1))))
+    for low, objective in attempts:
+        result = milp(
+            c=objective + 1e-6 * (kind == 2),
+            constraints=LinearConstraint(a, low, upper_bounds),
+            integrality=np.ones(e),
+            bounds=Bounds(0, 1),
+            options={"mip_rel_gap": 0.0},
+        )
+        if result.x is not None and result.status == 0:
+            break
     if result.x is None or result.status != 0:
         raise StudbookError(f"breeding plan solver failed: {result.message}")
     chosen = np.round(np.asarray(result.x)) > 0.5

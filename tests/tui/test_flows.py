@@ -152,9 +152,7 @@ class TestPairings:
             assert "EAZA" in screen.view.description
             assert all("ERIE" not in (r.male_location, r.female_location) for r in screen.view.rows)
 
-    async def test_breeding_plan_view_and_export(
-        self, planned_db_url: str, tmp_path: Path
-    ) -> None:
+    async def test_breeding_plan_view_and_export(self, planned_db_url: str, tmp_path: Path) -> None:
         """p shows the optimal beside the greedy plan with totals, the moves and the sizing
         arithmetic; x writes the view to a file."""
         messages: list[Message] = []
