@@ -175,7 +175,8 @@ class ProvenPair:
                 f"than the margin {margin}"
             )
         if self.keep_cost <= 0:
-            return f"{head}: kept; splitting it would lose {unit(-self.keep_cost)}"
+            cost = unit(-self.keep_cost)
+            return f"{head}: kept; no plan without it is better (splitting costs {cost})"
         return (
             f"{head}: kept; splitting it would gain only {unit(self.keep_cost)}, within the "
             f"margin {margin}"

@@ -84,7 +84,31 @@ class RecommendedPlan:
             out.append("proven pair: " + pair.text(_gd_text))
         if self.previous is not None:
             out.append("previous plan: " + self.previous.fulfilment_text())
+            before, now = self.previous.figures, self.figures()
+            shown = [
+                f"{label} {_figure(key, before[key])} (now {_figure(key, now[key])})"
+                for key, label in _COMPARED
+                if key in before and key in now
+            ]
+            if shown:
+                out.append("previous plan's figures: " + ", ".join(shown))
         return out
+
+
+_COMPARED = (
+    ("pairs", "pairs"),
+    ("total_delta_gd", "total ΔGD ×10⁻⁴"),
+    ("moves", "moves"),
+    ("between_region_transfers", "between regions"),
+    ("proven_pairs_kept", "proven pairs kept"),
+)
+"""The stored figures shown beside the new plan's."""
+
+
+def _figure(key: str, value: Any) -> str:
+    from studbook.present import DELTA_GD
+
+    return DELTA_GD.text(value) if key == "total_delta_gd" else str(value)
 
 
 def _gd_text(value: float) -> str:

@@ -124,6 +124,8 @@ class TestTracking:
             "previous plan: plan 1 (2026-11-30): 12 pairs: 3 fulfilled, 2 attempted, "
             "0 not attempted, 7 open".replace("2026-11-30", row["issued"])
         ]
+        (before,) = notes(body, "previous plan's figures:")
+        assert before.startswith("previous plan's figures: pairs 12 (now ")
         moved_now = {
             r["move"].split()[1] for r in body["sections"][0]["rows"] if r["move"] != "none"
         }
