@@ -169,7 +169,9 @@ def recommended_plan(
         size = plan_size(births, rate, possible)
         settings = replace(settings, n_pairs=size.pairs)
     plan = analysis.breeding_plan(settings, constraints)
-    if size is not None and size.pairs == 0 and size.needed == 0 and plan.why_empty is not None:
+    if size is not None and size.possible > 0 and size.needed == 0 and plan.why_empty:
+        # Pairs were possible but none is needed; when none is possible, the pairing rules'
+        # reason (no candidates, the kinship limit) stands.
         plan = replace(
             plan,
             why_empty=f"no births are needed this year for the goal: {size.births.goal} "
