@@ -34,11 +34,14 @@ from db.models import (
     AssumptionSetRow,
     AuditLog,
     Base,
+    BreedingHold,
     Event,
     ExtraColumn,
     HypotheticalAnimalRow,
     Institution,
     ParentCandidate,
+    PlanIssue,
+    PlanRecommendation,
     ProgrammeSetting,
 )
 from db.session import USER_KEY, current_user
@@ -106,6 +109,12 @@ def row_key(obj: Base) -> str:
         return f"{obj.set_name}/{obj.animal_id}/{obj.field}"
     if isinstance(obj, HypotheticalAnimalRow):
         return f"{obj.set_name}/{obj.animal_id}"
+    if isinstance(obj, BreedingHold):
+        return f"{obj.animal_id}/hold/{obj.id}"
+    if isinstance(obj, PlanRecommendation):
+        return f"plan {obj.plan_version}/{obj.number}"
+    if isinstance(obj, PlanIssue):
+        return f"plan {obj.version}"
     identity = inspect(obj).identity
     return "/".join(str(part) for part in identity or ())
 

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from enum import Enum
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -57,6 +58,7 @@ from studbook.limits import (
     REGION_LENGTH,
 )
 from studbook.parents import ParentKind
+from studbook.recommendations import HOLD_REASONS, OUTCOMES, REASON_LENGTH
 from studbook.records import BirthType
 
 __all__ = [
@@ -69,11 +71,14 @@ __all__ = [
     "AssumptionSetRow",
     "AuditLog",
     "Base",
+    "BreedingHold",
     "Event",
     "ExtraColumn",
     "HypotheticalAnimalRow",
     "Institution",
     "ParentCandidate",
+    "PlanIssue",
+    "PlanRecommendation",
     "ProgrammeSetting",
 ]
 
@@ -428,4 +433,74 @@ class HypotheticalAnimalRow(Base):
     __table_args__ = (
         CheckConstraint(_one_of("sex", ("M", "F", "U")), name="sex_code"),
         CheckConstraint("animal_id <> ''", name="id_text"),
+    )
+
+
+class BreedingHold(Base):
+    """An animal marked not to breed, why, and from when until when (both ends included,
+    ``NULL`` = open); see :class:`studbook.recommendations.BreedingHold`."""
+
+    __tablename__ = "breeding_hold"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    animal_id: Mapped[str] = mapped_column(
+        ForeignKey("animal.studbook_id", onupdate="CASCADE", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(REASON_LENGTH), default="")
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", HOLD_REASONS), name="kind_code"),
+        CheckConstraint(
+            "start_date IS NULL OR end_date IS NULL OR end_date >= start_date",
+            name="ends_after_start",
+        ),
+    )
+
+
+class PlanIssue(Base):
+    """A breeding plan as issued: its version (1, 2, ...), date, author, the settings it used
+    (key -> text) and its headline figures (name -> number), both as JSON."""
+
+    __tablename__ = "plan_issue"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    issued_by: Mapped[str] = mapped_column(String(100))
+    settings: Mapped[dict[str, str]] = mapped_column(JSON)
+    figures: Mapped[dict[str, float | int]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(String(REASON_LENGTH), default="")
+
+    __table_args__ = (CheckConstraint("version >= 1", name="version_positive"),)
+
+
+class PlanRecommendation(Base):
+    """One recommended pair of an issued plan, the move it implies and its outcome."""
+
+    __tablename__ = "plan_recommendation"
+
+    plan_version: Mapped[int] = mapped_column(
+        ForeignKey("plan_issue.version", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    male_id: Mapped[str] = mapped_column(
+        ForeignKey("animal.studbook_id", onupdate="CASCADE"), index=True
+    )
+    female_id: Mapped[str] = mapped_column(
+        ForeignKey("animal.studbook_id", onupdate="CASCADE"), index=True
+    )
+    moving: Mapped[str] = mapped_column(String(ID_LENGTH), default="")
+    """The id of the animal the pair moves (``''``: none)."""
+    move_from: Mapped[str] = mapped_column(String(MNEMONIC_LENGTH), default="")
+    move_to: Mapped[str] = mapped_column(String(MNEMONIC_LENGTH), default="")
+    outcome: Mapped[str] = mapped_column(String(13), default="open")
+    reason: Mapped[str] = mapped_column(String(REASON_LENGTH), default="")
+    recorded_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint(_one_of("outcome", OUTCOMES), name="outcome_code"),
+        CheckConstraint("moving = '' OR moving = male_id OR moving = female_id", name="mover"),
+        CheckConstraint("male_id <> female_id", name="two_animals"),
     )

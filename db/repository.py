@@ -29,17 +29,21 @@ from db.tables import (
     ANIMAL_FLAG,
     ASSUMPTION,
     ASSUMPTION_SET,
+    BREEDING_HOLD,
     EVENT,
     EXTRA_COLUMN,
     HYPOTHETICAL_ANIMAL,
     INSTITUTION,
     PARENT_CANDIDATE,
+    PLAN_ISSUE,
+    PLAN_RECOMMENDATION,
     Reader,
 )
 from studbook.assumptions import Assumption, AssumptionSet, HypotheticalAnimal
 from studbook.book import Studbook
 from studbook.events import EventCode, EventRecord
 from studbook.institutions import InstitutionRecord
+from studbook.recommendations import BreedingHold, IssuedPlan, PlanHistory, Recommendation
 from studbook.records import AnimalRecord
 
 if TYPE_CHECKING:
@@ -51,8 +55,10 @@ __all__ = [
     "extra_columns",
     "load_assumption_sets",
     "load_events",
+    "load_holds",
     "load_institutions",
     "load_pedigree",
+    "load_plan_history",
     "load_records",
     "load_studbook",
 ]
@@ -194,14 +200,66 @@ def load_assumption_sets(session: Reader) -> list[AssumptionSet]:
     ]
 
 
+def load_holds(session: Reader) -> list[BreedingHold]:
+    """Every breeding hold, by animal and start date."""
+    h = BREEDING_HOLD.c
+    rows = session.execute(
+        select(h.animal_id, h.kind, h.reason, h.start_date, h.end_date).order_by(h.animal_id, h.id)
+    )
+    return [BreedingHold(*row) for row in rows]
+
+
+def load_plan_history(session: Reader) -> PlanHistory:
+    """Every issued plan with its recommendations, oldest first."""
+    recs: dict[int, list[Recommendation]] = {}
+    r = PLAN_RECOMMENDATION.c
+    stmt = select(
+        r.plan_version,
+        r.number,
+        r.male_id,
+        r.female_id,
+        r.moving,
+        r.move_from,
+        r.move_to,
+        r.outcome,
+        r.reason,
+        r.recorded_on,
+    ).order_by(r.plan_version, r.number)
+    for version, *fields in session.execute(stmt):
+        recs.setdefault(version, []).append(Recommendation(*fields))
+    p = PLAN_ISSUE.c
+    issued = session.execute(
+        select(p.version, p.issued_on, p.issued_by, p.settings, p.figures, p.note).order_by(
+            p.version
+        )
+    )
+    return PlanHistory(
+        tuple(
+            IssuedPlan(
+                row.version,
+                row.issued_on,
+                row.issued_by,
+                dict(row.settings),
+                dict(row.figures),
+                tuple(recs.get(row.version, ())),
+                row.note,
+            )
+            for row in issued
+        )
+    )
+
+
 def load_studbook(session: Reader) -> Studbook:
     """The whole studbook in memory: every animal, its events, the institutions, the
-    programme's settings (:func:`db.settings.load_settings`) and the assumption sets
-    (:func:`load_assumption_sets`, kept apart from the records)."""
+    programme's settings (:func:`db.settings.load_settings`), the assumption sets
+    (:func:`load_assumption_sets`, kept apart from the records), the breeding holds and the
+    issued plans (:func:`load_holds`, :func:`load_plan_history`)."""
     return Studbook.build(
         load_records(session),
         load_events(session),
         load_institutions(session),
         load_settings(session),
         load_assumption_sets(session),
+        holds=load_holds(session),
+        plans=load_plan_history(session),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from sqlalchemy import Boolean, Date, Float, Integer, String, Text, column, table
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, column, table
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -25,11 +25,14 @@ __all__ = [
     "ANIMAL_FLAG",
     "ASSUMPTION",
     "ASSUMPTION_SET",
+    "BREEDING_HOLD",
     "EVENT",
     "EXTRA_COLUMN",
     "HYPOTHETICAL_ANIMAL",
     "INSTITUTION",
     "PARENT_CANDIDATE",
+    "PLAN_ISSUE",
+    "PLAN_RECOMMENDATION",
     "PROGRAMME_SETTING",
     "Reader",
 ]
@@ -114,4 +117,35 @@ HYPOTHETICAL_ANIMAL = table(
     column("animal_id", String),
     column("sex", String),
     column("note", Text),
+)
+BREEDING_HOLD = table(
+    "breeding_hold",
+    column("id", Integer),
+    column("animal_id", String),
+    column("kind", String),
+    column("reason", String),
+    column("start_date", Date),
+    column("end_date", Date),
+)
+PLAN_ISSUE = table(
+    "plan_issue",
+    column("version", Integer),
+    column("issued_on", Date),
+    column("issued_by", String),
+    column("settings", JSON),
+    column("figures", JSON),
+    column("note", String),
+)
+PLAN_RECOMMENDATION = table(
+    "plan_recommendation",
+    column("plan_version", Integer),
+    column("number", Integer),
+    column("male_id", String),
+    column("female_id", String),
+    column("moving", String),
+    column("move_from", String),
+    column("move_to", String),
+    column("outcome", String),
+    column("reason", String),
+    column("recorded_on", Date),
 )

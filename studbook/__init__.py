@@ -71,10 +71,10 @@ if TYPE_CHECKING:
         sex_ratio_ne as sex_ratio_ne,
     )
     from studbook.dispositions import (
-        Disposition as Disposition,
+        AnimalDisposition as AnimalDisposition,
     )
     from studbook.dispositions import (
-        Recommendation as Recommendation,
+        Disposition as Disposition,
     )
     from studbook.dispositions import (
         dispositions as dispositions,
@@ -184,6 +184,9 @@ if TYPE_CHECKING:
     from studbook.pedigree import (
         read_pedigree as read_pedigree,
     )
+    from studbook.plan_constraints import (
+        PlanConstraints as PlanConstraints,
+    )
     from studbook.plan_csv import (
         plan_csv as plan_csv,
     )
@@ -198,6 +201,9 @@ if TYPE_CHECKING:
     )
     from studbook.plan_markdown import (
         plan_markdown as plan_markdown,
+    )
+    from studbook.plan_size import (
+        PlanSize as PlanSize,
     )
     from studbook.population import (
         AMUR_LEOPARD as AMUR_LEOPARD,
@@ -237,6 +243,21 @@ if TYPE_CHECKING:
     )
     from studbook.projection import (
         project_gene_diversity as project_gene_diversity,
+    )
+    from studbook.recommendations import (
+        BreedingHold as BreedingHold,
+    )
+    from studbook.recommendations import (
+        IssuedPlan as IssuedPlan,
+    )
+    from studbook.recommendations import (
+        PlanHistory as PlanHistory,
+    )
+    from studbook.recommendations import (
+        Recommendation as Recommendation,
+    )
+    from studbook.recommended_plan import (
+        RecommendedPlan as RecommendedPlan,
     )
     from studbook.relationship import (
         Relationship as Relationship,
@@ -320,11 +341,18 @@ _EXPORTS = {
     "PlannedPair": "studbook.breeding_plan",
     "PlanSettings": "studbook.breeding_plan",
     "breeding_plan": "studbook.breeding_plan",
+    "PlanConstraints": "studbook.plan_constraints",
+    "PlanSize": "studbook.plan_size",
+    "BreedingHold": "studbook.recommendations",
+    "IssuedPlan": "studbook.recommendations",
+    "PlanHistory": "studbook.recommendations",
+    "Recommendation": "studbook.recommendations",
+    "RecommendedPlan": "studbook.recommended_plan",
     "sex_ratio_ne": "studbook.demography",
     "ForeignStudbook": "studbook.foreign",
     "read_foreign": "studbook.formats",
     "Disposition": "studbook.dispositions",
-    "Recommendation": "studbook.dispositions",
+    "AnimalDisposition": "studbook.dispositions",
     "dispositions": "studbook.dispositions",
     "ImportValidationError": "studbook.errors",
     "PedigreeCycleError": "studbook.errors",

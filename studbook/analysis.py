@@ -25,10 +25,11 @@ from typing import Any
 
 from studbook.assumptions import AssumptionSet, assumed_studbook, pedigree_label, resolve_set
 from studbook.book import Studbook
-from studbook.breeding_plan import BreedingPlan, PlanSettings, breeding_plan
+from studbook.breeding_plan import BreedingPlan, Objective, PlanSettings, breeding_plan
 from studbook.certainty import PedigreeCertainty, pedigree_certainty
 from studbook.errors import StudbookError, UnknownAnimalError
 from studbook.pairing import PairingInputs, PairingTable, pairing_inputs, rank_pairings
+from studbook.plan_constraints import PlanConstraints
 from studbook.population import (
     Candidates,
     PopulationGenetics,
@@ -38,6 +39,8 @@ from studbook.population import (
     reference_population,
     release_why_not,
 )
+from studbook.recommendations import BreedingHold, holds_on
+from studbook.recommended_plan import RecommendedPlan, recommended_plan
 from studbook.release import (
     ReleaseGroup,
     ReleaseInputs,
@@ -145,7 +148,13 @@ class Analysis:
             non_breeders=s.non_breeders,
             health_hold=s.health_hold,
             contracepted=sorted(self.book.contracepted(self.census_date)),
+            not_breeding={a: f"not breeding: {h.kind}" for a, h in self.holds.items()},
         )
+
+    @cached_property
+    def holds(self) -> dict[str, BreedingHold]:
+        """The breeding holds in force on the census date, by animal."""
+        return holds_on(self.book.holds, self.census_date)
 
     @cached_property
     def pairing_inputs(self) -> PairingInputs:
@@ -156,15 +165,33 @@ class Analysis:
         """Every male x female candidate pair, ranked (MSI, delta GD, offspring F, ids)."""
         return rank_pairings(self.pairing_inputs, self.programme.msi)
 
-    def breeding_plan(self, plan: PlanSettings | None = None) -> BreedingPlan:
+    def breeding_plan(
+        self, plan: PlanSettings | None = None, constraints: PlanConstraints | None = None
+    ) -> BreedingPlan:
         """The exact optimal plan beside the greedy MK-order plan (default parameters: the
-        programme's kinship limit and region penalty, one pairing per animal, most pairs).
-        An empty plan says why: the candidate rules' counts, or the kinship limit."""
-        result = breeding_plan(self.pairing_inputs, plan or self.programme.plan_settings())
+        programme's kinship limit and region penalty, one pairing per animal, most pairs; no
+        real-world constraints unless given). An empty plan says why: the candidate rules'
+        counts, or the kinship limit."""
+        result = breeding_plan(
+            self.pairing_inputs, plan or self.programme.plan_settings(), constraints
+        )
         no_candidates = self.candidates.why_empty()
         if result.why_empty is not None and no_candidates is not None:
             result = replace(result, why_empty=no_candidates)
         return result
+
+    def recommended_plan(
+        self,
+        *,
+        objective: Objective = "delta_gd",
+        max_per_animal: int = 1,
+        n_pairs: int | None = None,
+    ) -> RecommendedPlan:
+        """The plan to send: sized by the programme's goals (or ``n_pairs``), under the
+        real-world constraints, with its explanations (:mod:`studbook.recommended_plan`)."""
+        return recommended_plan(
+            self, objective=objective, max_per_animal=max_per_animal, n_pairs=n_pairs
+        )
 
     @cached_property
     def release_inputs(self) -> ReleaseInputs:

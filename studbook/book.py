@@ -19,6 +19,7 @@ from studbook.errors import UnknownAnimalError
 from studbook.events import EventCode, EventRecord, Stay, event_sort_key, location_history
 from studbook.institutions import InstitutionRecord
 from studbook.parents import ParentKind
+from studbook.recommendations import BreedingHold, PlanHistory
 from studbook.records import AnimalRecord
 from studbook.settings import ProgrammeSettings
 from studbook.status import Status, age_years, is_living, local_id_on, location_on, status_on
@@ -115,6 +116,10 @@ class Studbook:
     institutions: Mapping[str, InstitutionRecord]
     settings: ProgrammeSettings = field(default_factory=ProgrammeSettings)
     assumption_sets: Mapping[str, AssumptionSet] = field(default_factory=dict)
+    holds: tuple[BreedingHold, ...] = ()
+    """Animals marked not to breed (:mod:`studbook.recommendations`)."""
+    plans: PlanHistory = field(default_factory=PlanHistory)
+    """The breeding plans issued so far and their outcomes."""
 
     @classmethod
     def build(
@@ -124,6 +129,8 @@ class Studbook:
         institutions: Iterable[InstitutionRecord] = (),
         settings: ProgrammeSettings | None = None,
         assumption_sets: Iterable[AssumptionSet] = (),
+        holds: Iterable[BreedingHold] = (),
+        plans: PlanHistory | None = None,
     ) -> Studbook:
         grouped: dict[str, list[EventRecord]] = {}
         for event in events:
@@ -134,6 +141,8 @@ class Studbook:
             institutions={i.mnemonic: i for i in institutions},
             settings=settings or ProgrammeSettings(),
             assumption_sets={a.name: a for a in assumption_sets},
+            holds=tuple(holds),
+            plans=plans or PlanHistory(),
         )
 
     def __len__(self) -> int:

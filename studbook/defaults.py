@@ -14,6 +14,7 @@ from __future__ import annotations
 
 __all__ = [
     "DEFAULT_FLAGGED_CAP",
+    "DEFAULT_SUCCESS_RATE",
     "KINSHIP_LIMIT",
     "MSI_F_CUTS",
     "MSI_GD_CUTS",
@@ -45,3 +46,9 @@ MSI_F_CUTS: tuple[float, ...] = (1 / 32, 3 / 64)
 
 MSI_UNKNOWN_CUTS: tuple[float, ...] = (0.25, 0.40)
 """MSI: one point per cut exceeded by the unknown ancestry."""
+
+DEFAULT_SUCCESS_RATE = 0.2
+"""Default share of recommended pairs that breed within a year: "breeding success for both
+program types was below 20%" one year after AZA Breeding-and-Transfer Plans (Cronin, Mitchell,
+Lonsdorf and Thompson 2006, Zoo Biology 25: 267-277). A programme sets its own
+(``success_rate``); its tracked plans replace it as outcomes are recorded."""

@@ -33,7 +33,7 @@ from enum import Enum
 
 from studbook.errors import StudbookError
 
-__all__ = ["AnimalStanding", "Disposition", "Recommendation", "dispositions"]
+__all__ = ["AnimalDisposition", "AnimalStanding", "Disposition", "dispositions"]
 
 
 class Disposition(Enum):
@@ -69,7 +69,7 @@ class AnimalStanding:
 
 
 @dataclass(frozen=True)
-class Recommendation:
+class AnimalDisposition:
     """One animal's disposition. ``mate`` and ``breed_at`` are set for BREED WITH, SEND TO and
     RECEIVE FROM; ``counterpart`` is the institution of SEND TO / RECEIVE FROM."""
 
@@ -85,13 +85,13 @@ class Recommendation:
 _HOLD_REASONS = ("sex unknown", "age unknown (no birth date)", "health hold")
 
 
-def _unpaired(animal: AnimalStanding) -> Recommendation:
+def _unpaired(animal: AnimalStanding) -> AnimalDisposition:
     """Rules 2 to 4 of the module docstring."""
 
-    def say(disposition: Disposition, note: str) -> Recommendation:
+    def say(disposition: Disposition, note: str) -> AnimalDisposition:
         if disposition is Disposition.DO_NOT_BREED and animal.contraception:
             note = f"{note}; {animal.contraception}"
-        return Recommendation(animal.id, animal.institution, disposition, notes=note)
+        return AnimalDisposition(animal.id, animal.institution, disposition, notes=note)
 
     if animal.in_population is not None:
         return say(Disposition.HOLD, f"left out of the genetic analysis: {animal.in_population}")
@@ -114,8 +114,8 @@ def dispositions(
     pairs: Iterable[tuple[str, str]],
     *,
     mover: str = "M",
-) -> tuple[Recommendation, ...]:
-    """One :class:`Recommendation` per animal of ``animals``, in their order (module docstring).
+) -> tuple[AnimalDisposition, ...]:
+    """One :class:`AnimalDisposition` per animal of ``animals``, in their order (module docstring).
 
     ``pairs`` are the plan's (male, female) ids; ``mover`` is the sex that travels when mates
     live apart (``M`` or ``F``). Raises :class:`StudbookError` for a pair naming an animal that
@@ -158,7 +158,7 @@ def dispositions(
         mate = by_id[mate_id]
         if mate.institution == animal.institution:
             out.append(
-                Recommendation(
+                AnimalDisposition(
                     animal.id,
                     animal.institution,
                     Disposition.BREED_WITH,
@@ -169,7 +169,7 @@ def dispositions(
             )
         elif animal.sex == mover:
             out.append(
-                Recommendation(
+                AnimalDisposition(
                     animal.id,
                     animal.institution,
                     Disposition.SEND_TO,
@@ -181,7 +181,7 @@ def dispositions(
             )
         else:
             out.append(
-                Recommendation(
+                AnimalDisposition(
                     animal.id,
                     animal.institution,
                     Disposition.RECEIVE_FROM,

@@ -28,7 +28,7 @@ from datetime import date
 
 from studbook.breeding_plan import Plan
 from studbook.chart_data import Chart
-from studbook.dispositions import Disposition, Recommendation
+from studbook.dispositions import AnimalDisposition, Disposition
 from studbook.errors import StudbookError
 from studbook.institutions import InstitutionRecord
 from studbook.present import (
@@ -155,7 +155,7 @@ class PlanDocumentInputs:
     genetic: Mapping[str, float | int | None]
     institutions: Mapping[str, InstitutionRecord]
     animals: tuple[HeldAnimal, ...]
-    recommendations: tuple[Recommendation, ...]
+    recommendations: tuple[AnimalDisposition, ...]
     plan: Plan | None
     exclusions: tuple[Exclusion, ...]
     exclusion_counts: Mapping[str, int]
@@ -275,11 +275,11 @@ def _summary(inputs: PlanDocumentInputs) -> DocumentSection:
     )
 
 
-def recommendation_rows(inputs: PlanDocumentInputs) -> list[tuple[HeldAnimal, Recommendation]]:
+def recommendation_rows(inputs: PlanDocumentInputs) -> list[tuple[HeldAnimal, AnimalDisposition]]:
     """Each living animal with its one recommendation, by institution (region, then mnemonic)
     and studbook id. Raises :class:`StudbookError` naming animals with no recommendation or
     more than one, and recommendations for animals not listed."""
-    by_animal: dict[str, list[Recommendation]] = {}
+    by_animal: dict[str, list[AnimalDisposition]] = {}
     for rec in inputs.recommendations:
         by_animal.setdefault(rec.animal, []).append(rec)
     listed = {a.id for a in inputs.animals}
@@ -315,7 +315,7 @@ def _who(animal_id: str, names: Mapping[str, str]) -> str:
     return f"{animal_id} ({name})" if name else animal_id
 
 
-def disposition_text(rec: Recommendation) -> str:
+def disposition_text(rec: AnimalDisposition) -> str:
     """The disposition as the plan prints it: ``SEND TO BERLINTP``, ``BREED WITH``, ..."""
     word: str = rec.disposition.value
     if rec.disposition in (Disposition.SEND_TO, Disposition.RECEIVE_FROM):
@@ -350,7 +350,7 @@ def _recommendations(inputs: PlanDocumentInputs) -> DocumentSection:
                 "Mate", "Notes")  # fmt: skip
     numeric = (False, False, False, False, True, False, False, False)
     subsections: list[Subsection] = []
-    groups: dict[str, list[tuple[HeldAnimal, Recommendation]]] = {}
+    groups: dict[str, list[tuple[HeldAnimal, AnimalDisposition]]] = {}
     for animal, rec in rows:
         groups.setdefault(animal.institution, []).append((animal, rec))
     for mnemonic, members in groups.items():

@@ -275,6 +275,13 @@ PLAN_QUANTITIES: Mapping[str, Quantity] = {
         *(PAIRING_QUANTITIES[k] for k in ("male", "female", "delta_gd", "offspring_f")),
         *(PAIRING_QUANTITIES[k] for k in ("mk_male", "mk_female", "transfer")),
         Quantity("score", "Score", ".6g"),
+        Quantity("institution", "At"),
+        Quantity("male_name", "♂ name"),
+        Quantity("female_name", "♀ name"),
+        Quantity("male_institution", "Inst ♂"),
+        Quantity("female_institution", "Inst ♀"),
+        Quantity("move", "Move"),
+        Quantity("proven", "Proven"),
     )
 }
 """Every column of a planned pair (:class:`~studbook.breeding_plan.PlannedPair`)."""

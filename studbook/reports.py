@@ -361,7 +361,11 @@ def pairing_report(
     )
 
 
-_PLAN_COLUMNS = ("male", "female", "delta_gd", "offspring_f", "mk_male", "mk_female", "transfer")
+_PLAN_COLUMNS = (
+    "institution", "male", "male_name", "female", "female_name", "move", "proven",
+    "delta_gd", "offspring_f", "mk_male", "mk_female", "transfer",
+)  # fmt: skip
+"""A plan row: where the pair will be, both animals, the move it implies, then the genetics."""
 
 
 def _plan_section(plan: Plan) -> Section:
@@ -379,8 +383,10 @@ def breeding_plan_report(
     *,
     parameters: Mapping[str, Any] | None = None,
     analysis_date: str | None = None,
+    notes: Sequence[str] = (),
 ) -> Report:
-    """The optimal breeding plan beside the greedy MK-order plan, with both totals."""
+    """The optimal breeding plan beside the greedy MK-order plan, with both totals; ``notes``
+    explain the plan (its size, the animals kept out, proven pairs, the previous plan)."""
     params = dict(plan.settings.describe())
     params.update(parameters or {})
     optimal, greedy = (
@@ -400,7 +406,7 @@ def breeding_plan_report(
         population=plan.population,
         parameters=params,
         sections=(_plan_section(plan.optimal), _plan_section(plan.greedy)),
-        notes=(note,) if plan.why_empty is None else (plan.why_empty, note),
+        notes=(*notes, note) if plan.why_empty is None else (plan.why_empty, *notes, note),
         analysis_date=analysis_date or _today(),
     )
 

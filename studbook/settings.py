@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from studbook.assumptions import NO_ASSUMPTIONS, set_name_problem
 from studbook.defaults import (
     DEFAULT_FLAGGED_CAP,
+    DEFAULT_SUCCESS_RATE,
     KINSHIP_LIMIT,
     MSI_F_CUTS,
     MSI_GD_CUTS,
@@ -40,6 +41,7 @@ from studbook.defaults import (
     MSI_UNKNOWN_CUTS,
 )
 from studbook.errors import ImportValidationError, Problem, SettingsError
+from studbook.limits import MNEMONIC_LENGTH
 
 if TYPE_CHECKING:
     # Only the analyses need these (numpy and the rankers): they load when asked for.
@@ -140,6 +142,15 @@ class ProgrammeSettings:
         first recorded birth to the census date, everywhere.
     assumption_set : the named set of pedigree assumptions the analyses apply
         (:mod:`studbook.assumptions`), ``""`` = none: the true record (default).
+    success_rate : share (0-1] of recommended pairs expected to breed within a year, used to
+        size the plan until tracked plans give the programme's own
+        (:mod:`studbook.plan_size`). Default 0.2 (Cronin et al. 2006).
+    proven_pair_margin : how much better (MK units, :mod:`studbook.plan_constraints`) pairing a
+        proven pair's animals otherwise must be before the plan splits the pair. Default 0.01.
+    transfer_cost_within_region, transfer_cost_between_regions : cost of a move in the plan's
+        objective (MK units). Defaults 0.002 and 0.01.
+    institution_capacity : (mnemonic, males, females) places each institution can hold;
+        ``()`` = no limit anywhere.
 
     Raises :class:`~studbook.errors.SettingsError` naming the key for a value out of range.
 
@@ -165,6 +176,11 @@ class ProgrammeSettings:
     ne_ratio: float | None = None
     demographic_window: DemographicWindow | None = None
     assumption_set: str = ""
+    success_rate: float = DEFAULT_SUCCESS_RATE
+    proven_pair_margin: float = 0.01
+    transfer_cost_within_region: float = 0.002
+    transfer_cost_between_regions: float = 0.01
+    institution_capacity: tuple[tuple[str, int, int], ...] = ()
 
     def __post_init__(self) -> None:
         for spec in SETTINGS.values():
@@ -260,6 +276,12 @@ class ProgrammeSettings:
                 if self.demographic_window
                 else "first birth to the census date, all institutions"
             ),
+            "default success rate of a recommended pair": self.success_rate,
+            "proven-pair margin (MK units)": self.proven_pair_margin,
+            "transfer cost within / between regions (MK units)": (
+                f"{self.transfer_cost_within_region:g} / {self.transfer_cost_between_regions:g}"
+            ),
+            "institution capacity (M/F)": _capacity_text(self.institution_capacity),
         }
 
     @property
@@ -379,6 +401,35 @@ def _optional_window(text: str) -> DemographicWindow | None:
 
 def _ne_ratio(text: str) -> float | None:
     return None if text.lower() in ("", "none") else float(text)
+
+
+def _capacity(text: str) -> tuple[tuple[str, int, int], ...]:
+    if text.lower() in ("", "none"):
+        return ()
+    out = []
+    for part in text.split(","):
+        mnemonic, sep, places = part.strip().partition(":")
+        males, slash, females = places.partition("/")
+        if not sep or not slash:
+            raise ValueError(part)
+        out.append((mnemonic.strip().upper(), int(males), int(females)))
+    return tuple(sorted(out))
+
+
+def _capacity_text(value: tuple[tuple[str, int, int], ...]) -> str:
+    return ",".join(f"{m}:{males}/{females}" for m, males, females in value) or "none"
+
+
+def _capacity_ok(value: Any) -> bool:
+    names = [m for m, _, _ in value]
+    return len(names) == len(set(names)) and all(
+        0 < len(m) <= MNEMONIC_LENGTH and m.isprintable() and males >= 0 and females >= 0
+        for m, males, females in value
+    )
+
+
+def _cost_ok(value: Any) -> bool:
+    return isinstance(value, float | int) and math.isfinite(value) and value >= 0
 
 
 def _species_ok(name: Any) -> bool:
@@ -536,6 +587,49 @@ SETTINGS: dict[str, SettingSpec] = {
             lambda text: "" if text.lower() in ("", NO_ASSUMPTIONS) else text,
             lambda v: v or NO_ASSUMPTIONS,
             lambda v: isinstance(v, str) and (v == "" or set_name_problem(v) is None),
+        ),
+        SettingSpec(
+            "success_rate",
+            "Success rate of a recommended pair (default)",
+            "use a share above 0 and at most 1 of recommended pairs that breed within a year; "
+            f"default {DEFAULT_SUCCESS_RATE:g} (Cronin et al. 2006)",
+            float,
+            _number,
+            lambda v: isinstance(v, float | int) and 0.0 < float(v) <= 1.0,
+        ),
+        SettingSpec(
+            "proven_pair_margin",
+            "Proven-pair margin (MK units)",
+            "use a number of at least 0 (MK units): how much better pairing a proven pair's "
+            "animals otherwise must be before the plan splits it; default 0.01",
+            float,
+            _number,
+            _cost_ok,
+        ),
+        SettingSpec(
+            "transfer_cost_within_region",
+            "Transfer cost within a region (MK units)",
+            "use a number of at least 0 (MK units); default 0.002",
+            float,
+            _number,
+            _cost_ok,
+        ),
+        SettingSpec(
+            "transfer_cost_between_regions",
+            "Transfer cost between regions (MK units)",
+            "use a number of at least 0 (MK units); default 0.01",
+            float,
+            _number,
+            _cost_ok,
+        ),
+        SettingSpec(
+            "institution_capacity",
+            "Institution capacity (males/females)",
+            "use MNEMONIC:MALES/FEMALES separated by commas (e.g. TALLINN:2/3,KENT:1/2), the "
+            "animals of each sex an institution can hold, or 'none'; default none",
+            _capacity,
+            _capacity_text,
+            _capacity_ok,
         ),
     )
 }

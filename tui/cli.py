@@ -665,19 +665,10 @@ def cmd_pairings(args: argparse.Namespace) -> int:
 
 
 def cmd_breeding_plan(args: argparse.Namespace) -> int:
-    """The exact optimal breeding plan beside the greedy mean-kinship plan."""
-    from studbook.present import printable
-    from studbook.reports import breeding_plan_report
+    """The breeding plan to send: sized by the goals, with moves, proven pairs and holds."""
+    from tui.cli_plans import show_plan
 
-    analysis = _analysis(args)
-    settings = analysis.programme.plan_settings(
-        objective=args.objective, max_per_animal=args.max_per_animal, n_pairs=args.pairs
-    )
-    plan = analysis.breeding_plan(settings)
-    if plan.why_empty is not None:
-        _say(printable(f"studbook breeding-plan: no pairs: {plan.why_empty}"))
-    _emit(breeding_plan_report(plan, parameters=analysis.parameters()), args.format)
-    return EXIT_OK
+    return show_plan(args)
 
 
 def cmd_releases(args: argparse.Namespace) -> int:
@@ -880,6 +871,53 @@ def _demography_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed of the projections (0)")
 
 
+def _analysis_options(p: argparse.ArgumentParser) -> None:
+    """The options of the analyses: census date, who is in P, who may breed, the format."""
+    p.add_argument("--census-date", type=_iso_date, help="census date (default: today)")
+    p.add_argument(
+        "--population-region",
+        action="append",
+        default=[],
+        metavar="REGION",
+        help="restrict P to this region (repeatable)",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="leave this animal out of P (repeatable)",
+    )
+    if p.prog.endswith(("pairings", "breeding-plan", "issue")):
+        p.add_argument(
+            "--non-breeder",
+            action="append",
+            default=[],
+            metavar="ID",
+            help="never pair this animal (repeatable)",
+        )
+    _add_format(p, REPORT_FORMATS)
+
+
+def _plan_options(p: argparse.ArgumentParser) -> None:
+    """The options of a breeding plan (``breeding-plan`` and ``plan issue``)."""
+    p.add_argument("--max-per-animal", type=int, default=1, help="pairings per animal (1)")
+    p.add_argument("--objective", choices=("delta_gd", "offspring_f"), default="delta_gd")
+    p.add_argument(
+        "--kinship-limit", type=float, help="forbid f >= this (default: the setting kinship_limit)"
+    )
+    p.add_argument(
+        "--region-penalty",
+        type=float,
+        help="cost of a cross-region pair (default: the setting region_penalty)",
+    )
+    p.add_argument(
+        "--pairs",
+        type=int,
+        help="number of pairs (default: sized by the programme's goals, shown in the notes)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``studbook`` command."""
     from tui.cli_document import add_document_commands
@@ -994,17 +1032,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--institution", metavar="MNEMONIC", help="only pairs with a mate here")
     analyses.append(p)
     p = command("breeding-plan", cmd_breeding_plan)
-    p.add_argument("--max-per-animal", type=int, default=1, help="pairings per animal (1)")
-    p.add_argument("--objective", choices=("delta_gd", "offspring_f"), default="delta_gd")
-    p.add_argument(
-        "--kinship-limit", type=float, help="forbid f >= this (default: the setting kinship_limit)"
-    )
-    p.add_argument(
-        "--region-penalty",
-        type=float,
-        help="cost of a cross-region pair (default: the setting region_penalty)",
-    )
-    p.add_argument("--pairs", type=int, help="number of pairs (default: as many as allowed)")
+    _plan_options(p)
     analyses.append(p)
     p = command("releases", cmd_releases)
     p.add_argument("--group", type=int, metavar="K", help="choose a release group of K animals")
@@ -1022,30 +1050,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, help="candidates to show (default all)")
     analyses.append(p)
     for p in analyses:
-        p.add_argument("--census-date", type=_iso_date, help="census date (default: today)")
-        p.add_argument(
-            "--population-region",
-            action="append",
-            default=[],
-            metavar="REGION",
-            help="restrict P to this region (repeatable)",
-        )
-        p.add_argument(
-            "--exclude",
-            action="append",
-            default=[],
-            metavar="ID",
-            help="leave this animal out of P (repeatable)",
-        )
-        if p.prog.endswith(("pairings", "breeding-plan")):
-            p.add_argument(
-                "--non-breeder",
-                action="append",
-                default=[],
-                metavar="ID",
-                help="never pair this animal (repeatable)",
-            )
-        _add_format(p, REPORT_FORMATS)
+        _analysis_options(p)
     add_assumption_commands(sub, analyses)
     p = command("demography", cmd_demography)
     _demography_options(p)
@@ -1084,6 +1089,9 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("value", help="its new value, e.g. 2-15")
     add_explorer_commands(command)
     add_document_commands(command)
+    from tui.cli_plans import add_plan_commands
+
+    add_plan_commands(command)
     p = command("tui", cmd_tui)
     p.add_argument("--theme", choices=("dark", "light"), default="dark")
     p.add_argument("--census-date", help="census date YYYY-MM-DD (default: today)")

@@ -96,6 +96,9 @@ class PairingsView:
     totals: tuple[tuple[str, str], ...]
     males: tuple[str, ...]
     females: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    """The plan's explanations: its size (the arithmetic), holds, open moves, proven pairs,
+    the previous plan's fulfilment (:meth:`studbook.recommended_plan.RecommendedPlan.notes`)."""
 
 
 @dataclass(frozen=True)
@@ -389,7 +392,8 @@ def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
     inputs = table.inputs
     where = f"P = {analysis.population.definition}"
     if wanted.plan:
-        plan = analysis.breeding_plan()
+        recommended = analysis.recommended_plan()
+        plan = recommended.plan
         plans = (plan.optimal, plan.greedy)
         rows = [
             (p.method, x)
@@ -399,9 +403,12 @@ def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
             and (wanted.female is None or x.female == wanted.female)
         ]
         totals = tuple((p.method, present.inline(present.plan_totals(p))) for p in plans)
+        notes = tuple(recommended.notes())
+        if plan.why_empty is not None:
+            notes = (f"no pairs: {plan.why_empty}", *notes)
         return PairingsView(
             wanted, (), tuple(rows), len(plan.optimal), len(rows), where, totals,
-            inputs.male_ids, inputs.female_ids,
+            inputs.male_ids, inputs.female_ids, notes,
         )  # fmt: skip
     selected = table.select(male=wanted.male, female=wanted.female, institution=wanted.institution)
     return PairingsView(
@@ -433,8 +440,9 @@ def pairings_report(job: Job, wanted: PairingFilter, fmt: str) -> str:
         if v is not None
     }
     if wanted.plan:
+        recommended = analysis.recommended_plan()
         report = breeding_plan_report(
-            analysis.breeding_plan(), parameters=analysis.parameters(shown)
+            recommended.plan, parameters=analysis.parameters(shown), notes=recommended.notes()
         )
     else:
         table = analysis.pairings

@@ -146,3 +146,19 @@ def fixture_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if not fixture_files()[0].exists():
         pytest.skip("fixtures/amur_leopard.csv is not there yet")
     return make_studbook_db(tmp_path_factory.mktemp("fixture"), fixture=True)
+
+
+@pytest.fixture
+def planned_db_url(db_url: str) -> str:
+    """The small studbook with reproductive goals (20 animals in 5 years), so that the plan
+    sized by them has pairs."""
+    from db.session import make_engine, make_session_factory, session_scope
+    from db.settings import save_settings
+
+    engine = make_engine(db_url)
+    try:
+        with session_scope(make_session_factory(engine), write=True) as session:
+            save_settings(session, {"target_size": "20", "target_years": "5"})
+    finally:
+        engine.dispose()
+    return db_url
