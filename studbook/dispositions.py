@@ -27,7 +27,7 @@ The rules, in order (:func:`dispositions`):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -114,12 +114,14 @@ def dispositions(
     pairs: Iterable[tuple[str, str]],
     *,
     mover: str = "M",
+    moving: Collection[str] = (),
 ) -> tuple[AnimalDisposition, ...]:
     """One :class:`AnimalDisposition` per animal of ``animals``, in their order (module docstring).
 
-    ``pairs`` are the plan's (male, female) ids; ``mover`` is the sex that travels when mates
-    live apart (``M`` or ``F``). Raises :class:`StudbookError` for a pair naming an animal that
-    is not among ``animals`` or an animal in two pairs.
+    ``pairs`` are the plan's (male, female) ids; when mates live apart, the animal of the pair
+    in ``moving`` (the plan's own choice, :attr:`~studbook.breeding_plan.PlannedPair.mover`)
+    travels, else the one of sex ``mover`` (``M`` or ``F``). Raises :class:`StudbookError`
+    for a pair naming an animal that is not among ``animals`` or an animal in two pairs.
 
     Examples
     --------
@@ -167,7 +169,7 @@ def dispositions(
                     notes="both here",
                 )
             )
-        elif animal.sex == mover:
+        elif animal.id in moving or (mate.id not in moving and animal.sex == mover):
             out.append(
                 AnimalDisposition(
                     animal.id,

@@ -42,7 +42,7 @@ from studbook.plan_document import (
 from studbook.ranking import mk_order
 from studbook.status import DAYS_PER_YEAR, LIVING_DEFINITION, studbook_sort_key
 
-__all__ = ["data_current_to", "plan_document_inputs"]
+__all__ = ["data_current_to", "plan_document_inputs", "population_figures"]
 
 _SEX_TITLES = (("M", "Males"), ("F", "Females"), ("U", "Unknown sex"))
 _FEWEST_FOR_GD = 10
@@ -65,28 +65,39 @@ def _year(day: date) -> float:
     return day.year + (day.timetuple().tm_yday - 1) / DAYS_PER_YEAR
 
 
-def _figures(analysis: Analysis, demo: Demography) -> dict[str, float | int | None]:
+def population_figures(analysis: Analysis) -> dict[str, float | int | None]:
+    """The plan's population and genetic figures (keys of :data:`DEMOGRAPHIC_KEYS` and
+    :data:`GENETIC_KEYS` that need no demography): stored with an issued plan, so that the
+    next plan's document shows them as the previous plan's."""
     s = analysis.summary
-    lam = demo.lambdas
+    certainty = analysis.certainty
+    assumed = certainty.assumption_set is not None
     return {
         "n": s.n,
         "males": s.males,
         "females": s.females,
         "unknown_sex": s.unknown_sex,
+        "founders": s.founders,
+        "potential_founders": len(certainty.potential.ids),
+        "founder_genome_equivalents": s.founder_genome_equivalents,
+        "gene_diversity": s.gene_diversity,
+        "mean_kinship": s.mean_kinship,
+        "mean_inbreeding": s.mean_inbreeding,
+        "mean_known": certainty.known_before,
+        "mean_known_assumed": certainty.known_after if assumed else None,
+        "mean_certain": certainty.certain,
+    }
+
+
+def _figures(analysis: Analysis, demo: Demography) -> dict[str, float | int | None]:
+    lam = demo.lambdas
+    return {
+        **population_figures(analysis),
         "lambda_life_table": lam.life_table,
         "lambda_census": lam.census,
         "lambda_projected_mean": lam.projected_mean,
         "generation_time": demo.generation_time,
         "births_per_year": demo.goals.births_per_year if demo.goals is not None else None,
-        "founders": s.founders,
-        "potential_founders": None,
-        "founder_genome_equivalents": s.founder_genome_equivalents,
-        "gene_diversity": s.gene_diversity,
-        "mean_kinship": s.mean_kinship,
-        "mean_inbreeding": s.mean_inbreeding,
-        "mean_known": s.mean_known,
-        "mean_known_assumed": None,
-        "mean_certain": None,
     }
 
 
@@ -213,6 +224,10 @@ def plan_document_inputs(
     0), the same for every front end. Raises :class:`StudbookError` for a key of ``previous``
     the plan does not show.
     """
+    stored = analysis.book.plans.last
+    if previous is None and stored is not None:
+        shown = (*DEMOGRAPHIC_KEYS, *GENETIC_KEYS)
+        previous = {k: v for k, v in stored.figures.items() if k in shown and v is not None}
     if previous is not None:
         unknown = sorted(set(previous) - set(DEMOGRAPHIC_KEYS) - set(GENETIC_KEYS))
         if unknown:
@@ -276,8 +291,11 @@ def plan_document_inputs(
                 ),
             )
         )
-    plan = analysis.breeding_plan().optimal
-    recommendations = dispositions(standings, [(p.male, p.female) for p in plan.pairs], mover=mover)
+    plan = analysis.recommended_plan().plan.optimal
+    moving = {p.male if p.mover == "male" else p.female for p in plan.pairs if p.mover != "none"}
+    recommendations = dispositions(
+        standings, [(p.male, p.female) for p in plan.pairs], mover=mover, moving=moving
+    )
     genetics = analysis.genetics
     mk_lists = []
     members = population.indices
@@ -317,14 +335,19 @@ def plan_document_inputs(
         ("Flagged-founder cap", f"{settings.flagged_cap:g}"),
         (
             "Breeding plan",
-            "exact optimum: most pairs allowed, one pairing per animal, the largest total ΔGD; "
-            f"between-region penalty {settings.region_penalty:g}",
+            "the recommended plan (studbook breeding-plan): as many pairs as the goals need, "
+            "the largest total ΔGD after transfer costs, proven pairs kept, breeding holds "
+            "respected, one pairing per animal",
         ),
         ("Mates at two institutions", _MOVER_WORDS[mover]),
     )
     assumptions = (
-        "True data only: no pedigree assumptions (hypothetical parents, resolved MULTs, "
-        "estimated dates) were applied beyond what the studbook records.",
+        (
+            f"Pedigree analysed: {analysis.pedigree_label}."
+            if analysis.assumptions is not None
+            else "True data only: no pedigree assumptions (hypothetical parents, resolved "
+            "MULTs, estimated dates) were applied beyond what the studbook records."
+        ),
         "Unknown (UNK) parents count as unrelated founders, MULT parents by their "
         "probabilities, and hypothetical parents (placeholders such as H1) as founders of "
         "their own; MK is therefore underestimated where % known is low.",
@@ -347,7 +370,10 @@ def plan_document_inputs(
     )
     figures = _figures(analysis, demo)
     if previous is not None:
-        conventions += ("Previous plan: the figures of the previous plan, as given.",)
+        conventions += (
+            "Previous plan: the figures of the last issued plan (studbook plan issue), or as "
+            "given.",
+        )
     return PlanDocumentInputs(
         programme=programme or settings.species or "Studbook programme",
         plan_date=plan_date or date.today(),

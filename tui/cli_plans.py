@@ -152,6 +152,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def _issue(args: argparse.Namespace) -> int:
     from db.recommendations import issue_plan
     from db.session import current_user, session_scope
+    from studbook.plan_inputs import population_figures
 
     analysis, result = _recommended(args)
     if not result.plan.optimal.pairs:
@@ -161,7 +162,7 @@ def _issue(args: argparse.Namespace) -> int:
             session,
             result.plan.optimal.pairs,
             settings=analysis.programme.as_text(),
-            figures=result.figures(),
+            figures=result.figures() | population_figures(analysis),
             issued_on=args.date or date.today(),
             issued_by=args.user or current_user(),
             note=args.note,
