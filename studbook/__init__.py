@@ -110,6 +110,9 @@ if TYPE_CHECKING:
         mean_kinship as mean_kinship,
     )
     from studbook.pairing import (
+        MsiScale as MsiScale,
+    )
+    from studbook.pairing import (
         MsiTable as MsiTable,
     )
     from studbook.pairing import (
@@ -120,6 +123,9 @@ if TYPE_CHECKING:
     )
     from studbook.pairing import (
         PairingTable as PairingTable,
+    )
+    from studbook.pairing import (
+        kinship_ceiling as kinship_ceiling,
     )
     from studbook.pairing import (
         pairing_inputs as pairing_inputs,
@@ -260,7 +266,9 @@ _EXPORTS = {
     "kinship_block": "studbook.kinship",
     "kinship_matrix": "studbook.kinship",
     "mean_kinship": "studbook.kinship",
+    "MsiScale": "studbook.pairing",
     "MsiTable": "studbook.pairing",
+    "kinship_ceiling": "studbook.pairing",
     "PairingInputs": "studbook.pairing",
     "PairingRow": "studbook.pairing",
     "PairingTable": "studbook.pairing",

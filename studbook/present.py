@@ -252,6 +252,7 @@ PAIRING_QUANTITIES: Mapping[str, Quantity] = {
         MK_FEMALE,
         _proportion("mk_difference", "MK difference"),
         KNOWN,
+        _percent("unknown", "% unknown"),
         _percent("offspring_flagged", "Offspring % flagged"),
         Quantity("male_location", "Inst ♂"),
         Quantity("female_location", "Inst ♀"),
@@ -260,6 +261,7 @@ PAIRING_QUANTITIES: Mapping[str, Quantity] = {
         Quantity("transfer", "Transfer"),
         Quantity("male_contracepted", "♂ contracepted"),
         Quantity("female_contracepted", "♀ contracepted"),
+        Quantity("msi_why", "MSI why"),
     )
 }
 """Every column of a ranked pair (:class:`~studbook.pairing.PairingRow`), by field name."""
@@ -355,6 +357,8 @@ _GROUP = (
     Quantity("method", "Method"),
     _delta_gd("captive_delta_gd", "Captive GD cost, ΔGD"),
     _proportion("group_gd", "GD within the group"),
+    Quantity("sex_mix", "Males:females"),
+    _proportion("max_kinship", "Largest kinship within the group"),
     _percent("mean_flagged", "Mean % flagged"),
     Quantity("founders_represented", "Founders represented", formatter=_counted),
     Quantity("independent_ids", "Top-k picked one by one"),

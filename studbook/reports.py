@@ -78,8 +78,9 @@ FORMATS: tuple[Format, ...] = ("table", "csv", "json", "markdown")
 MSI_NOTE = (
     "MSI (mate suitability index, 1 = very beneficial ... 6 = very detrimental, '-' = do not "
     "breed without advice) is PROVISIONAL: MateRx's thresholds are not published; this table's "
-    "thresholds are the programme's settings (studbook's documented defaults unless changed). "
-    "The raw inputs are shown beside it."
+    "thresholds are the programme's settings (studbook's documented defaults unless changed), "
+    "measured against this population's spread of ΔGD and MK and its mean kinship "
+    "(docs/msi.md). The raw inputs and the reason (MSI why) are shown beside it."
 )
 
 
@@ -338,7 +339,7 @@ def pairing_report(
         "GD of P": 1.0 - inp.mean_mk,
         "breeding candidates": f"{len(inp.male_ids)} males x {len(inp.female_ids)} females",
         "flagged founders": list(inp.flags) or "none",
-        "MSI table": table.msi_table.describe(),
+        "MSI table": table.parameters["msi"],
     }
     params.update(parameters or {})
     return Report(

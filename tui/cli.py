@@ -607,7 +607,10 @@ def cmd_breeding_plan(args: argparse.Namespace) -> int:
 
     analysis = _analysis(args)
     settings = analysis.programme.plan_settings(
-        objective=args.objective, max_per_animal=args.max_per_animal, n_pairs=args.pairs
+        objective=args.objective,
+        max_per_animal=args.max_per_animal,
+        n_pairs=args.pairs,
+        mean_mk=analysis.genetics.mean_mk,
     )
     plan = analysis.breeding_plan(settings)
     if plan.why_empty is not None:
