@@ -109,6 +109,15 @@ if TYPE_CHECKING:
     from studbook.kinship import (
         mean_kinship as mean_kinship,
     )
+    from studbook.next_generation import (
+        compare_plans as compare_plans,
+    )
+    from studbook.next_generation import (
+        next_generation as next_generation,
+    )
+    from studbook.next_generation import (
+        optimum_contributions as optimum_contributions,
+    )
     from studbook.pairing import (
         MsiScale as MsiScale,
     )
@@ -267,6 +276,9 @@ _EXPORTS = {
     "kinship_matrix": "studbook.kinship",
     "mean_kinship": "studbook.kinship",
     "MsiScale": "studbook.pairing",
+    "compare_plans": "studbook.next_generation",
+    "next_generation": "studbook.next_generation",
+    "optimum_contributions": "studbook.next_generation",
     "MsiTable": "studbook.pairing",
     "kinship_ceiling": "studbook.pairing",
     "PairingInputs": "studbook.pairing",
