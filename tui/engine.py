@@ -33,7 +33,7 @@ from studbook.breeding_plan import PlannedPair
 from studbook.errors import StudbookError
 from studbook.pairing import PairingRow
 from studbook.ranking import mk_ranks
-from studbook.release import ReleaseGroup, ReleaseRow
+from studbook.release import NoReleaseGroupError, ReleaseGroup, ReleaseRow
 from studbook.timeseries import AgeSexPyramid, GeneDiversitySeries
 
 __all__ = [
@@ -134,6 +134,9 @@ class ReleaseGroupView:
     ids: tuple[str, ...]
     figures: tuple[tuple[str, str], ...]
     mates: tuple[tuple[str, str, str], ...] = field(default=())
+    problem: str = ""
+    """Why no group meets the constraints (``ids`` is then empty and the figures are the
+    closest group's), ``""`` when the group meets them."""
 
 
 class RemoteError(StudbookError):
@@ -379,7 +382,10 @@ def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
         plan_rows=(),
         total=len(table),
         matched=len(selected),
-        description=f"{len(selected)} of {len(table)} pairs · {where} · MSI provisional",
+        description=(
+            f"{len(selected)} of {len(table)} pairs · {where} · MSI provisional, relative to P: "
+            f"{table.parameters['msi']}"
+        ),
         totals=(),
         males=inputs.male_ids,
         females=inputs.female_ids,
@@ -424,8 +430,18 @@ def releases_view(job: Job) -> ReleasesView:
 
 
 def release_group_view(job: Job, k: int, min_group_gd: float | None) -> ReleaseGroupView:
-    """The best group of ``k`` to release together."""
-    return _group_view(_analysis(job).release_group(k, min_group_gd=min_group_gd))
+    """The best group of ``k`` to release together; when none meets the constraints, why,
+    with the figures of the closest group."""
+    try:
+        return _group_view(_analysis(job).release_group(k, min_group_gd=min_group_gd))
+    except NoReleaseGroupError as exc:
+        closest = _group_view(exc.closest) if exc.closest is not None else None
+        return ReleaseGroupView(
+            (),
+            closest.figures if closest else (),
+            closest.mates if closest else (),
+            problem=str(exc),
+        )
 
 
 def hand_picked_group_view(job: Job, ids: tuple[str, ...]) -> ReleaseGroupView:
