@@ -511,12 +511,14 @@ def realise_contributions(
     max_per_animal: int = 1,
     kinship_limit: float,
     max_flagged: float | None = None,
+    weight: FloatArray | None = None,
 ) -> tuple[IntArray, IntArray]:
     """Pairs (male and female indices) realising the contributions: whole offspring numbers
     (moved, when rounding pushed the flagged share over ``max_flagged``, from more to less
-    flagged animals until it is back under), then the matching with the least total offspring
-    F below ``kinship_limit``. Fewer than ``n_pairs`` when the kinship limit allows no more
-    among the chosen parents.
+    flagged animals until it is back under), then the matching of the chosen animals with the
+    greatest total ``weight`` (a males x females score; default -f_mf, the least total offspring
+    F; a plan with transfer costs passes its per-pair score) below ``kinship_limit``. Fewer
+    than ``n_pairs`` when the kinship limit allows no more among the chosen parents.
 
     >>> inp = NextGenerationInputs(
     ...     PairingInputs.from_arrays(["m1", "m2"], ["f1", "f2"], [[0.0, 0.2], [0.1, 0.0]],
@@ -540,7 +542,8 @@ def realise_contributions(
     p = inputs.pairing
     allowed = p.kinship < kinship_limit
     reachable = max_pairs(allowed, x_m, x_f)
-    return solve_b_matching(-p.kinship, allowed, x_m, x_f, min(n_pairs, reachable))
+    score = -p.kinship if weight is None else weight
+    return solve_b_matching(score, allowed, x_m, x_f, min(n_pairs, reachable))
 
 
 @dataclass(frozen=True)

@@ -235,6 +235,21 @@ class TestRealisation:
         assert kin[m, f].sum() == pytest.approx(best, abs=1e-14)
 
 
+    def test_a_per_pair_score_can_decide_who_mates_whom(self) -> None:
+        """Given a score (here ΔGD), the chosen animals are matched for the greatest total."""
+        ped, living, males, females = small_population(6)
+        inputs = inputs_for(ped, living, males, females)
+        n = 4
+        oc = optimum_contributions(inputs, n)
+        dgd = inputs.pairing.delta_gd()
+        m, f = realise_contributions(inputs, oc.c, n, kinship_limit=1.0, weight=dgd)
+        best = max(
+            sum(dgd[a, b] for a, b in zip(sorted(m.tolist()), perm, strict=True))
+            for perm in itertools.permutations(sorted(f.tolist()))
+        )
+        assert dgd[m, f].sum() == pytest.approx(best, abs=1e-15)
+
+
 class TestComparison:
     """Greedy, sum of ΔGD and optimum contributions, judged alike on the Amur fixture."""
 
