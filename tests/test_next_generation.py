@@ -234,7 +234,6 @@ class TestRealisation:
         )
         assert kin[m, f].sum() == pytest.approx(best, abs=1e-14)
 
-
     def test_a_per_pair_score_can_decide_who_mates_whom(self) -> None:
         """Given a score (here ΔGD), the chosen animals are matched for the greatest total."""
         ped, living, males, females = small_population(6)
