@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from studbook.present import (
     FOUNDER,
     KINSHIP,
-    OBJECTIVE,
     PAIRING_QUANTITIES,
     PLAN_QUANTITIES,
     RELEASE_QUANTITIES,
     REPRESENTATION,
     Figure,
     Quantity,
+    objective_quantity,
     plan_totals,
     printable,
     release_group_figures,
@@ -363,12 +363,12 @@ def pairing_report(
 _PLAN_COLUMNS = ("male", "female", "delta_gd", "offspring_f", "mk_male", "mk_female", "transfer")
 
 
-def _plan_section(plan: Plan) -> Section:
+def _plan_section(plan: Plan, objective: str) -> Section:
     return Section(
         plan.method,
         _PLAN_COLUMNS,
         [{c: getattr(p, c) for c in _PLAN_COLUMNS} for p in plan.pairs],
-        totals=plan_totals(plan),
+        totals=plan_totals(plan, objective),
         quantities=PLAN_QUANTITIES,
     )
 
@@ -382,23 +382,27 @@ def breeding_plan_report(
     """The optimal breeding plan beside the greedy MK-order plan, with both totals."""
     params = dict(plan.settings.describe())
     params.update(parameters or {})
+    unit = objective_quantity(plan.settings.objective)
     optimal, greedy = (
-        OBJECTIVE.text(plan.optimal.objective_value),
-        OBJECTIVE.text(plan.greedy.objective_value),
+        unit.text(plan.optimal.objective_value),
+        unit.text(plan.greedy.objective_value),
     )
     if plan.optimal_at_greedy_size is None:
-        note = f"objective: optimal {optimal}, greedy {greedy} ({len(plan.optimal)} pairs each)"
+        note = f"{unit.label}: optimal {optimal}, greedy {greedy} ({len(plan.optimal)} pairs each)"
     else:
         note = (
             f"the greedy plan reached {len(plan.greedy)} of {len(plan.optimal)} pairs; with "
-            f"{len(plan.greedy)} pairs the exact optimum's objective is "
-            f"{OBJECTIVE.text(plan.optimal_at_greedy_size)} vs greedy {greedy}"
+            f"{len(plan.greedy)} pairs the exact optimum's {unit.label} is "
+            f"{unit.text(plan.optimal_at_greedy_size)} vs greedy {greedy}"
         )
     return Report(
         title="Breeding plan",
         population=plan.population,
         parameters=params,
-        sections=(_plan_section(plan.optimal), _plan_section(plan.greedy)),
+        sections=(
+            _plan_section(plan.optimal, plan.settings.objective),
+            _plan_section(plan.greedy, plan.settings.objective),
+        ),
         notes=(note,) if plan.why_empty is None else (plan.why_empty, note),
         analysis_date=analysis_date or _today(),
     )

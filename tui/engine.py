@@ -370,7 +370,8 @@ def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
             if (wanted.male is None or x.male == wanted.male)
             and (wanted.female is None or x.female == wanted.female)
         ]
-        totals = tuple((p.method, present.inline(present.plan_totals(p))) for p in plans)
+        objective = plan.settings.objective
+        totals = tuple((p.method, present.inline(present.plan_totals(p, objective))) for p in plans)
         return PairingsView(
             wanted, (), tuple(rows), len(plan.optimal), len(rows), where, totals,
             inputs.male_ids, inputs.female_ids,
@@ -421,10 +422,14 @@ def pairings_report(job: Job, wanted: PairingFilter, fmt: str) -> str:
 def releases_view(job: Job) -> ReleasesView:
     """Release candidates ranked by the captive GD they cost."""
     analysis = _analysis(job)
-    cap = present.FLAGGED_CAP.figure(analysis.programme.flagged_cap)
+    programme = analysis.programme
+    cap = present.FLAGGED_CAP.figure(programme.flagged_cap)
+    mix = programme.text("release_sex_ratio")
+    most = programme.release_kinship(analysis.genetics.mean_mk)
     return ReleasesView(
         tuple(analysis.releases()),
-        f"ranked by captive GD cost · {present.inline([cap])} · "
+        f"ranked by captive GD cost · {present.inline([cap])} · groups: males:females {mix}, "
+        f"kinship between members at most {present.KINSHIP.text(most)} · "
         f"P = {analysis.population.definition}",
     )
 

@@ -50,7 +50,7 @@ def group_text(view: ReleaseGroupView) -> str:
     lines = [f"{k:<{width}}  {v}" for k, v in view.figures]
     mates = [f"  {m} × {f}  kinship {k}" for m, f, k in view.mates]
     if view.problem:
-        head = ["No group meets the constraints.", view.problem]
+        head = [view.problem[:1].upper() + view.problem[1:]]
         if lines:
             head += ["", "The closest group:"]
     else:
