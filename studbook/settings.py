@@ -263,14 +263,15 @@ class ProgrammeSettings:
     def describe(self) -> dict[str, Any]:
         """The settings for report headers (labels shared with the breeding plan's)."""
         flags = self.founder_flags
+        limit = _number(self.kinship_limit)
+        ceiling = limit
+        if self.kinship_excess is not None:
+            ceiling = f"max({limit}, mean MK + {_number(self.kinship_excess)})"
         return {
             "species profile": self.profile.describe(),
             "founder flags counted": "all in the studbook" if flags is None else list(flags),
             "flagged-founder cap": self.flagged_cap,
-            "forbidden kinship >=": self.kinship_limit,
-            "forbidden kinship above mean MK >=": (
-                "not used" if self.kinship_excess is None else self.kinship_excess
-            ),
+            "kinship ceiling (forbidden pairs)": ceiling,
             "between-region penalty": self.region_penalty,
             "target population size": self.target_size or "not set",
             "years to reach the target": self.target_years or "not set",
