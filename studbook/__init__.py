@@ -160,6 +160,18 @@ if TYPE_CHECKING:
     from studbook.kinship import (
         mean_kinship as mean_kinship,
     )
+    from studbook.next_generation import (
+        compare_plans as compare_plans,
+    )
+    from studbook.next_generation import (
+        next_generation as next_generation,
+    )
+    from studbook.next_generation import (
+        optimum_contributions as optimum_contributions,
+    )
+    from studbook.pairing import (
+        MsiScale as MsiScale,
+    )
     from studbook.pairing import (
         MsiTable as MsiTable,
     )
@@ -171,6 +183,9 @@ if TYPE_CHECKING:
     )
     from studbook.pairing import (
         PairingTable as PairingTable,
+    )
+    from studbook.pairing import (
+        kinship_ceiling as kinship_ceiling,
     )
     from studbook.pairing import (
         pairing_inputs as pairing_inputs,
@@ -377,7 +392,12 @@ _EXPORTS = {
     "kinship_block": "studbook.kinship",
     "kinship_matrix": "studbook.kinship",
     "mean_kinship": "studbook.kinship",
+    "MsiScale": "studbook.pairing",
+    "compare_plans": "studbook.next_generation",
+    "next_generation": "studbook.next_generation",
+    "optimum_contributions": "studbook.next_generation",
     "MsiTable": "studbook.pairing",
+    "kinship_ceiling": "studbook.pairing",
     "PairingInputs": "studbook.pairing",
     "PairingRow": "studbook.pairing",
     "PairingTable": "studbook.pairing",

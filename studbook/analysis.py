@@ -169,12 +169,11 @@ class Analysis:
         self, plan: PlanSettings | None = None, constraints: PlanConstraints | None = None
     ) -> BreedingPlan:
         """The exact optimal plan beside the greedy MK-order plan (default parameters: the
-        programme's kinship limit and region penalty, one pairing per animal, most pairs; no
-        real-world constraints unless given). An empty plan says why: the candidate rules'
-        counts, or the kinship limit."""
-        result = breeding_plan(
-            self.pairing_inputs, plan or self.programme.plan_settings(), constraints
-        )
+        programme's kinship ceiling for P and region penalty, one pairing per animal, most
+        pairs; no real-world constraints unless given). An empty plan says why: the candidate
+        rules' counts, or the kinship limit."""
+        settings = plan or self.programme.plan_settings(mean_mk=self.genetics.mean_mk)
+        result = breeding_plan(self.pairing_inputs, settings, constraints)
         no_candidates = self.candidates.why_empty()
         if result.why_empty is not None and no_candidates is not None:
             result = replace(result, why_empty=no_candidates)
@@ -207,9 +206,18 @@ class Analysis:
         return rank_release_candidates(self.release_inputs, flagged_cap=self.programme.flagged_cap)
 
     def release_group(self, k: int, *, min_group_gd: float | None = None) -> ReleaseGroup:
-        """The k candidates whose joint removal costs P the least GD (see ``release_group``)."""
-        cap = self.programme.flagged_cap
-        return release_group(self.release_inputs, k, flagged_cap=cap, min_group_gd=min_group_gd)
+        """The k candidates whose joint removal costs P the least GD (see ``release_group``),
+        with the programme's sex ratio and largest kinship within the group; raises
+        :class:`~studbook.release.NoReleaseGroupError` saying which constraint binds."""
+        programme = self.programme
+        return release_group(
+            self.release_inputs,
+            k,
+            flagged_cap=programme.flagged_cap,
+            min_group_gd=min_group_gd,
+            sex_ratio=programme.release_sex_ratio,
+            max_kinship=programme.release_kinship(self.genetics.mean_mk),
+        )
 
     def evaluate_release_group(self, ids: Sequence[str]) -> ReleaseGroup:
         """The figures of a release group chosen by hand (see ``evaluate_release_group``).

@@ -63,6 +63,7 @@ __all__ = [
     "NE_RATIO",
     "N_LIVING",
     "OBJECTIVE",
+    "OBJECTIVE_F",
     "OFFSPRING_F",
     "PAIRING_QUANTITIES",
     "PEDIGREE",
@@ -82,6 +83,7 @@ __all__ = [
     "demography_figures",
     "inline",
     "lines",
+    "objective_quantity",
     "plan_totals",
     "printable",
     "release_group_figures",
@@ -256,6 +258,7 @@ PAIRING_QUANTITIES: Mapping[str, Quantity] = {
         MK_FEMALE,
         _proportion("mk_difference", "MK difference"),
         KNOWN,
+        _percent("unknown", "% unknown"),
         _percent("offspring_flagged", "Offspring % flagged"),
         Quantity("male_location", "Inst ♂"),
         Quantity("female_location", "Inst ♀"),
@@ -264,6 +267,7 @@ PAIRING_QUANTITIES: Mapping[str, Quantity] = {
         Quantity("transfer", "Transfer"),
         Quantity("male_contracepted", "♂ contracepted"),
         Quantity("female_contracepted", "♀ contracepted"),
+        Quantity("msi_why", "MSI why"),
     )
 }
 """Every column of a ranked pair (:class:`~studbook.pairing.PairingRow`), by field name."""
@@ -372,34 +376,46 @@ def certainty_figures(certainty: PedigreeCertainty) -> tuple[Figure, ...]:
 
 
 # ----------------------------------------------------------------- plans and release groups
-OBJECTIVE = Quantity("objective_value", "Objective", ".6g")
-"""A breeding plan's objective: the sum of its pair scores (ΔGD or offspring F, by setting)."""
+OBJECTIVE = _delta_gd("objective_value", "Objective, Σ ΔGD - penalties")
+"""A breeding plan's objective with the ΔGD objective: the sum of its pair scores, in ΔGD
+units (×10⁻⁴ like every ΔGD)."""
+
+OBJECTIVE_F = Quantity("objective_value", "Objective, -Σ (F + penalties)", ".4f")
+"""A breeding plan's objective with the offspring-F objective (kinship units)."""
+
+
+def objective_quantity(objective: str) -> Quantity:
+    """The quantity of a plan objective's value: :data:`OBJECTIVE` for ``delta_gd``,
+    :data:`OBJECTIVE_F` for ``offspring_f``.
+
+    >>> objective_quantity("delta_gd").text(-0.000387665), objective_quantity("offspring_f").label
+    ('-3.88', 'Objective, -Σ (F + penalties)')
+    """
+    return OBJECTIVE if objective == "delta_gd" else OBJECTIVE_F
+
 
 _PLAN_TOTALS = (
     _count("pairs", "Pairs"),
     _delta_gd("total_delta_gd", "Total ΔGD"),
     _proportion("mean_offspring_f", "Mean offspring F"),
     _count("between_region_transfers", "Between-region transfers"),
-    OBJECTIVE,
 )
 
 
-def plan_totals(plan: Plan) -> tuple[Figure, ...]:
-    """A breeding plan's totals: pairs, total ΔGD, mean offspring F, transfers, objective."""
-    values = (
-        len(plan),
-        plan.total_delta_gd,
-        plan.mean_offspring_f,
-        plan.between_region_transfers,
-        plan.objective_value,
-    )
-    return tuple(q.figure(v) for q, v in zip(_PLAN_TOTALS, values, strict=True))
+def plan_totals(plan: Plan, objective: str = "delta_gd") -> tuple[Figure, ...]:
+    """A breeding plan's totals: pairs, total ΔGD, mean offspring F, transfers, and the
+    objective (in the unit of ``objective``, see :func:`objective_quantity`)."""
+    values = (len(plan), plan.total_delta_gd, plan.mean_offspring_f, plan.between_region_transfers)
+    totals = tuple(q.figure(v) for q, v in zip(_PLAN_TOTALS, values, strict=True))
+    return (*totals, objective_quantity(objective).figure(plan.objective_value))
 
 
 _GROUP = (
     Quantity("method", "Method"),
     _delta_gd("captive_delta_gd", "Captive GD cost, ΔGD"),
     _proportion("group_gd", "GD within the group"),
+    Quantity("sex_mix", "Males:females"),
+    _proportion("max_kinship", "Largest kinship within the group"),
     _percent("mean_flagged", "Mean % flagged"),
     Quantity("founders_represented", "Founders represented", formatter=_counted),
     Quantity("independent_ids", "Top-k picked one by one"),

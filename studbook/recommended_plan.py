@@ -157,7 +157,10 @@ def recommended_plan(
     constraints = plan_constraints(analysis)
     inp = analysis.pairing_inputs
     settings = analysis.programme.plan_settings(
-        objective=objective, max_per_animal=max_per_animal, n_pairs=n_pairs
+        objective=objective,
+        max_per_animal=max_per_animal,
+        n_pairs=n_pairs,
+        mean_mk=analysis.genetics.mean_mk,
     )
     size = None
     if n_pairs is None:

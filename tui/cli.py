@@ -576,7 +576,9 @@ def _analysis(args: argparse.Namespace) -> Any:
 
     book = _load_book(args)
     programme = book.settings
-    for key in ("flagged_cap", "kinship_limit", "region_penalty"):
+    overrides = ("flagged_cap", "kinship_limit", "region_penalty", "release_sex_ratio",
+                 "release_max_kinship")  # fmt: skip
+    for key in overrides:
         value = getattr(args, key, None)
         if value is not None:
             programme = programme.with_text(key, str(value))
@@ -1042,6 +1044,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="evaluate a release group chosen by hand (comma-separated ids)",
     )
     p.add_argument("--min-group-gd", type=float, help="smallest GD allowed within the group")
+    p.add_argument(
+        "--sex-ratio",
+        dest="release_sex_ratio",
+        metavar="M:F",
+        help="males:females of the group, or 'any' (default: the setting release_sex_ratio)",
+    )
+    p.add_argument(
+        "--max-kinship",
+        dest="release_max_kinship",
+        metavar="F",
+        help="largest kinship between two members of the group (default: the setting "
+        "release_max_kinship, else the kinship ceiling)",
+    )
     p.add_argument(
         "--flagged-cap",
         type=float,

@@ -33,7 +33,7 @@ from studbook.breeding_plan import PlannedPair
 from studbook.errors import StudbookError
 from studbook.pairing import PairingRow
 from studbook.ranking import mk_ranks
-from studbook.release import ReleaseGroup, ReleaseRow
+from studbook.release import NoReleaseGroupError, ReleaseGroup, ReleaseRow
 from studbook.timeseries import AgeSexPyramid, GeneDiversitySeries
 
 __all__ = [
@@ -143,6 +143,9 @@ class ReleaseGroupView:
     ids: tuple[str, ...]
     figures: tuple[tuple[str, str], ...]
     mates: tuple[tuple[str, str, str], ...] = field(default=())
+    problem: str = ""
+    """Why no group meets the constraints (``ids`` is then empty and the figures are the
+    closest group's), ``""`` when the group meets them."""
 
 
 class RemoteError(StudbookError):
@@ -402,7 +405,8 @@ def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
             if (wanted.male is None or x.male == wanted.male)
             and (wanted.female is None or x.female == wanted.female)
         ]
-        totals = tuple((p.method, present.inline(present.plan_totals(p))) for p in plans)
+        objective = plan.settings.objective
+        totals = tuple((p.method, present.inline(present.plan_totals(p, objective))) for p in plans)
         notes = tuple(recommended.notes())
         if plan.why_empty is not None:
             notes = (f"no pairs: {plan.why_empty}", *notes)
@@ -417,7 +421,10 @@ def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
         plan_rows=(),
         total=len(table),
         matched=len(selected),
-        description=f"{len(selected)} of {len(table)} pairs · {where} · MSI provisional",
+        description=(
+            f"{len(selected)} of {len(table)} pairs · {where} · MSI provisional, relative to P: "
+            f"{table.parameters['msi']}"
+        ),
         totals=(),
         males=inputs.male_ids,
         females=inputs.female_ids,
@@ -454,17 +461,31 @@ def pairings_report(job: Job, wanted: PairingFilter, fmt: str) -> str:
 def releases_view(job: Job) -> ReleasesView:
     """Release candidates ranked by the captive GD they cost."""
     analysis = _analysis(job)
-    cap = present.FLAGGED_CAP.figure(analysis.programme.flagged_cap)
+    programme = analysis.programme
+    cap = present.FLAGGED_CAP.figure(programme.flagged_cap)
+    mix = programme.text("release_sex_ratio")
+    most = programme.release_kinship(analysis.genetics.mean_mk)
     return ReleasesView(
         tuple(analysis.releases()),
-        f"ranked by captive GD cost · {present.inline([cap])} · "
+        f"ranked by captive GD cost · {present.inline([cap])} · groups: males:females {mix}, "
+        f"kinship between members at most {present.KINSHIP.text(most)} · "
         f"P = {analysis.population.definition}",
     )
 
 
 def release_group_view(job: Job, k: int, min_group_gd: float | None) -> ReleaseGroupView:
-    """The best group of ``k`` to release together."""
-    return _group_view(_analysis(job).release_group(k, min_group_gd=min_group_gd))
+    """The best group of ``k`` to release together; when none meets the constraints, why,
+    with the figures of the closest group."""
+    try:
+        return _group_view(_analysis(job).release_group(k, min_group_gd=min_group_gd))
+    except NoReleaseGroupError as exc:
+        closest = _group_view(exc.closest) if exc.closest is not None else None
+        return ReleaseGroupView(
+            (),
+            closest.figures if closest else (),
+            closest.mates if closest else (),
+            problem=str(exc),
+        )
 
 
 def hand_picked_group_view(job: Job, ids: tuple[str, ...]) -> ReleaseGroupView:

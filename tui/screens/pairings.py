@@ -26,7 +26,8 @@ from tui.text import plain
 __all__ = ["PAIRING_COLUMNS", "PLAN_COLUMNS", "PairingsScreen", "pairing_cells", "plan_cells"]
 
 _PAIR_KEYS = ("rank", "male", "female", "msi", "delta_gd", "offspring_f", "mk_male", "mk_female",
-              "known", "male_location", "female_location", "transfer")  # fmt: skip
+              "mk_difference", "unknown", "male_location", "female_location", "transfer",
+              "msi_why")  # fmt: skip
 _PLAN_KEYS = ("plan", "institution", "male", "male_name", "female", "female_name", "move",
               "delta_gd", "offspring_f", "mk_male", "mk_female")  # fmt: skip
 
@@ -61,10 +62,11 @@ def pairing_cells(row: PairingRow) -> tuple[str | Text, ...]:
         plain(row.female + contra),
         Text(PQ["msi"].text(row.msi), style=_MSI_STYLE.get(row.msi, ""), justify="center"),
         *(_number(k, getattr(row, k)) for k in ("delta_gd", "offspring_f", "mk_male")),
-        *(_number(k, getattr(row, k)) for k in ("mk_female", "known")),
+        *(_number(k, getattr(row, k)) for k in ("mk_female", "mk_difference", "unknown")),
         plain(row.male_location),
         plain(row.female_location),
         plain(row.transfer),
+        plain(row.msi_why),
     )
 
 
