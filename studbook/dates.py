@@ -103,7 +103,9 @@ _NAT = np.iinfo(np.int64).min
 
 
 def read_iso_dates(
-    data: npt.NDArray[np.uint8], start: npt.NDArray[np.int64], end: npt.NDArray[np.int64]
+    data: npt.NDArray[np.uint8],
+    start: npt.NDArray[np.int32] | npt.NDArray[np.int64],
+    end: npt.NDArray[np.int32] | npt.NDArray[np.int64],
 ) -> tuple[Days, Days, npt.NDArray[np.bool_]]:
     """:func:`parse_partial_date` for a column of cells at once, for the usual forms.
 
@@ -155,8 +157,8 @@ def _number(data: npt.NDArray[np.uint8], s: int, count: int) -> int:  # pragma: 
 @compiled
 def _iso_days(
     data: npt.NDArray[np.uint8],
-    start: npt.NDArray[np.int64],
-    end: npt.NDArray[np.int64],
+    start: npt.NDArray[np.int32] | npt.NDArray[np.int64],
+    end: npt.NDArray[np.int32] | npt.NDArray[np.int64],
     first: npt.NDArray[np.int64],
     last: npt.NDArray[np.int64],
     read: npt.NDArray[np.bool_],
