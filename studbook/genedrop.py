@@ -103,6 +103,7 @@ def _drop_chunk(
     side: npt.NDArray[np.int8],
     fixed: Int32Array,
     n_alleles: int,
+    kind: npt.NDArray[np.uint16] | Int32Array,
     pop: IntArray,
     retained: FloatArray,
     retained_sq: FloatArray,
@@ -114,14 +115,15 @@ def _drop_chunk(
 
     ``fixed[i, s]`` is the allele animal ``i`` always has on side ``s`` (a founder's own, or
     the unique allele of an unknown parent), -1 where a parent passes one on. Alleles are
-    ``int32`` laid out ``[animal, side, iteration]``, so a parent's alleles of every iteration
+    of ``kind``'s type (``uint16`` when there are few enough, else ``int32``: less memory to
+    move) laid out ``[animal, side, iteration]``, so a parent's alleles of every iteration
     are one cache line; one random 64-bit word picks the passed-on allele of 64 (side,
     iteration) pairs. ``stats`` accumulates (sum G, sum G^2, sum Ng, sum Ng^2).
     """
     base = np.uint64(seed)
     m = ptr.size - 1
     words = (2 * chunk + 63) // 64
-    alleles = np.empty((m, 2, chunk), np.int32)
+    alleles = np.empty((m, 2, chunk), kind.dtype)
     for i in range(m):
         bits = np.uint64(0)
         for s in range(2):
@@ -233,6 +235,9 @@ def gene_drop(
         sub.ptr, sub.side, founder_slot_by_animal[lay.order[sub.members]], founder_idx.size
     )
     pop = sub.local[lay.position[pop_animals]]
+    kind: npt.NDArray[np.uint16] | Int32Array = (
+        np.empty(0, np.uint16) if n_alleles <= 1 << 16 else np.empty(0, np.int32)
+    )
 
     m = sub.members.size
     # The chunk size never depends on the machine, so a seed gives the same result anywhere;
@@ -257,7 +262,7 @@ def gene_drop(
             np.zeros(pop.size),
         )
         _drop_chunk(seeds[k], sizes[k], sub.ptr, sub.parent, sub.weight, sub.side, fixed,
-                    n_alleles, pop, *tallies)  # fmt: skip
+                    n_alleles, kind, pop, *tallies)  # fmt: skip
         return tallies
 
     retained = np.zeros(founder_idx.size)
