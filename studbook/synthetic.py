@@ -4,6 +4,8 @@ A zoo studbook has few founders, overlapping generations (animals breed for many
 half-sib families (a breeding male is paired with several females), some unknown parents and
 only a small living share of everyone ever recorded. :func:`synthetic_studbook` simulates such a
 programme year by year, vectorised with numpy, so a million animals take about a second.
+:func:`deep_studbook` makes a second, deeper shape: about ``4 log10 n`` overlapping
+generations bred in institutions (the benchmarks run both).
 
 The model
 ---------
