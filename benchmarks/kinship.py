@@ -1,22 +1,29 @@
-"""Benchmark the kinship engine on zoo-like synthetic studbooks of 1e3 to 1e6 animals.
+"""Benchmark the kinship engine on two shapes of synthetic studbook, 1e3 to 1e6 animals.
 
 Usage::
 
-    .venv/bin/python benchmarks/kinship.py                 # all sizes + the ~800-animal line
-    .venv/bin/python benchmarks/kinship.py --sizes 1000 100000
+    .venv/bin/python benchmarks/kinship.py                 # both shapes, 1e5 and 1e6
+    .venv/bin/python benchmarks/kinship.py --sizes 1000 100000 --shapes deep
 
-Each size runs in its own subprocess so that peak memory is that size's alone. Memory is the
-process's peak resident set size (``ru_maxrss``, which counts numpy *and* numba allocations),
-read after each stage, so it is the peak *so far* (cumulative within the subprocess, including
-the interpreter and the imported libraries, about 100 MB). Times are wall-clock seconds of one
-cold call (no cached results); numba compilation is done (or loaded from the on-disk cache)
-beforehand on a tiny pedigree and reported on its own line. The pedigree is written to a
-temporary CSV by :func:`studbook.synthetic.synthetic_studbook` (seed 1, 2 % UNK sires, 1 % MULT
-sires) in a process of its own and read back with :func:`studbook.read_pedigree`.
+Shapes (both seed 1, written to a temporary CSV by a process of their own and read back with
+:func:`studbook.read_pedigree`): ``zoo`` is :func:`studbook.synthetic.synthetic_studbook`
+(regional programmes year by year, 2 % UNK sires, 1 % MULT sires); ``deep`` is
+:func:`studbook.synthetic.deep_studbook` (issue 16: ~4 log10 N overlapping generations,
+institutions, father x daughter matings).
+
+Each (shape, size) runs in a fresh subprocess so that its peak memory is its own. Memory is
+the process's peak resident set size (``ru_maxrss``, which counts numpy *and* numba
+allocations) read after each stage, so it is the peak *so far* (including the interpreter,
+numba and the compiled kernels, about 200 MB). Times are wall-clock seconds of one cold call;
+numba compilation is done (or loaded from the on-disk cache) beforehand on a tiny pedigree.
 
 Stages: reading the CSV; F for all; MK of all living + GD (one Colleau product once F is
 known); the kinship block of up to 1,000 living males x 1,000 living females; gene drop with
-1,000 iterations over the living.
+1,000 iterations over the living. ``ML`` is the classic Meuwissen & Luo (1992) F, compiled
+(``benchmarks/meuwissen_luo.py``), run on the same parents-first links in another fresh
+subprocess; ``ratio`` is its time over the engine's F time, measured in the same run (a ratio
+survives a busy machine; an absolute time does not), and ``|dF|`` the largest difference
+between the two F vectors.
 """
 
 from __future__ import annotations
@@ -32,17 +39,22 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import studbook  # noqa: E402
+import studbook.jit  # noqa: E402
+from studbook.inbreeding import _links_by_child, _parents_first  # noqa: E402
 from studbook.kinship import mean_kinship_array  # noqa: E402
-from studbook.synthetic import synthetic_studbook  # noqa: E402
+from studbook.synthetic import deep_studbook, synthetic_studbook  # noqa: E402
 
-SIZES = (1_000, 10_000, 100_000, 1_000_000)
+SIZES = (100_000, 1_000_000)
+SHAPES = ("zoo", "deep")
 
 
 def peak_mb() -> float:
@@ -52,6 +64,7 @@ def peak_mb() -> float:
 def warm_up() -> float:
     """Compile (or load from numba's cache) every kernel once; return the seconds it took."""
     start = time.perf_counter()
+    studbook.jit.preload()  # so that the tiny pedigree runs compiled code, not interpreted
     book = synthetic_studbook(60, seed=0, mult_sire_rate=0.1)
     with tempfile.TemporaryDirectory() as tmp:
         ped = studbook.read_pedigree(book.write_csv(Path(tmp) / "warm.csv"))
@@ -75,13 +88,45 @@ def all_genetics(ped: studbook.Pedigree) -> None:
     studbook.flagged_contribution(ped, list(ped.flags))
 
 
-def write_studbook(n: int, path: Path) -> None:
-    """Write the size-``n`` studbook; run in its own process so that the simulator's text
-    columns do not count in the engine's peak memory."""
-    synthetic_studbook(n, seed=1, mult_sire_rate=0.01).write_csv(path)
+def write_studbook(shape: str, n: int, path: Path) -> None:
+    """Write the size-``n`` studbook of ``shape``; run in its own process so that the
+    simulator's text columns do not count in the engine's peak memory."""
+    if shape == "deep":
+        deep_studbook(n, seed=1).write_csv(path)
+    else:
+        synthetic_studbook(n, seed=1, mult_sire_rate=0.01).write_csv(path)
 
 
-def run_size(n: int, path: Path) -> dict[str, object]:
+def run_reference(path: Path, engine_f: Path) -> dict[str, float]:
+    """Time the compiled Meuwissen-Luo F on the pedigree's parents-first links (as the
+    engine's factor kernel gets them) and compare it with the engine's F."""
+    from meuwissen_luo import meuwissen_luo
+
+    tiny = synthetic_studbook(60, seed=0, mult_sire_rate=0.1)
+    with tempfile.TemporaryDirectory() as tmp:
+        links = parent_links(studbook.read_pedigree(tiny.write_csv(Path(tmp) / "w.csv")))
+    meuwissen_luo(*links[1:])
+    ped = studbook.read_pedigree(path)
+    position, *links_of_ped = parent_links(ped)
+    t0 = time.perf_counter()
+    F, _ = meuwissen_luo(*links_of_ped)
+    seconds = time.perf_counter() - t0
+    want = np.load(engine_f)
+    return {"seconds": seconds, "max_diff": float(np.abs(F[position] - want).max())}
+
+
+def parent_links(ped: studbook.Pedigree) -> tuple[np.ndarray, ...]:
+    """(position of each animal, ptr, parent, weight, side): the engine's layout links."""
+    n = len(ped)
+    order = _parents_first(ped)
+    position = np.empty(n, np.int64)
+    position[order] = np.arange(n, dtype=np.int64)
+    edges = ped.parent_edges
+    links = _links_by_child(position, edges.child, edges.parent, edges.weight, edges.role)
+    return (position, *links)
+
+
+def run_size(n: int, path: Path, engine_f: Path) -> dict[str, object]:
     compile_s = warm_up()
     out: dict[str, object] = {"n": n, "compile_s": compile_s}
     t0 = time.perf_counter()
@@ -90,6 +135,7 @@ def run_size(n: int, path: Path) -> dict[str, object]:
     t0 = time.perf_counter()
     F = studbook.inbreeding(ped)
     out["F"] = (time.perf_counter() - t0, peak_mb())
+    np.save(engine_f, F)
     t0 = time.perf_counter()
     mk = mean_kinship_array(ped)
     gd = 1.0 - float(mk[ped.living].mean())
@@ -142,16 +188,23 @@ def studbook_800() -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument("--shapes", nargs="*", default=list(SHAPES), choices=SHAPES)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--write", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--shape", default="zoo", help=argparse.SUPPRESS)
+    parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--engine-f", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--small", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.write:
-        write_studbook(args.write, args.csv)
+        write_studbook(args.shape, args.write, args.csv)
         return
     if args.one:
-        print(json.dumps(run_size(args.one, args.csv)))
+        print(json.dumps(run_size(args.one, args.csv, args.engine_f)))
+        return
+    if args.reference:
+        print(json.dumps(run_reference(args.csv, args.engine_f)))
         return
     if args.small:
         print(json.dumps(studbook_800()))
@@ -159,36 +212,40 @@ def main() -> None:
 
     load = os.getloadavg()
     print(f"kinship engine benchmark  (cpus: {os.cpu_count()}, load average {load[0]:.2f})")
-    print("time in s (one cold call) / peak RSS so far in MB (ru_maxrss, whole process)\n")
+    print("time in s (one cold call) / peak RSS so far in MiB (ru_maxrss, whole process)\n")
     stages = ["read", "F", "MK+GD", "kinship block", "gene drop x1000"]
-    header = f"{'animals':>9} {'living':>7} " + " ".join(f"{s:>17}" for s in stages)
+    header = (
+        f"{'shape':>5} {'animals':>9} {'living':>7} "
+        + " ".join(f"{s:>17}" for s in stages)
+        + f" {'ML F':>8} {'ratio':>6} {'|dF|':>8}"
+    )
     print(header)
     print("-" * len(header))
-    compile_times = []
-    for n in args.sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            csv = str(Path(tmp) / "studbook.csv")
-            subprocess.run([sys.executable, __file__, "--write", str(n), "--csv", csv], check=True)
-            proc = subprocess.run(
-                [sys.executable, __file__, "--one", str(n), "--csv", csv],
-                capture_output=True,
-                text=True,
+    notes = []
+    for shape in args.shapes:
+        for n in args.sizes:
+            row = run_one(shape, n)
+            if isinstance(row, str):
+                print(f"{shape:>5} {n:>9} failed:\n{row}")
+                continue
+            res, ref = row
+            cells = []
+            for s in stages:
+                t, m = res[s]
+                cells.append(f"{t:8.3f}s {m:6.0f}MB")
+            f_seconds = res["F"][0]
+            print(
+                f"{shape:>5} {n:>9} {res['living']:>7} "
+                + " ".join(f"{c:>17}" for c in cells)
+                + f" {ref['seconds']:7.2f}s {ref['seconds'] / f_seconds:5.1f}x"
+                + f" {ref['max_diff']:8.1e}"
             )
-        if proc.returncode != 0:
-            print(f"{n:>9} failed:\n{proc.stderr[-2000:]}")
-            continue
-        res = json.loads(proc.stdout.strip().splitlines()[-1])
-        cells = []
-        for s in stages:
-            t, m = res[s]
-            cells.append(f"{t:8.3f}s {m:6.0f}MB")
-        print(f"{n:>9} {res['living']:>7} " + " ".join(f"{c:>17}" for c in cells))
-        compile_times.append((n, res["compile_s"], res["block_shape"], res["mean_F"]))
-    print()
-    for n, c, shape, mean_f in compile_times:
+            notes.append((shape, n, res["compile_s"], res["block_shape"], res["mean_F"]))
+    print(f"\nload average after the run: {os.getloadavg()[0]:.2f}")
+    for shape, n, c, shape_block, mean_f in notes:
         print(
-            f"n={n}: first-call warm-up (numba cache load/compile) {c:.2f}s; "
-            f"kinship block {shape[0]}x{shape[1]}; mean F {mean_f:.4f}"
+            f"{shape} n={n}: first-call warm-up (numba cache load/compile) {c:.2f}s; "
+            f"kinship block {shape_block[0]}x{shape_block[1]}; mean F {mean_f:.4f}"
         )
     proc = subprocess.run([sys.executable, __file__, "--small"], capture_output=True, text=True)
     if proc.returncode == 0:
@@ -201,6 +258,23 @@ def main() -> None:
             )
     else:
         print(proc.stderr[-2000:])
+
+
+def run_one(shape: str, n: int) -> tuple[dict[str, Any], dict[str, float]] | str:
+    """The engine's stages and the reference's F for one studbook, each in a fresh process;
+    the stderr tail when one fails."""
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = str(Path(tmp) / "studbook.csv")
+        engine_f = str(Path(tmp) / "F.npy")
+        me = [sys.executable, __file__, "--csv", csv, "--engine-f", engine_f]
+        subprocess.run([*me, "--write", str(n), "--shape", shape], check=True)
+        results = []
+        for extra in (["--one", str(n)], ["--reference"]):
+            proc = subprocess.run([*me, *extra], capture_output=True, text=True)
+            if proc.returncode != 0:
+                return proc.stderr[-2000:]
+            results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return results[0], results[1]
 
 
 if __name__ == "__main__":

@@ -114,6 +114,7 @@ class SubLayout:
     ptr: IntArray
     parent: IntArray
     weight: FloatArray
+    side: npt.NDArray[np.int8]
     D: FloatArray
     local: IntArray  # layout position -> row in this sub-layout (-1 outside)
 
@@ -130,7 +131,15 @@ def ancestors_of(lay: Layout, positions: IntArray) -> SubLayout:
     ptr = np.zeros(members.size + 1, np.int64)
     np.cumsum(counts, out=ptr[1:])
     edge = np.repeat(lay.ptr[members] - ptr[:-1], counts) + np.arange(int(ptr[-1]))
-    return SubLayout(members, ptr, local[lay.parent[edge]], lay.weight[edge], lay.D[members], local)
+    return SubLayout(
+        members,
+        ptr,
+        local[lay.parent[edge]],
+        lay.weight[edge],
+        lay.side[edge],
+        lay.D[members],
+        local,
+    )
 
 
 def relationship_columns(

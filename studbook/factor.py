@@ -15,17 +15,16 @@ parent has ``p = 1`` and an unknown one contributes nothing. Then::
 Rows are sorted sparse vectors (position, value) and a row holds only positions below its own,
 so each product is a merge of sorted lists: sequential memory, no per-ancestor random access.
 Full sibs share one row (the *family row*; each sib only adds its own entry), and only the rows
-of families whose members have offspring still to come are kept. A family without offspring
-(a *leaf*) needs only ``F``; leaves wait in batches that run on all cores. The cost is the sum
-of the families' ancestor counts, never N^2 (Meuwissen & Luo 1992, organised as a sparse
-Cholesky factor).
+of families whose members have offspring still to come are kept, in a row store
+(:mod:`studbook.rowstore`, the memory management) until their last reading. A family without
+offspring (a *leaf*) needs only ``F``; leaves wait in batches that run on all cores. The cost
+is the sum of the families' ancestor counts, never N^2 (Meuwissen & Luo 1992, organised as a
+sparse Cholesky factor).
 
-The kept rows live in a *row store*: fixed-size chunks of one arena, filled one after another
-(the *head* chunk takes new rows). A chunk whose rows have all been read for the last time goes
-back to a pool for reuse; when the head fills up, the emptiest older chunk is copied into the
-new head if at most half of it is still live. Memory stays near the size of the live rows,
-nothing is ever compacted as a whole, no row has an allocation of its own, and the hot loops
-address rows by offset (no array objects, so no reference counting).
+The kernels take their arrays in groups (tuples), one group per role: the parent ``links``
+``(ptr, parent, weight, side)``, the ``families`` ``(family, plain, remaining)``, the results
+``out`` ``(own, F, D, done)``, the row ``store``, the leaf ``batch`` ``(leaves, waiting)``
+and the ``scratch`` lists ``(idx, val)``.
 """
 
 from __future__ import annotations
@@ -34,46 +33,45 @@ import numpy as np
 import numpy.typing as npt
 
 from studbook.jit import compiled, interpretable, parallel, prange
+from studbook.rowstore import (
+    CHUNK_SIZE,
+    LENGTH,
+    NO_ROOM,
+    START,
+    TOO_LONG,
+    RowStore,
+    allocate,
+    grow,
+    keep,
+    new_store,
+    rechunk,
+    release,
+)
 
 __all__ = ["factor", "full_sib_families"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 Int32Array = npt.NDArray[np.int32]
+BoolArray = npt.NDArray[np.bool_]
+Links = tuple[IntArray, IntArray, FloatArray, npt.NDArray[np.int8]]
+Families = tuple[IntArray, BoolArray, IntArray]
+Out = tuple[FloatArray, FloatArray, FloatArray, BoolArray]
+Batch = tuple[IntArray, IntArray]
+Scratch = tuple[Int32Array, FloatArray]
 
 CHUNK = 1 << 18
-"""Entries per chunk of the row store (3 MB), or the number of animals + 2 if that is more:
-no row is longer."""
+"""Entries per chunk of the row store (3 MB); doubled while a row is longer."""
 
-RESERVE_PER_ANIMAL = 48
-"""Row-store entries reserved per animal; pages never written cost no memory."""
+RESERVE_PER_ANIMAL = 96
+"""Row-store entries reserved per animal; pages never written cost no memory, and a store
+that outgrows its reserve is copied (twice the size), so the reserve is generous."""
 
 LEAF_BATCH = 4096
 """Leaf families (no offspring: only F is needed) are done in parallel batches of this size."""
 
 PARALLEL_FROM = 256
 """Smaller batches of leaves are done on one core: waking the others would cost more."""
-
-EVACUATE_AT = 0.5
-"""An older chunk is copied into a new head chunk when at most this share of it is live."""
-
-# Per-family columns of the row store's ``rows`` table.
-_START = 0  # offset of the family row in the store
-_LENGTH = 1  # its number of entries (0: no row kept)
-_NEXT = 2  # next row in the same chunk (-1 ends the chunk's list)
-
-# Per-chunk columns of the row store's ``chunks`` table.
-_LIVE = 0  # entries of live rows in the chunk
-_FIRST = 1  # first row of the chunk's list (-1: none)
-
-# Slots of the row store's ``state``.
-_HEAD = 0  # chunk taking new rows
-_FILL = 1  # entries used in the head chunk
-_CHUNK_SIZE = 2  # entries per chunk
-_LEAVES = 3  # leaf families waiting in ``leaves``
-_FRESH = 4  # chunks ever used (the next never-used chunk)
-_POOLED = 5  # chunks in the pool
-_STATE = 6
 
 
 def factor(
@@ -90,17 +88,16 @@ def factor(
 
     The parent links of position ``i`` are ``ptr[i]:ptr[i + 1]``, to ``parent`` (a lower
     position) with probability ``weight`` on ``side`` 0 (sire) or 1 (dam), sires first.
-    ``chunk`` (entries per chunk of the row store), ``reserve`` (row-store entries reserved
-    per animal before the store has to grow) and ``scratch`` (first size of the lists for
-    MULT and one-parent families) change the speed, never the result.
+    ``chunk`` (entries per chunk of the row store, doubled while a row does not fit),
+    ``reserve`` (row-store entries reserved per animal before the store has to grow) and
+    ``scratch`` (first size of the lists for MULT and one-parent families) change the speed,
+    never the result.
     """
     family, plain, uses = full_sib_families(ptr, parent, weight, side)
     n = ptr.size - 1
-    state = np.zeros(_STATE, np.int64)
-    # A row holds distinct positions: never more than n entries, so every row fits a chunk.
-    state[_CHUNK_SIZE] = max(chunk, n + 2)
-    slots = 2 + (reserve * n) // state[_CHUNK_SIZE]
-    return _factor_kernel(ptr, parent, weight, side, family, plain, uses, state, slots, scratch)
+    size = max(int(chunk), 2)
+    slots = 2 + (reserve * n) // size
+    return _factor_kernel((ptr, parent, weight, side), (family, plain, uses), size, slots, scratch)
 
 
 @interpretable
@@ -158,98 +155,60 @@ def full_sib_families(
 @interpretable
 @compiled
 def _factor_kernel(
-    ptr: IntArray,
-    parent: IntArray,
-    weight: FloatArray,
-    side: npt.NDArray[np.int8],
-    family: IntArray,
-    plain: npt.NDArray[np.bool_],
-    remaining: IntArray,
-    state: IntArray,
-    slots: int,
-    need: int,
+    links: Links, families: Families, chunk: int, slots: int, need: int
 ) -> tuple[FloatArray, FloatArray]:  # pragma: no cover - compiled
-    """Run :func:`_factor_rows` to the end, growing the row store or the scratch lists when
-    it asks.
+    """Run :func:`_factor_rows` to the end, growing the row store, its chunks or the scratch
+    lists when it asks.
 
     The hot loop never reassigns an array (that would cost reference counting on every
-    iteration), so growing happens here, between calls. The row store's arrays are reserved
-    for ``slots`` chunks but only the chunks in use are ever written, so untouched pages
-    cost no memory; more slots (a copy) are needed only when that reserve runs out.
+    iteration), so growing happens here, between calls.
     """
+    ptr = links[0]
+    family, _plain, remaining = families
     n = ptr.size - 1
     n_fam = remaining.size
-    fam_F = np.zeros(n_fam)
-    fam_D = np.ones(n_fam)
-    own = np.ones(n_fam)
-    done = np.zeros(n_fam, np.bool_)
-    rows = np.zeros((n_fam, 3), np.int64)
-    rows[:, _NEXT] = -1
-    size = state[_CHUNK_SIZE]
-    arena_idx = np.empty(slots * size, np.int32)
-    arena_val = np.empty(slots * size)
-    chunks = np.zeros((slots, 2), np.int64)
-    pool = np.empty(slots, np.int64)
-    state[_FRESH] = 1
-    chunks[0, _FIRST] = -1
-    leaves = np.empty(LEAF_BATCH, np.int64)
+    out = (np.ones(n_fam), np.zeros(n_fam), np.ones(n_fam), np.zeros(n_fam, np.bool_))
+    store = new_store(n_fam, chunk, slots)
+    batch = (np.empty(LEAF_BATCH, np.int64), np.zeros(1, np.int64))
     i = 0
     while i < n:
-        scratch_idx = np.empty((5, need), np.int32)
-        scratch_val = np.empty((5, need))
-        i, need, more = _factor_rows(
-            i, ptr, parent, weight, side, family, plain, remaining, own, fam_F, fam_D, done,
-            rows, arena_idx, arena_val, chunks, pool, state, leaves, scratch_idx, scratch_val,
-        )  # fmt: skip
-        need = max(need, scratch_idx.shape[1])
-        if more:
-            used = state[_FRESH] * size
-            grown_idx = np.empty(2 * arena_idx.size, np.int32)
-            grown_val = np.empty(2 * arena_val.size)
-            grown_idx[:used] = arena_idx[:used]
-            grown_val[:used] = arena_val[:used]
-            arena_idx, arena_val = grown_idx, grown_val
-            grown = np.zeros((2 * chunks.shape[0], 2), np.int64)
-            grown[: chunks.shape[0]] = chunks
-            chunks = grown
-            grown_pool = np.empty(2 * pool.size, np.int64)
-            grown_pool[: pool.size] = pool
-            pool = grown_pool
-    return fam_F[family], fam_D[family]
+        scratch = (np.empty((5, need), np.int32), np.empty((5, need)))
+        i, need, ask = _factor_rows(i, links, families, out, store, batch, scratch)
+        need = max(need, scratch[0].shape[1])
+        if ask == NO_ROOM:
+            store = grow(store)
+        elif ask > 0:
+            size = store[5][CHUNK_SIZE]
+            longer = max(2 * size, ask)
+            store = rechunk(store, longer, store[3].shape[0] * size // longer + 2)
+    return out[1][family], out[2][family]
 
 
 @compiled
 def _factor_rows(
     i0: int,
-    ptr: IntArray,
-    parent: IntArray,
-    weight: FloatArray,
-    side: npt.NDArray[np.int8],
-    family: IntArray,
-    plain: npt.NDArray[np.bool_],
-    remaining: IntArray,
-    own: FloatArray,
-    fam_F: FloatArray,
-    fam_D: FloatArray,
-    done: npt.NDArray[np.bool_],
-    rows: IntArray,
-    arena_idx: Int32Array,
-    arena_val: FloatArray,
-    chunks: IntArray,
-    pool: IntArray,
-    state: IntArray,
-    leaves: IntArray,
-    scratch_idx: Int32Array,
-    scratch_val: FloatArray,
-) -> tuple[int, int, bool]:  # pragma: no cover - compiled
-    """Compute the families first met at positions ``i0 ..``; return ``(n, 0, False)`` when
-    done, ``(i, need, False)`` when the scratch lists (for MULT and one-parent families) must
-    grow to ``need`` entries first, or ``(i, 0, True)`` when the row store needs more chunks.
+    links: Links,
+    families: Families,
+    out: Out,
+    store: RowStore,
+    batch: Batch,
+    scratch: Scratch,
+) -> tuple[int, int, int]:  # pragma: no cover - compiled
+    """Compute the families first met at positions ``i0 ..``; return ``(n, 0, 0)`` when
+    done, ``(i, need, 0)`` when the scratch lists (for MULT and one-parent families) must grow
+    to ``need`` entries first, ``(i, 0, NO_ROOM)`` when the row store needs more chunks or
+    ``(i, 0, m)`` when it needs chunks of at least ``m`` entries.
 
-    A plain family without offspring (a *leaf*) only needs ``F``: it waits in ``leaves`` and
+    A plain family without offspring (a *leaf*) only needs ``F``: it waits in the batch and
     a batch of them is done in parallel (:func:`_leaf_products`); its parents' rows are
     released after that.
     """
+    ptr, parent, weight, side = links
+    family, plain, remaining = families
+    own, fam_F, fam_D, done = out
+    rows, idx, val = store[0], store[1], store[2]
+    leaves, waiting = batch
+    scratch_idx, scratch_val = scratch
     n = ptr.size - 1
     room = scratch_idx.shape[1]
     for i in range(i0, n):
@@ -258,7 +217,7 @@ def _factor_rows(
             continue
         e0 = ptr[i]
         e1 = ptr[i + 1]
-        keep = remaining[f] > 0
+        kept = remaining[f] > 0
         waits = False
         at = 0
         m = 0
@@ -271,31 +230,29 @@ def _factor_rows(
             hi = max(s, d)
             a = family[lo]
             b = family[hi]
-            if keep:
-                at = _allocate(rows[a, _LENGTH] + rows[b, _LENGTH] + 2, rows, arena_idx,
-                               arena_val, chunks, pool, state)  # fmt: skip
+            if kept:
+                bound = rows[a, LENGTH] + rows[b, LENGTH] + 2
+                at = allocate(store, bound)
                 if at < 0:
-                    _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows,
-                                   arena_idx, arena_val, chunks, pool, state, leaves)  # fmt: skip
-                    return i, 0, True
+                    _finish_leaves(links, families, out, store, batch)
+                    return i, 0, bound if at == TOO_LONG else NO_ROOM
                 dot, m = _merge_parents(
-                    arena_idx, arena_val, rows[a, _START], rows[a, _LENGTH], rows[b, _START],
-                    rows[b, _LENGTH], lo, own[a], hi, own[b], at,
+                    idx, val, rows[a, START], rows[a, LENGTH], rows[b, START],
+                    rows[b, LENGTH], lo, own[a], hi, own[b], at,
                 )  # fmt: skip
                 fam_F[f] = 0.5 * dot
             else:
                 waits = True
-                leaves[state[_LEAVES]] = i
-                state[_LEAVES] += 1
+                leaves[waiting[0]] = i
+                waiting[0] += 1
             fam_D[f] = 0.5 - 0.25 * (fam_F[family[s]] + fam_F[family[d]])
         else:
             bound = 2
             for e in range(e0, e1):
-                bound += rows[family[parent[e]], _LENGTH] + 1
+                bound += rows[family[parent[e]], LENGTH] + 1
             if bound > room:
-                _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows, arena_idx,
-                               arena_val, chunks, pool, state, leaves)  # fmt: skip
-                return i, bound, False
+                _finish_leaves(links, families, out, store, batch)
+                return i, bound, 0
             nx = 0
             ny = 0
             cx = 0
@@ -305,30 +262,29 @@ def _factor_rows(
             for e in range(e0, e1):
                 p = parent[e]
                 g = family[p]
-                r0 = rows[g, _START]
-                r1 = r0 + rows[g, _LENGTH]
+                r0 = rows[g, START]
+                r1 = r0 + rows[g, LENGTH]
                 if side[e] == 0:
                     sires = True
-                    nx = _add_row(scratch_idx[cx], scratch_val[cx], nx, weight[e],
-                                  arena_idx[r0:r1], arena_val[r0:r1], p, own[g],
-                                  scratch_idx[1 - cx], scratch_val[1 - cx])  # fmt: skip
+                    nx = _add_row(scratch_idx[cx], scratch_val[cx], nx, weight[e], idx[r0:r1],
+                                  val[r0:r1], p, own[g], scratch_idx[1 - cx],
+                                  scratch_val[1 - cx])  # fmt: skip
                     cx = 1 - cx
                 else:
                     dams = True
-                    ny = _add_row(scratch_idx[cy], scratch_val[cy], ny, weight[e],
-                                  arena_idx[r0:r1], arena_val[r0:r1], p, own[g],
-                                  scratch_idx[5 - cy], scratch_val[5 - cy])  # fmt: skip
+                    ny = _add_row(scratch_idx[cy], scratch_val[cy], ny, weight[e], idx[r0:r1],
+                                  val[r0:r1], p, own[g], scratch_idx[5 - cy],
+                                  scratch_val[5 - cy])  # fmt: skip
                     cy = 5 - cy
             out_idx = scratch_idx[4]
             out_val = scratch_val[4]
-            if keep:
-                at = _allocate(nx + ny, rows, arena_idx, arena_val, chunks, pool, state)
+            if kept:
+                at = allocate(store, nx + ny)
                 if at < 0:
-                    _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows,
-                                   arena_idx, arena_val, chunks, pool, state, leaves)  # fmt: skip
-                    return i, 0, True
-                out_idx = arena_idx[at : at + nx + ny]
-                out_val = arena_val[at : at + nx + ny]
+                    _finish_leaves(links, families, out, store, batch)
+                    return i, 0, nx + ny if at == TOO_LONG else NO_ROOM
+                out_idx = idx[at : at + nx + ny]
+                out_val = val[at : at + nx + ny]
             xy, xx, yy, m = _combine(scratch_idx[cx], scratch_val[cx], nx,
                                      scratch_idx[cy], scratch_val[cy], ny,
                                      out_idx, out_val)  # fmt: skip
@@ -336,75 +292,52 @@ def _factor_rows(
             fam_D[f] = 1.0 - 0.25 * (xx + yy)
         own[f] = np.sqrt(fam_D[f])
         done[f] = True
-        if keep and m > 0:
-            c = at // state[_CHUNK_SIZE]
-            rows[f, _START] = at
-            rows[f, _LENGTH] = m
-            rows[f, _NEXT] = chunks[c, _FIRST]
-            chunks[c, _FIRST] = f
-            chunks[c, _LIVE] += m
-            state[_FILL] = at + m - c * state[_CHUNK_SIZE]
+        if kept and m > 0:
+            keep(store, f, at, m)
         if not waits:
-            _read_parents(e0, e1, parent, family, remaining, rows, chunks, pool, state)
-        if state[_LEAVES] == leaves.size:
-            _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows, arena_idx,
-                           arena_val, chunks, pool, state, leaves)  # fmt: skip
-    _finish_leaves(ptr, parent, family, remaining, own, fam_F, rows, arena_idx, arena_val,
-                   chunks, pool, state, leaves)  # fmt: skip
-    return n, 0, False
+            _read_parents(e0, e1, links, families, store)
+        if waiting[0] == leaves.size:
+            _finish_leaves(links, families, out, store, batch)
+    _finish_leaves(links, families, out, store, batch)
+    return n, 0, 0
 
 
 @compiled
 def _read_parents(
-    e0: int,
-    e1: int,
-    parent: IntArray,
-    family: IntArray,
-    remaining: IntArray,
-    rows: IntArray,
-    chunks: IntArray,
-    pool: IntArray,
-    state: IntArray,
+    e0: int, e1: int, links: Links, families: Families, store: RowStore
 ) -> None:  # pragma: no cover - compiled
     """Count one more read of the rows of links ``e0:e1``; release the rows read for the last
     time."""
+    parent = links[1]
+    family, _, remaining = families
     for e in range(e0, e1):
         g = family[parent[e]]
         remaining[g] -= 1
-        if remaining[g] == 0 and rows[g, _LENGTH] > 0:
-            _release(g, rows, chunks, pool, state)
+        if remaining[g] == 0:
+            release(store, g)
 
 
 @compiled
 def _finish_leaves(
-    ptr: IntArray,
-    parent: IntArray,
-    family: IntArray,
-    remaining: IntArray,
-    own: FloatArray,
-    fam_F: FloatArray,
-    rows: IntArray,
-    arena_idx: Int32Array,
-    arena_val: FloatArray,
-    chunks: IntArray,
-    pool: IntArray,
-    state: IntArray,
-    leaves: IntArray,
+    links: Links, families: Families, out: Out, store: RowStore, batch: Batch
 ) -> None:  # pragma: no cover - compiled
     """F of the waiting leaf families (in parallel), then release what they read."""
-    count = state[_LEAVES]
+    ptr, parent = links[0], links[1]
+    family = families[0]
+    own, fam_F = out[0], out[1]
+    rows, idx, val = store[0], store[1], store[2]
+    leaves, waiting = batch
+    count = waiting[0]
     if count >= PARALLEL_FROM:
-        _leaf_products(leaves[:count], ptr, parent, family, own, fam_F, rows, arena_idx,
-                       arena_val)  # fmt: skip
+        _leaf_products(leaves[:count], ptr, parent, family, own, fam_F, rows, idx, val)
     else:
         for t in range(count):
             i = leaves[t]
-            fam_F[family[i]] = _leaf_product(i, ptr, parent, family, own, rows, arena_idx,
-                                             arena_val)  # fmt: skip
+            fam_F[family[i]] = _leaf_product(i, ptr, parent, family, own, rows, idx, val)
     for t in range(count):
         i = leaves[t]
-        _read_parents(ptr[i], ptr[i + 1], parent, family, remaining, rows, chunks, pool, state)
-    state[_LEAVES] = 0
+        _read_parents(ptr[i], ptr[i + 1], links, families, store)
+    waiting[0] = 0
 
 
 @parallel
@@ -416,13 +349,13 @@ def _leaf_products(
     own: FloatArray,
     fam_F: FloatArray,
     rows: IntArray,
-    arena_idx: Int32Array,
-    arena_val: FloatArray,
+    idx: Int32Array,
+    val: FloatArray,
 ) -> None:  # pragma: no cover - compiled
     """:func:`_leaf_product` of every leaf family in ``leaves``, on all cores."""
     for t in prange(leaves.size):
         i = leaves[t]
-        fam_F[family[i]] = _leaf_product(i, ptr, parent, family, own, rows, arena_idx, arena_val)
+        fam_F[family[i]] = _leaf_product(i, ptr, parent, family, own, rows, idx, val)
 
 
 @compiled
@@ -433,8 +366,8 @@ def _leaf_product(
     family: IntArray,
     own: FloatArray,
     rows: IntArray,
-    arena_idx: Int32Array,
-    arena_val: FloatArray,
+    idx: Int32Array,
+    val: FloatArray,
 ) -> float:  # pragma: no cover - compiled
     """``F = R_sire . R_dam / 2`` of the plain family whose first member is at ``i``."""
     s = parent[ptr[i]]
@@ -443,107 +376,9 @@ def _leaf_product(
     a = family[lo]
     b = family[max(s, d)]
     dot = _dot_parents(
-        arena_idx, arena_val, rows[a, _START], rows[a, _LENGTH], rows[b, _START],
-        rows[b, _LENGTH], lo, own[a],
-    )  # fmt: skip
+        idx, val, rows[a, START], rows[a, LENGTH], rows[b, START], rows[b, LENGTH], lo, own[a]
+    )
     return 0.5 * float(dot)
-
-
-@compiled
-def _release(
-    g: int, rows: IntArray, chunks: IntArray, pool: IntArray, state: IntArray
-) -> None:  # pragma: no cover - compiled
-    """Drop family ``g``'s row; a chunk left without live rows returns to the pool."""
-    c = rows[g, _START] // state[_CHUNK_SIZE]
-    chunks[c, _LIVE] -= rows[g, _LENGTH]
-    rows[g, _LENGTH] = 0
-    if chunks[c, _LIVE] == 0 and c != state[_HEAD]:
-        chunks[c, _FIRST] = -1
-        pool[state[_POOLED]] = c
-        state[_POOLED] += 1
-
-
-@compiled
-def _allocate(
-    need: int,
-    rows: IntArray,
-    arena_idx: Int32Array,
-    arena_val: FloatArray,
-    chunks: IntArray,
-    pool: IntArray,
-    state: IntArray,
-) -> int:  # pragma: no cover - compiled
-    """Offset of ``need`` free entries for a new row, at the end of the head chunk; -1 when
-    the store needs more chunks.
-
-    When the head is full, a pooled (or never used) chunk becomes the head, and older chunks
-    that are at most :data:`EVACUATE_AT` live are copied into it, emptiest first, while they
-    fit.
-    """
-    size = state[_CHUNK_SIZE]
-    head = state[_HEAD]
-    if state[_FILL] + need <= size:
-        return int(head * size + state[_FILL])
-    if state[_POOLED] > 0:
-        state[_POOLED] -= 1
-        new = pool[state[_POOLED]]
-    elif state[_FRESH] < chunks.shape[0]:
-        new = state[_FRESH]
-        state[_FRESH] += 1
-    else:
-        return -1
-    if chunks[head, _LIVE] == 0:
-        chunks[head, _FIRST] = -1
-        pool[state[_POOLED]] = head
-        state[_POOLED] += 1
-    state[_HEAD] = new
-    state[_FILL] = 0
-    chunks[new, _LIVE] = 0
-    chunks[new, _FIRST] = -1
-    while True:
-        emptiest = -1
-        for k in range(state[_FRESH]):
-            sparse = k != new and chunks[k, _FIRST] >= 0
-            sparse = sparse and chunks[k, _LIVE] <= EVACUATE_AT * size
-            if sparse and (emptiest < 0 or chunks[k, _LIVE] < chunks[emptiest, _LIVE]):
-                emptiest = k
-        if emptiest < 0 or state[_FILL] + chunks[emptiest, _LIVE] + need > size:
-            break
-        _evacuate(emptiest, new, rows, arena_idx, arena_val, chunks, state)
-        pool[state[_POOLED]] = emptiest
-        state[_POOLED] += 1
-    return int(new * size + state[_FILL])
-
-
-@compiled
-def _evacuate(
-    k: int,
-    new: int,
-    rows: IntArray,
-    arena_idx: Int32Array,
-    arena_val: FloatArray,
-    chunks: IntArray,
-    state: IntArray,
-) -> None:  # pragma: no cover - compiled
-    """Copy chunk ``k``'s live rows to the end of chunk ``new``; ``k`` is left empty."""
-    base = new * state[_CHUNK_SIZE]
-    f = chunks[k, _FIRST]
-    while f >= 0:
-        following = rows[f, _NEXT]
-        m = rows[f, _LENGTH]
-        if m > 0:
-            s = rows[f, _START]
-            t = base + state[_FILL]
-            arena_idx[t : t + m] = arena_idx[s : s + m]
-            arena_val[t : t + m] = arena_val[s : s + m]
-            rows[f, _START] = t
-            rows[f, _NEXT] = chunks[new, _FIRST]
-            chunks[new, _FIRST] = f
-            chunks[new, _LIVE] += m
-            state[_FILL] += m
-        f = following
-    chunks[k, _LIVE] = 0
-    chunks[k, _FIRST] = -1
 
 
 @compiled

@@ -5,6 +5,9 @@ receives one allele from its sire and one from its dam, each drawn with probabil
 that parent's two alleles. A MULT parent is first drawn among its candidates by probability;
 an unknown parent passes on a unique allele that belongs to no founder. Iterations are
 independent and run together, chunk by chunk, in compiled loops, the chunks on all cores.
+Only the population and its ancestors are simulated (nobody else's alleles can reach it), and
+the Mendelian draws come from a counter-based generator (SplitMix64: one 64-bit word gives 64
+draws), so they are cheap and independent of how the chunks are spread over the cores.
 
 Outputs, for the reference population (default: the living):
 
@@ -32,15 +35,17 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from studbook.colleau import ancestors_of
 from studbook.founders import founder_representation, genetic_founders
 from studbook.inbreeding import layout
-from studbook.jit import compiled
+from studbook.jit import compiled, inlined
 from studbook.pedigree import Pedigree, Population
 
 __all__ = ["GeneDropResult", "gene_drop"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+Int32Array = npt.NDArray[np.int32]
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,24 @@ class GeneDropResult:
         return dict(zip(self.population, self.uniqueness.tolist(), strict=True))
 
 
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+@inlined
+def _random_word(seed: np.uint64, counter: int) -> np.uint64:  # pragma: no cover - compiled
+    """Output ``counter`` of the SplitMix64 stream started at ``seed`` (Steele et al. 2014).
+
+    A counter-based draw: any animal's bits can be had in any order, so the result does not
+    depend on how the work is split.
+    """
+    z = seed + np.uint64(counter + 1) * _GAMMA
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
 @compiled
 def _drop_chunk(
     seed: int,
@@ -78,8 +101,9 @@ def _drop_chunk(
     parent: IntArray,
     weight: FloatArray,
     side: npt.NDArray[np.int8],
-    founder_slot: IntArray,
-    n_founder_alleles: int,
+    fixed: Int32Array,
+    n_alleles: int,
+    kind: npt.NDArray[np.uint16] | Int32Array,
     pop: IntArray,
     retained: FloatArray,
     retained_sq: FloatArray,
@@ -89,89 +113,85 @@ def _drop_chunk(
 ) -> None:  # pragma: no cover - compiled
     """Run ``chunk`` iterations and add their tallies to the accumulators.
 
-    ``stats`` accumulates (sum G, sum G^2, sum Ng, sum Ng^2) over iterations.
+    ``fixed[i, s]`` is the allele animal ``i`` always has on side ``s`` (a founder's own, or
+    the unique allele of an unknown parent), -1 where a parent passes one on. Alleles are
+    of ``kind``'s type (``uint16`` when there are few enough, else ``int32``: less memory to
+    move) laid out ``[animal, side, iteration]``, so a parent's alleles of every iteration
+    are one cache line; one random 64-bit word picks the passed-on allele of 64 (side,
+    iteration) pairs. ``stats`` accumulates (sum G, sum G^2, sum Ng, sum Ng^2).
     """
-    np.random.seed(seed)
-    n = ptr.size - 1
-    alleles = np.empty((n, chunk, 2), np.int32)
-    for i in range(n):
-        e0 = ptr[i]
-        e1 = ptr[i + 1]
-        if founder_slot[i] >= 0:
-            for t in range(chunk):
-                alleles[i, t, 0] = 2 * founder_slot[i]
-                alleles[i, t, 1] = 2 * founder_slot[i] + 1
-            continue
+    base = np.uint64(seed)
+    m = ptr.size - 1
+    words = (2 * chunk + 63) // 64
+    alleles = np.empty((m, 2, chunk), kind.dtype)
+    for i in range(m):
+        bits = np.uint64(0)
         for s in range(2):
+            if fixed[i, s] >= 0:
+                for t in range(chunk):
+                    alleles[i, s, t] = fixed[i, s]
+                continue
             first = -1
             count = 0
-            for e in range(e0, e1):
+            for e in range(ptr[i], ptr[i + 1]):
                 if side[e] == s:
                     if first < 0:
                         first = e
                     count += 1
             for t in range(chunk):
-                if count == 0:
-                    alleles[i, t, s] = n_founder_alleles + 2 * i + s
-                    continue
+                q = s * chunk + t
+                if t == 0 or q % 64 == 0:
+                    bits = _random_word(base, i * words + q // 64)
                 e = first
                 if count > 1:
-                    u = np.random.random()
+                    draw = _random_word(base, m * words + (2 * i + s) * chunk + t)
+                    u = float(draw >> np.uint64(11)) * (1.0 / 9007199254740992.0)
                     acc = 0.0
-                    for f in range(first, e1):
+                    for f in range(first, ptr[i + 1]):
                         if side[f] != s:
                             continue
                         e = f
                         acc += weight[f]
                         if u < acc:
                             break
-                p = parent[e]
-                alleles[i, t, s] = alleles[p, t, 1 if np.random.random() < 0.5 else 0]
-    n_alleles = n_founder_alleles + 2 * n
-    counts = np.zeros(n_alleles, np.int64)
-    n_founders = n_founder_alleles // 2
-    total = 2.0 * pop.size
+                pick = (bits >> np.uint64(q % 64)) & np.uint64(1)
+                alleles[i, s, t] = alleles[parent[e], np.int64(pick), t]
+    counts = np.zeros((chunk, n_alleles), np.int32)
+    for k in range(pop.size):
+        i = pop[k]
+        for s in range(2):
+            for t in range(chunk):
+                counts[t, alleles[i, s, t]] += 1
+    n_founders = retained.size
     for t in range(chunk):
-        for k in range(pop.size):
-            for s in range(2):
-                counts[alleles[pop[k], t, s]] += 1
         surviving = 0.0
         for f in range(n_founders):
-            r = 0.5 * ((counts[2 * f] > 0) + (counts[2 * f + 1] > 0))
+            r = 0.5 * ((counts[t, 2 * f] > 0) + (counts[t, 2 * f + 1] > 0))
             retained[f] += r
             retained_sq[f] += r * r
             batch_retained[f] += r
             surviving += r
-        homozygosity = 0.0
-        for k in range(pop.size):
-            for s in range(2):
-                j = alleles[pop[k], t, s]
-                c = counts[j]
-                if c > 0:
-                    x = c / total
-                    homozygosity += x * x
-                    counts[j] = -c  # count each allele once; restored below
-        for k in range(pop.size):
-            for s in range(2):
-                j = alleles[pop[k], t, s]
-                if counts[j] < 0:
-                    counts[j] = -counts[j]
-        ng = 1.0 / (2.0 * homozygosity)
         stats[0] += surviving
         stats[1] += surviving * surviving
+    # Homozygosity sum_j x_j^2 over the distinct alleles: each copy of allele j adds c_j.
+    copies = np.zeros(chunk)
+    n_founder_alleles = 2 * n_founders
+    for k in range(pop.size):
+        i = pop[k]
+        for t in range(chunk):
+            a = alleles[i, 0, t]
+            b = alleles[i, 1, t]
+            ca = counts[t, a]
+            cb = counts[t, b]
+            copies[t] += ca + cb
+            own = 2 if a == b else 1
+            if (a < n_founder_alleles and ca == own) or (b < n_founder_alleles and cb == own):
+                unique[k] += 1.0
+    total = 2.0 * pop.size
+    for t in range(chunk):
+        ng = 1.0 / (2.0 * copies[t] / (total * total))
         stats[2] += ng
         stats[3] += ng * ng
-        for k in range(pop.size):
-            a = alleles[pop[k], t, 0]
-            b = alleles[pop[k], t, 1]
-            own_a = 2 if a == b else 1
-            if (a < n_founder_alleles and counts[a] == own_a) or (
-                b < n_founder_alleles and counts[b] == (2 if a == b else 1)
-            ):
-                unique[k] += 1.0
-        for k in range(pop.size):
-            for s in range(2):
-                counts[alleles[pop[k], t, s]] = 0
 
 
 def gene_drop(
@@ -205,23 +225,28 @@ def gene_drop(
     mask = ped.population_mask(population)
     representation = founder_representation(ped, mask)
     lay = layout(ped)
-    is_founder = genetic_founders(ped)
-    founder_idx = np.flatnonzero(is_founder)
+    founder_idx = np.flatnonzero(genetic_founders(ped))
     founder_slot_by_animal = np.full(len(ped), -1, np.int64)
     founder_slot_by_animal[founder_idx] = np.arange(founder_idx.size)
-    founder_slot = founder_slot_by_animal[lay.order]
-    n_founder_alleles = 2 * founder_idx.size
     pop_animals = np.flatnonzero(mask)
-    pop = lay.position[pop_animals]
+    # Only the population and its ancestors carry alleles that can reach it.
+    sub = ancestors_of(lay, lay.position[pop_animals])
+    fixed, n_alleles = _fixed_alleles(
+        sub.ptr, sub.side, founder_slot_by_animal[lay.order[sub.members]], founder_idx.size
+    )
+    pop = sub.local[lay.position[pop_animals]]
+    kind: npt.NDArray[np.uint16] | Int32Array = (
+        np.empty(0, np.uint16) if n_alleles <= 1 << 16 else np.empty(0, np.int32)
+    )
 
-    n = len(ped)
+    m = sub.members.size
     # The chunk size never depends on the machine, so a seed gives the same result anywhere;
     # as many chunks run at once as there are cores and room in max_cells (at least two fit).
-    chunk = max(1, min(iterations, max_cells // max(4 * n, 1), math.ceil(iterations / 20)))
+    chunk = max(1, min(iterations, max_cells // max(4 * m, 1), math.ceil(iterations / 20)))
     sizes = [min(chunk, iterations - done) for done in range(0, iterations, chunk)]
-    room = max(1, max_cells // max(2 * n * chunk, 1))
+    room = max(1, max_cells // max(2 * m * chunk, 1))
     workers = max(1, min(os.cpu_count() or 1, len(sizes), room))
-    seeds = [int(rng.integers(0, 2**31 - 1)) for _ in sizes]
+    seeds = [int(rng.integers(0, 2**63 - 1)) for _ in sizes]
     q = np.zeros(founder_idx.size)
     shares = list(representation.values())
     q[founder_slot_by_animal[ped.indices(list(representation))]] = shares
@@ -236,8 +261,8 @@ def gene_drop(
             np.zeros(4),
             np.zeros(pop.size),
         )
-        _drop_chunk(seeds[k], sizes[k], lay.ptr, lay.parent, lay.weight, lay.side, founder_slot,
-                    n_founder_alleles, pop, *tallies)  # fmt: skip
+        _drop_chunk(seeds[k], sizes[k], sub.ptr, sub.parent, sub.weight, sub.side, fixed,
+                    n_alleles, kind, pop, *tallies)  # fmt: skip
         return tallies
 
     retained = np.zeros(founder_idx.size)
@@ -285,6 +310,26 @@ def gene_drop(
         uniqueness=u,
         uniqueness_se=u_se,
     )
+
+
+def _fixed_alleles(
+    ptr: IntArray, side: npt.NDArray[np.int8], founder_slot: IntArray, n_founders: int
+) -> tuple[Int32Array, int]:
+    """The allele each animal always has on each side, -1 where a parent passes one on, and
+    the number of alleles: founder ``k`` has ``2k`` and ``2k + 1``; each unknown parent of a
+    non-founder passes on an allele of its own, numbered after the founders'."""
+    links = np.diff(ptr)
+    has = np.zeros((ptr.size - 1, 2), bool)
+    edge_child = np.repeat(np.arange(ptr.size - 1), links)
+    has[edge_child, side] = True
+    fixed = np.full((ptr.size - 1, 2), -1, np.int64)
+    founder = links == 0
+    fixed[founder, 0] = 2 * founder_slot[founder]
+    fixed[founder, 1] = 2 * founder_slot[founder] + 1
+    n_founder_alleles = 2 * n_founders
+    unknown = ~has & ~founder[:, None]
+    fixed[unknown] = n_founder_alleles + np.arange(int(unknown.sum()))
+    return fixed.astype(np.int32), n_founder_alleles + int(unknown.sum())
 
 
 def _lacy_fge(q: FloatArray, r: FloatArray) -> float:

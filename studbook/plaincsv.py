@@ -23,6 +23,7 @@ from studbook.jit import compiled, inlined, interpretable
 __all__ = ["PlainColumns", "plain_columns", "read_iso_dates"]
 
 IntArray = npt.NDArray[np.int64]
+OffsetArray = npt.NDArray[np.int32] | npt.NDArray[np.int64]
 ByteArray = npt.NDArray[np.uint8]
 
 
@@ -32,14 +33,14 @@ class PlainColumns:
 
     Row ``k``'s cell in column ``c`` is ``data[start[k, c]:end[k, c]]``, already stripped of
     surrounding whitespace as :func:`~studbook.csvformat.table_from_text` strips it;
-    ``lines[k]`` is its 1-based line.
+    ``lines[k]`` is its 1-based line. Offsets are ``int32`` for files under 2 GiB.
     """
 
     source: str
     header: list[str]
     data: ByteArray
-    start: IntArray
-    end: IntArray
+    start: OffsetArray
+    end: OffsetArray
     lines: IntArray
 
     def __len__(self) -> int:
@@ -119,8 +120,10 @@ def plain_columns(data: bytes, source: str) -> PlainColumns | None:
         return None
     buf = np.frombuffer(data, np.uint8)
     rows = data.count(b"\n", header_end) + 1
-    start = np.empty((rows, len(names)), np.int64)
-    end = np.empty((rows, len(names)), np.int64)
+    # Offsets fit 32 bits below 2 GiB: half the memory of the two largest arrays of the read.
+    offset = np.int32 if buf.size < 2**31 else np.int64
+    start = np.empty((rows, len(names)), offset)
+    end = np.empty((rows, len(names)), offset)
     lines = np.empty(rows, np.int64)
     found = _split_rows(buf, header_end + 1, start, end, lines)
     if found < 0:
@@ -131,7 +134,7 @@ def plain_columns(data: bytes, source: str) -> PlainColumns | None:
     return PlainColumns(source, names, buf, start, end, lines)
 
 
-def _strip_unicode(buf: ByteArray, start: IntArray, end: IntArray) -> None:
+def _strip_unicode(buf: ByteArray, start: OffsetArray, end: OffsetArray) -> None:
     """Strip the non-ASCII whitespace (``str.strip``) the compiled pass leaves in place."""
     nonempty = end > start
     first = buf[np.minimum(start, buf.size - 1)]
@@ -161,7 +164,7 @@ def _strip(buf: ByteArray, s: int, e: int) -> tuple[int, int]:  # pragma: no cov
 
 @compiled
 def _split_rows(
-    buf: ByteArray, pos: int, start: IntArray, end: IntArray, lines: IntArray
+    buf: ByteArray, pos: int, start: OffsetArray, end: OffsetArray, lines: IntArray
 ) -> int:  # pragma: no cover - compiled
     """Record the stripped cell boundaries of every non-blank line from ``pos`` on.
 
@@ -213,7 +216,7 @@ def _split_rows(
 
 @compiled
 def _gather(
-    buf: ByteArray, start: IntArray, end: IntArray, width: int
+    buf: ByteArray, start: OffsetArray, end: OffsetArray, width: int
 ) -> ByteArray:  # pragma: no cover - compiled
     out = np.zeros((start.size, width), np.uint8)
     for k in range(start.size):
@@ -224,7 +227,7 @@ def _gather(
 
 
 @compiled
-def _join(buf: ByteArray, start: IntArray, end: IntArray) -> ByteArray:  # pragma: no cover
+def _join(buf: ByteArray, start: OffsetArray, end: OffsetArray) -> ByteArray:  # pragma: no cover
     out = np.empty(int((end - start).sum()) + start.size - 1, np.uint8)
     top = 0
     for k in range(start.size):
@@ -238,7 +241,7 @@ def _join(buf: ByteArray, start: IntArray, end: IntArray) -> ByteArray:  # pragm
 
 
 @compiled
-def _integers(buf: ByteArray, start: IntArray, end: IntArray) -> IntArray:  # pragma: no cover
+def _integers(buf: ByteArray, start: OffsetArray, end: OffsetArray) -> IntArray:  # pragma: no cover
     out = np.full(start.size, -1, np.int64)
     for k in range(start.size):
         s = start[k]
@@ -258,7 +261,7 @@ def _integers(buf: ByteArray, start: IntArray, end: IntArray) -> IntArray:  # pr
 
 @compiled
 def _factorize(
-    buf: ByteArray, start: IntArray, end: IntArray
+    buf: ByteArray, start: OffsetArray, end: OffsetArray
 ) -> tuple[IntArray, IntArray]:  # pragma: no cover - compiled
     """Open-addressing hash of the cells' bytes (FNV-1a), with a byte comparison on each hit."""
     n = start.size
@@ -305,7 +308,9 @@ _NAT = np.iinfo(np.int64).min
 
 
 def read_iso_dates(
-    data: npt.NDArray[np.uint8], start: npt.NDArray[np.int64], end: npt.NDArray[np.int64]
+    data: npt.NDArray[np.uint8],
+    start: npt.NDArray[np.int32] | npt.NDArray[np.int64],
+    end: npt.NDArray[np.int32] | npt.NDArray[np.int64],
 ) -> tuple[Days, Days, npt.NDArray[np.bool_]]:
     """:func:`~studbook.dates.parse_partial_date` for a column of cells at once (usual forms).
 
@@ -357,8 +362,8 @@ def _number(data: npt.NDArray[np.uint8], s: int, count: int) -> int:  # pragma: 
 @compiled
 def _iso_days(
     data: npt.NDArray[np.uint8],
-    start: npt.NDArray[np.int64],
-    end: npt.NDArray[np.int64],
+    start: npt.NDArray[np.int32] | npt.NDArray[np.int64],
+    end: npt.NDArray[np.int32] | npt.NDArray[np.int64],
     first: npt.NDArray[np.int64],
     last: npt.NDArray[np.int64],
     read: npt.NDArray[np.bool_],

@@ -4,6 +4,8 @@ A zoo studbook has few founders, overlapping generations (animals breed for many
 half-sib families (a breeding male is paired with several females), some unknown parents and
 only a small living share of everyone ever recorded. :func:`synthetic_studbook` simulates such a
 programme year by year, vectorised with numpy, so a million animals take about a second.
+:func:`deep_studbook` makes a second, deeper shape: about ``4 log10 n`` overlapping
+generations bred in institutions (the benchmarks run both).
 
 The model
 ---------
@@ -33,10 +35,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["SyntheticStudbook", "synthetic_studbook"]
+__all__ = ["SyntheticStudbook", "deep_studbook", "synthetic_studbook"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+ObjArray = npt.NDArray[np.object_]
 
 _HEADER = ("id", "sire", "dam", "sex", "birth_date", "alive", "location", "flags")
 
@@ -240,10 +243,8 @@ def synthetic_studbook(
     rec_dam[captive & (rng.random(n_total) < unknown_parent_rate / 4)] = -1
 
     ids = np.arange(1, n_total + 1).astype(str)
-    sire_cells = np.where(rec_sire >= 0, ids[np.maximum(rec_sire, 0)], "UNK").astype(object)
-    dam_cells = np.where(rec_dam >= 0, ids[np.maximum(rec_dam, 0)], "UNK").astype(object)
-    sire_cells[founder[:n_total]] = "WILD"
-    dam_cells[founder[:n_total]] = "WILD"
+    sire_cells = _parent_cells(rec_sire, founder[:n_total], ids)
+    dam_cells = _parent_cells(rec_dam, founder[:n_total], ids)
 
     if mult_sire_rate > 0:
         # The other candidate: the sire of a random animal born in the same year and region.
@@ -300,3 +301,176 @@ def synthetic_studbook(
         true_sire=remap(true_sire),
         true_dam=remap(true_dam),
     )
+
+
+def _parent_cells(recorded: IntArray, founder: BoolArray, ids: npt.NDArray[np.str_]) -> ObjArray:
+    """Parent cells: the parent's id, ``UNK`` when it is not recorded, ``WILD`` for founders."""
+    cells = np.where(recorded >= 0, ids[np.maximum(recorded, 0)], "UNK").astype(object)
+    cells[founder] = "WILD"
+    return cells
+
+
+def deep_studbook(
+    n: int,
+    *,
+    seed: int | np.random.Generator = 0,
+    founders: int = 15,
+    growth: float = 3.0,
+    parent_generations: int = 3,
+    institution_size: int = 1000,
+    inside_rate: float = 0.95,
+    transfer_rate: float = 0.05,
+    breeding_males: float = 0.35,
+    extra_litter: float = 1.2,
+    father_daughter_rate: float = 0.03,
+    unknown_sire_rate: float = 0.03,
+    unknown_dam_rate: float = 0.01,
+    unknown_both_rate: float = 0.003,
+    living_fraction: float = 0.14,
+) -> SyntheticStudbook:
+    """A deep studbook of exactly ``n`` animals: many overlapping generations of institutions.
+
+    The second benchmark shape (issue 16), deeper than :func:`synthetic_studbook`:
+
+    - ``founders`` wild-born founders; each generation is ``growth`` times the one before,
+      up to a size cap chosen so that ``G = round(4 log10 n)`` generations make ``n``
+      animals (24 generations at a million);
+    - parents are drawn from the last ``parent_generations`` generations, so generations
+      overlap; each generation is born over four years after the one before;
+    - animals live in institutions of about ``institution_size`` living animals and are born
+      where their dam is; a share ``transfer_rate`` of the newborns moves to another
+      institution; a share ``inside_rate`` of the litters has a sire of the dam's institution
+      (when it has one), the rest any breeding male;
+    - a share ``breeding_males`` of the males ever breed; a litter has 1 + Poisson
+      (``extra_litter``) young; a share ``father_daughter_rate`` of the litters is sired by
+      the dam's own sire;
+    - a captive-born animal's sire alone is recorded ``UNK`` with probability
+      ``unknown_sire_rate - unknown_both_rate``, its dam alone with ``unknown_dam_rate -
+      unknown_both_rate`` and both with ``unknown_both_rate``;
+    - the youngest animals are living, about ``living_fraction`` of everyone.
+
+    Same :class:`SyntheticStudbook` as :func:`synthetic_studbook` (rows parents-first, ids
+    ``"1"``, ``"2"``, ... in row order; the first founder carries the flag ``flagged``).
+
+    Examples
+    --------
+    >>> book = deep_studbook(1000, seed=1)
+    >>> len(book), book.sire[0], int(book.true_sire.max() < 1000)
+    (1000, 'WILD', 1)
+    >>> bool(0.1 < book.alive.mean() < 0.2)
+    True
+    """
+    if n < 2 * founders:
+        raise ValueError(f"a deep studbook of {founders} founders needs {2 * founders} animals")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    sizes = _generation_sizes(n, founders, growth, max(2, round(4 * np.log10(n))))
+    first_year = 2020 - 4 * sizes.size
+    places = max(1, round(living_fraction * n / institution_size))
+
+    sex = np.zeros(n, np.int8)  # 0 male, 1 female
+    sire = np.full(n, -1, np.int64)
+    dam = np.full(n, -1, np.int64)
+    place = np.zeros(n, np.int64)
+    breeder = np.zeros(n, bool)
+    sex[:founders] = np.arange(founders) % 2
+    place[:founders] = np.arange(founders) % places
+    breeder[:founders] = True
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    for g in range(1, sizes.size):
+        lo, hi = starts[max(0, g - parent_generations)], starts[g]
+        pool = np.arange(lo, hi, dtype=np.int64)
+        females = pool[sex[pool] == 1]
+        males = pool[(sex[pool] == 0) & breeder[pool]]
+        if males.size == 0:
+            males = pool[sex[pool] == 0]
+        size = int(sizes[g])
+        litters = 1 + rng.poisson(extra_litter, size)
+        count = int(np.searchsorted(np.cumsum(litters), size)) + 1
+        litters = litters[:count]
+        litters[-1] -= int(litters.sum()) - size
+        mothers = females[rng.integers(0, females.size, count)]
+        fathers = _sires(rng, males, place, place[mothers], places, inside_rate)
+        own_father = (rng.random(count) < father_daughter_rate) & (sire[mothers] >= 0)
+        fathers[own_father] = sire[mothers[own_father]]
+        born = slice(starts[g], starts[g + 1])
+        sire[born] = np.repeat(fathers, litters)
+        dam[born] = np.repeat(mothers, litters)
+        sex[born] = rng.integers(0, 2, size)
+        moved = rng.random(size) < transfer_rate
+        home = place[dam[born]]
+        away = (home + rng.integers(1, max(places, 2), size)) % places
+        place[born] = np.where(moved, away, home)
+        breeder[born] = rng.random(size) < breeding_males
+
+    generation = np.repeat(np.arange(sizes.size), sizes)
+    founder = sire < 0
+    rec_sire, rec_dam = sire.copy(), dam.copy()
+    u = rng.random(n)
+    both = u < unknown_both_rate
+    only_sire = (u >= unknown_both_rate) & (u < unknown_sire_rate)
+    only_dam = (u >= unknown_sire_rate) & (
+        u < unknown_sire_rate + unknown_dam_rate - unknown_both_rate
+    )
+    rec_sire[~founder & (both | only_sire)] = -1
+    rec_dam[~founder & (both | only_dam)] = -1
+
+    ids = np.arange(1, n + 1).astype(str)
+    years = (first_year + 4 * generation + rng.integers(0, 4, n) - 1970).astype("datetime64[Y]")
+    dates = years.astype("datetime64[D]") + rng.integers(0, 365, n).astype("timedelta64[D]")
+    youngest = np.argsort(-dates.astype(np.int64), kind="stable")
+    alive = np.zeros(n, bool)
+    alive[youngest[: round(living_fraction * n / 0.9)]] = True
+    alive &= rng.random(n) < 0.9
+    flags = np.full(n, "", object)
+    flags[0] = "flagged"
+    return SyntheticStudbook(
+        ids=ids.tolist(),
+        sire=_parent_cells(rec_sire, founder, ids).tolist(),
+        dam=_parent_cells(rec_dam, founder, ids).tolist(),
+        sex=np.where(sex == 0, "M", "F").tolist(),
+        birth_date=np.datetime_as_string(dates).tolist(),
+        alive=alive,
+        location=np.char.add("INST", place.astype(str)).tolist(),
+        flags=flags.tolist(),
+        sire_index=rec_sire,
+        dam_index=rec_dam,
+        true_sire=sire,
+        true_dam=dam,
+    )
+
+
+def _generation_sizes(n: int, founders: int, growth: float, generations: int) -> IntArray:
+    """Sizes of ``generations`` generations summing to ``n``: ``founders * growth^g`` up to a
+    cap, the cap found by bisection; the last generation takes the rounding remainder."""
+    grown = founders * growth ** np.arange(generations, dtype=np.float64)
+    grown[0] = founders
+    lo, hi = 1.0, float(n)
+    for _ in range(100):
+        cap = 0.5 * (lo + hi)
+        total = founders + np.minimum(grown[1:], cap).astype(np.int64).sum()
+        lo, hi = (cap, hi) if total < n else (lo, cap)
+    sizes = np.minimum(grown, lo).astype(np.int64)
+    sizes[0] = founders
+    sizes[-1] += n - int(sizes.sum())
+    return sizes
+
+
+def _sires(
+    rng: np.random.Generator,
+    males: IntArray,
+    place: IntArray,
+    wanted: IntArray,
+    places: int,
+    inside_rate: float,
+) -> IntArray:
+    """A breeding male for each litter: of the institution ``wanted`` with probability
+    ``inside_rate`` when it has one, else any of ``males``."""
+    by_place = males[np.argsort(place[males], kind="stable")]
+    keys = place[by_place]
+    lo = np.searchsorted(keys, wanted, "left")
+    hi = np.searchsorted(keys, wanted, "right")
+    anywhere = by_place[rng.integers(0, by_place.size, wanted.size)]
+    inside = by_place[np.minimum(lo + (rng.random(wanted.size) * (hi - lo)).astype(np.int64),
+                                 by_place.size - 1)]  # fmt: skip
+    local = (hi > lo) & (rng.random(wanted.size) < inside_rate)
+    return np.where(local, inside, anywhere)
