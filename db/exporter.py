@@ -66,6 +66,7 @@ __all__ = [
     "ExportFormat",
     "ExportReport",
     "export_events_csv",
+    "export_graphml",
     "export_institutions_csv",
     "export_msi",
     "export_pmx",
@@ -74,8 +75,8 @@ __all__ = [
     "export_vortex",
 ]
 
-ExportFormat = Literal["csv", "pmx", "vortex", "msi"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "pmx", "vortex", "msi")
+ExportFormat = Literal["csv", "pmx", "vortex", "msi", "graphml"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "pmx", "vortex", "msi", "graphml")
 Target = str | Path | TextIO
 
 
@@ -226,6 +227,20 @@ def export_msi(session: Session, target: Target, census: dt.date | None = None) 
     return ExportReport((name,), len(rows) - 2)
 
 
+def export_graphml(session: Session, target: Target, census: dt.date | None = None) -> ExportReport:
+    """Write the whole relationship graph as GraphML for Gephi and other graph tools
+    (:func:`studbook.chart.studbook_graphml`): every animal with its F, and its MK to the
+    animals living at ``census`` (default today); every parent link with its probability."""
+    from studbook.chart import studbook_graphml
+    from studbook.explorer import Explorer
+
+    explorer = Explorer.from_studbook(load_studbook(session), census)
+    text = studbook_graphml(explorer, explorer.living_mean_kinship())
+    with _open(session, target) as (stream, name):
+        stream.write(text)
+    return ExportReport((name,), len(explorer.pedigree.ids))
+
+
 def export_vortex(session: Session, target: Target, census: dt.date | None = None) -> ExportReport:
     """Write the Vortex studbook file (see the module docstring) for the ``census`` date
     (default: the animals living now, ages today)."""
@@ -291,6 +306,8 @@ def export_studbook(
         return export_msi(session, path, census)
     if fmt == "vortex":
         return export_vortex(session, path, census)
+    if fmt == "graphml":
+        return export_graphml(session, path, census)
     if fmt != "csv":
         raise ValueError(f"unknown export format {fmt!r} (use one of {', '.join(EXPORT_FORMATS)})")
     path = Path(path)

@@ -276,6 +276,15 @@ class Explorer:
         return tuple(sorted(rows, key=lambda r: (ROLES.index(r[1]), studbook_sort_key(r[0]))))
 
     # ----------------------------------------------------------------- lineages, families
+    def living_mean_kinship(self) -> dict[str, float]:
+        """MK of every living animal to the living population, MK_i = (1/N) sum_j f_ij over
+        the N living (empty when nobody is living): what charts and graph exports show."""
+        from studbook.kinship import mean_kinship
+
+        if not self.living.any():
+            return {}
+        return mean_kinship(self.pedigree, self.living)
+
     def founder_lineages(self) -> tuple[Lineage, ...]:
         """Each founder (``Pedigree.founder``) with its living descendants, studbook order.
 

@@ -1000,13 +1000,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, help="file to write")
     p.add_argument(
         "--format",
-        choices=("csv", "pmx", "vortex", "msi"),
+        choices=("csv", "pmx", "vortex", "msi", "graphml"),
         default="csv",
         help="csv (with events and institutions), pmx (with FILE_moves and FILE_mult), "
-        "vortex, or msi (the PMx MSI matrix)",
+        "vortex, msi (the PMx MSI matrix), or graphml (the relationship graph, for Gephi)",
     )
     p.add_argument(
-        "--census-date", type=_iso_date, help="census date for the PMx, Vortex and MSI files"
+        "--census-date",
+        type=_iso_date,
+        help="census date for the PMx, Vortex, MSI and GraphML files",
     )
     p = command("animals", cmd_animals)
     p.add_argument("--living", action="store_true", help="only living animals")

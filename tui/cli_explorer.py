@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CHART_FORMATS", "add_explorer_commands", "chart_document", "living_mean_kinship"]
+__all__ = ["CHART_FORMATS", "add_explorer_commands", "chart_document"]
 
 CHART_FORMATS = ("text", "svg", "dot", "graphml")
 """The renderers of :mod:`studbook.chart` that ``--format`` offers (named here so that
@@ -34,15 +34,6 @@ def _generations(text: str) -> int:
     return value
 
 
-def living_mean_kinship(explorer: Any) -> dict[str, float]:
-    """MK of every living animal to the living population (empty when nobody is living)."""
-    from studbook.kinship import mean_kinship
-
-    if not explorer.living.any():
-        return {}
-    return mean_kinship(explorer.pedigree, explorer.living)
-
-
 def chart_document(explorer: Any, animal_id: str, up: int, down: int, fmt: str) -> str:
     """The chart of ``animal_id`` in ``fmt`` (``text``, ``svg``, ``dot`` or ``graphml``), with
     MK to the living population on the nodes; the UI's "export chart" writes the same."""
@@ -53,7 +44,7 @@ def chart_document(explorer: Any, animal_id: str, up: int, down: int, fmt: str) 
         animal_id,
         up=up,
         down=down,
-        mk=living_mean_kinship(explorer),
+        mk=explorer.living_mean_kinship(),
         mk_population="the living population",
     )
     render: dict[str, Callable[[chart.PedigreeChart], str]] = {

@@ -17,7 +17,7 @@ from testdata import (
     require_shared,
 )
 
-from db.exporter import export_pmx, export_studbook, export_vortex
+from db.exporter import export_graphml, export_pmx, export_studbook, export_vortex
 from db.importer import companion_files, import_studbook
 from db.repository import load_events, load_institutions, load_pedigree, load_records
 from db.session import session_scope
@@ -131,6 +131,33 @@ class TestPmx:
             str(tmp_path / "small_moves.txt"),
             str(tmp_path / "small_mult.txt"),
         )
+
+
+class TestGraphml:
+    def test_every_animal_and_parent_link_with_f_mk_and_probabilities(
+        self, small: sessionmaker[Session], tmp_path: Path
+    ) -> None:
+        """Gephi reads what networkx reads: five animals, each parent link once, MULT links
+        with their probabilities, F on every animal and MK on the living."""
+        import datetime as dt
+
+        import networkx as nx
+
+        target = tmp_path / "small.graphml"
+        with session_scope(small) as session:
+            report = export_graphml(session, target, census=dt.date(2004, 1, 1))
+        graph = nx.read_graphml(target)
+        assert report.rows == 5 and sorted(graph.nodes) == ["1", "2", "3", "4", "5"]
+        assert sorted(graph.edges) == [("1", "4"), ("1", "5"), ("2", "4"), ("2", "5"), ("3", "4")]
+        assert graph.edges["1", "4"]["probability"] == 0.25 and graph.edges["1", "4"]["mult"]
+        assert graph.edges["3", "4"]["probability"] == 0.75
+        assert graph.edges["2", "4"]["probability"] == 1.0 and not graph.edges["2", "4"]["mult"]
+        assert {n: graph.nodes[n]["F"] for n in graph.nodes} == dict.fromkeys("12345", 0.0)
+        # Living on 2004-01-01: 1-4 (5 died in 2003). MK_1 = (1/4)(f11 + f14) with f11 = 1/2
+        # and f14 = (1/2)(0.25 f11 + 0.75 f13 + f12) = 1/16 (4's sire: 1 with probability 0.25,
+        # else 3; 1, 2 and 3 are unrelated founders).
+        assert "MK" not in graph.nodes["5"]
+        assert graph.nodes["1"]["MK"] == pytest.approx((1 / 2 + 1 / 16) / 4)
 
 
 class TestVortex:
