@@ -62,6 +62,7 @@ __all__ = [
     "NE_RATIO",
     "N_LIVING",
     "OBJECTIVE",
+    "OFFSPRING",
     "OFFSPRING_F",
     "PAIRING_QUANTITIES",
     "PLAN_QUANTITIES",
@@ -226,6 +227,7 @@ MK_MALE = _proportion("mk_male", "MK ♂")
 MK_FEMALE = _proportion("mk_female", "MK ♀")
 MK_RANK = _count("mk_rank", "MK rank")
 OFFSPRING_F = _proportion("offspring_f", "Offspring F")
+OFFSPRING = _count("offspring", "Offspring")
 KINSHIP = _proportion("kinship", "Kinship")
 KNOWN = _percent("known", "% known")
 FLAGGED = _percent("flagged", "% flagged")

@@ -256,7 +256,8 @@ class StudbookApp(App[None]):
             self.push_screen(AnimalScreen(animal_id))
 
     def open_edit(self, kind: str, animal_id: str | None) -> None:
-        """Open the edit form ``kind`` (birth, death, transfer, release, contraception, edit)."""
+        """Open the edit form ``kind`` (birth, death, transfer, loan, release, contraception,
+        edit)."""
         from tui.screens.edit import EditForm
 
         if self.store is None:

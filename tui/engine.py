@@ -210,6 +210,10 @@ def inbreeding_step(job: Job) -> dict[str, float]:
     return dict(zip(ped.ids, inbreeding(ped).tolist(), strict=True))
 
 
+HYPOTHETICAL_MARK = "(hyp.)"
+"""Marks a hypothetical placeholder among the founders (the population screen explains it)."""
+
+
 def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
     """MK (over P) with its rank, % known, flagged share; the summary and the pyramid."""
     from studbook.timeseries import age_sex_pyramid
@@ -230,6 +234,12 @@ def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
         summary = analysis.summary
         figures = present.lines(present.summary_figures(summary))
         representation = sorted(summary.founder_representation.items(), key=lambda kv: -kv[1])
+        placeholders = {i for i, h in zip(ids, ped.hypothetical.tolist(), strict=False) if h}
+        # A hypothetical sire stands in for an unrecorded one: marked so it is not taken
+        # for a real founder animal.
+        representation = [
+            (f"{k} {HYPOTHETICAL_MARK}" if k in placeholders else k, v) for k, v in representation
+        ]
     else:
         core = GeneticsCore({}, {}, {}, {})
         figures = present.lines([present.N_LIVING.figure(0)])

@@ -105,6 +105,7 @@ class AnimalScreen(StudbookScreen):
         Binding("e", "edit('edit')", "Edit", id="animal.edit"),
         Binding("d", "edit('death')", "Death", id="animal.death"),
         Binding("t", "edit('transfer')", "Transfer", id="animal.transfer"),
+        Binding("o", "edit('loan')", "Loan", id="animal.loan"),
         Binding("w", "edit('release')", "Release", id="animal.release"),
         Binding("c", "edit('contraception')", "Contraception", id="animal.contra"),
     ]
