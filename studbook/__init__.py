@@ -58,6 +58,9 @@ if TYPE_CHECKING:
     from studbook.errors import (
         UnknownAnimalError as UnknownAnimalError,
     )
+    from studbook.explorer import (
+        Explorer as Explorer,
+    )
     from studbook.foreign import (
         ForeignStudbook as ForeignStudbook,
     )
@@ -178,6 +181,12 @@ if TYPE_CHECKING:
     from studbook.projection import (
         project_gene_diversity as project_gene_diversity,
     )
+    from studbook.relationship import (
+        Relationship as Relationship,
+    )
+    from studbook.relationship import (
+        relationship as relationship,
+    )
     from studbook.release import (
         ReleaseGroup as ReleaseGroup,
     )
@@ -252,6 +261,7 @@ _EXPORTS = {
     "Problem": "studbook.errors",
     "StudbookError": "studbook.errors",
     "UnknownAnimalError": "studbook.errors",
+    "Explorer": "studbook.explorer",
     "flagged_contribution": "studbook.founders",
     "founder_contributions": "studbook.founders",
     "founder_equivalents": "studbook.founders",
@@ -286,6 +296,8 @@ _EXPORTS = {
     "population_genetics": "studbook.population",
     "reference_population": "studbook.population",
     "release_candidates": "studbook.population",
+    "Relationship": "studbook.relationship",
+    "relationship": "studbook.relationship",
     "ReleaseGroup": "studbook.release",
     "ReleaseInputs": "studbook.release",
     "ReleaseRow": "studbook.release",

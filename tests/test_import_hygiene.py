@@ -42,7 +42,7 @@ for name in names:
 print(f"{len(names)} modules")
 """
 
-HEAVY = ["numba", "llvmlite", "scipy"]
+HEAVY = ["numba", "llvmlite", "scipy", "networkx"]
 UI = ["tui", "textual", "rich"]
 DATABASE = ["db", "sqlalchemy", "alembic", "psycopg"]
 

@@ -827,6 +827,7 @@ def _demography_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``studbook`` command."""
+    from tui.cli_explorer import add_explorer_commands
     from tui.cli_formats import add_format_options
 
     codes = "\n".join(f"  {code}  {text}" for code, text in EXIT_CODES.items())
@@ -1023,6 +1024,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     change.add_argument("key", help="the setting, e.g. breeding_age_male")
     change.add_argument("value", help="its new value, e.g. 2-15")
+    add_explorer_commands(command)
     p = command("tui", cmd_tui)
     p.add_argument("--theme", choices=("dark", "light"), default="dark")
     p.add_argument("--census-date", help="census date YYYY-MM-DD (default: today)")

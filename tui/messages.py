@@ -8,6 +8,7 @@ from textual.message import Message
 
 from studbook.errors import Problem
 from studbook.timeseries import GeneDiversitySeries
+from tui.engine_explorer import FamilyView
 from tui.store import (
     AnimalDetail,
     AnimalFilter,
@@ -27,12 +28,14 @@ __all__ = [
     "DatabaseFailed",
     "DatabaseOpened",
     "DemographyLoaded",
+    "FamilyLoaded",
     "FilterChoicesLoaded",
     "GeneticsFailed",
     "GeneticsProgress",
     "GeneticsReady",
     "OpenAnimal",
     "RecordSaved",
+    "RelationshipLoaded",
     "SettingsLoaded",
 ]
 
@@ -219,3 +222,21 @@ class SettingsLoaded(Message):
     def __init__(self, values: Mapping[str, str]) -> None:
         super().__init__()
         self.values = dict(values)
+
+
+class FamilyLoaded(Message):
+    """An animal's litters, mates and descendants were found."""
+
+    def __init__(self, view: FamilyView) -> None:
+        super().__init__()
+        self.view = view
+
+
+class RelationshipLoaded(Message):
+    """How two animals are related, as lines of text (or why it could not be said)."""
+
+    def __init__(self, a: str, b: str, lines: Sequence[str]) -> None:
+        super().__init__()
+        self.a = a
+        self.b = b
+        self.lines = tuple(lines)

@@ -35,7 +35,7 @@ from studbook.present import PROBABILITY
 from studbook.records import AnimalRecord, parse_birth_type, parse_sex
 from studbook.status import studbook_sort_key
 from studbook.timeseries import GeneDiversitySeries
-from tui import engine
+from tui import engine, engine_explorer
 from tui.engine import (
     DemographyView,
     GeneticsCore,
@@ -46,6 +46,7 @@ from tui.engine import (
     ReleaseGroupView,
     ReleasesView,
 )
+from tui.engine_explorer import FamilyView
 
 __all__ = [
     "AnimalFilter",
@@ -244,6 +245,8 @@ class Store:
         self._generation = 0
         self._book: tuple[int, Studbook] | None = None
         self._genetics: Genetics | None = None
+        self.exports = Path.cwd()
+        """Where the UI writes exported files (charts)."""
 
     @classmethod
     def open(
@@ -480,6 +483,23 @@ class Store:
         """Write the pairings view (or plan) for ``wanted`` to ``path`` as ``fmt``."""
         text = engine.call(engine.pairings_report, self.job(), wanted, fmt)
         target = Path(path).expanduser()
+        write_text_atomically(target, text)
+        return target.resolve()
+
+    def family(self, animal_id: str) -> FamilyView:
+        """Litters, mates and descendants of one animal (the explorer, in the genetics
+        process)."""
+        return engine.call(engine_explorer.family_view, self.job(), animal_id)
+
+    def relationship(self, a: str, b: str) -> tuple[str, ...]:
+        """How two animals are related, as lines of text."""
+        return engine.call(engine_explorer.relationship_lines, self.job(), a, b)
+
+    def export_chart(self, animal_id: str) -> Path:
+        """Write the SVG pedigree chart of ``animal_id`` to the exports folder; its path."""
+        text = engine.call(engine_explorer.chart_svg, self.job(), animal_id)
+        safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in animal_id)
+        target = self.exports / f"pedigree-{safe}.svg"
         write_text_atomically(target, text)
         return target.resolve()
 

@@ -1,4 +1,5 @@
-"""One animal: the record, parents, relatives, location history, genetics and pedigree tree."""
+"""One animal: the record, parents, relatives, mates and litters, location history, genetics,
+the pedigree and descendants trees, its relationship to any other animal, and its chart."""
 
 from __future__ import annotations
 
@@ -8,20 +9,29 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static, Tree
+from textual.widgets import Footer, Header, Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from studbook import present
 from studbook.book import Relative
 from studbook.present import printable
-from tui.messages import AnimalLoaded
+from tui.engine_explorer import FamilyView
+from tui.messages import AnimalLoaded, FamilyLoaded, RelationshipLoaded, ReportExported
 from tui.screens.base import StudbookScreen
-from tui.store import AnimalDetail, AnimalGenetics
+from tui.store import AnimalDetail, AnimalGenetics, describe_error
 from tui.text import plain
+from tui.widgets.descendants import DescendantsTree
 from tui.widgets.pedigree import PedigreeTree
 
-__all__ = ["AnimalScreen", "genetics_text", "history_text", "record_text", "relative_text"]
+__all__ = [
+    "AnimalScreen",
+    "genetics_text",
+    "history_text",
+    "litters_text",
+    "record_text",
+    "relative_text",
+]
 
 
 def record_text(d: AnimalDetail) -> str:
@@ -74,6 +84,27 @@ def relative_text(r: Relative) -> str:
     return f"{r.relation + chance:<24} {r.id}" + (f"  {r.house_name}" if r.house_name else "")
 
 
+def litters_text(view: FamilyView) -> str:
+    """Mates (litters and offspring with each), then every litter, oldest first."""
+    if not view.litters:
+        return "No recorded offspring."
+    p = present.PROBABILITY
+    out = []
+    for mate in view.mates:
+        chance = f" ({p.label}={p.text(mate.probability)})" if mate.probability < 1.0 else ""
+        out.append(f"mate {mate.id}{chance}: {mate.litters} litter(s), {mate.offspring} offspring")
+    for litter in view.litters:
+        mates = " | ".join(
+            m if q >= 1.0 else f"{m} ({p.label}={p.text(q)})" for m, q in litter.mates
+        )
+        mine = f" (possible parent, {p.label}={p.text(litter.probability)})"
+        out.append(
+            f"{litter.born or '????-??-??'}  with {mates or 'UNK'}: "
+            f"{', '.join(litter.offspring)}" + (mine if litter.probability < 1.0 else "")
+        )
+    return "\n".join(printable(line) for line in out)
+
+
 def history_text(d: AnimalDetail) -> str:
     """The location history as a timeline, oldest first."""
     if not d.history:
@@ -101,6 +132,9 @@ class AnimalScreen(StudbookScreen):
         Binding("escape", "close", "Close", id="animal.close"),
         Binding("backspace", "back", "Back", id="animal.back"),
         Binding("p", "focus_pedigree", "Pedigree", id="animal.pedigree"),
+        Binding("o", "focus_descendants", "Descendants", id="animal.descendants", show=False),
+        Binding("k", "focus_relationship", "Relationship", id="animal.relationship"),
+        Binding("x", "export_chart", "Export chart", id="animal.export_chart"),
         Binding("plus", "expand_all", "Expand all", id="animal.expand", show=False),
         Binding("e", "edit('edit')", "Edit", id="animal.edit"),
         Binding("d", "edit('death')", "Death", id="animal.death"),
@@ -114,6 +148,7 @@ class AnimalScreen(StudbookScreen):
         super().__init__(id="animal")
         self.animal_id = animal_id
         self.detail: AnimalDetail | None = None
+        self.family: FamilyView | None = None
         self.history: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -123,17 +158,28 @@ class AnimalScreen(StudbookScreen):
                 yield Static("", id="animal-record", classes="panel", markup=False)
                 yield Static("", id="animal-genetics", classes="panel", markup=False)
                 yield OptionList(id="relatives", classes="panel")
+                yield Static("", id="animal-litters", classes="panel", markup=False)
+                with Vertical(id="animal-relationship", classes="panel"):
+                    yield Input(placeholder="another studbook id, then enter", id="relate-to")
+                    yield Static("", id="relationship-text", markup=False)
                 yield Static("", id="animal-history", classes="panel", markup=False)
-            with Vertical(id="animal-right", classes="panel"):
-                yield PedigreeTree(id="pedigree")
+            with Vertical(id="animal-right"):
+                with Vertical(id="pedigree-panel", classes="panel"):
+                    yield PedigreeTree(id="pedigree")
+                with Vertical(id="descendants-panel", classes="panel"):
+                    yield DescendantsTree(id="descendants")
+                yield Static("", id="chart-status", classes="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#animal-record").border_title = "Record"
         self.query_one("#animal-genetics").border_title = "Genetics"
         self.query_one("#relatives").border_title = "Relatives (enter jumps)"
+        self.query_one("#animal-litters").border_title = "Mates and litters"
+        self.query_one("#animal-relationship").border_title = "Relationship to… (k)"
         self.query_one("#animal-history").border_title = "Location history"
-        self.query_one("#animal-right").border_title = "Pedigree (enter jumps, space opens)"
+        self.query_one("#pedigree-panel").border_title = "Pedigree (enter jumps, space opens)"
+        self.query_one("#descendants-panel").border_title = "Descendants (o; MULT marked)"
 
     def show(self, animal_id: str, *, remember: bool = True) -> None:
         """Show another animal on this screen (backspace returns)."""
@@ -148,12 +194,64 @@ class AnimalScreen(StudbookScreen):
         self.title = printable(self.animal_id)
         self.query_one("#animal-body").loading = self.detail is None
         self.load_animal(self.animal_id)
+        self.load_family(self.animal_id)
+        self.query_one("#relationship-text", Static).update("")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="animal", name="load animal")
     def load_animal(self, animal_id: str) -> None:
         detail = self.store.animal(animal_id)
         if not get_current_worker().is_cancelled:
             self.post_message(AnimalLoaded(detail))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="family", name="find family")
+    def load_family(self, animal_id: str) -> None:
+        view = self.store.family(animal_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(FamilyLoaded(view))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="relate", name="relationship")
+    def load_relationship(self, a: str, b: str) -> None:
+        from studbook.errors import StudbookError
+
+        try:
+            lines = self.store.relationship(a, b)
+        except StudbookError as exc:  # an unknown id is an answer here, not a failure
+            lines = (describe_error(exc),)
+        if not get_current_worker().is_cancelled:
+            self.post_message(RelationshipLoaded(a, b, lines))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="chart", name="export chart")
+    def write_chart(self, animal_id: str) -> None:
+        written = self.store.export_chart(animal_id)
+        self.post_message(ReportExported(str(written)))
+
+    def on_family_loaded(self, message: FamilyLoaded) -> None:
+        view = message.view
+        if view.animal_id != self.animal_id:
+            return
+        self.family = view
+        self.query_one("#animal-litters", Static).update(litters_text(view))
+        self.query_one(DescendantsTree).show_descendants(
+            view.animal_id, view.offspring, view.labels
+        )
+
+    def on_relationship_loaded(self, message: RelationshipLoaded) -> None:
+        if message.a == self.animal_id:
+            self.query_one("#relationship-text", Static).update(
+                "\n".join(printable(line) for line in message.lines)
+            )
+
+    def on_report_exported(self, message: ReportExported) -> None:
+        text = f"Chart written to {message.path}"
+        self.query_one("#chart-status", Static).update(printable(text))
+        self.notify(printable(text), title="Exported", markup=False)
+
+    @on(Input.Submitted, "#relate-to")
+    def relate(self, event: Input.Submitted) -> None:
+        other = event.value.strip()
+        if other:
+            self.query_one("#relationship-text", Static).update("Tracing the paths…")
+            self.load_relationship(self.animal_id, other)
 
     def on_animal_loaded(self, message: AnimalLoaded) -> None:
         d = message.detail
@@ -177,7 +275,7 @@ class AnimalScreen(StudbookScreen):
         if event.option.id is not None:
             self.show(event.option.id)
 
-    @on(Tree.NodeSelected, "#pedigree")
+    @on(Tree.NodeSelected, "#pedigree, #descendants")
     def node_selected(self, event: Tree.NodeSelected[str | None]) -> None:
         target = event.node.data
         if target is not None and target != self.animal_id:
@@ -195,8 +293,19 @@ class AnimalScreen(StudbookScreen):
     def action_focus_pedigree(self) -> None:
         self.query_one(PedigreeTree).focus()
 
+    def action_focus_descendants(self) -> None:
+        self.query_one(DescendantsTree).focus()
+
+    def action_focus_relationship(self) -> None:
+        self.query_one("#relate-to", Input).focus()
+
+    def action_export_chart(self) -> None:
+        self.query_one("#chart-status", Static).update("Writing the chart…")
+        self.write_chart(self.animal_id)
+
     def action_expand_all(self) -> None:
-        tree = self.query_one(PedigreeTree)
+        focused = self.focused
+        tree = focused if isinstance(focused, Tree) else self.query_one(PedigreeTree)
         node = tree.cursor_node or tree.root
         node.expand_all()
 

@@ -20,8 +20,10 @@ engine from the pedigree in the database; nothing here is typed in twice.
 
 - **Animals** (F2): every animal; filter by living, sex, institution and region; type to
   search by id or house name; sort by any column; enter opens the animal.
-- **Animal**: the record, parents (MULT with probabilities), offspring and siblings, the
-  location history, genetics and a pedigree tree; enter on a relative jumps to it.
+- **Animal**: the record, parents (MULT with probabilities), offspring and siblings, mates
+  and litters, the location history, genetics, the pedigree and descendants trees; enter on a
+  relative jumps to it; `k` asks how it is related to another animal; `x` exports its
+  pedigree chart (SVG) to the working folder.
 - **Population** (F3): N by sex, founders, GD, FGE, mean F, % known, Ne; founder
   representation; age-sex pyramid; gene diversity at each year's census.
 - **Pairings** (F4): ranked pairs (MSI, delta GD, kinship, MK); filters; one animal's mates;
