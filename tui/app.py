@@ -170,6 +170,8 @@ class StudbookApp(App[None]):
         self.open_database()
 
     async def on_unmount(self) -> None:
+        # Stop the genetics first: worker threads waiting for it then end at once.
+        engine.stop()
         if self.store is not None:
             self.store.close()
 

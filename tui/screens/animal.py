@@ -26,6 +26,7 @@ from tui.widgets.pedigree import PedigreeTree
 
 __all__ = [
     "AnimalScreen",
+    "animal_heading",
     "genetics_text",
     "history_text",
     "litters_text",
@@ -56,6 +57,14 @@ def record_text(d: AnimalDetail) -> str:
     if d.notes:
         lines.append(("Notes", d.notes))
     return "\n".join(f"{k:<12} {printable(str(v))}" for k, v in lines)
+
+
+def animal_heading(d: AnimalDetail) -> tuple[str, str]:
+    """The header's title (id and house name, once) and subtitle (sex, status, where)."""
+    title = f"{d.id}  {d.house_name}" if d.house_name else d.id
+    sex = {"M": "male", "F": "female"}.get(d.sex, "sex unknown")
+    where = [d.institution] if d.institution else []
+    return printable(title), printable(" · ".join([sex, d.status, *where]))
 
 
 def genetics_text(g: AnimalGenetics | None) -> str:
@@ -139,7 +148,7 @@ class AnimalScreen(StudbookScreen):
         Binding("e", "edit('edit')", "Edit", id="animal.edit"),
         Binding("d", "edit('death')", "Death", id="animal.death"),
         Binding("t", "edit('transfer')", "Transfer", id="animal.transfer"),
-        Binding("o", "edit('loan')", "Loan", id="animal.loan"),
+        Binding("L", "edit('loan')", "Loan", id="animal.loan"),
         Binding("w", "edit('release')", "Release", id="animal.release"),
         Binding("c", "edit('contraception')", "Contraception", id="animal.contra"),
     ]
@@ -259,7 +268,7 @@ class AnimalScreen(StudbookScreen):
             return
         self.detail = d
         self.query_one("#animal-body").loading = False
-        self.title = printable(f"{d.id} {d.house_name}".strip())
+        self.title, self.sub_title = animal_heading(d)
         self.query_one("#animal-record", Static).update(record_text(d))
         self.query_one("#animal-genetics", Static).update(genetics_text(d.genetics))
         self.query_one("#animal-history", Static).update(history_text(d))

@@ -107,7 +107,7 @@ class AnimalsScreen(StudbookScreen):
         Binding("e", "edit('edit')", "Edit", id="animals.edit"),
         Binding("d", "edit('death')", "Death", id="animals.death", show=False),
         Binding("t", "edit('transfer')", "Transfer", id="animals.transfer", show=False),
-        Binding("o", "edit('loan')", "Loan", id="animals.loan", show=False),
+        Binding("L", "edit('loan')", "Loan", id="animals.loan", show=False),
         Binding("w", "edit('release')", "Release", id="animals.release", show=False),
         Binding("c", "edit('contraception')", "Contraception", id="animals.contra", show=False),
         Binding("escape", "clear_search", "Clear search", id="animals.clear", show=False),

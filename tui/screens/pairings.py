@@ -198,7 +198,7 @@ class PairingsScreen(StudbookScreen):
             for row in view.rows:
                 table.add_row(*pairing_cells(row), key=f"{row.male}×{row.female}")
             totals.display = False
-            status = f"{view.description} · {CONTRACEPTED_MARK} mate on contraception"
+            status = f"{CONTRACEPTED_MARK} = a mate on contraception · {view.description}"
             if len(view.rows) < view.matched:
                 status = f"first {len(view.rows)} shown · {status}"
         table.loading = False

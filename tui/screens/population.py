@@ -69,9 +69,7 @@ class PopulationScreen(StudbookScreen):
     def on_mount(self) -> None:
         self.query_one("#figures").border_title = "Living population"
         self.query_one("#gd-panel").border_title = "Gene diversity at each year's census"
-        self.query_one(
-            "#founders-panel"
-        ).border_title = "Founder representation (share of genes in the living)"
+        self.query_one("#founders-panel").border_title = "Founder representation in the living"
         self.query_one(
             "#founders-panel"
         ).border_subtitle = f"{HYPOTHETICAL_MARK}: hypothetical parent, not a real animal"
