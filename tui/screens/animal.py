@@ -90,7 +90,7 @@ def relative_text(r: Relative) -> str:
     """``son        14  Timur``; a relation through a possible (MULT) parent shows its p."""
     p = present.PROBABILITY
     chance = f" ({p.label}={p.text(r.probability)})" if r.probability < 1.0 else ""
-    return f"{r.relation + chance:<24} {r.id}" + (f"  {r.house_name}" if r.house_name else "")
+    return f"{r.relation + chance:<28} {r.id}" + (f"  {r.house_name}" if r.house_name else "")
 
 
 def litters_text(view: FamilyView) -> str:
@@ -274,15 +274,16 @@ class AnimalScreen(StudbookScreen):
         self.query_one("#animal-history", Static).update(history_text(d))
         relatives = self.query_one("#relatives", OptionList)
         relatives.clear_options()
-        relatives.add_options(Option(plain(relative_text(r)), id=r.id) for r in d.relatives)
+        # No option ids: one relative can be listed twice (same dam; maybe the same sire too).
+        relatives.add_options(Option(plain(relative_text(r))) for r in d.relatives)
         if not d.relatives:
             relatives.add_option(Option("no recorded relatives", disabled=True))
         self.query_one(PedigreeTree).show_pedigree(d.id, d.ancestry, d.names)
 
     @on(OptionList.OptionSelected, "#relatives")
     def relative_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
-            self.show(event.option.id)
+        if self.detail is not None and event.option_index < len(self.detail.relatives):
+            self.show(self.detail.relatives[event.option_index].id)
 
     @on(Tree.NodeSelected, "#pedigree, #descendants")
     def node_selected(self, event: Tree.NodeSelected[str | None]) -> None:
