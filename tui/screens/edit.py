@@ -196,13 +196,15 @@ class EditForm(ModalScreen[RecordSaved | None]):
             what = f" of {self.animal_id}" if self.animal_id else ""
             yield Label(self.title_text + what, classes="form-title")
             for spec in self.fields:
-                yield Label(spec.label)
-                yield Input(
-                    placeholder=spec.placeholder,
-                    id=f"field-{spec.name}",
-                    validators=[_CellValidator(spec.check)],
-                    validate_on=["changed", "submitted"],
-                )
+                # Label beside a one-line input: a ten-field birth form fits 100×30.
+                with Horizontal(classes="field-row"):
+                    yield Label(spec.label)
+                    yield Input(
+                        placeholder=spec.placeholder,
+                        id=f"field-{spec.name}",
+                        validators=[_CellValidator(spec.check)],
+                        validate_on=["changed", "submitted"],
+                    )
                 yield Static("", id=f"error-{spec.name}", classes="field-error", markup=False)
             yield Static("", id="form-problems", markup=False)
             yield Static("", id="form-warnings", markup=False)
