@@ -30,12 +30,18 @@ from db.models import (
     Animal,
     AnimalAttribute,
     AnimalFlag,
+    AssumptionRow,
+    AssumptionSetRow,
     AuditLog,
     Base,
+    BreedingHold,
     Event,
     ExtraColumn,
+    HypotheticalAnimalRow,
     Institution,
     ParentCandidate,
+    PlanIssue,
+    PlanRecommendation,
     ProgrammeSetting,
 )
 from db.session import USER_KEY, current_user
@@ -97,6 +103,18 @@ def row_key(obj: Base) -> str:
         return obj.name
     if isinstance(obj, ProgrammeSetting):
         return obj.key
+    if isinstance(obj, AssumptionSetRow):
+        return obj.name
+    if isinstance(obj, AssumptionRow):
+        return f"{obj.set_name}/{obj.animal_id}/{obj.field}"
+    if isinstance(obj, HypotheticalAnimalRow):
+        return f"{obj.set_name}/{obj.animal_id}"
+    if isinstance(obj, BreedingHold):
+        return f"{obj.animal_id}/hold/{obj.id}"
+    if isinstance(obj, PlanRecommendation):
+        return f"plan {obj.plan_version}/{obj.number}"
+    if isinstance(obj, PlanIssue):
+        return f"plan {obj.version}"
     identity = inspect(obj).identity
     return "/".join(str(part) for part in identity or ())
 

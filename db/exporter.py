@@ -162,20 +162,27 @@ def _single_parent(spec: ParentSpec) -> str:
     return best[0]
 
 
+def _row_warning(file: str, row: int, animal_id: str, field: str, text: str) -> Problem:
+    """A warning about the animal written on data row ``row`` (0-based) of ``file``, in the
+    message format of every other diagnostic: ``FILE:LINE: warning: field 'F': animal ID: ...``,
+    the line being the one written (the header is line 1)."""
+    return Problem(file, row + 2, field, f"animal {animal_id}: {text}", "warning")
+
+
 def _mult_warnings(records: Sequence[AnimalRecord], file: str) -> list[Problem]:
     warnings = []
-    for record in records:
+    for row, record in enumerate(records):
         for role in ("sire", "dam"):
             spec: ParentSpec = getattr(record, role)
             if spec.kind is ParentKind.MULT:
                 warnings.append(
-                    Problem(
+                    _row_warning(
                         file,
-                        None,
+                        row,
+                        record.id,
                         role,
-                        f"{record.id}: MULT {role} written as its most probable candidate "
+                        f"MULT {role} written as its most probable candidate "
                         f"{_single_parent(spec)!r} (the format takes one parent)",
-                        "warning",
                     )
                 )
     return warnings
@@ -230,29 +237,29 @@ def export_vortex(session: Session, target: Target, census: dt.date | None = Non
         writer.writerow(
             ["ID", "Sire", "Dam", "Sex", "Selected", "Alive", "Population", "AGE", "MATE"]
         )
-        for r in records:
+        for row, r in enumerate(records):
             alive = book.is_living(r.id, census)
             age = -1
             if alive and r.birth_date is not None:
                 age = whole_years(r.birth_date, census or dt.date.today())
             elif alive:
                 warnings.append(
-                    Problem(
+                    _row_warning(
                         name,
-                        None,
+                        row,
+                        r.id,
                         "birth_date",
-                        f"{r.id}: living without a birth date; AGE written as -1 (unknown)",
-                        "warning",
+                        "living without a birth date; AGE written as -1 (unknown)",
                     )
                 )
             if r.sex == "U":
                 warnings.append(
-                    Problem(
+                    _row_warning(
                         name,
-                        None,
+                        row,
+                        r.id,
                         "sex",
-                        f"{r.id}: unknown sex written as Male (Vortex has no unknown sex)",
-                        "warning",
+                        "unknown sex written as Male (Vortex has no unknown sex)",
                     )
                 )
             flag = "1" if alive else "0"

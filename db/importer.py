@@ -112,6 +112,9 @@ class ImportPlan:
     animals and ``events`` the added events, and ``changed`` the records that replace stored
     ones."""
     changed: list[AnimalRecord] = field(default_factory=list)
+    already_stored: int = 0
+    """How many of the file's animals are already in the studbook (without ``update``): when
+    it is most of them the file is likely an updated export, which ``--update`` checks."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -342,6 +345,7 @@ def plan_import(
         institutions=new_institutions,
         problems=found,
         previous_events=previous,
+        already_stored=0 if preview is not None else sum(r.id in existing for r in records),
     )
 
 

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from enum import Enum
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -41,6 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from studbook.assumptions import ASSUMABLE_FIELDS, SET_NAME_LENGTH
 from studbook.dates import DatePrecision
 from studbook.events import EventCode
 from studbook.limits import (
@@ -56,6 +58,7 @@ from studbook.limits import (
     REGION_LENGTH,
 )
 from studbook.parents import ParentKind
+from studbook.recommendations import HOLD_REASONS, OUTCOMES, REASON_LENGTH
 from studbook.records import BirthType
 
 __all__ = [
@@ -64,12 +67,18 @@ __all__ = [
     "Animal",
     "AnimalAttribute",
     "AnimalFlag",
+    "AssumptionRow",
+    "AssumptionSetRow",
     "AuditLog",
     "Base",
+    "BreedingHold",
     "Event",
     "ExtraColumn",
+    "HypotheticalAnimalRow",
     "Institution",
     "ParentCandidate",
+    "PlanIssue",
+    "PlanRecommendation",
     "ProgrammeSetting",
 ]
 
@@ -367,3 +376,131 @@ class ProgrammeSetting(Base):
     value: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (CheckConstraint("key <> ''", name="key_text"),)
+
+
+class AssumptionSetRow(Base):
+    """A named set of pedigree assumptions (:mod:`studbook.assumptions`), kept apart from the
+    record: the analyses apply one when the setting ``assumption_set`` or a run names it."""
+
+    __tablename__ = "assumption_set"
+
+    name: Mapped[str] = mapped_column(String(SET_NAME_LENGTH), primary_key=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (CheckConstraint("name <> ''", name="name_text"),)
+
+
+class AssumptionRow(Base):
+    """The value assumed for one field of one animal in one set, the record's value when it was
+    made (``true_value``) and why (``note``). Values are cells as ``docs/csv-format.md`` writes
+    them; the core reads and checks them."""
+
+    __tablename__ = "assumption"
+
+    set_name: Mapped[str] = mapped_column(
+        ForeignKey("assumption_set.name", onupdate="CASCADE", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    animal_id: Mapped[str] = mapped_column(
+        ForeignKey("animal.studbook_id", onupdate="CASCADE", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    field: Mapped[str] = mapped_column(String(20), primary_key=True)
+    true_value: Mapped[str] = mapped_column(Text, default="")
+    assumed_value: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        CheckConstraint(_one_of("field", ASSUMABLE_FIELDS), name="field_code"),
+        Index("ix_assumption_animal", "animal_id"),
+    )
+
+
+class HypotheticalAnimalRow(Base):
+    """A placeholder animal of one assumption set (e.g. ``H1``, a litter's one unknown sire);
+    never in the record's ``animal`` table."""
+
+    __tablename__ = "hypothetical_animal"
+
+    set_name: Mapped[str] = mapped_column(
+        ForeignKey("assumption_set.name", onupdate="CASCADE", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    animal_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1), default="U")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        CheckConstraint(_one_of("sex", ("M", "F", "U")), name="sex_code"),
+        CheckConstraint("animal_id <> ''", name="id_text"),
+    )
+
+
+class BreedingHold(Base):
+    """An animal marked not to breed, why, and from when until when (both ends included,
+    ``NULL`` = open); see :class:`studbook.recommendations.BreedingHold`."""
+
+    __tablename__ = "breeding_hold"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    animal_id: Mapped[str] = mapped_column(
+        ForeignKey("animal.studbook_id", onupdate="CASCADE", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(REASON_LENGTH), default="")
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", HOLD_REASONS), name="kind_code"),
+        CheckConstraint(
+            "start_date IS NULL OR end_date IS NULL OR end_date >= start_date",
+            name="ends_after_start",
+        ),
+    )
+
+
+class PlanIssue(Base):
+    """A breeding plan as issued: its version (1, 2, ...), date, author, the settings it used
+    (key -> text) and its headline figures (name -> number), both as JSON."""
+
+    __tablename__ = "plan_issue"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    issued_by: Mapped[str] = mapped_column(String(100))
+    settings: Mapped[dict[str, str]] = mapped_column(JSON)
+    figures: Mapped[dict[str, float | int]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(String(REASON_LENGTH), default="")
+
+    __table_args__ = (CheckConstraint("version >= 1", name="version_positive"),)
+
+
+class PlanRecommendation(Base):
+    """One recommended pair of an issued plan, the move it implies and its outcome."""
+
+    __tablename__ = "plan_recommendation"
+
+    plan_version: Mapped[int] = mapped_column(
+        ForeignKey("plan_issue.version", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    male_id: Mapped[str] = mapped_column(
+        ForeignKey("animal.studbook_id", onupdate="CASCADE"), index=True
+    )
+    female_id: Mapped[str] = mapped_column(
+        ForeignKey("animal.studbook_id", onupdate="CASCADE"), index=True
+    )
+    moving: Mapped[str] = mapped_column(String(ID_LENGTH), default="")
+    """The id of the animal the pair moves (``''``: none)."""
+    move_from: Mapped[str] = mapped_column(String(MNEMONIC_LENGTH), default="")
+    move_to: Mapped[str] = mapped_column(String(MNEMONIC_LENGTH), default="")
+    outcome: Mapped[str] = mapped_column(String(13), default="open")
+    reason: Mapped[str] = mapped_column(String(REASON_LENGTH), default="")
+    recorded_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        CheckConstraint(_one_of("outcome", OUTCOMES), name="outcome_code"),
+        CheckConstraint("moving = '' OR moving = male_id OR moving = female_id", name="mover"),
+        CheckConstraint("male_id <> female_id", name="two_animals"),
+    )

@@ -16,14 +16,17 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from db.errors import EditConflictError
+
+if TYPE_CHECKING:
+    # The ORM loads with the first session factory: a command that only reads the studbook
+    # opens an engine and a Core connection (db.repository) and never pays for it.
+    from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
     "ENV_URL",
@@ -116,6 +119,8 @@ def make_session_factory(engine: Engine, user: str | None = None) -> sessionmake
     ``expire_on_commit=False`` so records read in a unit of work stay usable afterwards (the UI
     shows them after the session has closed).
     """
+    from sqlalchemy.orm import sessionmaker
+
     from db.audit import install_audit_hooks
 
     factory = sessionmaker(
@@ -166,6 +171,8 @@ def session_scope(factory: sessionmaker[Session], *, write: bool = False) -> Ite
     ...     session.connection().exec_driver_sql("select 1").scalar()
     1
     """
+    from sqlalchemy.orm.exc import StaleDataError
+
     session = factory()
     try:
         if write:

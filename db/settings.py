@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from db.errors import EditConflictError
-from db.models import ProgrammeSetting
-from studbook.settings import ProgrammeSettings, read_settings
+from db.tables import PROGRAMME_SETTING, Reader
+from studbook.errors import SettingsError
+from studbook.settings import SETTINGS, ProgrammeSettings, read_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "import_settings",
@@ -28,13 +32,13 @@ __all__ = [
 ]
 
 
-def stored_settings(session: Session) -> dict[str, str]:
+def stored_settings(session: Reader) -> dict[str, str]:
     """The settings rows as stored: key -> text (settings not stored keep their defaults)."""
-    rows = session.execute(select(ProgrammeSetting.key, ProgrammeSetting.value))
+    rows = session.execute(select(PROGRAMME_SETTING.c.key, PROGRAMME_SETTING.c.value))
     return {key: value for key, value in rows}
 
 
-def load_settings(session: Session) -> ProgrammeSettings:
+def load_settings(session: Reader) -> ProgrammeSettings:
     """The programme's settings; raises :class:`~studbook.errors.SettingsError` naming the key
     of a stored value this version cannot read."""
     return ProgrammeSettings.from_text(stored_settings(session))
@@ -55,12 +59,22 @@ def save_settings(
     raised and nothing is written. Raises :class:`~studbook.errors.SettingsError` (naming the
     key and the allowed values) for a value out of range.
     """
+    from db.models import AssumptionSetRow, ProgrammeSetting
+
     stored = stored_settings(session)
     before = ProgrammeSettings.from_text(stored)
     after = before
     for key, text in values.items():
         after = after.with_text(key, text)
     changed = {key.strip() for key in values if stored.get(key.strip()) != after.text(key)}
+    wanted = after.assumption_set
+    if "assumption_set" in changed and wanted and session.get(AssumptionSetRow, wanted) is None:
+        sets = ", ".join(session.scalars(select(AssumptionSetRow.name).order_by("name")))
+        raise SettingsError(
+            "assumption_set",
+            f"there is no assumption set {wanted!r} (the sets: {sets or 'none stored'}); "
+            + SETTINGS["assumption_set"].help,
+        )
     if expected is not None:
         moved = sorted(k for k in changed if k in expected and expected[k] != before.text(k))
         if moved:

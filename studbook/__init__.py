@@ -19,6 +19,24 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     __version__: str
+    from studbook.assumptions import (
+        Assumption as Assumption,
+    )
+    from studbook.assumptions import (
+        AssumptionError as AssumptionError,
+    )
+    from studbook.assumptions import (
+        AssumptionSet as AssumptionSet,
+    )
+    from studbook.assumptions import (
+        HypotheticalAnimal as HypotheticalAnimal,
+    )
+    from studbook.assumptions import (
+        apply_assumptions as apply_assumptions,
+    )
+    from studbook.assumptions import (
+        assumed_studbook as assumed_studbook,
+    )
     from studbook.breeding_plan import (
         BreedingPlan as BreedingPlan,
     )
@@ -34,8 +52,32 @@ if TYPE_CHECKING:
     from studbook.breeding_plan import (
         breeding_plan as breeding_plan,
     )
+    from studbook.certainty import (
+        PedigreeCertainty as PedigreeCertainty,
+    )
+    from studbook.certainty import (
+        PotentialFounders as PotentialFounders,
+    )
+    from studbook.certainty import (
+        pedigree_certainty as pedigree_certainty,
+    )
+    from studbook.certainty import (
+        percent_certain as percent_certain,
+    )
+    from studbook.certainty import (
+        potential_founders as potential_founders,
+    )
     from studbook.demography import (
         sex_ratio_ne as sex_ratio_ne,
+    )
+    from studbook.dispositions import (
+        AnimalDisposition as AnimalDisposition,
+    )
+    from studbook.dispositions import (
+        Disposition as Disposition,
+    )
+    from studbook.dispositions import (
+        dispositions as dispositions,
     )
     from studbook.errors import (
         ImportValidationError as ImportValidationError,
@@ -118,6 +160,18 @@ if TYPE_CHECKING:
     from studbook.kinship import (
         mean_kinship as mean_kinship,
     )
+    from studbook.next_generation import (
+        compare_plans as compare_plans,
+    )
+    from studbook.next_generation import (
+        next_generation as next_generation,
+    )
+    from studbook.next_generation import (
+        optimum_contributions as optimum_contributions,
+    )
+    from studbook.pairing import (
+        MsiScale as MsiScale,
+    )
     from studbook.pairing import (
         MsiTable as MsiTable,
     )
@@ -131,6 +185,9 @@ if TYPE_CHECKING:
         PairingTable as PairingTable,
     )
     from studbook.pairing import (
+        kinship_ceiling as kinship_ceiling,
+    )
+    from studbook.pairing import (
         pairing_inputs as pairing_inputs,
     )
     from studbook.pairing import (
@@ -141,6 +198,27 @@ if TYPE_CHECKING:
     )
     from studbook.pedigree import (
         read_pedigree as read_pedigree,
+    )
+    from studbook.plan_constraints import (
+        PlanConstraints as PlanConstraints,
+    )
+    from studbook.plan_csv import (
+        plan_csv as plan_csv,
+    )
+    from studbook.plan_document import (
+        PlanDocumentInputs as PlanDocumentInputs,
+    )
+    from studbook.plan_html import (
+        plan_html as plan_html,
+    )
+    from studbook.plan_inputs import (
+        plan_document_inputs as plan_document_inputs,
+    )
+    from studbook.plan_markdown import (
+        plan_markdown as plan_markdown,
+    )
+    from studbook.plan_size import (
+        PlanSize as PlanSize,
     )
     from studbook.population import (
         AMUR_LEOPARD as AMUR_LEOPARD,
@@ -180,6 +258,21 @@ if TYPE_CHECKING:
     )
     from studbook.projection import (
         project_gene_diversity as project_gene_diversity,
+    )
+    from studbook.recommendations import (
+        BreedingHold as BreedingHold,
+    )
+    from studbook.recommendations import (
+        IssuedPlan as IssuedPlan,
+    )
+    from studbook.recommendations import (
+        PlanHistory as PlanHistory,
+    )
+    from studbook.recommendations import (
+        Recommendation as Recommendation,
+    )
+    from studbook.recommended_plan import (
+        RecommendedPlan as RecommendedPlan,
     )
     from studbook.relationship import (
         Relationship as Relationship,
@@ -246,15 +339,36 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
+    "Assumption": "studbook.assumptions",
+    "AssumptionError": "studbook.assumptions",
+    "AssumptionSet": "studbook.assumptions",
+    "HypotheticalAnimal": "studbook.assumptions",
+    "apply_assumptions": "studbook.assumptions",
+    "assumed_studbook": "studbook.assumptions",
+    "PedigreeCertainty": "studbook.certainty",
+    "PotentialFounders": "studbook.certainty",
+    "pedigree_certainty": "studbook.certainty",
+    "percent_certain": "studbook.certainty",
+    "potential_founders": "studbook.certainty",
     "AnimalId": "studbook.ids",
     "BreedingPlan": "studbook.breeding_plan",
     "Plan": "studbook.breeding_plan",
     "PlannedPair": "studbook.breeding_plan",
     "PlanSettings": "studbook.breeding_plan",
     "breeding_plan": "studbook.breeding_plan",
+    "PlanConstraints": "studbook.plan_constraints",
+    "PlanSize": "studbook.plan_size",
+    "BreedingHold": "studbook.recommendations",
+    "IssuedPlan": "studbook.recommendations",
+    "PlanHistory": "studbook.recommendations",
+    "Recommendation": "studbook.recommendations",
+    "RecommendedPlan": "studbook.recommended_plan",
     "sex_ratio_ne": "studbook.demography",
     "ForeignStudbook": "studbook.foreign",
     "read_foreign": "studbook.formats",
+    "Disposition": "studbook.dispositions",
+    "AnimalDisposition": "studbook.dispositions",
+    "dispositions": "studbook.dispositions",
     "ImportValidationError": "studbook.errors",
     "PedigreeCycleError": "studbook.errors",
     "PedigreeError": "studbook.errors",
@@ -278,7 +392,12 @@ _EXPORTS = {
     "kinship_block": "studbook.kinship",
     "kinship_matrix": "studbook.kinship",
     "mean_kinship": "studbook.kinship",
+    "MsiScale": "studbook.pairing",
+    "compare_plans": "studbook.next_generation",
+    "next_generation": "studbook.next_generation",
+    "optimum_contributions": "studbook.next_generation",
     "MsiTable": "studbook.pairing",
+    "kinship_ceiling": "studbook.pairing",
     "PairingInputs": "studbook.pairing",
     "PairingRow": "studbook.pairing",
     "PairingTable": "studbook.pairing",
@@ -286,6 +405,11 @@ _EXPORTS = {
     "rank_pairings": "studbook.pairing",
     "Pedigree": "studbook.pedigree",
     "read_pedigree": "studbook.pedigree",
+    "plan_csv": "studbook.plan_csv",
+    "PlanDocumentInputs": "studbook.plan_document",
+    "plan_html": "studbook.plan_html",
+    "plan_document_inputs": "studbook.plan_inputs",
+    "plan_markdown": "studbook.plan_markdown",
     "AMUR_LEOPARD": "studbook.population",
     "NO_AGE_LIMITS": "studbook.population",
     "Candidates": "studbook.population",

@@ -8,6 +8,11 @@ settings say), its genetics (MK over P, % known, flagged-founder shares), the br
 candidates (contraception taken from the events and shown, not excluded), the pairing ranking,
 the breeding plan, the release ranking and groups, and the population summary. The command line
 and the terminal UI both call it, so their numbers agree.
+
+Every analysis rests on the true record, or on the true record plus a named set of pedigree
+assumptions (:mod:`studbook.assumptions`): the programme's setting ``assumption_set``, or
+:attr:`AnalysisSettings.assumptions` for one run. :attr:`Analysis.book` is the pedigree analysed,
+:attr:`Analysis.record_book` the true record; :meth:`Analysis.parameters` names which.
 """
 
 from __future__ import annotations
@@ -18,10 +23,13 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from studbook.assumptions import AssumptionSet, assumed_studbook, pedigree_label, resolve_set
 from studbook.book import Studbook
-from studbook.breeding_plan import BreedingPlan, PlanSettings, breeding_plan
+from studbook.breeding_plan import BreedingPlan, Objective, PlanSettings, breeding_plan
+from studbook.certainty import PedigreeCertainty, pedigree_certainty
 from studbook.errors import StudbookError, UnknownAnimalError
 from studbook.pairing import PairingInputs, PairingTable, pairing_inputs, rank_pairings
+from studbook.plan_constraints import PlanConstraints
 from studbook.population import (
     Candidates,
     PopulationGenetics,
@@ -31,6 +39,8 @@ from studbook.population import (
     reference_population,
     release_why_not,
 )
+from studbook.recommendations import BreedingHold, holds_on
+from studbook.recommended_plan import RecommendedPlan, recommended_plan
 from studbook.release import (
     ReleaseGroup,
     ReleaseInputs,
@@ -54,7 +64,8 @@ class AnalysisSettings:
     ``exclude`` leaves named animals out of P, ``non_breeders`` / ``health_hold`` /
     ``release_ineligible`` name animals left out of the candidate lists. ``programme`` gives the
     species profile, founder flags, caps, limits and MSI thresholds (default: the studbook's
-    settings, :attr:`studbook.book.Studbook.settings`).
+    settings, :attr:`studbook.book.Studbook.settings`). ``assumptions`` names the assumption
+    set of this run.
     """
 
     census_date: str | None = None
@@ -65,6 +76,9 @@ class AnalysisSettings:
     health_hold: tuple[str, ...] = ()
     release_ineligible: tuple[str, ...] = ()
     programme: ProgrammeSettings | None = None
+    assumptions: str | None = None
+    """The assumption set of this run (``'none'``: the true record); ``None``: the programme's
+    setting ``assumption_set``."""
 
     def describe(self) -> dict[str, Any]:
         """The choices of this analysis for report headers (the programme's settings aside)."""
@@ -80,10 +94,23 @@ class Analysis:
     """The analyses of one studbook under one set of settings (each computed once)."""
 
     def __init__(self, book: Studbook, settings: AnalysisSettings | None = None) -> None:
-        self.book = book
         self.settings = settings or AnalysisSettings()
         self.programme: ProgrammeSettings = self.settings.programme or book.settings
         """The programme's settings this analysis uses."""
+        chosen = self.settings.assumptions
+        self.assumptions: AssumptionSet | None = resolve_set(
+            book.assumption_sets, self.programme.assumption_set if chosen is None else chosen
+        )
+        """The assumption set applied, ``None`` for the true record."""
+        self.record_book = book
+        """The true record."""
+        self.book = assumed_studbook(book, self.assumptions)
+        """The studbook analysed: the true record with the assumption set applied."""
+
+    @property
+    def pedigree_label(self) -> str:
+        """What the analyses rest on, e.g. ``true record + assumption set 'litters'``."""
+        return pedigree_label(self.assumptions.name if self.assumptions else None)
 
     @cached_property
     def census_date(self) -> date:
@@ -121,7 +148,13 @@ class Analysis:
             non_breeders=s.non_breeders,
             health_hold=s.health_hold,
             contracepted=sorted(self.book.contracepted(self.census_date)),
+            not_breeding={a: f"not breeding: {h.kind}" for a, h in self.holds.items()},
         )
+
+    @cached_property
+    def holds(self) -> dict[str, BreedingHold]:
+        """The breeding holds in force on the census date, by animal."""
+        return holds_on(self.book.holds, self.census_date)
 
     @cached_property
     def pairing_inputs(self) -> PairingInputs:
@@ -132,15 +165,32 @@ class Analysis:
         """Every male x female candidate pair, ranked (MSI, delta GD, offspring F, ids)."""
         return rank_pairings(self.pairing_inputs, self.programme.msi)
 
-    def breeding_plan(self, plan: PlanSettings | None = None) -> BreedingPlan:
+    def breeding_plan(
+        self, plan: PlanSettings | None = None, constraints: PlanConstraints | None = None
+    ) -> BreedingPlan:
         """The exact optimal plan beside the greedy MK-order plan (default parameters: the
-        programme's kinship limit and region penalty, one pairing per animal, most pairs).
-        An empty plan says why: the candidate rules' counts, or the kinship limit."""
-        result = breeding_plan(self.pairing_inputs, plan or self.programme.plan_settings())
+        programme's kinship ceiling for P and region penalty, one pairing per animal, most
+        pairs; no real-world constraints unless given). An empty plan says why: the candidate
+        rules' counts, or the kinship limit."""
+        settings = plan or self.programme.plan_settings(mean_mk=self.genetics.mean_mk)
+        result = breeding_plan(self.pairing_inputs, settings, constraints)
         no_candidates = self.candidates.why_empty()
         if result.why_empty is not None and no_candidates is not None:
             result = replace(result, why_empty=no_candidates)
         return result
+
+    def recommended_plan(
+        self,
+        *,
+        objective: Objective = "delta_gd",
+        max_per_animal: int = 1,
+        n_pairs: int | None = None,
+    ) -> RecommendedPlan:
+        """The plan to send: sized by the programme's goals (or ``n_pairs``), under the
+        real-world constraints, with its explanations (:mod:`studbook.recommended_plan`)."""
+        return recommended_plan(
+            self, objective=objective, max_per_animal=max_per_animal, n_pairs=n_pairs
+        )
 
     @cached_property
     def release_inputs(self) -> ReleaseInputs:
@@ -156,9 +206,18 @@ class Analysis:
         return rank_release_candidates(self.release_inputs, flagged_cap=self.programme.flagged_cap)
 
     def release_group(self, k: int, *, min_group_gd: float | None = None) -> ReleaseGroup:
-        """The k candidates whose joint removal costs P the least GD (see ``release_group``)."""
-        cap = self.programme.flagged_cap
-        return release_group(self.release_inputs, k, flagged_cap=cap, min_group_gd=min_group_gd)
+        """The k candidates whose joint removal costs P the least GD (see ``release_group``),
+        with the programme's sex ratio and largest kinship within the group; raises
+        :class:`~studbook.release.NoReleaseGroupError` saying which constraint binds."""
+        programme = self.programme
+        return release_group(
+            self.release_inputs,
+            k,
+            flagged_cap=programme.flagged_cap,
+            min_group_gd=min_group_gd,
+            sex_ratio=programme.release_sex_ratio,
+            max_kinship=programme.release_kinship(self.genetics.mean_mk),
+        )
 
     def evaluate_release_group(self, ids: Sequence[str]) -> ReleaseGroup:
         """The figures of a release group chosen by hand (see ``evaluate_release_group``).
@@ -201,10 +260,24 @@ class Analysis:
             self.population, self.genetics, flags=self.programme.founder_flags
         )
 
+    @cached_property
+    def certainty(self) -> PedigreeCertainty:
+        """% known before and after the assumptions, % certain and the potential founders of P
+        (:mod:`studbook.certainty`)."""
+        return pedigree_certainty(
+            self.record_book.pedigree,
+            self.population,
+            label=self.pedigree_label,
+            assumption_set=self.assumptions.name if self.assumptions else None,
+        )
+
     def parameters(self, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Report parameters: census date, the programme's settings and this analysis' choices,
-        then ``extra``."""
-        out: dict[str, Any] = {"census date": self.census_date.isoformat()}
+        """Report parameters: census date, the pedigree analysed, the programme's settings and
+        this analysis' choices, then ``extra``."""
+        out: dict[str, Any] = {
+            "census date": self.census_date.isoformat(),
+            "pedigree": self.pedigree_label,
+        }
         out.update(self.programme.describe())
         out.update(self.settings.describe())
         out.update(extra or {})

@@ -12,15 +12,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
+from studbook.dates import PartialDate
 from studbook.errors import UnknownAnimalError
 from studbook.events import EventCode, EventRecord, Stay, event_sort_key, location_history
 from studbook.institutions import InstitutionRecord
 from studbook.parents import ParentKind
-from studbook.pedigree import Pedigree
+from studbook.recommendations import BreedingHold, PlanHistory
 from studbook.records import AnimalRecord
 from studbook.settings import ProgrammeSettings
-from studbook.status import Status, age_years, is_living, location_on, status_on
+from studbook.status import Status, age_years, is_living, local_id_on, location_on, status_on
+
+if TYPE_CHECKING:
+    from studbook.pedigree import Pedigree
+
+if TYPE_CHECKING:
+    from studbook.assumptions import AssumptionSet
 
 __all__ = ["Census", "CensusRow", "Listing", "Relative", "Studbook"]
 
@@ -100,13 +108,19 @@ class Census:
 
 @dataclass(frozen=True, eq=False)
 class Studbook:
-    """Animals (in entry order), each animal's events (in time order), the institutions and the
-    programme's settings (species profile, caps, limits; :mod:`studbook.settings`)."""
+    """Animals (in entry order), each animal's events (in time order), the institutions, the
+    programme's settings (species profile, caps, limits; :mod:`studbook.settings`) and the
+    named pedigree assumption sets kept apart from the record (:mod:`studbook.assumptions`)."""
 
     records: Mapping[str, AnimalRecord]
     events: Mapping[str, tuple[EventRecord, ...]]
     institutions: Mapping[str, InstitutionRecord]
     settings: ProgrammeSettings = field(default_factory=ProgrammeSettings)
+    assumption_sets: Mapping[str, AssumptionSet] = field(default_factory=dict)
+    holds: tuple[BreedingHold, ...] = ()
+    """Animals marked not to breed (:mod:`studbook.recommendations`)."""
+    plans: PlanHistory = field(default_factory=PlanHistory)
+    """The breeding plans issued so far and their outcomes."""
 
     @classmethod
     def build(
@@ -115,6 +129,9 @@ class Studbook:
         events: Iterable[EventRecord] = (),
         institutions: Iterable[InstitutionRecord] = (),
         settings: ProgrammeSettings | None = None,
+        assumption_sets: Iterable[AssumptionSet] = (),
+        holds: Iterable[BreedingHold] = (),
+        plans: PlanHistory | None = None,
     ) -> Studbook:
         grouped: dict[str, list[EventRecord]] = {}
         for event in events:
@@ -124,6 +141,9 @@ class Studbook:
             events={k: tuple(sorted(v, key=event_sort_key)) for k, v in grouped.items()},
             institutions={i.mnemonic: i for i in institutions},
             settings=settings or ProgrammeSettings(),
+            assumption_sets={a.name: a for a in assumption_sets},
+            holds=tuple(holds),
+            plans=plans or PlanHistory(),
         )
 
     def __len__(self) -> int:
@@ -131,7 +151,9 @@ class Studbook:
 
     @cached_property
     def pedigree(self) -> Pedigree:
-        """The genetics engine's view of the animals."""
+        """The genetics engine's view of the animals (numpy arrays: loaded when first asked)."""
+        from studbook.pedigree import Pedigree
+
         return Pedigree.from_records(list(self.records.values()))
 
     @cached_property
@@ -192,16 +214,21 @@ class Studbook:
     def contracepted(self, on: date | None = None) -> set[str]:
         """Animals whose last contraception event on or before ``on`` (default: ever) is a
         start."""
-        out = set()
+        return set(self.contraception_since(on))
+
+    def contraception_since(self, on: date | None = None) -> dict[str, PartialDate | None]:
+        """The animals :meth:`contracepted` on ``on`` (default: ever), each with the date of the
+        start in force (``None`` when that event is undated)."""
+        out: dict[str, PartialDate | None] = {}
         for animal_id, events in self.events.items():
-            state = None
+            last = None
             for e in events:
                 if e.event in (EventCode.CONTRACEPTION_START, EventCode.CONTRACEPTION_STOP) and (
                     on is None or e.date is None or e.date.earliest <= on
                 ):
-                    state = e.event
-            if state is EventCode.CONTRACEPTION_START:
-                out.add(animal_id)
+                    last = e
+            if last is not None and last.event is EventCode.CONTRACEPTION_START:
+                out[animal_id] = last.date
         return out
 
     def relatives(self, animal_id: str) -> tuple[Relative, ...]:
@@ -246,6 +273,11 @@ class Studbook:
         """The institution holding the animal on ``on`` (default: now), by
         :func:`studbook.status.location_on`."""
         return location_on(self.record(animal_id), self.stays.get(animal_id, ()), on)
+
+    def local_id_on(self, animal_id: str, on: date | None = None) -> str:
+        """The animal's local id at the institution holding it on ``on`` (default: now), by
+        :func:`studbook.status.local_id_on`; ``''`` when not recorded."""
+        return local_id_on(self.record(animal_id), self.stays.get(animal_id, ()), on)
 
     def ancestors(self, animal_id: str) -> list[str]:
         """The animal and every ancestor (possible MULT parents too), each once, the animal

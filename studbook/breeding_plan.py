@@ -6,9 +6,13 @@ male x female pairs such that
 * each animal appears in at most ``max_per_animal`` (K) pairs;
 * pairs whose kinship f_mf (the offspring's F) is at or above ``kinship_limit`` (default 0.0625,
   offspring of first cousins) are forbidden;
-* the plan has ``n_pairs`` pairs, by default as many as these rules allow (a coordinator wants
-  every animal that can breed to have a mate; maximising a sum of delta GD without fixing the
-  count would pick almost no pairs, since most single offspring lower GD slightly).
+* the plan has ``n_pairs`` pairs, by default as many as these rules allow (maximising a sum of
+  delta GD without fixing the count would pick almost no pairs, since most single offspring
+  lower GD slightly). The plan a coordinator sends fixes the count from the programme's goals
+  (:mod:`studbook.plan_size`, :mod:`studbook.recommended_plan`);
+* with :class:`~studbook.plan_constraints.PlanConstraints`, a pair at two institutions moves
+  one animal (never one an issued plan already moves), moves cost their transfer cost, proven
+  pairs carry a bonus of the proven-pair margin, and arrivals stay within capacity.
 
 Among those plans the solver maximises the sum over the chosen pairs of a per-pair score:
 
@@ -36,7 +40,8 @@ reached. It is the classic "pair the lowest-MK animals" rule of thumb.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -45,6 +50,7 @@ import numpy.typing as npt
 from studbook.errors import StudbookError
 from studbook.jit import compiled
 from studbook.pairing import KINSHIP_LIMIT, TRANSFER_LABELS, PairingInputs
+from studbook.plan_constraints import MOVERS, PlanConstraints, PlanCosts
 from studbook.ranking import mk_order
 from studbook.status import studbook_order
 
@@ -55,6 +61,7 @@ __all__ = [
     "Plan",
     "PlanSettings",
     "PlannedPair",
+    "ProvenPair",
     "SolverMethod",
     "breeding_plan",
     "greedy_mk_plan",
@@ -113,6 +120,67 @@ class PlannedPair:
     mk_female: float
     transfer: str
     score: float
+    male_name: str = ""
+    female_name: str = ""
+    male_institution: str = ""
+    female_institution: str = ""
+    mover: str = "none"
+    """Who the pair moves (:data:`~studbook.plan_constraints.MOVERS`)."""
+    proven: bool = False
+    """The two have produced young together and are kept together."""
+
+    @property
+    def institution(self) -> str:
+        """Where the pair will be: the institution of the animal that stays."""
+        return self.male_institution if self.mover == "female" else self.female_institution
+
+    @property
+    def move(self) -> str:
+        """The move the pair implies, as a coordinator reads it (``M 525 TALLINN -> KENT``)."""
+        here, there = self.male_institution or "?", self.female_institution or "?"
+        if self.mover == "male":
+            return f"M {self.male} {here} -> {there}"
+        if self.mover == "female":
+            return f"F {self.female} {there} -> {here}"
+        return "none"
+
+
+@dataclass(frozen=True)
+class ProvenPair:
+    """A proven pair (see :mod:`studbook.plan_constraints`) and what the plan did with it.
+
+    ``keep_cost`` is the best plan's objective with the pair split minus with it kept (the
+    pair's own bonus left out; objective units, GD for the delta GD objective): what keeping
+    the pair costs the plan. The plan keeps it when that is at most ``margin``. ``None`` when
+    one of the two plans cannot be formed.
+    """
+
+    male: str
+    female: str
+    institution: str
+    kept: bool
+    delta_gd: float
+    keep_cost: float | None
+    margin: float
+
+    def text(self, unit: Callable[[float], str]) -> str:
+        """One line for the report; ``unit`` writes an objective value (e.g. ΔGD ×10⁻⁴)."""
+        head = f"{self.male} x {self.female} at {self.institution} (pair ΔGD {unit(self.delta_gd)})"
+        if self.keep_cost is None:
+            return f"{head}: {'kept' if self.kept else 'split'}"
+        margin = unit(self.margin)
+        if not self.kept:
+            return (
+                f"{head}: split; pairing them otherwise gains {unit(self.keep_cost)}, more "
+                f"than the margin {margin}"
+            )
+        if self.keep_cost <= 0:
+            cost = unit(-self.keep_cost)
+            return f"{head}: kept; no plan without it is better (splitting costs {cost})"
+        return (
+            f"{head}: kept; splitting it would gain only {unit(self.keep_cost)}, within the "
+            f"margin {margin}"
+        )
 
 
 @dataclass(frozen=True)
@@ -143,6 +211,9 @@ class BreedingPlan:
     comparison when the greedy plan stopped short); ``None`` when both have the same size."""
     why_empty: str | None = None
     """Why the plan has no pair (which rule excluded them), ``None`` when it has pairs."""
+    proven: tuple[ProvenPair, ...] = ()
+    """The candidates' proven pairs and whether the optimum kept them."""
+    constraints: PlanConstraints | None = None
 
 
 def _as_caps(cap: int | npt.ArrayLike, size: int) -> IntArray:
@@ -437,12 +508,36 @@ def _plan(
     score: FloatArray,
     males: IntArray,
     females: IntArray,
+    movers: npt.NDArray[np.int8] | None = None,
+    constraints: PlanConstraints | None = None,
+    proven: BoolArray | None = None,
 ) -> Plan:
-    order = np.lexsort(
-        (studbook_order(inputs.female_ids)[females], studbook_order(inputs.male_ids)[males])
+    """The plan's rows, sorted as a coordinator reads them: by the institution where the pair
+    will be, then by the pair's better MK rank (the most valuable first), then studbook ids."""
+    mover = np.zeros(males.size, np.int8) if movers is None else movers
+    names = constraints.names if constraints is not None else {}
+    where = np.array(
+        [
+            inputs.location_male[m] if mv == 2 else inputs.location_female[f]
+            for m, f, mv in zip(males.tolist(), females.tolist(), mover.tolist(), strict=True)
+        ],
+        dtype=object,
     )
-    males, females = males[order], females[order]
+    rank_m = np.argsort(np.argsort(inputs.mk_male, kind="stable"), kind="stable")
+    rank_f = np.argsort(np.argsort(inputs.mk_female, kind="stable"), kind="stable")
+    best_rank = np.minimum(rank_m[males], rank_f[females])
+    place = np.unique(where.astype(str), return_inverse=True)[1].reshape(-1)
+    order = np.lexsort(
+        (
+            studbook_order(inputs.female_ids)[females],
+            studbook_order(inputs.male_ids)[males],
+            best_rank,
+            place,
+        )
+    )
+    males, females, mover = males[order], females[order], mover[order]
     transfers = inputs.transfers()[males, females]
+    kept = np.zeros(males.size, bool) if proven is None else proven[males, females]
     pairs = tuple(
         PlannedPair(
             male=inputs.male_ids[m],
@@ -453,8 +548,21 @@ def _plan(
             mk_female=float(inputs.mk_female[f]),
             transfer=TRANSFER_LABELS[int(t)],
             score=float(score[m, f]),
+            male_name=names.get(inputs.male_ids[m], ""),
+            female_name=names.get(inputs.female_ids[f], ""),
+            male_institution=inputs.location_male[m],
+            female_institution=inputs.location_female[f],
+            mover=MOVERS[int(mv)],
+            proven=bool(k),
         )
-        for m, f, t in zip(males.tolist(), females.tolist(), transfers.tolist(), strict=True)
+        for m, f, t, mv, k in zip(
+            males.tolist(),
+            females.tolist(),
+            transfers.tolist(),
+            mover.tolist(),
+            kept.tolist(),
+            strict=True,
+        )
     )
     return Plan(
         method=method,
@@ -464,6 +572,123 @@ def _plan(
         between_region_transfers=int((transfers == _BETWEEN_REGIONS).sum()),
         objective_value=float(score[males, females].sum()),
     )
+
+
+def _solve_directed(
+    weight: FloatArray,
+    costs: PlanCosts,
+    inputs: PairingInputs,
+    spare: Mapping[str, tuple[int | None, int | None]],
+    cap_m: IntArray,
+    cap_f: IntArray,
+    n_pairs: int,
+) -> tuple[IntArray, IntArray, npt.NDArray[np.int8]]:
+    """The plan with institution capacity: an integer program with one variable per allowed
+    pair and direction (none, the male moves, the female moves).
+
+    Maximise sum w x - eps (female moves) subject to each animal in at most its cap of pairs,
+    ``n_pairs`` pairs, and the arrivals of each sex at each institution within its spare
+    places; eps prefers moving the male where either move fits. When the places do not allow
+    ``n_pairs`` pairs, the plan has as many as fit: the program is solved again with at most
+    ``n_pairs`` pairs and L (number of pairs) added to the objective, L exceeding any
+    difference in total weight.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
+
+    nm, nf = weight.shape
+    allowed = costs.allowed
+    moves = inputs.transfers() != 0
+    limited_m = {k for k, (males, _) in spare.items() if males is not None}
+    # A male's move into an institution without a limit on males is as good as any female
+    # move of the same pair (same weight, and the female's move is the one not preferred):
+    # the female's variable is dropped there, which halves the program in practice.
+    free_m = np.array([loc not in limited_m for loc in inputs.location_female], bool)
+    blocks = []
+    for code, mask in (
+        (0, allowed & ~moves),
+        (1, allowed & costs.male_can_move),
+        (2, allowed & costs.female_can_move & ~(costs.male_can_move & free_m[None, :])),
+    ):
+        mi, fi = np.nonzero(mask)
+        blocks.append((np.full(mi.size, code, np.int8), mi, fi))
+    kind = np.concatenate([b[0] for b in blocks])
+    mi = np.concatenate([b[1] for b in blocks]).astype(np.int64)
+    fi = np.concatenate([b[2] for b in blocks]).astype(np.int64)
+    e = mi.size
+    if e == 0 or n_pairs == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8)
+    w = weight[mi, fi]
+    spread = float(np.abs(w - np.median(w)).max()) or 1.0
+    w = (w - np.median(w)) / spread
+    rows = [mi, nm + fi, np.full(e, nm + nf)]
+    cols = [np.arange(e)] * 3
+    upper = [np.concatenate([cap_m, cap_f]).astype(np.float64), np.array([n_pairs], np.float64)]
+    row = nm + nf + 1
+    dest = np.array(
+        [
+            inputs.location_female[f] if k == 1 else inputs.location_male[m]
+            for m, f, k in zip(mi.tolist(), fi.tolist(), kind.tolist(), strict=True)
+        ],
+        dtype=object,
+    )
+    for institution, places in sorted(spare.items()):
+        for sex_code, limit in ((1, places[0]), (2, places[1])):
+            if limit is None:
+                continue
+            hit = np.flatnonzero((kind == sex_code) & (dest == institution))
+            if hit.size == 0:
+                continue
+            rows.append(np.full(hit.size, row))
+            cols.append(hit)
+            upper.append(np.array([max(limit, 0)], np.float64))
+            row += 1
+    a = coo_matrix(
+        (np.ones(sum(r.size for r in rows)), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(row, e),
+    ).tocsr()
+    upper_bounds = np.concatenate(upper)
+    lower = np.zeros(row)
+    # First with exactly n_pairs pairs (the usual case, and the faster program); when the
+    # places do not allow that many, as many as fit: L = 2 (n + 1) per pair outweighs any
+    # difference in the normalised weights.
+    lower[nm + nf] = n_pairs
+    attempts = ((lower, -w), (np.zeros(row), -(w + 2.0 * (n_pairs + 1))))
+    for low, objective in attempts:
+        result = milp(
+            c=objective + 1e-6 * (kind == 2),
+            constraints=LinearConstraint(a, low, upper_bounds),
+            integrality=np.ones(e),
+            bounds=Bounds(0, 1),
+            options={"mip_rel_gap": 0.0},
+        )
+        if result.x is not None and result.status == 0:
+            break
+    if result.x is None or result.status != 0:
+        raise StudbookError(f"breeding plan solver failed: {result.message}")
+    chosen = np.round(np.asarray(result.x)) > 0.5
+    order = np.lexsort((fi[chosen], mi[chosen]))
+    return mi[chosen][order], fi[chosen][order], kind[chosen][order]
+
+
+def _solve(
+    weight: FloatArray,
+    allowed: BoolArray,
+    costs: PlanCosts | None,
+    inputs: PairingInputs,
+    constraints: PlanConstraints | None,
+    cap_m: IntArray,
+    cap_f: IntArray,
+    n_pairs: int | None,
+) -> tuple[IntArray, IntArray, npt.NDArray[np.int8] | None]:
+    """The optimum of one plan: an exact b-matching, or the capacity program when the
+    constraints limit places (then ``n_pairs`` is an upper bound: as many pairs as fit)."""
+    if costs is not None and constraints is not None and constraints.spare:
+        target = max_pairs(allowed, cap_m, cap_f) if n_pairs is None else n_pairs
+        restricted = replace(costs, allowed=allowed)
+        return _solve_directed(weight, restricted, inputs, constraints.spare, cap_m, cap_f, target)
+    m, f = solve_b_matching(weight, allowed, cap_m, cap_f, n_pairs)
+    return m, f, None if costs is None else costs.default_movers()[m, f]
 
 
 def greedy_mk_plan(
@@ -517,11 +742,17 @@ def greedy_mk_plan(
     return males.astype(np.int64), females.astype(np.int64)
 
 
-def breeding_plan(inputs: PairingInputs, settings: PlanSettings | None = None) -> BreedingPlan:
-    """The exact optimal plan and the greedy MK-order plan (see the module docstring).
+def breeding_plan(
+    inputs: PairingInputs,
+    settings: PlanSettings | None = None,
+    constraints: PlanConstraints | None = None,
+) -> BreedingPlan:
+    """The exact optimal plan and the greedy MK-order plan (see the module docstring), under
+    the real-world ``constraints`` when given (:mod:`studbook.plan_constraints`: moves,
+    transfer costs, proven pairs, capacity).
 
-    The greedy plan aims at the same number of pairs as the optimum; it may reach fewer when an
-    early choice blocks later ones.
+    The greedy plan aims at the same number of pairs as the optimum, among the same allowed
+    pairs; it may reach fewer when an early choice blocks later ones.
 
     Examples
     --------
@@ -535,15 +766,36 @@ def breeding_plan(inputs: PairingInputs, settings: PlanSettings | None = None) -
     s = settings or PlanSettings()
     allowed = inputs.kinship < s.kinship_limit
     dgd, score = _scores(inputs, s)
-    m, f = solve_b_matching(score, allowed, s.max_per_animal, s.max_per_animal, s.n_pairs)
-    optimal = _plan("optimal (exact)", inputs, dgd, score, m, f)
+    costs: PlanCosts | None = None
+    weight = score
+    if constraints is not None:
+        n = inputs.n
+        unit = 2.0 * n / (n + 1) ** 2 if s.objective == "delta_gd" else 1.0
+        costs = constraints.costs(inputs, unit)
+        allowed = allowed & costs.allowed
+        score = score - costs.cost
+        weight = score + costs.bonus
+    nm, nf = allowed.shape
+    cap_m = np.full(nm, s.max_per_animal, np.int64)
+    cap_f = np.full(nf, s.max_per_animal, np.int64)
+    m, f, movers = _solve(weight, allowed, costs, inputs, constraints, cap_m, cap_f, s.n_pairs)
+    proven = costs.proven if costs is not None else None
+    optimal = _plan("optimal (exact)", inputs, dgd, score, m, f, movers, constraints, proven)
     gm, gf = greedy_mk_plan(inputs, allowed, s.max_per_animal, len(optimal))
-    greedy = _plan("greedy MK order", inputs, dgd, score, gm, gf)
+    greedy_movers = None if costs is None else costs.default_movers()[gm, gf]
+    greedy = _plan("greedy MK order", inputs, dgd, score, gm, gf, greedy_movers, constraints)
     why_empty = None if len(optimal) else _why_no_pairs(inputs, allowed, s)
     same_size: float | None = None
     if len(greedy) != len(optimal):
-        m2, f2 = solve_b_matching(score, allowed, s.max_per_animal, s.max_per_animal, len(greedy))
+        m2, f2, _ = _solve(weight, allowed, costs, inputs, constraints, cap_m, cap_f, len(greedy))
         same_size = float(score[m2, f2].sum())
+    kept_pairs: tuple[ProvenPair, ...] = ()
+    if costs is not None and costs.proven.any():
+        chosen = np.zeros(allowed.shape, bool)
+        chosen[m, f] = True
+        kept_pairs = _proven_pairs(
+            inputs, dgd, score, weight, allowed, costs, constraints, cap_m, cap_f, chosen
+        )
     return BreedingPlan(
         settings=s,
         optimal=optimal,
@@ -551,7 +803,61 @@ def breeding_plan(inputs: PairingInputs, settings: PlanSettings | None = None) -
         population=inputs.population,
         optimal_at_greedy_size=same_size,
         why_empty=why_empty,
+        proven=kept_pairs,
+        constraints=constraints,
     )
+
+
+def _proven_pairs(
+    inputs: PairingInputs,
+    dgd: FloatArray,
+    score: FloatArray,
+    weight: FloatArray,
+    allowed: BoolArray,
+    costs: PlanCosts,
+    constraints: PlanConstraints | None,
+    cap_m: IntArray,
+    cap_f: IntArray,
+    chosen: BoolArray,
+) -> tuple[ProvenPair, ...]:
+    """What keeping each proven pair costs: the best plan (same size as the optimum, the other
+    proven pairs' bonuses kept) with the pair split, minus the best with it kept, both without
+    the pair's own bonus."""
+    n = int(chosen.sum())
+    out = []
+    for pm, pf in zip(*np.nonzero(costs.proven), strict=True):
+        m_, f_ = int(pm), int(pf)
+        kept = bool(chosen[m_, f_])
+        cost: float | None = None
+        if n > 0 and allowed[m_, f_]:
+            try:
+                split_allowed = allowed.copy()
+                split_allowed[m_, f_] = False
+                sm, sf, _ = _solve(
+                    weight, split_allowed, costs, inputs, constraints, cap_m, cap_f, n
+                )
+                keep_m, keep_f = cap_m.copy(), cap_f.copy()
+                keep_m[m_] -= 1
+                keep_f[f_] -= 1
+                rest = split_allowed & (keep_m > 0)[:, None] & (keep_f > 0)[None, :]
+                km, kf, _ = _solve(weight, rest, costs, inputs, constraints, keep_m, keep_f, n - 1)
+                if sm.size == n and km.size == n - 1:
+                    with_pair = float(weight[km, kf].sum()) + float(score[m_, f_])
+                    cost = float(weight[sm, sf].sum()) - with_pair
+            except StudbookError:
+                cost = None
+        out.append(
+            ProvenPair(
+                male=inputs.male_ids[m_],
+                female=inputs.female_ids[f_],
+                institution=inputs.location_male[m_],
+                kept=kept,
+                delta_gd=float(dgd[m_, f_]),
+                keep_cost=cost,
+                margin=costs.margin,
+            )
+        )
+    return tuple(out)
 
 
 def _why_no_pairs(inputs: PairingInputs, allowed: BoolArray, s: PlanSettings) -> str:

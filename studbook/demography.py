@@ -75,11 +75,13 @@ __all__ = [
     "ReproductiveGoals",
     "SexFigures",
     "StudbookHistories",
+    "age_counts",
     "census_history",
     "demography",
     "equivalent_generations",
     "inbreeding_ne",
     "life_histories",
+    "litter_sizes",
     "project_population",
     "reproductive_goals",
     "sex_ratio_ne",
@@ -558,7 +560,9 @@ class Demography:
         return int(self.living_males.sum() + self.living_females.sum())
 
 
-def _age_counts(ages: FloatArray) -> IntArray:
+def age_counts(ages: FloatArray) -> IntArray:
+    """Animals per whole year of age (class ``x`` holds ages ``[x, x + 1)``); unknown ages are
+    left out."""
     known = ages[~np.isnan(ages)]
     return np.bincount(np.floor(known).astype(np.int64), minlength=1).astype(np.int64)
 
@@ -597,8 +601,8 @@ def demography(
     ped = book.pedigree
     members = population.mask
     ages = population.ages()
-    males = _age_counts(ages[members & (ped.sex == "M")])
-    females = _age_counts(ages[members & (ped.sex == "F")])
+    males = age_counts(ages[members & (ped.sex == "M")])
+    females = age_counts(ages[members & (ped.sex == "F")])
     unknown = int((members & ((ped.sex == "U") | np.isnan(ages))).sum())
 
     sexes = tuple(_sex_figures(book, found, t, span) for t in tables)
@@ -685,14 +689,21 @@ def _sex_figures(
     )
 
 
+def litter_sizes(
+    ped: Pedigree, h: LifeHistories, span: tuple[np.datetime64, np.datetime64]
+) -> IntArray:
+    """The size of every litter born inside the window: a litter is the young born to one known
+    dam on one day (the one definition, used by the demography and the breeding plan's size)."""
+    births = h.birth.astype(np.int64)
+    born = ~np.isnat(h.birth) & (h.birth >= span[0]) & (h.birth < span[1]) & (ped.dam >= 0)
+    keys = ped.dam[born] * 10_000_000 + births[born]
+    sizes: IntArray = np.unique(keys, return_counts=True)[1].astype(np.int64)
+    return sizes
+
+
 def _median_litter(
     ped: Pedigree, h: LifeHistories, span: tuple[np.datetime64, np.datetime64]
 ) -> float:
     """Median number of young born to one known dam on one day inside the window."""
-    births = h.birth.astype(np.int64)
-    born = ~np.isnat(h.birth) & (h.birth >= span[0]) & (h.birth < span[1]) & (ped.dam >= 0)
-    if not born.any():
-        return math.nan
-    keys = ped.dam[born] * 10_000_000 + births[born]
-    _, sizes = np.unique(keys, return_counts=True)
-    return float(np.median(sizes))
+    sizes = litter_sizes(ped, h, span)
+    return float(np.median(sizes)) if sizes.size else math.nan

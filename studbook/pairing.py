@@ -24,8 +24,9 @@ with P the reference population of N animals, f_ij kinships (not relationships: 
 The **mate suitability index** (MSI, in the spirit of MateRx / PMx) condenses the four inputs
 delta GD, |MK_m - MK_f|, F_o and unknown ancestry into a score from 1 (very beneficial) to 6 (very
 detrimental), or ``-`` (do not breed without advice). The published MateRx thresholds are not
-available; :class:`MsiTable` holds **provisional** thresholds (documented there) and every report
-says so and shows the raw inputs beside the score.
+available; :class:`MsiTable` holds **provisional** thresholds measured against the population's
+own spread of delta GD and MK and its mean kinship (documented there and in ``docs/msi.md``);
+every report says so and shows the raw inputs and the reason beside the score.
 
 **Ranking**: MSI (1 first, ``-`` last), then delta GD (larger first), then F_o (smaller first),
 then studbook ids (male, then female; numeric ids by value), so results are deterministic.
@@ -40,19 +41,31 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from studbook.defaults import (
+    KINSHIP_EXCESS,
+    KINSHIP_LIMIT,
+    MSI_F_EXCESS_CUTS,
+    MSI_GD_BANDS,
+    MSI_MAX_UNKNOWN,
+    MSI_MK_DIFFERENCE_BANDS,
+    MSI_UNKNOWN_CUTS,
+)
 from studbook.kinship import kinship_block
 from studbook.population import Candidates, PopulationGenetics, population_genetics
 from studbook.status import studbook_order
 
 __all__ = [
+    "KINSHIP_EXCESS",
     "KINSHIP_LIMIT",
     "MSI_DASH",
     "PAIRING_COLUMNS",
     "TRANSFER_LABELS",
+    "MsiScale",
     "MsiTable",
     "PairingInputs",
     "PairingRow",
     "PairingTable",
+    "kinship_ceiling",
     "location_codes",
     "msi_labels",
     "pairing_delta_gd",
@@ -65,16 +78,29 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-KINSHIP_LIMIT = 0.0625
-"""Default kinship limit: a pair with f_mf at or above it (offspring of first cousins) gets MSI
-``-`` and is left out of the breeding plan; a programme sets its own (``kinship_limit`` in
-:mod:`studbook.settings`)."""
-
 MSI_DASH = 7
 """Internal code of the MSI ``-`` (sorts after 6)."""
 
 TRANSFER_LABELS = ("none", "within region", "between regions", "unknown")
 """Transfer codes 0-3: same institution, same region, different regions, region not known."""
+
+
+def kinship_ceiling(limit: float, excess: float | None, mean_mk: float) -> float:
+    """The kinship f_mf at or above which a pair is forbidden (MSI ``-``, left out of plans).
+
+    ceiling = max(limit, m + excess), with m the population's mean MK (= 1 - GD), or ``limit``
+    alone when ``excess`` is ``None``. m is about the F that random mating gives the next
+    generation, so a closed population whose every pair is related (Cuvier's gazelle: m = 0.27,
+    no pair below f = 0.21) is held to "no more than 1/16 above the background" instead of a
+    ceiling no pair can meet. ``limit`` is a floor: the ceiling never drops below it (a
+    programme that wants one fixed ceiling sets the excess to ``None``).
+
+    >>> kinship_ceiling(0.0625, 0.0625, 0.01), kinship_ceiling(0.0625, 0.0625, 0.265)
+    (0.0725, 0.3275)
+    >>> kinship_ceiling(0.0625, None, 0.265)
+    0.0625
+    """
+    return limit if excess is None else max(limit, mean_mk + excess)
 
 
 def pairing_delta_gd(
@@ -105,67 +131,97 @@ def pairing_delta_gd(
 
 
 @dataclass(frozen=True)
+class MsiScale:
+    """The population's yardsticks an MSI measures every pair against (see :class:`MsiTable`).
+
+    ``mean_mk`` is m = 1 - GD of P; ``kinship_ceiling`` the forbidden f (see
+    :func:`kinship_ceiling`); ``gd_spread`` the standard deviation of delta GD over the pairs
+    not scored ``-``; ``mk_spread`` the standard deviation of the candidates' MKs (both sexes).
+    """
+
+    mean_mk: float
+    kinship_ceiling: float
+    gd_spread: float
+    mk_spread: float
+
+
+def _in_spreads(values: FloatArray, spread: float) -> FloatArray:
+    """``values / spread``; with no spread, +-inf by sign (0 stays 0)."""
+    if spread > 0:
+        out: FloatArray = values / spread
+        return out
+    return np.where(values > 0, np.inf, np.where(values < 0, -np.inf, 0.0))
+
+
+@dataclass(frozen=True)
 class MsiTable:
-    """Provisional thresholds of the mate suitability index (MSI).
+    """Thresholds of the mate suitability index (MSI), relative to the population.
 
-    The score is built in three steps from the pair's raw inputs:
+    The score is built in three steps from a pair's raw inputs (delta GD, |MK_m - MK_f|,
+    offspring F = f_mf, unknown ancestry u = 1 - the smaller % known):
 
-    1. ``-`` (do not breed without advice) when the offspring's F = f_mf is at or above
-       ``forbidden_f``, or the parents' unknown ancestry (1 - the smaller % known) is above
-       ``max_unknown``.
-    2. A base score from the size-free GD value v = delta GD * (N + 1)^2 / (2 N)
-       = (m - (MK_m + MK_f)/2) + (m - (1 + f_mf)/2) / (2 N): how far the parents' mean MK lies
-       below the population's mean MK m, in MK units, with the small cost of the offspring's own
-       self-kinship. The base is 1 + the number of ``gd_cuts`` that v falls below, so with the
-       defaults v >= 0.02 -> 1, >= 0.005 -> 2, >= -0.005 -> 3, >= -0.02 -> 4, >= -0.05 -> 5,
-       else 6.
-    3. One point added for each cut exceeded in ``mk_difference_cuts`` (|MK_m - MK_f| above),
-       ``f_cuts`` (F_o at or above) and ``unknown_cuts`` (unknown ancestry above); the result is
-       capped at 6.
+    1. ``-`` (do not breed without advice) when f_mf is at or above the kinship ceiling
+       max(``forbidden_f``, m + ``forbidden_excess``) (:func:`kinship_ceiling`; m = the
+       population's mean MK), or u is above ``max_unknown``.
+    2. A base score from z = delta GD / s, with s the standard deviation of delta GD over the
+       pairs not scored ``-``: 1 + the number of ``gd_bands`` that z falls below. With the
+       defaults (1, 0.5, 0, -0.5, -1): z >= 1 -> 1, >= 0.5 -> 2, >= 0 -> 3 (every pair that
+       raises GD is 1-3, beneficial), >= -0.5 -> 4, >= -1 -> 5, else 6.
+    3. One point added for each cut exceeded in ``mk_difference_bands`` (|MK_m - MK_f| above
+       that many standard deviations of the candidates' MKs), ``f_excess_cuts`` (F_o - m at or
+       above) and ``unknown_cuts`` (u above); the result is capped at 6.
 
-    Defaults, and why (provisional; MateRx's own table is not published):
+    Why relative (MateRx's own table is not published): the spread of delta GD and of MK
+    depends on the population. The Amur leopard fixture's MKs differ by a few thousandths
+    (delta GD within +-0.8 x 10⁻⁴), the loris' by a few hundredths (+-15 x 10⁻⁴); fixed cuts
+    in MK units scored every Amur pair 3-6 and, with an absolute F ceiling of 1/16, every pair of
+    Cuvier's gazelle (m = 0.27) ``-``. Measured in the population's own spread, the best pairs
+    of any studbook score 1-2 and ``-`` marks pairs inbred well beyond the background.
 
-    * ``forbidden_f = 1/16`` (0.0625), the F of an offspring of first cousins and the breeding
-      plan's default kinship limit, a common ceiling in managed programmes; ``f_cuts = (1/32,
-      3/64)`` (offspring of half first cousins, and halfway to the ceiling) mark the steps below
-      it. Lower cuts would penalise nearly every pair of a small closed population: after eight
-      to ten generations from a dozen founders most candidate pairs have f of 0.02 to 0.05 (the
-      Amur leopard fixture's best pairs do), and the GD value already rewards unrelated pairs.
-    * ``gd_cuts = (0.02, 0.005, -0.005, -0.02, -0.05)`` in MK units: managed populations keep GD
-      near 0.9 (mean MK about 0.1) with animals' MKs spread a few hundredths either side, so a
-      pair 0.02 below the mean is clearly valuable, a pair within +-0.005 of it just maintains GD
-      (score 3, the last beneficial score), and a pair 0.05 above it spreads over-represented
-      genes. Because v is scaled by (N + 1)^2 / (2N) the cuts do not depend on the population
-      size.
-    * ``mk_difference_cuts = (0.02, 0.05)``: pairing a rare-genome animal with a common-genome
-      one dilutes the rare genes with common ones; differences of the same size as the GD cuts
-      cost one and two points.
-    * ``unknown_cuts = (0.25, 0.40)`` and ``max_unknown = 0.5``: unknown ancestry makes MK look
-      lower than it is, so a quarter and two fifths unknown cost a point each and above half
-      unknown the numbers cannot be trusted at all (``-``). A tenth unknown is common in real
-      studbooks (one unknown great-grandparent is 1/8) and is shown beside the score instead.
+    Defaults and why:
+
+    * ``forbidden_f = 1/16`` and ``forbidden_excess = 1/16``: a pair whose offspring would be
+      inbred a first-cousin mating's worth beyond the population's background m.
+    * ``f_excess_cuts = (1/32, 3/64)``: half and three quarters of the way to the ceiling.
+    * ``mk_difference_bands = (2, 3)``: pairing a rare-genome animal with a common one dilutes
+      the rare genes; two and three standard deviations apart (about 16 % and 3 % of random
+      pairs) cost one and two points.
+    * ``unknown_cuts = (0.25, 0.40)``, ``max_unknown = 0.5``: unknown ancestry makes MK look
+      lower than it is; above half unknown the numbers cannot be trusted at all (``-``).
     """
 
     forbidden_f: float = KINSHIP_LIMIT
-    max_unknown: float = 0.5
-    gd_cuts: tuple[float, ...] = (0.02, 0.005, -0.005, -0.02, -0.05)
-    mk_difference_cuts: tuple[float, ...] = (0.02, 0.05)
-    f_cuts: tuple[float, ...] = (1 / 32, 3 / 64)
-    unknown_cuts: tuple[float, ...] = (0.25, 0.40)
+    forbidden_excess: float | None = KINSHIP_EXCESS
+    max_unknown: float = MSI_MAX_UNKNOWN
+    gd_bands: tuple[float, ...] = MSI_GD_BANDS
+    mk_difference_bands: tuple[float, ...] = MSI_MK_DIFFERENCE_BANDS
+    f_excess_cuts: tuple[float, ...] = MSI_F_EXCESS_CUTS
+    unknown_cuts: tuple[float, ...] = MSI_UNKNOWN_CUTS
 
     def __post_init__(self) -> None:
-        if len(self.gd_cuts) != 5 or list(self.gd_cuts) != sorted(self.gd_cuts, reverse=True):
-            raise ValueError("gd_cuts must be five thresholds in decreasing order")
+        if len(self.gd_bands) != 5 or list(self.gd_bands) != sorted(self.gd_bands, reverse=True):
+            raise ValueError("gd_bands must be five thresholds in decreasing order")
 
-    def describe(self) -> str:
-        """One line for report headers."""
-        return (
-            "MSI thresholds (PROVISIONAL, not MateRx's): '-' if F >= "
-            f"{self.forbidden_f:g} or unknown ancestry > {self.max_unknown:g}; base 1-6 from "
-            f"GD value cuts {list(self.gd_cuts)}; +1 per cut of |dMK| > "
-            f"{list(self.mk_difference_cuts)}, F >= {[round(c, 6) for c in self.f_cuts]}, "
-            f"unknown > {list(self.unknown_cuts)}"
-        )
+    def scale(
+        self,
+        delta_gd: FloatArray,
+        offspring_f: FloatArray,
+        unknown: FloatArray,
+        mean_mk: float,
+        mk_spread: float,
+    ) -> MsiScale:
+        """The population's yardsticks from every pair's inputs (see :class:`MsiScale`).
+
+        >>> t, a = MsiTable(), lambda *v: np.array(v, float)
+        >>> s = t.scale(a(1.0, 3.0, 9.0), a(0.0, 0.0, 0.2), np.zeros(3), 0.05, 0.01)
+        >>> s.kinship_ceiling, s.gd_spread  # the third pair is '-' and left out of the spread
+        (0.1125, 1.0)
+        """
+        ceiling = kinship_ceiling(self.forbidden_f, self.forbidden_excess, mean_mk)
+        allowed = (offspring_f < ceiling) & (unknown <= self.max_unknown)
+        values = delta_gd[allowed] if allowed.sum() >= 2 else delta_gd
+        spread = float(values.std()) if values.size else 0.0
+        return MsiScale(float(mean_mk), ceiling, spread, float(mk_spread))
 
     def score(
         self,
@@ -173,30 +229,90 @@ class MsiTable:
         mk_difference: FloatArray,
         offspring_f: FloatArray,
         unknown: FloatArray,
-        n: int,
+        scale: MsiScale,
     ) -> npt.NDArray[np.int8]:
         """MSI codes 1-6, or :data:`MSI_DASH` (7) for ``-``, for arrays of raw inputs.
 
-        >>> t = MsiTable()
-        >>> a = lambda *v: np.array(v, float)
-        >>> t.score(a(0.0, 0.0, 0.0), a(0.0, 0.03, 0.0), a(0.0, 0.0, 0.0625), a(0, 0, 0), 100)
-        array([3, 4, 7], dtype=int8)
+        >>> t, a = MsiTable(), lambda *v: np.array(v, float)
+        >>> s = MsiScale(mean_mk=0.05, kinship_ceiling=0.1125, gd_spread=1e-4, mk_spread=0.01)
+        >>> t.score(a(2e-4, 0.6e-4, 0, -2e-4, 0), a(0, 0, 0.025, 0, 0), a(0, 0, 0, 0, 0.2),
+        ...         a(0, 0, 0, 0, 0), s)
+        array([1, 2, 4, 6, 7], dtype=int8)
         """
-        value = np.asarray(delta_gd) * ((n + 1) ** 2 / (2.0 * max(n, 1)))
-        score = np.ones(value.shape, np.int64)
-        for cut in self.gd_cuts:
-            score += value < cut
+        z = _in_spreads(np.asarray(delta_gd, np.float64), scale.gd_spread)
+        score = np.ones(z.shape, np.int64)
+        for cut in self.gd_bands:
+            score += z < cut
+        mk_z = _in_spreads(np.asarray(mk_difference, np.float64), scale.mk_spread)
+        excess = np.asarray(offspring_f, np.float64) - scale.mean_mk
         for values, cuts, strict in (
-            (mk_difference, self.mk_difference_cuts, True),
-            (offspring_f, self.f_cuts, False),
+            (mk_z, self.mk_difference_bands, True),
+            (excess, self.f_excess_cuts, False),
             (unknown, self.unknown_cuts, True),
         ):
             for cut in cuts:
                 score += (values > cut) if strict else (values >= cut)
         np.minimum(score, 6, out=score)
-        dash = (offspring_f >= self.forbidden_f) | (unknown > self.max_unknown)
+        dash = (offspring_f >= scale.kinship_ceiling) | (unknown > self.max_unknown)
         score[dash] = MSI_DASH
         return score.astype(np.int8)
+
+    def explain(
+        self,
+        delta_gd: float,
+        mk_difference: float,
+        offspring_f: float,
+        unknown: float,
+        scale: MsiScale,
+    ) -> str:
+        """Why one pair got its MSI, in words: the rule behind a ``-``, or the ΔGD band and
+        each point added.
+
+        >>> s = MsiScale(mean_mk=0.05, kinship_ceiling=0.1125, gd_spread=1e-4, mk_spread=0.01)
+        >>> MsiTable().explain(1.2e-4, 0.025, 0.09, 0.0, s)
+        'ΔGD +1.2 sd → 1; +1 MK difference 2.5 sd; +1 F 0.0400 above mean MK'
+        >>> MsiTable().explain(1.2e-4, 0.0, 0.2, 0.0, s)
+        'F 0.2000 ≥ ceiling 0.1125'
+        """
+        if offspring_f >= scale.kinship_ceiling:
+            return f"F {offspring_f:.4f} ≥ ceiling {scale.kinship_ceiling:.4f}"
+        if unknown > self.max_unknown:
+            return f"unknown {100 * unknown:.1f} % > {100 * self.max_unknown:g} %"
+        z = float(_in_spreads(np.array([delta_gd]), scale.gd_spread)[0])
+        base = 1 + sum(z < cut for cut in self.gd_bands)
+        parts = [f"ΔGD {z:+.1f} sd → {base}"]
+        mk_z = float(_in_spreads(np.array([mk_difference]), scale.mk_spread)[0])
+        points = sum(mk_z > cut for cut in self.mk_difference_bands)
+        if points:
+            parts.append(f"+{points} MK difference {mk_z:.1f} sd")
+        excess = offspring_f - scale.mean_mk
+        points = sum(excess >= cut for cut in self.f_excess_cuts)
+        if points:
+            parts.append(f"+{points} F {excess:.4f} above mean MK")
+        points = sum(unknown > cut for cut in self.unknown_cuts)
+        if points:
+            parts.append(f"+{points} unknown {100 * unknown:.1f} %")
+        return "; ".join(parts)
+
+    def describe(self, scale: MsiScale | None = None) -> str:
+        """One line for report headers; with ``scale``, the bands in this population's ΔGD."""
+        excess = "" if self.forbidden_excess is None else f", mean MK + {self.forbidden_excess:g}"
+        head = (
+            f"'-' if F >= max({self.forbidden_f:g}{excess})"
+            + ("" if scale is None else f" = {scale.kinship_ceiling:.4f}")
+            + f" or unknown > {self.max_unknown:g}; base 1-6 at ΔGD "
+            f"{list(self.gd_bands)} standard deviations"
+        )
+        if scale is not None:
+            cuts = ", ".join(f"{c * scale.gd_spread * 1e4:+.2f}" for c in self.gd_bands)
+            head += f" (here {cuts} ×10⁻⁴; sd {scale.gd_spread * 1e4:.2f} ×10⁻⁴)"
+        return (
+            head
+            + f"; +1 per cut of |dMK| > {list(self.mk_difference_bands)} sd of MK"
+            + ("" if scale is None else f" ({scale.mk_spread:.4f})")
+            + f", F - mean MK >= {[round(c, 6) for c in self.f_excess_cuts]}, "
+            f"unknown > {list(self.unknown_cuts)}"
+        )
 
 
 def msi_labels(codes: npt.NDArray[np.int8]) -> list[str]:
@@ -347,7 +463,8 @@ class PairingRow:
     A plain (not frozen) slots dataclass: building a million of them is five times faster.
 
     ``known`` is the smaller % known of the two parents (a fraction), ``unknown`` = 1 - known;
-    ``offspring_flagged`` the offspring's expected share of genome from flagged founders.
+    ``offspring_flagged`` the offspring's expected share of genome from flagged founders;
+    ``msi_why`` the reason for the score (:meth:`MsiTable.explain`).
     """
 
     rank: int
@@ -360,6 +477,7 @@ class PairingRow:
     mk_female: float
     mk_difference: float
     known: float
+    unknown: float
     offspring_flagged: float
     male_location: str
     female_location: str
@@ -368,6 +486,7 @@ class PairingRow:
     transfer: str
     male_contracepted: bool
     female_contracepted: bool
+    msi_why: str
 
     def as_dict(self) -> dict[str, Any]:
         """The row as a plain dict (field order kept)."""
@@ -387,6 +506,7 @@ class PairingTable:
 
     inputs: PairingInputs
     msi_table: MsiTable
+    scale: MsiScale
     male: IntArray
     female: IntArray
     msi: npt.NDArray[np.int8]
@@ -445,6 +565,16 @@ class PairingTable:
         stop = len(self) if top is None else min(top, len(self))
         return self._rows(np.arange(stop))
 
+    def explain(self, position: int) -> str:
+        """Why the pair at ``position`` (0-based, ranked) got its MSI."""
+        return self.msi_table.explain(
+            float(self.delta_gd[position]),
+            float(self.mk_difference[position]),
+            float(self.offspring_f[position]),
+            1.0 - float(self.known[position]),
+            self.scale,
+        )
+
     def _rows(self, where: IntArray) -> list[PairingRow]:
         inp = self.inputs
         m, f = self.male[where], self.female[where]
@@ -461,6 +591,7 @@ class PairingTable:
             inp.mk_female[f].tolist(),
             self.mk_difference[where].tolist(),
             self.known[where].tolist(),
+            (1.0 - self.known[where]).tolist(),
             self.offspring_flagged[where].tolist(),
             [inp.location_male[k] for k in m.tolist()],
             [inp.location_female[k] for k in f.tolist()],
@@ -469,6 +600,7 @@ class PairingTable:
             [TRANSFER_LABELS[t] for t in transfer],
             inp.contracepted_male[m].tolist(),
             inp.contracepted_female[f].tolist(),
+            [self.explain(int(k)) for k in where.tolist()],
             strict=True,
         )
         return [PairingRow(*values) for values in columns]
@@ -509,7 +641,7 @@ def rank_pairings(inputs: PairingInputs, msi: MsiTable | None = None) -> Pairing
     ...     ["m1", "m2"], ["f1", "f2"], [[0.0, 0.25], [0.25, 0.0]],
     ...     [0.05, 0.12], [0.05, 0.12], n=10, mean_mk=0.08)
     >>> [(r.male, r.female, r.msi) for r in rank_pairings(inp).rows()]
-    [('m1', 'f1', '2'), ('m2', 'f2', '6'), ('m1', 'f2', '-'), ('m2', 'f1', '-')]
+    [('m1', 'f1', '3'), ('m2', 'f2', '6'), ('m1', 'f2', '-'), ('m2', 'f1', '-')]
     """
     table = msi or MsiTable()
     # Lay the pairs out in studbook-id order (male major, female minor) so that a stable sort
@@ -527,13 +659,17 @@ def rank_pairings(inputs: PairingInputs, msi: MsiTable | None = None) -> Pairing
         0.5 * (inputs.flagged_male[pm][:, None] + inputs.flagged_female[pf][None, :])
     ).ravel()
     transfer = inputs.transfers()[np.ix_(pm, pf)].ravel()
-    codes = table.score(dgd, mk_diff, f_o, 1.0 - known, inputs.n)
+    mk_all = np.concatenate([inputs.mk_male, inputs.mk_female])
+    spread = float(mk_all.std()) if mk_all.size else 0.0
+    scale = table.scale(dgd, f_o, 1.0 - known, inputs.mean_mk, spread)
+    codes = table.score(dgd, mk_diff, f_o, 1.0 - known, scale)
     male = np.repeat(pm.astype(np.int64), nf)
     female = np.tile(pf.astype(np.int64), nm)
     order = _rank_order(codes, dgd, f_o)
     return PairingTable(
         inputs=inputs,
         msi_table=table,
+        scale=scale,
         male=male[order],
         female=female[order],
         msi=codes[order],
@@ -543,7 +679,7 @@ def rank_pairings(inputs: PairingInputs, msi: MsiTable | None = None) -> Pairing
         known=known[order],
         offspring_flagged=flagged[order],
         transfer=transfer[order],
-        parameters={"msi": table.describe()},
+        parameters={"msi": table.describe(scale)},
     )
 
 

@@ -26,13 +26,8 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from studbook.csvformat import (
-    PlainColumns,
-    StudbookTable,
-    plain_columns,
-    read_bytes,
-)
-from studbook.dates import PartialDate, parse_partial_date, read_iso_dates
+from studbook.csvformat import StudbookTable, read_bytes
+from studbook.dates import PartialDate, parse_partial_date
 from studbook.errors import (
     ImportValidationError,
     PedigreeCycleError,
@@ -58,6 +53,7 @@ from studbook.parents import (
     ParentSpec,
     parse_parent,
 )
+from studbook.plaincsv import PlainColumns, plain_columns, read_iso_dates
 from studbook.records import (
     AnimalRecord,
     BirthType,
@@ -907,7 +903,7 @@ def _date_column(
 ) -> tuple[npt.NDArray[np.datetime64], npt.NDArray[np.datetime64]]:
     """The first and the last day each cell of a date column may be; NaT where empty.
 
-    The usual forms are read as a column (:func:`~studbook.dates.read_iso_dates`); any other
+    The usual forms are read as a column (:func:`~studbook.plaincsv.read_iso_dates`); any other
     cell is read by :func:`~studbook.dates.parse_partial_date`, once per distinct cell.
     """
     if name not in cols.header:

@@ -38,6 +38,7 @@ from studbook.founders import flagged_contribution, percent_known
 from studbook.institutions import read_institutions
 from studbook.kinship import EmptyPopulationError, mean_kinship_array
 from studbook.pedigree import Pedigree
+from studbook.settings import AgeWindow
 from studbook.status import (
     LIVING_DEFINITION,
     living_mask,
@@ -65,7 +66,6 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-AgeWindow = tuple[float, float] | None
 _SEX_WORD = {"M": "male", "F": "female"}
 
 
@@ -387,8 +387,12 @@ def breeding_candidates(
     health_hold: Iterable[str] = (),
     contracepted: Iterable[str] = (),
     include_unknown_age: bool = False,
+    not_breeding: Mapping[str, str] | None = None,
 ) -> Candidates:
     """Males and females of P that may be paired (see the module docstring).
+
+    ``not_breeding`` maps animals marked not to breed (a breeding hold,
+    :mod:`studbook.recommendations`) to the reason shown for them.
 
     Examples
     --------
@@ -408,6 +412,9 @@ def breeding_candidates(
         (_id_mask(ped, non_breeders), "non-breeder"),
         (_id_mask(ped, health_hold), "health hold"),
     ]
+    for reason in sorted(set((not_breeding or {}).values())):
+        held = [a for a, why in (not_breeding or {}).items() if why == reason]
+        checks.append((_id_mask(ped, held), reason))
     window = np.where(
         ped.sex == "M",
         _in_window(ages, profile.breeding_age_male, include_unknown_age),

@@ -32,6 +32,7 @@ from studbook.dates import PartialDate
 
 if TYPE_CHECKING:
     from studbook.breeding_plan import Plan
+    from studbook.certainty import PedigreeCertainty
     from studbook.demography import Demography
     from studbook.release import ReleaseGroup
     from studbook.summary import PopulationSummary
@@ -62,9 +63,12 @@ __all__ = [
     "NE_RATIO",
     "N_LIVING",
     "OBJECTIVE",
+    "OBJECTIVE_F",
     "OFFSPRING",
     "OFFSPRING_F",
     "PAIRING_QUANTITIES",
+    "PEDIGREE",
+    "PLAN_FIGURES",
     "PLAN_QUANTITIES",
     "PROBABILITY",
     "PROJECTION_QUANTITIES",
@@ -76,9 +80,11 @@ __all__ = [
     "F",
     "Figure",
     "Quantity",
+    "certainty_figures",
     "demography_figures",
     "inline",
     "lines",
+    "objective_quantity",
     "plan_totals",
     "printable",
     "release_group_figures",
@@ -254,6 +260,7 @@ PAIRING_QUANTITIES: Mapping[str, Quantity] = {
         MK_FEMALE,
         _proportion("mk_difference", "MK difference"),
         KNOWN,
+        _percent("unknown", "% unknown"),
         _percent("offspring_flagged", "Offspring % flagged"),
         Quantity("male_location", "Inst ♂"),
         Quantity("female_location", "Inst ♀"),
@@ -262,6 +269,7 @@ PAIRING_QUANTITIES: Mapping[str, Quantity] = {
         Quantity("transfer", "Transfer"),
         Quantity("male_contracepted", "♂ contracepted"),
         Quantity("female_contracepted", "♀ contracepted"),
+        Quantity("msi_why", "MSI why"),
     )
 }
 """Every column of a ranked pair (:class:`~studbook.pairing.PairingRow`), by field name."""
@@ -273,6 +281,13 @@ PLAN_QUANTITIES: Mapping[str, Quantity] = {
         *(PAIRING_QUANTITIES[k] for k in ("male", "female", "delta_gd", "offspring_f")),
         *(PAIRING_QUANTITIES[k] for k in ("mk_male", "mk_female", "transfer")),
         Quantity("score", "Score", ".6g"),
+        Quantity("institution", "At"),
+        Quantity("male_name", "♂ name"),
+        Quantity("female_name", "♀ name"),
+        Quantity("male_institution", "Inst ♂"),
+        Quantity("female_institution", "Inst ♀"),
+        Quantity("move", "Move"),
+        Quantity("proven", "Proven"),
     )
 }
 """Every column of a planned pair (:class:`~studbook.breeding_plan.PlannedPair`)."""
@@ -328,35 +343,81 @@ def summary_figures(summary: PopulationSummary) -> tuple[Figure, ...]:
     return tuple(_SUMMARY[k].figure(v) for k, v in summary.figures().items())
 
 
+PEDIGREE = Quantity("pedigree", "Pedigree analysed")
+"""What an analysis rests on: the true record, or the true record + a named assumption set."""
+
+_CERTAINTY = (
+    PEDIGREE,
+    _percent("known_before", "% known, true record"),
+    _percent("known_after", "% known, with the assumptions"),
+    _percent("certain", "% certain (no MULT or UNK)"),
+    Quantity("potential_founders", "Potential founders", formatter=_counted),
+    _proportion("gene_diversity", "GD now"),
+    _proportion("gene_diversity_if_bred", "GD if potential founders bred once"),
+    Quantity("founder_genome_equivalents", "FGE now", ".2f"),
+    Quantity("founder_genome_equivalents_if_bred", "FGE if potential founders bred once", ".2f"),
+)
+
+
+def certainty_figures(certainty: PedigreeCertainty) -> tuple[Figure, ...]:
+    """% known before and after the assumptions, % certain and the potential founders with
+    GD and FGE now and if each bred once (:mod:`studbook.certainty`), in that order."""
+    p = certainty.potential
+    values = (
+        certainty.label,
+        certainty.known_before,
+        certainty.known_after,
+        certainty.certain,
+        p.ids,
+        p.gene_diversity,
+        p.gene_diversity_if_bred,
+        p.founder_genome_equivalents,
+        p.founder_genome_equivalents_if_bred,
+    )
+    return tuple(q.figure(v) for q, v in zip(_CERTAINTY, values, strict=True))
+
+
 # ----------------------------------------------------------------- plans and release groups
-OBJECTIVE = Quantity("objective_value", "Objective", ".6g")
-"""A breeding plan's objective: the sum of its pair scores (ΔGD or offspring F, by setting)."""
+OBJECTIVE = _delta_gd("objective_value", "Objective, Σ ΔGD - penalties")
+"""A breeding plan's objective with the ΔGD objective: the sum of its pair scores, in ΔGD
+units (×10⁻⁴ like every ΔGD)."""
+
+OBJECTIVE_F = Quantity("objective_value", "Objective, -Σ (F + penalties)", ".4f")
+"""A breeding plan's objective with the offspring-F objective (kinship units)."""
+
+
+def objective_quantity(objective: str) -> Quantity:
+    """The quantity of a plan objective's value: :data:`OBJECTIVE` for ``delta_gd``,
+    :data:`OBJECTIVE_F` for ``offspring_f``.
+
+    >>> objective_quantity("delta_gd").text(-0.000387665), objective_quantity("offspring_f").label
+    ('-3.88', 'Objective, -Σ (F + penalties)')
+    """
+    return OBJECTIVE if objective == "delta_gd" else OBJECTIVE_F
+
 
 _PLAN_TOTALS = (
     _count("pairs", "Pairs"),
     _delta_gd("total_delta_gd", "Total ΔGD"),
     _proportion("mean_offspring_f", "Mean offspring F"),
     _count("between_region_transfers", "Between-region transfers"),
-    OBJECTIVE,
 )
 
 
-def plan_totals(plan: Plan) -> tuple[Figure, ...]:
-    """A breeding plan's totals: pairs, total ΔGD, mean offspring F, transfers, objective."""
-    values = (
-        len(plan),
-        plan.total_delta_gd,
-        plan.mean_offspring_f,
-        plan.between_region_transfers,
-        plan.objective_value,
-    )
-    return tuple(q.figure(v) for q, v in zip(_PLAN_TOTALS, values, strict=True))
+def plan_totals(plan: Plan, objective: str = "delta_gd") -> tuple[Figure, ...]:
+    """A breeding plan's totals: pairs, total ΔGD, mean offspring F, transfers, and the
+    objective (in the unit of ``objective``, see :func:`objective_quantity`)."""
+    values = (len(plan), plan.total_delta_gd, plan.mean_offspring_f, plan.between_region_transfers)
+    totals = tuple(q.figure(v) for q, v in zip(_PLAN_TOTALS, values, strict=True))
+    return (*totals, objective_quantity(objective).figure(plan.objective_value))
 
 
 _GROUP = (
     Quantity("method", "Method"),
     _delta_gd("captive_delta_gd", "Captive GD cost, ΔGD"),
     _proportion("group_gd", "GD within the group"),
+    Quantity("sex_mix", "Males:females"),
+    _proportion("max_kinship", "Largest kinship within the group"),
     _percent("mean_flagged", "Mean % flagged"),
     Quantity("founders_represented", "Founders represented", formatter=_counted),
     Quantity("independent_ids", "Top-k picked one by one"),
@@ -513,3 +574,31 @@ def demography_figures(demo: Demography) -> tuple[Figure, ...]:
             births_first_year=float(demo.goals.births[0]),
         )
     return tuple(DEMOGRAPHY_FIGURES[k].figure(v) for k, v in values.items())
+
+
+# ----------------------------------------------------------------- the plan document
+PLAN_FIGURES: Mapping[str, Quantity] = {
+    q.key: q
+    for q in (
+        N_LIVING,
+        _SUMMARY["males"],
+        _SUMMARY["females"],
+        _SUMMARY["unknown_sex"],
+        DEMOGRAPHY_FIGURES["lambda_life_table"],
+        DEMOGRAPHY_FIGURES["lambda_census"],
+        DEMOGRAPHY_FIGURES["lambda_projected_mean"],
+        GENERATION_TIME,
+        DEMOGRAPHY_FIGURES["births_per_year"],
+        _SUMMARY["founders"],
+        _count("potential_founders", "Potential founders (living, wild-born, no descendants)"),
+        _SUMMARY["founder_genome_equivalents"],
+        GENE_DIVERSITY,
+        _SUMMARY["mean_kinship"],
+        _SUMMARY["mean_inbreeding"],
+        _SUMMARY["mean_known"],
+        _percent("mean_known_assumed", "Mean % known, with assumptions"),
+        _percent("mean_certain", "Mean % certain"),
+    )
+}
+"""The headline figures of a Breeding and Transfer Plan's summary, by key (the demographic
+then the genetic figures; a previous plan's figures use the same keys)."""

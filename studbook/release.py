@@ -29,28 +29,38 @@ captive GD loss. Removing a set R of k animals gives
 
 so the best group minimises the quadratic form Q(R) = -2 N sum_R MK_i + sum_{i,j in R} f_ij: it
 rewards high-MK animals but charges for their kinship to each other, which independent picks
-ignore. Constraints: the group's own GD, 1 - (1/k^2) sum_{i,j in R} f_ij, at least
-``min_group_gd`` (a released group must stay diverse), and optionally the group's mean
+ignore. Constraints, each optional: the **sex mix** (a ratio males:females, e.g. 1:1, gives
+k M/(M+F) males rounded down or up; animals of unknown sex are then not used), the **largest
+kinship between two members** (founders of a wild population should be unrelated breeding
+pairs; the programme's setting, by default its kinship ceiling for pairs), the group's own GD,
+1 - (1/k^2) sum_{i,j in R} f_ij, at least ``min_group_gd``, and the group's mean
 flagged-founder share at most ``group_flagged_cap``. With at most ``exact_limit`` possible
-groups every group is enumerated (vectorised, in chunks): the result is exact. Beyond that a
-heuristic runs: greedy starts (from each of the 60 best-ranked animals, each completed by
-adding the animal with the smallest increase of Q + w * within-group kinship, for w = 0,
-N/10 and N, plus the top k independent picks), each improved by swapping one member for one
+groups (of the allowed sex mix) every group is enumerated (vectorised, in chunks): the result
+is exact. Beyond that a heuristic runs: greedy starts (from each of the 60 best-ranked
+animals, each completed, within the sex mix, by adding the animal with the smallest increase
+of Q + w * within-group kinship + a heavy charge for kinship over the limit, for w = 0, N/10
+and N, plus the top k independent picks), each improved by swapping one member for one
 non-member while the swap lowers (constraint violation, Q) lexicographically, each round
 evaluating all k x (n - k) swaps at once in O(1) per swap; the best end point is returned.
+
+When no group meets the constraints, :class:`NoReleaseGroupError` says which bind: with the
+enumeration, the best value any group of the allowed sex mix reaches for each constraint alone
+(e.g. "the least related group has largest kinship 0.081"), and the closest group (least total
+excess over the limits) with the limits it misses.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from studbook.defaults import DEFAULT_FLAGGED_CAP
 from studbook.errors import StudbookError
 from studbook.founders import founder_contributions, founder_representation
 from studbook.ids import AnimalId, animal_ids
@@ -66,11 +76,13 @@ from studbook.population import (
 from studbook.status import studbook_order
 
 __all__ = [
+    "NoReleaseGroupError",
     "ReleaseGroup",
     "ReleaseInputs",
     "ReleaseRow",
     "evaluate_release_group",
     "group_delta_gd",
+    "male_counts",
     "rank_release_candidates",
     "release_group",
     "release_inputs",
@@ -81,10 +93,6 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-
-DEFAULT_FLAGGED_CAP = 0.125
-"""Default cap on the flagged-founder share: at most one great-grandparent's worth (1/8); a
-programme sets its own (``flagged_cap`` in :mod:`studbook.settings`)."""
 
 
 def removal_delta_gd(
@@ -286,9 +294,10 @@ class ReleaseGroup:
     """k animals to release together, with what they cost and what they carry.
 
     ``captive_delta_gd`` = GD(P without the group) - GD(P); ``group_gd`` the group's own GD;
-    ``founders_represented`` the founders with a share in at least one member;
-    ``mate_kinship`` (male, female, f) for every male x female pair in the group;
-    ``independent_*`` the same figures for the top k independent picks, for comparison.
+    ``max_kinship`` the largest kinship between two members (``nan`` for one animal);
+    ``males`` / ``females`` how many of each sex; ``founders_represented`` the founders with a
+    share in at least one member; ``mate_kinship`` (male, female, f) for every male x female
+    pair in the group; ``independent_*`` the same figures for the top k independent picks.
     """
 
     ids: tuple[str, ...]
@@ -302,6 +311,37 @@ class ReleaseGroup:
     independent_delta_gd: float
     independent_group_gd: float
     parameters: dict[str, Any]
+    max_kinship: float = math.nan
+    males: int = 0
+    females: int = 0
+
+    @property
+    def sex_mix(self) -> str:
+        """``males:females`` (e.g. ``2:2``)."""
+        return f"{self.males}:{self.females}"
+
+
+class NoReleaseGroupError(StudbookError):
+    """No group of k meets the release constraints. The message names each constraint that
+    binds and how close the best group comes; ``closest`` is the group that comes closest
+    (``None`` when not even the sex mix can be met)."""
+
+    def __init__(self, message: str, closest: ReleaseGroup | None = None) -> None:
+        super().__init__(message)
+        self.closest = closest
+
+
+def male_counts(k: int, ratio: tuple[int, int] | None) -> tuple[int, ...] | None:
+    """The numbers of males a group of k may have under the ratio males:females: k M/(M+F)
+    rounded down and up (one number when it is whole); ``None`` = any.
+
+    >>> male_counts(4, (1, 1)), male_counts(5, (1, 1)), male_counts(6, (1, 2)), male_counts(3, None)
+    ((2,), (2, 3), (2,), None)
+    """
+    if ratio is None:
+        return None
+    exact = k * ratio[0] / (ratio[0] + ratio[1])
+    return tuple(sorted({math.floor(exact + 1e-9), math.ceil(exact - 1e-9)}))
 
 
 @dataclass(frozen=True)
@@ -309,81 +349,195 @@ class _Problem:
     kin: FloatArray
     mk: FloatArray
     flagged: FloatArray
+    male: BoolArray  # pool animals that are male
     k: int
     n: int
     max_kinship_sum: float  # sum_{i,j in R} f_ij allowed by the minimum group GD
     max_flagged_sum: float
+    excess: FloatArray  # max(0, f_ij - largest kinship allowed), zero diagonal
+    males_allowed: tuple[int, ...] | None
 
     def objective(self, members: IntArray) -> float:
         sub = self.kin[np.ix_(members, members)]
         return float(-2.0 * self.n * self.mk[members].sum() + sub.sum())
 
-    def violation(self, kin_sum: FloatArray | float, flagged_sum: FloatArray | float) -> FloatArray:
+    def sex_gap(self, males: npt.ArrayLike) -> FloatArray:
+        m = np.asarray(males, np.float64)
+        if self.males_allowed is None:
+            return np.zeros(m.shape)
+        gaps = [np.abs(m - c) for c in self.males_allowed]
+        out: FloatArray = np.minimum.reduce(gaps)
+        return out
+
+    def violation(
+        self,
+        kin_sum: FloatArray | float,
+        flagged_sum: FloatArray | float,
+        excess_sum: FloatArray | float = 0.0,
+        males: npt.ArrayLike = 0,
+    ) -> FloatArray:
+        """How far a group is from meeting every constraint (0 = meets them all): the excess
+        of each constraint in its own unit, summed."""
         k2 = float(self.k * self.k)
         out: FloatArray = np.maximum(0.0, (np.asarray(kin_sum) - self.max_kinship_sum) / k2)
         out = out + np.maximum(0.0, (np.asarray(flagged_sum) - self.max_flagged_sum) / self.k)
+        out = out + np.asarray(excess_sum) / 2.0 + self.sex_gap(males)
         return out
 
+    def measures(self, members: IntArray) -> tuple[float, float, float, int]:
+        """(kinship sum, flagged sum, kinship excess sum, males) of one group."""
+        block = np.ix_(members, members)
+        return (
+            float(self.kin[block].sum()),
+            float(self.flagged[members].sum()),
+            float(self.excess[block].sum()),
+            int(self.male[members].sum()),
+        )
 
-def _enumerate(p: _Problem, chunk: int = 20_000) -> IntArray | None:
+    def group_violation(self, members: IntArray) -> float:
+        return float(self.violation(*self.measures(members)))
+
+
+def _groups(p: _Problem) -> Iterator[tuple[int, ...]]:
+    """Every group of k pool indices with an allowed number of males."""
     m = p.mk.size
-    combos = itertools.combinations(range(m), p.k)
+    if p.males_allowed is None:
+        yield from itertools.combinations(range(m), p.k)
+        return
+    males = np.flatnonzero(p.male).tolist()
+    females = np.flatnonzero(~p.male).tolist()
+    for count in p.males_allowed:
+        for pair in itertools.product(
+            itertools.combinations(males, count), itertools.combinations(females, p.k - count)
+        ):
+            yield pair[0] + pair[1]
+
+
+def _group_count(p: _Problem) -> int:
+    if p.males_allowed is None:
+        return math.comb(p.mk.size, p.k)
+    nm = int(p.male.sum())
+    nf = p.mk.size - nm
+    return sum(math.comb(nm, c) * math.comb(nf, p.k - c) for c in p.males_allowed)
+
+
+@dataclass
+class _Search:
+    """What an enumeration saw: the best feasible group, the group closest to feasible, and
+    the best value of each constraint's own measure over all groups (for explanations)."""
+
     best: tuple[float, IntArray] | None = None
+    closest: tuple[float, float, IntArray] | None = None
+    least_max_kinship: float = math.inf
+    least_kinship_sum: float = math.inf
+    least_flagged_sum: float = math.inf
+
+
+def _enumerate(p: _Problem, chunk: int = 20_000) -> _Search:
+    groups = _groups(p)
+    seen = _Search()
+    off_diagonal = ~np.eye(p.k, dtype=bool)
     while True:
         block = np.fromiter(
-            itertools.chain.from_iterable(itertools.islice(combos, chunk)), np.int64
+            itertools.chain.from_iterable(itertools.islice(groups, chunk)), np.int64
         ).reshape(-1, p.k)
         if block.size == 0:
             break
-        kin_sum = p.kin[block[:, :, None], block[:, None, :]].sum(axis=(1, 2))
+        sub = p.kin[block[:, :, None], block[:, None, :]]
+        kin_sum = sub.sum(axis=(1, 2))
         q = -2.0 * p.n * p.mk[block].sum(axis=1) + kin_sum
-        ok = p.violation(kin_sum, p.flagged[block].sum(axis=1)) <= 1e-12
+        flagged_sum = p.flagged[block].sum(axis=1)
+        excess_sum = p.excess[block[:, :, None], block[:, None, :]].sum(axis=(1, 2))
+        violation = p.violation(kin_sum, flagged_sum, excess_sum, p.male[block].sum(axis=1))
+        if p.k > 1:
+            most = np.where(off_diagonal, sub, -np.inf).max(axis=(1, 2))
+            seen.least_max_kinship = min(seen.least_max_kinship, float(most.min()))
+        seen.least_kinship_sum = min(seen.least_kinship_sum, float(kin_sum.min()))
+        seen.least_flagged_sum = min(seen.least_flagged_sum, float(flagged_sum.min()))
+        ok = violation <= 1e-12
         if ok.any():
-            q = np.where(ok, q, np.inf)
-            j = int(np.argmin(q))
-            if best is None or q[j] < best[0] - 1e-15:
-                best = (float(q[j]), block[j].copy())
-    return None if best is None else best[1]
+            masked = np.where(ok, q, np.inf)
+            j = int(np.argmin(masked))
+            if seen.best is None or masked[j] < seen.best[0] - 1e-15:
+                seen.best = (float(masked[j]), block[j].copy())
+        j = int(np.lexsort((q, violation))[0])
+        if _closer(float(violation[j]), float(q[j]), seen.closest):
+            seen.closest = (float(violation[j]), float(q[j]), block[j].copy())
+    return seen
+
+
+def _closer(v: float, q: float, than: tuple[float, float, IntArray] | None) -> bool:
+    """Whether (violation v, objective q) is closer to a feasible optimum than ``than``."""
+    if than is None:
+        return True
+    eps = 1e-13
+    return v < than[0] - eps or (v <= than[0] + eps and q < than[1] - eps)
 
 
 def _greedy(p: _Problem, first: int, weight: float) -> IntArray:
     """Complete ``{first}`` to k members, each step adding the animal with the smallest
-    increase of Q + ``weight`` * (within-group kinship sum)."""
+    increase of Q + ``weight`` * (within-group kinship sum) + a heavy charge for kinship over
+    the group limit, keeping to the sex mix when one is set."""
     m = p.mk.size
     chosen = [first]
     to_members = p.kin[:, first].copy()
+    to_excess = p.excess[:, first].copy()
     free = np.ones(m, bool)
     free[first] = False
     diag = np.diag(p.kin)
+    males_left = p.k if p.males_allowed is None else max(p.males_allowed)
+    females_left = p.k if p.males_allowed is None else p.k - min(p.males_allowed)
+    if p.male[first]:
+        males_left -= 1
+    else:
+        females_left -= 1
     for _ in range(p.k - 1):
+        open_sex = np.where(p.male, males_left > 0, females_left > 0)
         added_kin = 2.0 * to_members + diag
-        cost = np.where(free, -2.0 * p.n * p.mk + (1.0 + weight) * added_kin, np.inf)
-        b = int(np.argmin(cost))
+        cost = -2.0 * p.n * p.mk + (1.0 + weight) * added_kin + 20.0 * p.n * to_excess
+        pick = np.where(free & open_sex, cost, np.inf)
+        if not np.isfinite(pick).any():
+            pick = np.where(free, cost, np.inf)
+        b = int(np.argmin(pick))
         chosen.append(b)
         free[b] = False
         to_members += p.kin[:, b]
+        to_excess += p.excess[:, b]
+        if p.male[b]:
+            males_left -= 1
+        else:
+            females_left -= 1
     return np.array(chosen, np.int64)
 
 
 def _swap_search(p: _Problem, start: IntArray, max_rounds: int) -> IntArray:
+    """Swap one member for one non-member while that lowers (violation, Q)
+    lexicographically; all k x (n - k) swaps are scored at once, O(1) each."""
     m = p.mk.size
     members = start.copy()
     inside = np.zeros(m, bool)
     inside[members] = True
     diag = np.diag(p.kin)
+    male = p.male.astype(np.int64)
     for _ in range(max_rounds):
         outside = np.flatnonzero(~inside)
         if outside.size == 0:
             break
         r = p.kin[:, members].sum(axis=1)  # kinship of every animal to the members
+        rx = p.excess[:, members].sum(axis=1)
         kin_sum = float(r[members].sum())
+        ex_sum = float(rx[members].sum())
         mk_sum = float(p.mk[members].sum())
         fl_sum = float(p.flagged[members].sum())
-        now = (float(p.violation(kin_sum, fl_sum)), -2.0 * p.n * mk_sum + kin_sum)
+        males = int(male[members].sum())
+        now = (float(p.violation(kin_sum, fl_sum, ex_sum, males)), -2.0 * p.n * mk_sum + kin_sum)
         a, b = members[:, None], outside[None, :]
         new_kin = kin_sum - 2.0 * r[a] + diag[a] + 2.0 * (r[b] - p.kin[a, b]) + diag[b]
+        new_ex = ex_sum - 2.0 * rx[a] + 2.0 * (rx[b] - p.excess[a, b])
         new_q = -2.0 * p.n * (mk_sum - p.mk[a] + p.mk[b]) + new_kin
-        new_v = p.violation(new_kin, fl_sum - p.flagged[a] + p.flagged[b])
+        new_v = p.violation(
+            new_kin, fl_sum - p.flagged[a] + p.flagged[b], new_ex, males - male[a] + male[b]
+        )
         eps = 1e-13
         better = (new_v < now[0] - eps) | ((new_v <= now[0] + eps) & (new_q < now[1] - eps))
         if not better.any():
@@ -399,6 +553,7 @@ def _swap_search(p: _Problem, start: IntArray, max_rounds: int) -> IntArray:
 
 
 def _heuristic(p: _Problem, independent: IntArray, max_seeds: int = 60) -> IntArray:
+    """The best end point (least violation, then least Q) of swap searches from greedy starts."""
     starts = [independent]
     # Seeds: the best-ranked animals (the pool is in ranked order); weights from "MK only"
     # to "kinship within the group counts as much as n times MK".
@@ -408,9 +563,7 @@ def _heuristic(p: _Problem, independent: IntArray, max_seeds: int = 60) -> IntAr
     ends = [_swap_search(p, s, max_rounds=10 * p.mk.size) for s in starts]
 
     def key(members: IntArray) -> tuple[float, float, tuple[int, ...]]:
-        sub = p.kin[np.ix_(members, members)].sum()
-        violation = float(p.violation(sub, p.flagged[members].sum()))
-        return violation, p.objective(members), tuple(sorted(members.tolist()))
+        return p.group_violation(members), p.objective(members), tuple(sorted(members.tolist()))
 
     return min(ends, key=key)
 
@@ -422,6 +575,8 @@ def release_group(
     flagged_cap: float | None = DEFAULT_FLAGGED_CAP,
     group_flagged_cap: float | None = None,
     min_group_gd: float | None = None,
+    sex_ratio: tuple[int, int] | None = None,
+    max_kinship: float | None = None,
     exact_limit: int = 200_000,
 ) -> ReleaseGroup:
     """Choose k animals to release together (see the module docstring).
@@ -433,61 +588,154 @@ def release_group(
     flagged_cap : per-animal cap on the flagged-founder share (animals over it are not used).
     group_flagged_cap : optional cap on the group's mean flagged-founder share.
     min_group_gd : optional minimum GD within the group, 1 - (1/k^2) sum_{i,j in R} f_ij.
+    sex_ratio : optional males:females; the group has k M/(M+F) males, rounded down or up
+        (:func:`male_counts`), and animals of unknown sex are not used.
+    max_kinship : optional largest kinship f_ij between two members (founders of a wild
+        population should be unrelated breeding pairs).
     exact_limit : enumerate every group when there are at most this many, else use the
         heuristic.
 
     Raises
     ------
-    StudbookError
-        When fewer than k animals are under the cap, or no group satisfying the constraints was
-        found.
+    NoReleaseGroupError
+        When too few animals are eligible, or no group meets the constraints: the message names
+        the constraints that bind and how close the best group comes.
 
     Examples
     --------
     >>> kin = np.array([[4, 2, 1, 1], [2, 4, 2, 2], [1, 2, 4, 2], [1, 2, 2, 4]]) / 8
-    >>> inp = ReleaseInputs.from_arrays("CDFG", kin, kin.mean(axis=1), n=4, mean_mk=kin.mean())
+    >>> inp = ReleaseInputs.from_arrays("CDFG", kin, kin.mean(axis=1), n=4, mean_mk=kin.mean(),
+    ...                                 sex="FMFM")
     >>> g = release_group(inp, 2)
     >>> g.ids, round(g.captive_delta_gd, 5), g.group_gd
     (('D', 'F'), -0.03125, 0.625)
+    >>> release_group(inp, 2, sex_ratio=(1, 1), max_kinship=0.2).ids  # C x G: kinship 1/8
+    ('C', 'G')
     """
     order, under = _ranking_order(inputs, flagged_cap)
     pool = order[under[order]]  # ranked, under the cap
-    if pool.size < k:
-        raise StudbookError(
-            f"only {pool.size} release candidates are under the flagged-founder cap, not {k}"
-        )
     if k >= inputs.n:
         raise StudbookError(f"cannot release {k} of the {inputs.n} animals in the population")
-    sub = np.ix_(pool, pool)
+    counts = male_counts(k, sex_ratio)
+    sex = np.array(inputs.sex, dtype=object)
+    if counts is not None:
+        pool = pool[np.isin(sex[pool], ("M", "F"))]
+    if pool.size < k:
+        raise NoReleaseGroupError(
+            f"only {pool.size} release candidates are under the flagged-founder cap"
+            + ("" if counts is None else " with a known sex")
+            + f", not {k}"
+        )
+    male = sex[pool] == "M"
+    if counts is not None:
+        nm, nf = int(male.sum()), int((~male).sum())
+        counts = tuple(c for c in counts if c <= nm and k - c <= nf)
+        if not counts:
+            need = male_counts(k, sex_ratio) or ()
+            raise NoReleaseGroupError(
+                f"a {_mix_text(k, need, sex_ratio)} is impossible: {nm} males and {nf} females "
+                "are under the flagged-founder cap"
+            )
+    kin = inputs.kinship[np.ix_(pool, pool)]
+    excess = np.zeros_like(kin) if max_kinship is None else np.maximum(0.0, kin - max_kinship)
+    np.fill_diagonal(excess, 0.0)
     p = _Problem(
-        kin=inputs.kinship[sub],
+        kin=kin,
         mk=inputs.mk[pool],
         flagged=inputs.flagged[pool],
+        male=male,
         k=k,
         n=inputs.n,
         max_kinship_sum=np.inf if min_group_gd is None else k * k * (1.0 - min_group_gd),
         max_flagged_sum=np.inf if group_flagged_cap is None else k * group_flagged_cap,
+        excess=excess,
+        males_allowed=counts,
     )
     independent = np.arange(k, dtype=np.int64)  # pool is in ranked order
-    count = math.comb(pool.size, k)
-    if count <= exact_limit:
-        local = _enumerate(p)
-        method = f"exact (all {count} groups enumerated)"
-        if local is None:
-            raise StudbookError(f"no group of {k} meets the group constraints")
-    else:
-        local = _heuristic(p, independent)
-        method = "heuristic (greedy starts + swap local search; not proven optimal)"
-        kin_sum = p.kin[np.ix_(local, local)].sum()
-        if float(p.violation(kin_sum, p.flagged[local].sum())) > 1e-12:
-            raise StudbookError(f"found no group of {k} that meets the group constraints")
+    count = _group_count(p)
     parameters = {
         "group size": k,
         "flagged-founder cap (per animal)": flagged_cap,
         "group mean flagged cap": group_flagged_cap,
         "minimum group GD": min_group_gd,
+        "males:females": "any" if sex_ratio is None else f"{sex_ratio[0]}:{sex_ratio[1]}",
+        "largest kinship within the group": max_kinship,
     }
+    if count <= exact_limit:
+        seen = _enumerate(p)
+        method = f"exact (all {count} groups enumerated)"
+        if seen.best is None:
+            closest = None if seen.closest is None else seen.closest[2]
+            raise _infeasible(inputs, pool, p, closest, seen, method, parameters, sex_ratio)
+        local = seen.best[1]
+    else:
+        local = _heuristic(p, independent)
+        method = "heuristic (greedy starts + swap local search; not proven optimal)"
+        if p.group_violation(local) > 1e-12:
+            raise _infeasible(inputs, pool, p, local, None, method, parameters, sex_ratio)
     return _describe_group(inputs, pool[local], pool[independent], method, parameters)
+
+
+def _mix_text(k: int, counts: Sequence[int], ratio: tuple[int, int] | None) -> str:
+    if ratio is None:
+        return f"group of {k}"
+    mixes = " or ".join(f"{c} males and {k - c} females" for c in counts)
+    return f"group of {k} with {mixes} ({ratio[0]}:{ratio[1]})"
+
+
+def _infeasible(
+    inputs: ReleaseInputs,
+    pool: IntArray,
+    p: _Problem,
+    closest: IntArray | None,
+    seen: _Search | None,
+    method: str,
+    parameters: dict[str, Any],
+    ratio: tuple[int, int] | None,
+) -> NoReleaseGroupError:
+    """The error for constraints no group meets: each constraint that binds, with the best
+    value any group reaches (exact search) or the closest group's value (heuristic)."""
+    k = p.k
+    limits: list[str] = []
+    max_kinship = parameters["largest kinship within the group"]
+    min_gd = parameters["minimum group GD"]
+    flagged_cap = parameters["group mean flagged cap"]
+    if seen is not None:
+        if max_kinship is not None and seen.least_max_kinship > max_kinship:
+            limits.append(
+                f"largest kinship within the group <= {max_kinship:.4f}: the least related "
+                f"group has {seen.least_max_kinship:.4f}"
+            )
+        if min_gd is not None and 1.0 - seen.least_kinship_sum / (k * k) < min_gd:
+            limits.append(
+                f"group GD >= {min_gd:.4f}: the most diverse group has "
+                f"{1.0 - seen.least_kinship_sum / (k * k):.4f}"
+            )
+        if flagged_cap is not None and seen.least_flagged_sum / k > flagged_cap:
+            limits.append(
+                f"group mean flagged share <= {100 * flagged_cap:.1f} %: the lowest is "
+                f"{100 * seen.least_flagged_sum / k:.1f} %"
+            )
+        if not limits:
+            limits.append("each constraint can be met on its own, but not all together")
+    group = None
+    if closest is not None:
+        group = _describe_group(inputs, pool[closest], pool[np.arange(k)], method, parameters)
+        misses = []
+        if max_kinship is not None and group.max_kinship > max_kinship:
+            misses.append(f"largest kinship {group.max_kinship:.4f} (limit {max_kinship:.4f})")
+        if min_gd is not None and group.group_gd < min_gd:
+            misses.append(f"group GD {group.group_gd:.4f} (minimum {min_gd:.4f})")
+        if flagged_cap is not None and group.mean_flagged > flagged_cap:
+            misses.append(
+                f"mean flagged {100 * group.mean_flagged:.1f} % (cap {100 * flagged_cap:.1f} %)"
+            )
+        limits.append(
+            f"closest group {', '.join(group.ids)} ({group.sex_mix} males:females): "
+            + ("; ".join(misses) or "misses the sex mix")
+        )
+    head = f"no {_mix_text(k, p.males_allowed or (), ratio)} meets the group constraints"
+    return NoReleaseGroupError(f"{head} ({method}): " + "; ".join(limits), group)
 
 
 def evaluate_release_group(
@@ -557,6 +805,9 @@ def _describe_group(
         for b in chosen.tolist()
         if inputs.sex[b] == "F"
     )
+    block = inputs.kinship[np.ix_(chosen, chosen)]
+    pairs = block[~np.eye(k, dtype=bool)]
+    sexes = [inputs.sex[i] for i in chosen.tolist()]
     return ReleaseGroup(
         ids=tuple(inputs.ids[i] for i in chosen.tolist()),
         captive_delta_gd=dgd,
@@ -569,6 +820,9 @@ def _describe_group(
         independent_delta_gd=top_dgd,
         independent_group_gd=top_gd,
         parameters=parameters,
+        max_kinship=float(pairs.max()) if pairs.size else math.nan,
+        males=sexes.count("M"),
+        females=sexes.count("F"),
     )
 
 

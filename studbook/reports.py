@@ -34,13 +34,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from studbook.present import (
     FOUNDER,
     KINSHIP,
-    OBJECTIVE,
     PAIRING_QUANTITIES,
     PLAN_QUANTITIES,
     RELEASE_QUANTITIES,
     REPRESENTATION,
     Figure,
     Quantity,
+    certainty_figures,
+    objective_quantity,
     plan_totals,
     printable,
     release_group_figures,
@@ -51,6 +52,7 @@ from studbook.present import (
 if TYPE_CHECKING:
     # Types only: a command printing a plain report (census) does not load the genetics.
     from studbook.breeding_plan import BreedingPlan, Plan
+    from studbook.certainty import PedigreeCertainty
     from studbook.demography import Demography
     from studbook.outlook import GeneDiversityOutlook
     from studbook.pairing import PairingRow, PairingTable
@@ -78,8 +80,9 @@ FORMATS: tuple[Format, ...] = ("table", "csv", "json", "markdown")
 MSI_NOTE = (
     "MSI (mate suitability index, 1 = very beneficial ... 6 = very detrimental, '-' = do not "
     "breed without advice) is PROVISIONAL: MateRx's thresholds are not published; this table's "
-    "thresholds are the programme's settings (studbook's documented defaults unless changed). "
-    "The raw inputs are shown beside it."
+    "thresholds are the programme's settings (studbook's documented defaults unless changed), "
+    "measured against this population's spread of ΔGD and MK and its mean kinship "
+    "(docs/msi.md). The raw inputs and the reason (MSI why) are shown beside it."
 )
 
 
@@ -338,7 +341,7 @@ def pairing_report(
         "GD of P": 1.0 - inp.mean_mk,
         "breeding candidates": f"{len(inp.male_ids)} males x {len(inp.female_ids)} females",
         "flagged founders": list(inp.flags) or "none",
-        "MSI table": table.msi_table.describe(),
+        "MSI table": table.parameters["msi"],
     }
     params.update(parameters or {})
     return Report(
@@ -359,15 +362,19 @@ def pairing_report(
     )
 
 
-_PLAN_COLUMNS = ("male", "female", "delta_gd", "offspring_f", "mk_male", "mk_female", "transfer")
+_PLAN_COLUMNS = (
+    "institution", "male", "male_name", "female", "female_name", "move", "proven",
+    "delta_gd", "offspring_f", "mk_male", "mk_female", "transfer",
+)  # fmt: skip
+"""A plan row: where the pair will be, both animals, the move it implies, then the genetics."""
 
 
-def _plan_section(plan: Plan) -> Section:
+def _plan_section(plan: Plan, objective: str) -> Section:
     return Section(
         plan.method,
         _PLAN_COLUMNS,
         [{c: getattr(p, c) for c in _PLAN_COLUMNS} for p in plan.pairs],
-        totals=plan_totals(plan),
+        totals=plan_totals(plan, objective),
         quantities=PLAN_QUANTITIES,
     )
 
@@ -377,28 +384,34 @@ def breeding_plan_report(
     *,
     parameters: Mapping[str, Any] | None = None,
     analysis_date: str | None = None,
+    notes: Sequence[str] = (),
 ) -> Report:
-    """The optimal breeding plan beside the greedy MK-order plan, with both totals."""
+    """The optimal breeding plan beside the greedy MK-order plan, with both totals; ``notes``
+    explain the plan (its size, the animals kept out, proven pairs, the previous plan)."""
     params = dict(plan.settings.describe())
     params.update(parameters or {})
+    unit = objective_quantity(plan.settings.objective)
     optimal, greedy = (
-        OBJECTIVE.text(plan.optimal.objective_value),
-        OBJECTIVE.text(plan.greedy.objective_value),
+        unit.text(plan.optimal.objective_value),
+        unit.text(plan.greedy.objective_value),
     )
     if plan.optimal_at_greedy_size is None:
-        note = f"objective: optimal {optimal}, greedy {greedy} ({len(plan.optimal)} pairs each)"
+        note = f"{unit.label}: optimal {optimal}, greedy {greedy} ({len(plan.optimal)} pairs each)"
     else:
         note = (
             f"the greedy plan reached {len(plan.greedy)} of {len(plan.optimal)} pairs; with "
-            f"{len(plan.greedy)} pairs the exact optimum's objective is "
-            f"{OBJECTIVE.text(plan.optimal_at_greedy_size)} vs greedy {greedy}"
+            f"{len(plan.greedy)} pairs the exact optimum's {unit.label} is "
+            f"{unit.text(plan.optimal_at_greedy_size)} vs greedy {greedy}"
         )
     return Report(
         title="Breeding plan",
         population=plan.population,
         parameters=params,
-        sections=(_plan_section(plan.optimal), _plan_section(plan.greedy)),
-        notes=(note,) if plan.why_empty is None else (plan.why_empty, note),
+        sections=(
+            _plan_section(plan.optimal, plan.settings.objective),
+            _plan_section(plan.greedy, plan.settings.objective),
+        ),
+        notes=(*notes, note) if plan.why_empty is None else (plan.why_empty, *notes, note),
         analysis_date=analysis_date or _today(),
     )
 
@@ -465,9 +478,23 @@ def summary_report(
     *,
     parameters: Mapping[str, Any] | None = None,
     analysis_date: str | None = None,
+    certainty: PedigreeCertainty | None = None,
 ) -> Report:
-    """The population summary: the figures, then the founder representation."""
+    """The population summary: the figures, the founder representation, then (when given) the
+    pedigree's certainty and potential founders."""
     figures = [{"figure": f.quantity, "value": f} for f in summary_figures(summary)]
+    sure = (
+        ()
+        if certainty is None
+        else (
+            Section(
+                "Pedigree certainty and potential founders",
+                ("figure", "value"),
+                [{"figure": f.quantity, "value": f} for f in certainty_figures(certainty)],
+                quantities=_FIGURE_COLUMNS,
+            ),
+        )
+    )
     representation = sorted(summary.founder_representation.items(), key=lambda kv: -kv[1])
     params: dict[str, Any] = {"census date": summary.census_date}
     params.update(parameters or {})
@@ -483,6 +510,7 @@ def summary_report(
                 [{"founder": f, "representation": r} for f, r in representation],
                 quantities={"founder": FOUNDER, "representation": REPRESENTATION},
             ),
+            *sure,
         ),
         analysis_date=analysis_date or _today(),
     )

@@ -27,23 +27,41 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studbook.breeding_plan import Objective, PlanSettings
+from studbook.assumptions import NO_ASSUMPTIONS, set_name_problem
+from studbook.defaults import (
+    DEFAULT_FLAGGED_CAP,
+    DEFAULT_SUCCESS_RATE,
+    KINSHIP_EXCESS,
+    KINSHIP_LIMIT,
+    MSI_F_EXCESS_CUTS,
+    MSI_GD_BANDS,
+    MSI_MAX_UNKNOWN,
+    MSI_MK_DIFFERENCE_BANDS,
+    MSI_UNKNOWN_CUTS,
+)
 from studbook.errors import ImportValidationError, Problem, SettingsError
-from studbook.pairing import KINSHIP_LIMIT, MsiTable
-from studbook.population import AgeWindow, SpeciesProfile
-from studbook.release import DEFAULT_FLAGGED_CAP
+from studbook.limits import MNEMONIC_LENGTH
+
+if TYPE_CHECKING:
+    # Only the analyses need these (numpy and the rankers): they load when asked for.
+    from studbook.breeding_plan import Objective, PlanSettings
+    from studbook.pairing import MsiTable
+    from studbook.population import SpeciesProfile
+
+AgeWindow = tuple[float, float] | None
+"""An age window in years, both ends included; ``None`` means no age limit."""
 
 __all__ = [
+    "RETIRED_SETTINGS",
     "SETTINGS",
+    "AgeWindow",
     "DemographicWindow",
     "ProgrammeSettings",
     "SettingSpec",
     "read_settings",
 ]
-
-_MSI = MsiTable()
 
 
 @dataclass(frozen=True)
@@ -108,12 +126,21 @@ class ProgrammeSettings:
         ``None`` = every flag in the studbook (default), ``()`` = none.
     flagged_cap : largest share (fraction 0-1) of a release candidate's genome from flagged
         founders. Default 0.125 (one great-grandparent's worth).
-    kinship_limit : kinship f (0-1, not relationship) at or above which a pair gets MSI ``-`` and
-        is left out of the breeding plan. Default 0.0625 (offspring of first cousins).
+    kinship_limit : kinship f (0-1, not relationship), the floor of the kinship ceiling at or
+        above which a pair gets MSI ``-`` and is left out of the breeding plan (see
+        :meth:`kinship_ceiling`). Default 0.0625 (offspring of first cousins).
+    kinship_excess : kinship above the population's mean MK at which a pair is forbidden (the
+        ceiling is max(kinship_limit, mean MK + kinship_excess)); ``None`` = the fixed
+        ``kinship_limit`` alone. Default 0.0625.
     msi_max_unknown : unknown ancestry (fraction 0-1) above which a pair gets MSI ``-``.
         Default 0.5.
-    msi_gd_cuts, msi_mk_difference_cuts, msi_f_cuts, msi_unknown_cuts : the MSI thresholds
-        (see :class:`~studbook.pairing.MsiTable`; MK, kinship and fraction units).
+    msi_gd_bands, msi_mk_difference_bands, msi_f_excess_cuts, msi_unknown_cuts : the MSI
+        thresholds (see :class:`~studbook.pairing.MsiTable`; standard deviations of the
+        population's delta GD and MK, kinship above mean MK, fractions).
+    release_sex_ratio : males:females of a release group, e.g. ``(1, 1)``; ``None`` = any mix.
+        Default 1:1.
+    release_max_kinship : the largest kinship allowed between two members of a release group;
+        ``None`` = the pairs' kinship ceiling (:meth:`kinship_ceiling`). Default ``None``.
     region_penalty : cost of a between-region pair in the breeding plan, in the plan
         objective's unit (GD or F). Default 0 (no penalty).
     target_size : the programme's target population size (animals), ``None`` = not set.
@@ -124,6 +151,17 @@ class ProgrammeSettings:
         from inbreeding is shown beside it, never under this name).
     demographic_window : the :class:`DemographicWindow` of the life tables, ``None`` = from the
         first recorded birth to the census date, everywhere.
+    assumption_set : the named set of pedigree assumptions the analyses apply
+        (:mod:`studbook.assumptions`), ``""`` = none: the true record (default).
+    success_rate : share (0-1] of recommended pairs expected to breed within a year, used to
+        size the plan until tracked plans give the programme's own
+        (:mod:`studbook.plan_size`). Default 0.2 (Cronin et al. 2006).
+    proven_pair_margin : how much better (MK units, :mod:`studbook.plan_constraints`) pairing a
+        proven pair's animals otherwise must be before the plan splits the pair. Default 0.01.
+    transfer_cost_within_region, transfer_cost_between_regions : cost of a move in the plan's
+        objective (MK units). Defaults 0.002 and 0.01.
+    institution_capacity : (mnemonic, males, females) places each institution can hold;
+        ``()`` = no limit anywhere.
 
     Raises :class:`~studbook.errors.SettingsError` naming the key for a value out of range.
 
@@ -138,16 +176,25 @@ class ProgrammeSettings:
     founder_flags: tuple[str, ...] | None = None
     flagged_cap: float = DEFAULT_FLAGGED_CAP
     kinship_limit: float = KINSHIP_LIMIT
-    msi_max_unknown: float = _MSI.max_unknown
-    msi_gd_cuts: tuple[float, ...] = _MSI.gd_cuts
-    msi_mk_difference_cuts: tuple[float, ...] = _MSI.mk_difference_cuts
-    msi_f_cuts: tuple[float, ...] = _MSI.f_cuts
-    msi_unknown_cuts: tuple[float, ...] = _MSI.unknown_cuts
+    kinship_excess: float | None = KINSHIP_EXCESS
+    msi_max_unknown: float = MSI_MAX_UNKNOWN
+    msi_gd_bands: tuple[float, ...] = MSI_GD_BANDS
+    msi_mk_difference_bands: tuple[float, ...] = MSI_MK_DIFFERENCE_BANDS
+    msi_f_excess_cuts: tuple[float, ...] = MSI_F_EXCESS_CUTS
+    msi_unknown_cuts: tuple[float, ...] = MSI_UNKNOWN_CUTS
     region_penalty: float = 0.0
     target_size: int | None = None
     target_years: int | None = None
     ne_ratio: float | None = None
     demographic_window: DemographicWindow | None = None
+    assumption_set: str = ""
+    success_rate: float = DEFAULT_SUCCESS_RATE
+    proven_pair_margin: float = 0.01
+    transfer_cost_within_region: float = 0.002
+    transfer_cost_between_regions: float = 0.01
+    institution_capacity: tuple[tuple[str, int, int], ...] = ()
+    release_sex_ratio: tuple[int, int] | None = (1, 1)
+    release_max_kinship: float | None = None
 
     def __post_init__(self) -> None:
         for spec in SETTINGS.values():
@@ -160,7 +207,11 @@ class ProgrammeSettings:
         >>> ProgrammeSettings.from_text({"breeding_age_male": "2-15"}).breeding_age_male
         (2.0, 15.0)
         """
-        parsed = {_spec(key).key: _spec(key).parse(text) for key, text in values.items()}
+        parsed = {
+            _spec(key).key: _spec(key).parse(text)
+            for key, text in values.items()
+            if key.strip() not in RETIRED_SETTINGS
+        }
         return cls(**parsed)
 
     def with_text(self, key: str, text: str) -> ProgrammeSettings:
@@ -185,6 +236,8 @@ class ProgrammeSettings:
     @property
     def profile(self) -> SpeciesProfile:
         """The species profile: name and age windows."""
+        from studbook.population import SpeciesProfile
+
         return SpeciesProfile(
             name=self.species,
             breeding_age_male=self.breeding_age_male,
@@ -194,15 +247,37 @@ class ProgrammeSettings:
 
     @property
     def msi(self) -> MsiTable:
-        """The MSI table; its ``-`` ceiling on F is the kinship limit."""
+        """The MSI table; its ``-`` ceiling on F is the kinship ceiling."""
+        from studbook.pairing import MsiTable
+
         return MsiTable(
             forbidden_f=self.kinship_limit,
+            forbidden_excess=self.kinship_excess,
             max_unknown=self.msi_max_unknown,
-            gd_cuts=self.msi_gd_cuts,
-            mk_difference_cuts=self.msi_mk_difference_cuts,
-            f_cuts=self.msi_f_cuts,
+            gd_bands=self.msi_gd_bands,
+            mk_difference_bands=self.msi_mk_difference_bands,
+            f_excess_cuts=self.msi_f_excess_cuts,
             unknown_cuts=self.msi_unknown_cuts,
         )
+
+    def kinship_ceiling(self, mean_mk: float) -> float:
+        """The kinship at or above which a pair is forbidden in a population of mean MK
+        ``mean_mk``: max(kinship_limit, mean_mk + kinship_excess) (see
+        :func:`studbook.pairing.kinship_ceiling`).
+
+        >>> ProgrammeSettings().kinship_ceiling(0.265)
+        0.3275
+        """
+        from studbook.pairing import kinship_ceiling
+
+        return kinship_ceiling(self.kinship_limit, self.kinship_excess, mean_mk)
+
+    def release_kinship(self, mean_mk: float) -> float:
+        """The largest kinship allowed within a release group: ``release_max_kinship``, or the
+        pairs' kinship ceiling when not set (a release group's members are future mates)."""
+        if self.release_max_kinship is not None:
+            return self.release_max_kinship
+        return self.kinship_ceiling(mean_mk)
 
     def plan_settings(
         self,
@@ -210,12 +285,19 @@ class ProgrammeSettings:
         objective: Objective = "delta_gd",
         max_per_animal: int = 1,
         n_pairs: int | None = None,
+        mean_mk: float | None = None,
     ) -> PlanSettings:
-        """A breeding plan's parameters with the programme's kinship limit and region penalty."""
+        """A breeding plan's parameters with the programme's kinship limit and region penalty;
+        given the population's ``mean_mk``, the limit is the kinship ceiling
+        (:meth:`kinship_ceiling`), the same rule as the MSI's ``-``."""
+        from studbook.breeding_plan import PlanSettings
+
         return PlanSettings(
             objective=objective,
             max_per_animal=max_per_animal,
-            kinship_limit=self.kinship_limit,
+            kinship_limit=(
+                self.kinship_limit if mean_mk is None else self.kinship_ceiling(mean_mk)
+            ),
             region_penalty=self.region_penalty,
             n_pairs=n_pairs,
         )
@@ -223,11 +305,15 @@ class ProgrammeSettings:
     def describe(self) -> dict[str, Any]:
         """The settings for report headers (labels shared with the breeding plan's)."""
         flags = self.founder_flags
+        limit = _number(self.kinship_limit)
+        ceiling = limit
+        if self.kinship_excess is not None:
+            ceiling = f"max({limit}, mean MK + {_number(self.kinship_excess)})"
         return {
             "species profile": self.profile.describe(),
             "founder flags counted": "all in the studbook" if flags is None else list(flags),
             "flagged-founder cap": self.flagged_cap,
-            "forbidden kinship >=": self.kinship_limit,
+            "kinship ceiling (forbidden pairs)": ceiling,
             "between-region penalty": self.region_penalty,
             "target population size": self.target_size or "not set",
             "years to reach the target": self.target_years or "not set",
@@ -237,7 +323,24 @@ class ProgrammeSettings:
                 if self.demographic_window
                 else "first birth to the census date, all institutions"
             ),
+            "default success rate of a recommended pair": self.success_rate,
+            "proven-pair margin (MK units)": self.proven_pair_margin,
+            "transfer cost within / between regions (MK units)": (
+                f"{self.transfer_cost_within_region:g} / {self.transfer_cost_between_regions:g}"
+            ),
+            "institution capacity (M/F)": _capacity_text(self.institution_capacity),
+            "release group males:females": _ratio_text(self.release_sex_ratio),
+            "release group max kinship": (
+                "the kinship ceiling"
+                if self.release_max_kinship is None
+                else self.release_max_kinship
+            ),
         }
+
+    @property
+    def assumption_set_name(self) -> str | None:
+        """The assumption set the analyses apply, ``None`` for the true record."""
+        return self.assumption_set or None
 
 
 @dataclass(frozen=True)
@@ -323,6 +426,27 @@ def _gd_cuts_ok(cuts: Any) -> bool:
     )
 
 
+def _excess(text: str) -> float | None:
+    return None if text.lower() in ("", "none") else float(text)
+
+
+def _ratio(text: str) -> tuple[int, int] | None:
+    if text.lower() in ("", "any", "none"):
+        return None
+    males, sep, females = text.partition(":")
+    if not sep:
+        raise ValueError(text)
+    return (int(males), int(females))
+
+
+def _ratio_text(ratio: tuple[int, int] | None) -> str:
+    return "any" if ratio is None else f"{ratio[0]}:{ratio[1]}"
+
+
+def _ratio_ok(ratio: Any) -> bool:
+    return ratio is None or (min(ratio) >= 0 and max(ratio) > 0)
+
+
 def _flags(text: str) -> tuple[str, ...] | None:
     if text.lower() == "all":
         return None
@@ -351,6 +475,35 @@ def _optional_window(text: str) -> DemographicWindow | None:
 
 def _ne_ratio(text: str) -> float | None:
     return None if text.lower() in ("", "none") else float(text)
+
+
+def _capacity(text: str) -> tuple[tuple[str, int, int], ...]:
+    if text.lower() in ("", "none"):
+        return ()
+    out = []
+    for part in text.split(","):
+        mnemonic, sep, places = part.strip().partition(":")
+        males, slash, females = places.partition("/")
+        if not sep or not slash:
+            raise ValueError(part)
+        out.append((mnemonic.strip().upper(), int(males), int(females)))
+    return tuple(sorted(out))
+
+
+def _capacity_text(value: tuple[tuple[str, int, int], ...]) -> str:
+    return ",".join(f"{m}:{males}/{females}" for m, males, females in value) or "none"
+
+
+def _capacity_ok(value: Any) -> bool:
+    names = [m for m, _, _ in value]
+    return len(names) == len(set(names)) and all(
+        0 < len(m) <= MNEMONIC_LENGTH and m.isprintable() and males >= 0 and females >= 0
+        for m, males, females in value
+    )
+
+
+def _cost_ok(value: Any) -> bool:
+    return isinstance(value, float | int) and math.isfinite(value) and value >= 0
 
 
 def _species_ok(name: Any) -> bool:
@@ -415,35 +568,46 @@ SETTINGS: dict[str, SettingSpec] = {
             _in_unit,
         ),
         SettingSpec(
+            "kinship_excess",
+            "Kinship above mean MK (MSI '-', not planned)",
+            "use a kinship from 0 to 1 above the population's mean MK (the ceiling is the larger "
+            f"of kinship_limit and mean MK + this), or 'none' for kinship_limit alone; default "
+            f"{KINSHIP_EXCESS:g}",
+            _excess,
+            lambda v: "none" if v is None else _number(v),
+            lambda v: v is None or _in_unit(v),
+        ),
+        SettingSpec(
             "msi_max_unknown",
             "MSI: '-' above unknown ancestry",
-            f"use a fraction from 0 to 1; default {_MSI.max_unknown:g}",
+            f"use a fraction from 0 to 1; default {MSI_MAX_UNKNOWN:g}",
             _fraction,
             _number,
             _in_unit,
         ),
         SettingSpec(
-            "msi_gd_cuts",
-            "MSI: GD value cuts",
-            f"use five decreasing numbers separated by commas; default {_cuts_text(_MSI.gd_cuts)}",
+            "msi_gd_bands",
+            "MSI: ΔGD bands (standard deviations)",
+            "use five decreasing numbers separated by commas, in standard deviations of the "
+            f"pairs' ΔGD; default {_cuts_text(MSI_GD_BANDS)}",
             _cuts,
             _cuts_text,
             _gd_cuts_ok,
         ),
         SettingSpec(
-            "msi_mk_difference_cuts",
-            "MSI: |MK difference| cuts",
-            "use increasing MK differences separated by commas (or ''); default "
-            f"{_cuts_text(_MSI.mk_difference_cuts)}",
+            "msi_mk_difference_bands",
+            "MSI: |MK difference| bands (standard deviations)",
+            "use increasing numbers of standard deviations of the candidates' MK separated by "
+            f"commas (or ''); default {_cuts_text(MSI_MK_DIFFERENCE_BANDS)}",
             _cuts,
             _cuts_text,
             _increasing,
         ),
         SettingSpec(
-            "msi_f_cuts",
-            "MSI: offspring F cuts",
-            "use increasing kinships separated by commas (or ''); default "
-            f"{_cuts_text(_MSI.f_cuts)}",
+            "msi_f_excess_cuts",
+            "MSI: offspring F above mean MK cuts",
+            "use increasing kinships above the population's mean MK separated by commas (or "
+            f"''); default {_cuts_text(MSI_F_EXCESS_CUTS)}",
             _cuts,
             _cuts_text,
             _increasing,
@@ -452,7 +616,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "msi_unknown_cuts",
             "MSI: unknown ancestry cuts",
             "use increasing fractions separated by commas (or ''); default "
-            f"{_cuts_text(_MSI.unknown_cuts)}",
+            f"{_cuts_text(MSI_UNKNOWN_CUTS)}",
             _cuts,
             _cuts_text,
             _increasing,
@@ -500,15 +664,97 @@ SETTINGS: dict[str, SettingSpec] = {
             lambda v: "all" if v is None else v.text(),
             lambda v: v is None or isinstance(v, DemographicWindow),
         ),
+        SettingSpec(
+            "assumption_set",
+            "Assumption set of the analyses",
+            "use the name of a stored assumption set (studbook assumptions list), or 'none' for "
+            "the true record; default none",
+            lambda text: "" if text.lower() in ("", NO_ASSUMPTIONS) else text,
+            lambda v: v or NO_ASSUMPTIONS,
+            lambda v: isinstance(v, str) and (v == "" or set_name_problem(v) is None),
+        ),
+        SettingSpec(
+            "success_rate",
+            "Success rate of a recommended pair (default)",
+            "use a share above 0 and at most 1 of recommended pairs that breed within a year; "
+            f"default {DEFAULT_SUCCESS_RATE:g} (Cronin et al. 2006)",
+            float,
+            _number,
+            lambda v: isinstance(v, float | int) and 0.0 < float(v) <= 1.0,
+        ),
+        SettingSpec(
+            "proven_pair_margin",
+            "Proven-pair margin (MK units)",
+            "use a number of at least 0 (MK units): how much better pairing a proven pair's "
+            "animals otherwise must be before the plan splits it; default 0.01",
+            float,
+            _number,
+            _cost_ok,
+        ),
+        SettingSpec(
+            "transfer_cost_within_region",
+            "Transfer cost within a region (MK units)",
+            "use a number of at least 0 (MK units); default 0.002",
+            float,
+            _number,
+            _cost_ok,
+        ),
+        SettingSpec(
+            "transfer_cost_between_regions",
+            "Transfer cost between regions (MK units)",
+            "use a number of at least 0 (MK units); default 0.01",
+            float,
+            _number,
+            _cost_ok,
+        ),
+        SettingSpec(
+            "institution_capacity",
+            "Institution capacity (males/females)",
+            "use MNEMONIC:MALES/FEMALES separated by commas (e.g. TALLINN:2/3,KENT:1/2), the "
+            "animals of each sex an institution can hold, or 'none'; default none",
+            _capacity,
+            _capacity_text,
+            _capacity_ok,
+        ),
+        SettingSpec(
+            "release_sex_ratio",
+            "Release group males:females",
+            "use MALES:FEMALES in whole numbers (e.g. 1:1, 1:2), or 'any'; default 1:1",
+            _ratio,
+            _ratio_text,
+            _ratio_ok,
+        ),
+        SettingSpec(
+            "release_max_kinship",
+            "Release group: largest kinship between members",
+            "use a kinship from 0 to 1, or 'none' for the pairs' kinship ceiling "
+            "(kinship_limit, kinship_excess); default none",
+            _excess,
+            lambda v: "none" if v is None else _number(v),
+            lambda v: v is None or _in_unit(v),
+        ),
     )
 }
 """Every setting by key, in display order."""
+
+RETIRED_SETTINGS: dict[str, str] = {
+    "msi_gd_cuts": "msi_gd_bands (standard deviations of ΔGD, no longer MK units)",
+    "msi_mk_difference_cuts": "msi_mk_difference_bands (standard deviations of MK)",
+    "msi_f_cuts": "msi_f_excess_cuts (offspring F above the population's mean MK)",
+}
+"""Settings of earlier versions whose meaning is gone, and what replaced them: a stored value
+is ignored when the settings are loaded (it would be misread in the new unit), and setting one
+is refused naming the replacement."""
 
 
 def _spec(key: str) -> SettingSpec:
     try:
         return SETTINGS[key.strip()]
     except KeyError:
+        if key.strip() in RETIRED_SETTINGS:
+            raise SettingsError(
+                key, f"retired setting: use {RETIRED_SETTINGS[key.strip()]}"
+            ) from None
         raise SettingsError(
             key, "unknown setting; the settings are: " + ", ".join(SETTINGS)
         ) from None

@@ -38,7 +38,8 @@ write): 0 until the first birthday. Neither is ever negative for an animal livin
 Location
 --------
 :func:`location_on`: the institution of the stay covering the date (stays from
-:func:`studbook.events.location_history`), else the record's current location.
+:func:`studbook.events.location_history`, :func:`stay_on`), else the record's current location;
+:func:`local_id_on`: the local id of that stay.
 
 Studbook order
 --------------
@@ -50,16 +51,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Literal
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Literal
 
 from studbook.dates import PartialDate
 from studbook.errors import StudbookError
 from studbook.events import ARRIVALS, EXITS, EventCode, EventRecord, Stay, event_sort_key
-from studbook.pedigree import Pedigree
 from studbook.records import AnimalRecord, parse_bool
+
+if TYPE_CHECKING:
+    # The column forms below take a pedigree's numpy arrays; the rules for one animal (what the
+    # animals list and the census use) need neither, so numpy loads only when they are called.
+    import numpy as np
+    import numpy.typing as npt
+
+    from studbook.pedigree import Pedigree
 
 __all__ = [
     "DAYS_PER_YEAR",
@@ -70,12 +75,14 @@ __all__ = [
     "exit_now",
     "is_living",
     "living_mask",
+    "local_id_on",
     "location_on",
     "parse_status",
     "pedigree_ages",
     "recorded_exit",
     "recorded_exits",
     "status_on",
+    "stay_on",
     "studbook_order",
     "studbook_sort_key",
     "whole_years",
@@ -267,16 +274,32 @@ def whole_years(born: PartialDate, on: date) -> int:
     return max(years, 0)
 
 
+def stay_on(stays: Sequence[Stay], on: date | None = None) -> Stay | None:
+    """The stay covering ``on`` (the last one that had started and not ended), or, with
+    ``on=None``, the last stay if still open; ``None`` when there is none."""
+    if on is None:
+        return stays[-1] if stays and stays[-1].end is None else None
+    for stay in reversed(stays):
+        started = stay.start is None or stay.start.earliest <= on
+        open_then = stay.end is None or stay.end.earliest > on
+        if started and open_then:
+            return stay
+    return None
+
+
 def location_on(record: AnimalRecord, stays: Sequence[Stay], on: date | None = None) -> str:
     """The institution holding the animal on ``on`` (default: now): the stay covering that
     date, else the record's current location."""
-    if on is not None:
-        for stay in reversed(stays):
-            started = stay.start is None or stay.start.earliest <= on
-            open_then = stay.end is None or stay.end.earliest > on
-            if started and open_then:
-                return stay.institution
-    return record.location
+    stay = stay_on(stays, on) if on is not None else None
+    return stay.institution if stay is not None else record.location
+
+
+def local_id_on(record: AnimalRecord, stays: Sequence[Stay], on: date | None = None) -> str:
+    """The animal's local id on ``on`` (default: now): that of the stay (:func:`stay_on`) at
+    the institution :func:`location_on` names; ``''`` when no such stay records one."""
+    where = location_on(record, stays, on)
+    stay = stay_on(stays, on)
+    return stay.local_id if stay is not None and stay.institution == where else ""
 
 
 def studbook_sort_key(animal_id: str) -> tuple[int, int, str]:
@@ -295,6 +318,8 @@ def studbook_order(ids: Iterable[str]) -> npt.NDArray[np.int64]:
     >>> studbook_order(["100", "42", "T12", "042"]).tolist()
     [2, 1, 3, 0]
     """
+    import numpy as np
+
     keys = [studbook_sort_key(s) for s in ids]
     order = sorted(range(len(keys)), key=keys.__getitem__)
     rank = np.empty(len(keys), np.int64)
@@ -310,6 +335,8 @@ def living_mask(ped: Pedigree, on: np.datetime64) -> npt.NDArray[np.bool_]:
     hypothetical. A :class:`~studbook.book.Studbook` knows the events; use its
     :meth:`~studbook.book.Studbook.living_ids` instead.
     """
+    import numpy as np
+
     born = np.isnat(ped.birth_date) | (ped.birth_date <= on)
     has_death = ~np.isnat(ped.death_date)
     dead_by_then = has_death & (ped.death_date <= on)
@@ -321,6 +348,8 @@ def living_mask(ped: Pedigree, on: np.datetime64) -> npt.NDArray[np.bool_]:
 def recorded_exits(ped: Pedigree) -> npt.NDArray[np.object_]:
     """:func:`recorded_exit` of every animal of a pedigree, from its extra columns (``None``
     where they name no exit)."""
+    import numpy as np
+
     names = [n for n in ("released", "lost_to_followup", "status") if n in ped.attributes]
     out = np.full(len(ped), None, object)
     if names:
@@ -333,10 +362,14 @@ def recorded_exits(ped: Pedigree) -> npt.NDArray[np.object_]:
 def pedigree_ages(ped: Pedigree, on: np.datetime64) -> npt.NDArray[np.float64]:
     """:func:`age_years` on ``on`` of every animal of a pedigree (NaN when unknown).
 
+    >>> import numpy as np
+    >>> from studbook.pedigree import Pedigree
     >>> ped = Pedigree.from_cells(["a", "b"], ["", ""], ["", ""], birth_date=["2020-01-01", ""])
     >>> pedigree_ages(ped, np.datetime64("2022-01-01")).round(3).tolist()
     [2.001, nan]
     """
+    import numpy as np
+
     end = np.where(np.isnat(ped.death_date), on, np.minimum(ped.death_date, on))
     days = (end - ped.birth_date).astype("timedelta64[D]").astype(np.float64)
     days[np.isnat(ped.birth_date)] = np.nan

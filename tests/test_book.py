@@ -124,6 +124,35 @@ class TestWhereAndWhen:
         assert book.location_on("3", date(2005, 1, 1)) == "TALLINN"
         assert book.location_on("3") == "TALLINN"
 
+    def test_local_id_follows_transfers(self, book: Studbook) -> None:
+        """The local id is the one of the stay covering the date; none where not recorded."""
+        assert book.local_id_on("3", date(1996, 1, 1)) == "T1"
+        assert book.local_id_on("3", date(2002, 1, 1)) == "H9"
+        assert book.local_id_on("3", date(2005, 1, 1)) == book.local_id_on("3") == "T1b"
+        assert book.local_id_on("4", date(2005, 1, 1)) == ""
+
+    def test_contraception_since(self) -> None:
+        """The start in force on a date, and none once stopped."""
+        records, _ = records_from_table(
+            table_from_text("id,sire,dam,sex\n1,WILD,WILD,F\n", "a.csv")
+        )
+        events, problems = events_from_table(
+            table_from_text(
+                "id,date,event,institution,local_id\n1,2020-03-01,contraception_start,ERIE,\n"
+                "1,2022-05-01,contraception_stop,ERIE,\n1,2023-06-01,contraception_start,ERIE,\n",
+                "e.csv",
+                required=("id", "date", "event", "institution"),
+            )
+        )
+        assert problems == []
+        book = Studbook.build(records, events)
+        assert {k: str(v) for k, v in book.contraception_since(date(2021, 1, 1)).items()} == {
+            "1": "2020-03-01"
+        }
+        assert book.contraception_since(date(2022, 6, 1)) == {}
+        assert str(book.contraception_since()["1"]) == "2023-06-01"
+        assert book.contracepted(date(2022, 6, 1)) == set()
+
     def test_census_now_counts_the_living_by_institution(self, book: Studbook) -> None:
         census = book.census()
         assert [(r.institution, r.label) for r in census.rows] == [

@@ -14,6 +14,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from studbook.assumption_file import read_assumption_file
+from studbook.assumptions import apply_assumptions
 from studbook.csvformat import read_table
 from studbook.events import EventCode, EventRecord, location_history, read_events, validate_events
 from studbook.institutions import InstitutionRecord, read_institutions, validate_institutions
@@ -27,7 +29,8 @@ ANIMALS = FIXTURES / "amur_leopard.csv"
 EVENTS = FIXTURES / "amur_leopard_events.csv"
 INSTITUTIONS = FIXTURES / "amur_leopard_institutions.csv"
 SETTINGS = FIXTURES / "amur_leopard_settings.csv"
-FILES = (ANIMALS, EVENTS, INSTITUTIONS, SETTINGS)
+ASSUMPTIONS = FIXTURES / "amur_leopard_assumptions.csv"
+FILES = (ANIMALS, EVENTS, INSTITUTIONS, SETTINGS, ASSUMPTIONS)
 CENSUS = date(2026, 1, 1)
 
 
@@ -236,6 +239,8 @@ class TestRecordsAndEvents:
     """The record-keeping details the software must handle."""
 
     def test_unknown_mult_and_hypothetical_parents(self, animals: list[AnimalRecord]) -> None:
+        """UNK and MULT sires in the record; the hypothetical sires that would link two lost
+        litters are assumptions, in the assumptions file, never in the record."""
         unk = [
             a
             for a in animals
@@ -244,12 +249,18 @@ class TestRecordsAndEvents:
         mult = [a for a in animals if a.sire.kind is ParentKind.MULT]
         assert len(unk) >= 2 and len(mult) >= 2
         assert all(a.sire.candidates[0][1] == 0.5 and len(a.sire.candidates) == 2 for a in mult)
-        placeholders = [a for a in animals if a.hypothetical]
-        assert 1 <= len(placeholders) <= 2
-        for placeholder in placeholders:
-            offspring = [a for a in animals if placeholder.id in a.sire.ids + a.dam.ids]
-            assert len(offspring) >= 2  # it links siblings
-            assert placeholder.alive is False
+        assert not any(a.hypothetical for a in animals)
+        (assumed,) = read_assumption_file(ASSUMPTIONS)
+        assert [h.id for h in assumed.hypotheticals] == ["H1", "H2"]
+        by_id = {a.id: a for a in animals}
+        out = {r.id: r for r in apply_assumptions(animals, assumed)}
+        for placeholder in assumed.hypotheticals:
+            litter = [a for a in assumed.assumptions if a.assumed == placeholder.id]
+            assert len(litter) >= 2  # it links siblings
+            for a in litter:
+                assert by_id[a.animal_id].sire.kind is ParentKind.UNKNOWN  # the record says UNK
+                assert out[a.animal_id].sire.ids == (placeholder.id,)
+            assert out[placeholder.id].alive is False and out[placeholder.id].hypothetical
 
     def test_transfers_with_local_ids_between_regions(
         self, events: list[EventRecord], institutions: dict[str, InstitutionRecord]

@@ -179,7 +179,7 @@ class TestInterpretedKernelsAgree:
         interpreted, compiled = (run.stdout.split() for run in runs)
         assert interpreted[0] == "False" and compiled[0] == "True"
         assert interpreted[1:] == compiled[1:]
-        assert interpreted[2] == "806"
+        assert interpreted[2] == "804"
 
     def test_interpretable_refuses_a_plain_function(self) -> None:
         """``@interpretable`` without ``@compiled`` under it is a mistake, reported at once."""

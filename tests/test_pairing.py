@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from testdata import pedigree_file
 
 import studbook
 from studbook.pairing import (
     MSI_DASH,
+    MsiScale,
     MsiTable,
     PairingInputs,
+    PairingTable,
     _rank_order,
+    kinship_ceiling,
     pairing_delta_gd,
     pairing_inputs,
     rank_pairings,
@@ -125,46 +129,89 @@ class TestMsi:
         assert table.rows()[0].male == "a" and table.rows()[0].female == "b"
 
     @pytest.mark.parametrize("seed", range(10))
-    def test_offspring_f_at_limit_always_gets_dash(self, seed: int) -> None:
-        """Whatever the other inputs and the limit, F >= the forbidden limit scores '-'."""
+    def test_offspring_f_at_ceiling_always_gets_dash(self, seed: int) -> None:
+        """Whatever the other inputs, F >= the kinship ceiling scores '-', below it never."""
         rng = np.random.default_rng(seed)
         limit = float(rng.choice([1 / 32, 1 / 16, 1 / 8]))
+        mean_mk = float(rng.choice([0.0, 0.05, 0.27]))
         table = MsiTable(forbidden_f=limit)
         size = 500
-        f = rng.choice([0.0, limit / 2, limit * 0.999, limit, limit * 1.5, 0.25], size)
-        scores = table.score(
-            rng.normal(0, 1e-3, size), rng.uniform(0, 0.1, size), f, rng.uniform(0, 0.3, size), 50
-        )
-        assert (scores[f >= limit] == MSI_DASH).all()
-        assert (scores[f < limit] <= 6).all() and (scores >= 1).all()
+        ceiling = max(limit, mean_mk + 1 / 16)
+        f = rng.choice([0.0, ceiling / 2, ceiling * 0.999, ceiling, ceiling * 1.5, 0.45], size)
+        dgd, unknown = rng.normal(0, 1e-3, size), rng.uniform(0, 0.3, size)
+        scale = table.scale(dgd, f, unknown, mean_mk, 0.01)
+        assert scale.kinship_ceiling == ceiling
+        scores = table.score(dgd, rng.uniform(0, 0.1, size), f, unknown, scale)
+        assert (scores[f >= ceiling] == MSI_DASH).all()
+        assert (scores[f < ceiling] <= 6).all() and (scores >= 1).all()
+
+    def test_ceiling_follows_the_population(self) -> None:
+        """The ceiling is max(limit, mean MK + excess); without an excess, the limit alone."""
+        assert kinship_ceiling(1 / 16, 1 / 16, 0.0) == 1 / 16
+        assert kinship_ceiling(1 / 16, 1 / 16, 0.265) == pytest.approx(0.3275)
+        assert kinship_ceiling(0.2, 1 / 16, 0.1) == 0.2
+        assert kinship_ceiling(1 / 16, None, 0.265) == 1 / 16
 
     def test_too_much_unknown_ancestry_gets_dash(self) -> None:
         """More than half the smaller parent's genome unknown scores '-'."""
-        s = MsiTable().score(np.zeros(2), np.zeros(2), np.zeros(2), np.array([0.5, 0.51]), 20)
+        scale = MsiScale(0.0, 1 / 16, 1.0, 1.0)
+        s = MsiTable().score(np.zeros(2), np.zeros(2), np.zeros(2), np.array([0.5, 0.51]), scale)
         assert s.tolist() == [5, MSI_DASH]  # 3, plus 1 each for > 25 % and > 40 % unknown
 
     def test_base_score_bands(self) -> None:
-        """The size-free GD value maps to scores 1-6 at the documented cuts."""
-        n = 99
-        values = np.array([0.03, 0.01, 0.0, -0.01, -0.03, -0.06])
-        dgd = values * 2 * n / (n + 1) ** 2
+        """delta GD in standard deviations maps to scores 1-6 at the documented bands."""
+        sd = 3e-5
+        dgd = np.array([1.0, 0.7, 0.2, -0.2, -0.7, -1.5]) * sd
         zeros = np.zeros(6)
-        assert MsiTable().score(dgd, zeros, zeros, zeros, n).tolist() == [1, 2, 3, 4, 5, 6]
+        scale = MsiScale(0.0, 1 / 16, sd, 0.01)
+        assert MsiTable().score(dgd, zeros, zeros, zeros, scale).tolist() == [1, 2, 3, 4, 5, 6]
+
+    def test_spread_is_taken_over_pairs_not_dashed(self) -> None:
+        """The ΔGD spread is the standard deviation over the pairs that are not '-'."""
+        dgd = np.array([1.0, 3.0, 100.0, -50.0])
+        f = np.array([0.0, 0.0, 0.3, 0.0])
+        unknown = np.array([0.0, 0.0, 0.0, 0.9])
+        scale = MsiTable().scale(dgd, f, unknown, 0.0, 0.0)
+        assert scale.gd_spread == 1.0  # std of [1, 3]
+        codes = MsiTable().score(dgd, np.zeros(4), f, unknown, scale)
+        assert codes.tolist() == [1, 1, MSI_DASH, MSI_DASH]
+
+    def test_no_spread_scores_by_sign(self) -> None:
+        """With one allowed pair (no spread), a gain scores 1, a loss 6, no change 3."""
+        scale = MsiScale(0.0, 1 / 16, 0.0, 0.0)
+        z = np.zeros(3)
+        codes = MsiTable().score(np.array([1e-6, -1e-6, 0.0]), z, z, z, scale)
+        assert codes.tolist() == [1, 6, 3]
 
     def test_penalties_add_points(self) -> None:
-        """MK difference, offspring F and unknown ancestry each add points, capped at 6."""
+        """MK difference (in MK sds), F above mean MK and unknown ancestry add points."""
         one = np.zeros(1)
         t = MsiTable()
-        assert t.score(one, np.array([0.03]), one, one, 10).tolist() == [4]
-        assert t.score(one, np.array([0.06]), one, one, 10).tolist() == [5]
-        assert t.score(one, one, np.array([1 / 32]), one, 10).tolist() == [4]
-        assert t.score(one, one, np.array([3 / 64]), one, 10).tolist() == [5]
-        assert t.score(one, one, np.array([1 / 33]), one, 10).tolist() == [3]
-        assert t.score(one, one, one, np.array([0.3]), 10).tolist() == [4]
-        assert t.score(one, one, one, np.array([0.25]), 10).tolist() == [3]
+        s = MsiScale(mean_mk=0.1, kinship_ceiling=0.1625, gd_spread=1.0, mk_spread=0.01)
+        assert t.score(one, np.array([0.021]), one + 0.1, one, s).tolist() == [4]
+        assert t.score(one, np.array([0.031]), one + 0.1, one, s).tolist() == [5]
+        assert t.score(one, one, np.array([0.1 + 1 / 32]), one, s).tolist() == [4]
+        assert t.score(one, one, np.array([0.1 + 3 / 64]), one, s).tolist() == [5]
+        assert t.score(one, one, np.array([0.1 + 1 / 33]), one, s).tolist() == [3]
+        assert t.score(one, one, one, np.array([0.3]), s).tolist() == [4]
+        assert t.score(one, one, one, np.array([0.25]), s).tolist() == [3]
         assert t.score(
-            one, np.array([0.06]), np.array([3 / 64]), np.array([0.45]), 10
+            one, np.array([0.031]), np.array([0.1 + 3 / 64]), np.array([0.45]), s
         ).tolist() == [6]
+
+    def test_explanation_names_each_point(self) -> None:
+        """The reason shown beside a score adds up to the score."""
+        t = MsiTable()
+        s = MsiScale(mean_mk=0.1, kinship_ceiling=0.1625, gd_spread=1e-4, mk_spread=0.01)
+        inputs = (0.6e-4, 0.031, 0.1 + 1 / 32, 0.3)
+        code = t.score(*(np.array([v]) for v in inputs), s)[0]
+        why = t.explain(*inputs, s)
+        assert (
+            why == "ΔGD +0.6 sd → 2; +2 MK difference 3.1 sd; +1 F 0.0312 above mean MK; "
+            "+1 unknown 30.0 %"
+        )
+        assert code == 6  # 2 + 2 + 1 + 1
+        assert t.explain(0.0, 0.0, 0.2, 0.0, s) == "F 0.2000 ≥ ceiling 0.1625"
 
     @pytest.mark.parametrize("seed", range(5))
     def test_more_gd_never_scores_worse(self, seed: int) -> None:
@@ -175,12 +222,49 @@ class TestMsi:
         low = rng.normal(0, 2e-3, size)
         high = low + rng.uniform(0, 2e-3, size)
         t = MsiTable()
-        assert (t.score(high, *other, 30) <= t.score(low, *other, 30)).all()
+        scale = MsiScale(0.02, 0.0825, 1e-3, 0.01)
+        assert (t.score(high, *other, scale) <= t.score(low, *other, scale)).all()
 
     def test_thresholds_must_decrease(self) -> None:
-        """A misordered GD threshold table is refused."""
+        """A misordered ΔGD band table is refused."""
         with pytest.raises(ValueError, match="decreasing"):
-            MsiTable(gd_cuts=(0.0, 0.01, -0.01, -0.02, -0.05))
+            MsiTable(gd_bands=(0.0, 0.5, -0.5, -1.0, -2.0))
+
+
+class TestMsiOnRealStudbooks:
+    """On the fixture, the loris and the gazelle the best pairs score 1-2 and '-' is rare."""
+
+    @pytest.mark.parametrize("name", ["amur", "pygmy_slow_loris_aza", "cuvier_gazelle_purgeR"])
+    def test_best_pairs_score_one_or_two(self, name: str) -> None:
+        """The top-ranked pair scores 1 and fewer than a fifth of the pairs are '-'."""
+        table = _real_pairings(name)
+        codes = table.msi
+        assert codes[0] == 1
+        assert (codes == MSI_DASH).mean() < 0.2
+        assert {1, 2, 3, 4, 5, 6} <= set(codes.tolist())
+        allowed = codes != MSI_DASH
+        assert (table.offspring_f[allowed] < table.scale.kinship_ceiling).all()
+
+
+def _real_pairings(name: str) -> PairingTable:
+    """The pairing ranking of one studbook on 2024-01-01 (the shared ones skip when absent)."""
+    from clirun import FIXTURE
+
+    from studbook.analysis import Analysis, AnalysisSettings
+    from studbook.book import Studbook
+    from studbook.interpret import read_understood
+    from studbook.records import records_from_table
+
+    if name == "amur":
+        path, mapping = FIXTURE, None
+    else:
+        path = pedigree_file(f"{name}.csv")
+        column = "alive_in_source" if name.startswith("pygmy") else "target"
+        mapping = {column: "alive"}
+    table, _ = read_understood(path, mapping)
+    records, _ = records_from_table(table)
+    book = Studbook.build(records)
+    return Analysis(book, AnalysisSettings(census_date="2024-01-01")).pairings
 
 
 class TestRanking:

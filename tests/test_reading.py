@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studbook.csvformat import StudbookTable, plain_columns, read_table, table_from_text
-from studbook.dates import parse_partial_date, read_iso_dates
+from studbook.csvformat import StudbookTable, read_table, table_from_text
+from studbook.dates import parse_partial_date
 from studbook.errors import ImportValidationError, StudbookError, UnknownAnimalError
 from studbook.kinship import kinship, mean_kinship
 from studbook.pedigree import Pedigree, _from_plain, read_pedigree
+from studbook.plaincsv import plain_columns, read_iso_dates
 from studbook.release import ReleaseInputs, evaluate_release_group
 
 HEADER = "id,sire,dam,sex,birth_date,birth_type,death_date,alive,location,founder,flags,notes"

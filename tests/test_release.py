@@ -14,9 +14,11 @@ from studbook.errors import StudbookError
 from studbook.pedigree import read_pedigree
 from studbook.population import NO_AGE_LIMITS, ReferencePopulation, reference_population
 from studbook.release import (
+    NoReleaseGroupError,
     ReleaseInputs,
     evaluate_release_group,
     group_delta_gd,
+    male_counts,
     rank_release_candidates,
     release_group,
     release_inputs,
@@ -222,6 +224,121 @@ class TestReleaseGroup:
                                         mean_mk=9 / 32, flagged=[0.5, 0.5, 0.5, 0])  # fmt: skip
         with pytest.raises(StudbookError, match="only 1 release candidates"):
             release_group(inp, 2)
+
+
+def brute_constrained(
+    inp: ReleaseInputs, k: int, cap: float, ratio: tuple[int, int] | None, limit: float | None
+) -> tuple[float, float]:
+    """(best captive delta GD, least largest kinship) over every group of k under the cap with
+    the sex ratio's male counts; the best is -inf when no group meets the kinship limit."""
+    pool = [i for i in range(len(inp.ids)) if inp.flagged[i] <= cap]
+    if ratio is not None:
+        pool = [i for i in pool if inp.sex[i] in "MF"]
+    counts = male_counts(k, ratio)
+    best, least = -np.inf, np.inf
+    for group in itertools.combinations(pool, k):
+        g = np.array(group)
+        males = sum(inp.sex[i] == "M" for i in group)
+        if counts is not None and males not in counts:
+            continue
+        block = inp.kinship[np.ix_(g, g)]
+        most = block[~np.eye(k, dtype=bool)].max()
+        least = min(least, most)
+        if limit is not None and most > limit:
+            continue
+        dgd = float(group_delta_gd(inp.mk[g].sum(), block.sum(), k, inp.mean_mk, inp.n))
+        best = max(best, dgd)
+    return best, least
+
+
+class TestSexRatioAndKinship:
+    """A release group has the programme's sex mix and no two members too closely related."""
+
+    def test_male_counts(self) -> None:
+        """k M/(M+F) males, rounded down and up; any mix without a ratio."""
+        assert male_counts(4, (1, 1)) == (2,)
+        assert male_counts(5, (1, 1)) == (2, 3)
+        assert male_counts(6, (1, 2)) == (2,)
+        assert male_counts(4, (0, 1)) == (0,)
+        assert male_counts(4, None) is None
+
+    @pytest.mark.parametrize("seed", range(20))
+    def test_exact_against_brute_force(self, seed: int) -> None:
+        """With a sex ratio and a kinship limit the enumeration equals brute force, or both
+        find no group and the error states the least related group's largest kinship."""
+        rng = np.random.default_rng(500 + seed)
+        kin = random_kinship(rng, 24)
+        inp = inputs_from(kin, np.sort(rng.choice(24, 11, replace=False)), rng)
+        k = int(rng.integers(2, 5))
+        ratio = [(1, 1), (1, 2), (2, 1)][seed % 3]
+        limit = float(rng.choice([0.1, 0.2, 0.3]))
+        best, least = brute_constrained(inp, k, 0.125, ratio, limit)
+        if best == -np.inf:
+            with pytest.raises(NoReleaseGroupError) as caught:
+                release_group(inp, k, sex_ratio=ratio, max_kinship=limit)
+            if least < np.inf:
+                assert f"the least related group has {least:.4f}" in str(caught.value)
+            return
+        group = release_group(inp, k, sex_ratio=ratio, max_kinship=limit)
+        assert group.captive_delta_gd == pytest.approx(best, abs=1e-14)
+        assert group.max_kinship <= limit + 1e-12
+        assert group.males in male_counts(k, ratio)  # type: ignore[operator]
+        assert group.males + group.females == k
+
+    def test_siblings_are_not_released_together(self) -> None:
+        """Two full brothers with the highest MKs: a 1:1 group of 2 takes one male and one
+        female, and a kinship limit keeps the brothers apart in a group of 4."""
+        kin = np.eye(10) * 0.5
+        kin[0, 2] = kin[2, 0] = 0.25  # brothers 100 and 102 (even = F, odd = M below)
+        for j in (4, 6, 8):
+            kin[0, j] = kin[j, 0] = kin[2, j] = kin[j, 2] = 0.1
+        ids = np.arange(10)
+        mk = kin.mean(axis=1)
+        inp = ReleaseInputs.from_arrays(
+            [str(100 + c) for c in ids], kin, mk, n=10, mean_mk=float(mk.mean()),
+            sex=["M", "F", "M", "F", "M", "F", "M", "F", "M", "F"],
+        )  # fmt: skip
+        assert set(release_group(inp, 2).ids) == {"100", "102"}  # no constraints: two males
+        pair = release_group(inp, 2, sex_ratio=(1, 1))
+        assert (pair.males, pair.females) == (1, 1)
+        four = release_group(inp, 4, sex_ratio=(1, 1), max_kinship=0.2)
+        assert not {"100", "102"} <= set(four.ids)
+        assert four.max_kinship <= 0.2
+
+    def test_too_few_of_one_sex_is_explained(self) -> None:
+        """A 1:1 group of 4 from one female says how many of each sex there are."""
+        inp = ReleaseInputs.from_arrays(
+            "ABCDE", np.eye(5) * 0.5, np.full(5, 0.1), n=20, mean_mk=0.1, sex="MMMMF"
+        )
+        with pytest.raises(NoReleaseGroupError, match="4 males and 1 females"):
+            release_group(inp, 4, sex_ratio=(1, 1))
+
+    def test_unknown_sex_is_left_out_under_a_ratio(self) -> None:
+        """Animals of unknown sex cannot fill a sex mix."""
+        inp = ReleaseInputs.from_arrays(
+            "ABCD", np.eye(4) * 0.5, [0.3, 0.1, 0.1, 0.1], n=20, mean_mk=0.1, sex="UMFU"
+        )
+        assert release_group(inp, 2, sex_ratio=(1, 1)).ids == ("B", "C")
+        with pytest.raises(NoReleaseGroupError, match="with a known sex"):
+            release_group(inp, 3, sex_ratio=(1, 1))
+
+    @pytest.mark.parametrize("seed", range(8))
+    def test_heuristic_meets_the_constraints(self, seed: int) -> None:
+        """Beyond the enumeration limit the group still has the sex mix and the kinship limit
+        whenever the exact search finds one, and is never better than it."""
+        rng = np.random.default_rng(700 + seed)
+        kin = random_kinship(rng, 40)
+        inp = inputs_from(kin, np.arange(0, 40, 2) + (np.arange(20) % 2), rng)
+        try:
+            exact = release_group(inp, 4, sex_ratio=(1, 1), max_kinship=0.15)
+        except NoReleaseGroupError:
+            with pytest.raises(NoReleaseGroupError, match="closest group"):
+                release_group(inp, 4, sex_ratio=(1, 1), max_kinship=0.15, exact_limit=0)
+            return
+        heur = release_group(inp, 4, sex_ratio=(1, 1), max_kinship=0.15, exact_limit=0)
+        assert heur.method.startswith("heuristic")
+        assert (heur.males, heur.females) == (2, 2) and heur.max_kinship <= 0.15 + 1e-12
+        assert heur.captive_delta_gd <= exact.captive_delta_gd + 1e-15
 
 
 class TestHeuristic:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from studbook.analysis import Analysis, AnalysisSettings
@@ -47,7 +48,7 @@ class TestParsing:
                 "breeding_age_male": " 1.5 - 12 ",
                 "release_age": "any",
                 "founder_flags": "hybrid, non-amur",
-                "msi_f_cuts": "0.03,0.05",
+                "msi_f_excess_cuts": "0.03,0.05",
                 "target_size": "60",
             }
         )
@@ -55,13 +56,13 @@ class TestParsing:
         assert s.founder_flags == ("hybrid", "non-amur")
         assert s.text("breeding_age_male") == "1.5-12"
         assert s.text("founder_flags") == "hybrid,non-amur"
-        assert s.msi.f_cuts == (0.03, 0.05) and s.target_size == 60
+        assert s.msi.f_excess_cuts == (0.03, 0.05) and s.target_size == 60
         assert ProgrammeSettings().with_text("founder_flags", "none").founder_flags == ()
         assert s.changed() == {
             "species": "Pygmy slow loris",
             "breeding_age_male": "1.5-12",
             "founder_flags": "hybrid,non-amur",
-            "msi_f_cuts": "0.03,0.05",
+            "msi_f_excess_cuts": "0.03,0.05",
             "target_size": "60",
         }
 
@@ -72,8 +73,12 @@ class TestParsing:
             ("release_age", "two", "MIN-MAX in years"),
             ("flagged_cap", "1.5", "fraction from 0 to 1"),
             ("kinship_limit", "-0.1", "kinship from 0 to 1"),
-            ("msi_gd_cuts", "0.01,0.02,0,-0.01,-0.02", "five decreasing numbers"),
-            ("msi_f_cuts", "0.05,0.03", "increasing kinships"),
+            ("msi_gd_bands", "0.01,0.02,0,-0.01,-0.02", "five decreasing numbers"),
+            ("msi_f_excess_cuts", "0.05,0.03", "increasing kinships"),
+            ("kinship_excess", "2", "kinship from 0 to 1"),
+            ("release_sex_ratio", "1-1", "MALES:FEMALES"),
+            ("release_sex_ratio", "0:0", "MALES:FEMALES"),
+            ("release_max_kinship", "-0.1", "kinship from 0 to 1"),
             ("region_penalty", "-1", "at least 0"),
             ("target_size", "0", "whole number"),
             ("target_size", "12.5", "whole number"),
@@ -91,7 +96,7 @@ class TestParsing:
 
     def test_unknown_key_lists_the_keys(self) -> None:
         """An unknown key's error lists every setting."""
-        with pytest.raises(SettingsError, match="kinship_limit, msi_max_unknown"):
+        with pytest.raises(SettingsError, match="kinship_limit, kinship_excess, msi_max_unknown"):
             ProgrammeSettings().with_text("kinship", "0.1")
 
     def test_constructed_values_are_checked_too(self) -> None:
@@ -105,6 +110,32 @@ class TestParsing:
         assert s.msi.forbidden_f == 0.05
         plan = s.plan_settings(max_per_animal=2)
         assert (plan.kinship_limit, plan.region_penalty, plan.max_per_animal) == (0.05, 0.001, 2)
+
+    def test_kinship_ceiling_is_one_rule_for_msi_plan_and_release(self) -> None:
+        """Given P's mean MK, the MSI, the plan and release groups use the same ceiling."""
+        s = ProgrammeSettings(kinship_limit=0.05, kinship_excess=0.04)
+        assert s.kinship_ceiling(0.0) == 0.05 and s.kinship_ceiling(0.2) == pytest.approx(0.24)
+        assert s.plan_settings(mean_mk=0.2).kinship_limit == pytest.approx(0.24)
+        assert s.release_kinship(0.2) == pytest.approx(0.24)
+        assert s.with_text("release_max_kinship", "0.01").release_kinship(0.2) == 0.01
+        assert s.with_text("kinship_excess", "none").kinship_ceiling(0.2) == 0.05
+        scale = s.msi.scale(np.zeros(2), np.zeros(2), np.zeros(2), 0.2, 0.0)
+        assert scale.kinship_ceiling == pytest.approx(0.24)
+
+    def test_retired_msi_keys_are_ignored_when_stored_and_refused_when_set(self) -> None:
+        """A stored value of a retired MSI key (old unit) is ignored; setting it names the
+        replacement."""
+        s = ProgrammeSettings.from_text({"msi_gd_cuts": "0.02,0.005,-0.005,-0.02,-0.05"})
+        assert s == ProgrammeSettings()
+        with pytest.raises(SettingsError, match="retired setting: use msi_gd_bands"):
+            ProgrammeSettings().with_text("msi_gd_cuts", "1,0.5,0,-0.5,-1")
+
+    def test_release_sex_ratio_text(self) -> None:
+        """The sex ratio reads MALES:FEMALES or 'any' and writes back canonically."""
+        s = ProgrammeSettings()
+        assert s.release_sex_ratio == (1, 1)
+        assert s.with_text("release_sex_ratio", " 1 : 2 ").text("release_sex_ratio") == "1:2"
+        assert s.with_text("release_sex_ratio", "any").release_sex_ratio is None
 
 
 class TestSettingsFile:

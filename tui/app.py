@@ -31,10 +31,12 @@ from tui.messages import (
     RecordSaved,
 )
 from tui.screens.animals import AnimalsScreen
+from tui.screens.assumptions import AssumptionsScreen
 from tui.screens.demography import DemographyScreen
 from tui.screens.errors import DatabaseStatusScreen, ErrorModal
 from tui.screens.help import HelpScreen, help_text
 from tui.screens.pairings import PairingsScreen
+from tui.screens.plan import PlanScreen
 from tui.screens.population import PopulationScreen
 from tui.screens.releases import ReleasesScreen
 from tui.store import Store, describe_error
@@ -91,6 +93,8 @@ class StudbookApp(App[None]):
         "pairings": PairingsScreen,
         "releases": ReleasesScreen,
         "demography": DemographyScreen,
+        "plan": PlanScreen,
+        "assumptions": AssumptionsScreen,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "go('animals')", "Animals", id="go.animals"),
@@ -99,6 +103,8 @@ class StudbookApp(App[None]):
         Binding("f5", "go('releases')", "Releases", id="go.releases"),
         Binding("f6", "settings", "Settings", id="app.settings"),
         Binding("f7", "go('demography')", "Demography", id="go.demography"),
+        Binding("f8", "go('plan')", "Plan", id="go.plan"),
+        Binding("f9", "go('assumptions')", "Assumptions", id="go.assumptions"),
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -109,6 +115,9 @@ class StudbookApp(App[None]):
 
     genetics_status: reactive[str] = reactive("")
     """What the genetics worker is doing, for the header ('' when idle)."""
+
+    pedigree: reactive[str] = reactive("")
+    """What the analyses rest on (true record or an assumption set), for the header."""
 
     def __init__(
         self,
@@ -181,6 +190,7 @@ class StudbookApp(App[None]):
         """Recompute the genetics of the living population in a thread, reporting progress."""
         store = self.require_store()
         worker = get_current_worker()
+        self.call_from_thread(setattr, self, "pedigree", store.pedigree_label())
 
         def progress(done: int, total: int, step: str) -> bool:
             self.post_message(GeneticsProgress(done, total, step))
@@ -207,8 +217,16 @@ class StudbookApp(App[None]):
         self.show_error("The genetics could not be computed", describe_error(message.error))
 
     def watch_genetics_status(self, status: str) -> None:
+        self._show_status()
+
+    def watch_pedigree(self, pedigree: str) -> None:
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """The header's status line: the database, the pedigree analysed, the genetics."""
         if self.store is not None:
-            self.sub_title = self.store.description + (f" · {status}" if status else "")
+            parts = [self.store.description, self.pedigree, self.genetics_status]
+            self.sub_title = " · ".join(p for p in parts if p)
 
     def require_store(self) -> Store:
         """The open store; screens only run after the database was opened."""

@@ -34,6 +34,7 @@ from studbook.errors import (
     StudbookError,
     UnknownAnimalError,
 )
+from tui.cli_assumptions import add_assumption_commands, add_assumptions_option
 
 __all__ = ["EXIT_CODES", "build_parser", "main"]
 
@@ -93,11 +94,16 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def _load_book(args: argparse.Namespace) -> Any:
-    """The whole studbook in memory (:class:`studbook.book.Studbook`)."""
+    """The whole studbook in memory (:class:`studbook.book.Studbook`), read on one Core
+    connection: reading needs no ORM session (see :mod:`db.tables`)."""
     from db.repository import load_studbook
 
-    with _open(args)() as session:
-        return load_studbook(session)
+    engine = _engine(args)
+    try:
+        with engine.connect() as connection:
+            return load_studbook(connection)
+    finally:
+        engine.dispose()
 
 
 def _emit(report: Any, fmt: str) -> None:
@@ -186,11 +192,23 @@ def _settings_file(args: argparse.Namespace) -> Path | None:
     return companion_file(args.file, "settings")
 
 
+def _assumptions_file(args: argparse.Namespace) -> Path | None:
+    """The assumptions file to import with a new studbook: ``FILE_assumptions.csv`` if there
+    (not with ``--update``: the sets are stored already, and edited with ``assumptions``)."""
+    from db.importer import companion_file
+
+    if args.no_companions or getattr(args, "update", False):
+        return None
+    return companion_file(args.file, "assumptions")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Check the files and, only if every rule passes, add them to the studbook in one go."""
+    from db.assumptions import import_assumption_sets
     from db.importer import check_studbook, write_plan
     from db.session import session_scope
     from db.settings import save_settings
+    from studbook.assumptions import AssumptionError
     from studbook.interpret import parse_mapping
     from studbook.present import printable
     from studbook.settings import read_settings
@@ -198,11 +216,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     factory = _open(args)
     progress = _Progress()
+    plan = None
     try:
         fmt = import_format(args)
         events, institutions = _companions(args) if fmt == "csv" else (args.events, None)
         settings_path = _settings_file(args)
-        paths = (args.file, events, institutions, settings_path)
+        assumptions_path = _assumptions_file(args) if fmt == "csv" else None
+        paths = (args.file, events, institutions, settings_path, assumptions_path)
         _say("importing " + ", ".join(str(p) for p in paths if p is not None))
         mapping = parse_mapping(args.map)
         settings = read_settings(settings_path) if settings_path is not None else {}
@@ -222,11 +242,16 @@ def cmd_import(args: argparse.Namespace) -> int:
                 for line in plan.update.lines():
                     _say(printable(line))
             report = write_plan(session, plan, progress=progress)
+            sets = import_assumption_sets(session, assumptions_path) if assumptions_path else []
             save_settings(session, settings)
+    except AssumptionError as exc:
+        progress.close()
+        raise CliError(f"studbook: {exc}; nothing was imported", EXIT_INVALID) from exc
     except ImportValidationError as exc:
         progress.close()
         errors = [p for p in exc.problems if p.severity == "error"]
         _problems(errors, args.max_problems)
+        _update_hint(plan, args.file, "import")
         raise CliError(
             f"studbook: {len(errors)} error(s) in the input; nothing was imported", EXIT_INVALID
         ) from exc
@@ -242,7 +267,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     if settings:
         _say(f"set {len(settings)} programme setting(s): {', '.join(settings)}")
+    if sets:
+        _say(
+            f"stored {len(sets)} assumption set(s), apart from the record: "
+            + ", ".join(s.name for s in sets)
+            + " (studbook assumptions use NAME to analyse with one)"
+        )
     return EXIT_OK
+
+
+def _update_hint(plan: Any, file: Path, command: str) -> None:
+    """When most of a file's animals are already stored, say that ``--update`` is the check
+    for an updated export of the studbook (each of them is otherwise a duplicate-id error)."""
+    if plan is not None and plan.already_stored * 2 > max(len(plan.records), 1):
+        _say(
+            f"hint: {plan.already_stored} of the file's {len(plan.records)} animals are already "
+            f"in the studbook; if {file} is an updated export of it, use "
+            f"'studbook {command} --update {file}'"
+        )
 
 
 def _understood(understanding: Any) -> None:
@@ -292,6 +334,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             _say(printable(line))
     for problem in [*plan.problems, *settings_errors]:
         print(problem)
+    if plan.errors:
+        _update_hint(plan, args.file, "validate")
     animals, events_read = len(plan.records), len(plan.events)
     if plan.update is not None:
         animals += len(plan.update.changed) + len(plan.update.unchanged)
@@ -532,7 +576,9 @@ def _analysis(args: argparse.Namespace) -> Any:
 
     book = _load_book(args)
     programme = book.settings
-    for key in ("flagged_cap", "kinship_limit", "region_penalty"):
+    overrides = ("flagged_cap", "kinship_limit", "region_penalty", "release_sex_ratio",
+                 "release_max_kinship")  # fmt: skip
+    for key in overrides:
         value = getattr(args, key, None)
         if value is not None:
             programme = programme.with_text(key, str(value))
@@ -542,6 +588,7 @@ def _analysis(args: argparse.Namespace) -> Any:
         exclude=tuple(args.exclude),
         non_breeders=tuple(getattr(args, "non_breeder", ())),
         programme=programme,
+        assumptions=getattr(args, "assumptions", None),
     )
     return Analysis(book, settings)
 
@@ -551,7 +598,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from studbook.reports import summary_report
 
     analysis = _analysis(args)
-    _emit(summary_report(analysis.summary, parameters=analysis.parameters()), args.format)
+    report = summary_report(
+        analysis.summary, parameters=analysis.parameters(), certainty=analysis.certainty
+    )
+    _emit(report, args.format)
     return EXIT_OK
 
 
@@ -617,19 +667,10 @@ def cmd_pairings(args: argparse.Namespace) -> int:
 
 
 def cmd_breeding_plan(args: argparse.Namespace) -> int:
-    """The exact optimal breeding plan beside the greedy mean-kinship plan."""
-    from studbook.present import printable
-    from studbook.reports import breeding_plan_report
+    """The breeding plan to send: sized by the goals, with moves, proven pairs and holds."""
+    from tui.cli_plans import show_plan
 
-    analysis = _analysis(args)
-    settings = analysis.programme.plan_settings(
-        objective=args.objective, max_per_animal=args.max_per_animal, n_pairs=args.pairs
-    )
-    plan = analysis.breeding_plan(settings)
-    if plan.why_empty is not None:
-        _say(printable(f"studbook breeding-plan: no pairs: {plan.why_empty}"))
-    _emit(breeding_plan_report(plan, parameters=analysis.parameters()), args.format)
-    return EXIT_OK
+    return show_plan(args)
 
 
 def cmd_releases(args: argparse.Namespace) -> int:
@@ -700,12 +741,15 @@ def cmd_projection(args: argparse.Namespace) -> int:
         )
         _emit(report, args.format)
         return EXIT_OK
+    from studbook.assumptions import assumed_studbook, chosen_set, pedigree_label
     from studbook.kinship import gene_diversity, mean_kinship_array
     from studbook.outlook import simulation_for, studbook_inputs
     from studbook.timeseries import gene_diversity_over_time
 
-    book = _load_book(args)
-    demo = _demography(args, book)
+    record = _load_book(args)
+    chosen = chosen_set(record, args.assumptions)
+    book = assumed_studbook(record, chosen)
+    demo = _demography(args, record)
     if not demo.population_ids:
         raise CliError(
             f"studbook projection: no living animal on the last day of {demo.window.text()}",
@@ -727,7 +771,11 @@ def cmd_projection(args: argparse.Namespace) -> int:
             book, demo, replicates=args.replicates, seed=args.seed, capacity=inputs.capacity
         )
     outlook = gene_diversity_outlook(inputs, years=args.years, history=history, simulate=simulate)
-    parameters = {**book.settings.describe(), "demographic window": demo.window.describe()}
+    parameters = {
+        "pedigree": pedigree_label(chosen.name if chosen else None),
+        **book.settings.describe(),
+        "demographic window": demo.window.describe(),
+    }
     report = projection_report(
         outlook,
         population=f"living on the last day of the window {demo.window.text()}",
@@ -825,8 +873,56 @@ def _demography_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed of the projections (0)")
 
 
+def _analysis_options(p: argparse.ArgumentParser) -> None:
+    """The options of the analyses: census date, who is in P, who may breed, the format."""
+    p.add_argument("--census-date", type=_iso_date, help="census date (default: today)")
+    p.add_argument(
+        "--population-region",
+        action="append",
+        default=[],
+        metavar="REGION",
+        help="restrict P to this region (repeatable)",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="leave this animal out of P (repeatable)",
+    )
+    if p.prog.endswith(("pairings", "breeding-plan", "issue")):
+        p.add_argument(
+            "--non-breeder",
+            action="append",
+            default=[],
+            metavar="ID",
+            help="never pair this animal (repeatable)",
+        )
+    _add_format(p, REPORT_FORMATS)
+
+
+def _plan_options(p: argparse.ArgumentParser) -> None:
+    """The options of a breeding plan (``breeding-plan`` and ``plan issue``)."""
+    p.add_argument("--max-per-animal", type=int, default=1, help="pairings per animal (1)")
+    p.add_argument("--objective", choices=("delta_gd", "offspring_f"), default="delta_gd")
+    p.add_argument(
+        "--kinship-limit", type=float, help="forbid f >= this (default: the setting kinship_limit)"
+    )
+    p.add_argument(
+        "--region-penalty",
+        type=float,
+        help="cost of a cross-region pair (default: the setting region_penalty)",
+    )
+    p.add_argument(
+        "--pairs",
+        type=int,
+        help="number of pairs (default: sized by the programme's goals, shown in the notes)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``studbook`` command."""
+    from tui.cli_document import add_document_commands
     from tui.cli_explorer import add_explorer_commands
     from tui.cli_formats import add_format_options
 
@@ -875,8 +971,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--no-companions",
             action="store_true",
-            help="do not pick up FILE_events.csv, FILE_institutions.csv and FILE_settings.csv "
-            "automatically",
+            help="do not pick up FILE_events.csv, FILE_institutions.csv, FILE_settings.csv and "
+            "FILE_assumptions.csv automatically",
         )
         p.add_argument(
             "--map",
@@ -938,17 +1034,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--institution", metavar="MNEMONIC", help="only pairs with a mate here")
     analyses.append(p)
     p = command("breeding-plan", cmd_breeding_plan)
-    p.add_argument("--max-per-animal", type=int, default=1, help="pairings per animal (1)")
-    p.add_argument("--objective", choices=("delta_gd", "offspring_f"), default="delta_gd")
-    p.add_argument(
-        "--kinship-limit", type=float, help="forbid f >= this (default: the setting kinship_limit)"
-    )
-    p.add_argument(
-        "--region-penalty",
-        type=float,
-        help="cost of a cross-region pair (default: the setting region_penalty)",
-    )
-    p.add_argument("--pairs", type=int, help="number of pairs (default: as many as allowed)")
+    _plan_options(p)
     analyses.append(p)
     p = command("releases", cmd_releases)
     p.add_argument("--group", type=int, metavar="K", help="choose a release group of K animals")
@@ -959,6 +1045,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--min-group-gd", type=float, help="smallest GD allowed within the group")
     p.add_argument(
+        "--sex-ratio",
+        dest="release_sex_ratio",
+        metavar="M:F",
+        help="males:females of the group, or 'any' (default: the setting release_sex_ratio)",
+    )
+    p.add_argument(
+        "--max-kinship",
+        dest="release_max_kinship",
+        metavar="F",
+        help="largest kinship between two members of the group (default: the setting "
+        "release_max_kinship, else the kinship ceiling)",
+    )
+    p.add_argument(
         "--flagged-cap",
         type=float,
         help="largest flagged-founder share of a candidate (default: the setting flagged_cap)",
@@ -966,30 +1065,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, help="candidates to show (default all)")
     analyses.append(p)
     for p in analyses:
-        p.add_argument("--census-date", type=_iso_date, help="census date (default: today)")
-        p.add_argument(
-            "--population-region",
-            action="append",
-            default=[],
-            metavar="REGION",
-            help="restrict P to this region (repeatable)",
-        )
-        p.add_argument(
-            "--exclude",
-            action="append",
-            default=[],
-            metavar="ID",
-            help="leave this animal out of P (repeatable)",
-        )
-        if p.prog.endswith(("pairings", "breeding-plan")):
-            p.add_argument(
-                "--non-breeder",
-                action="append",
-                default=[],
-                metavar="ID",
-                help="never pair this animal (repeatable)",
-            )
-        _add_format(p, REPORT_FORMATS)
+        _analysis_options(p)
+    add_assumption_commands(sub, analyses)
     p = command("demography", cmd_demography)
     _demography_options(p)
     p.add_argument("--replicates", type=int, default=1000, help="projected-lambda runs (1000)")
@@ -1010,6 +1087,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--simulate", action="store_true", help="add the forward simulation band (random mating)"
     )
     p.add_argument("--replicates", type=int, default=200, help="simulation runs (default 200)")
+    add_assumptions_option(p)
     _add_format(p, REPORT_FORMATS)
     p = command("settings", cmd_settings)
     p.set_defaults(action="show")
@@ -1025,6 +1103,10 @@ def build_parser() -> argparse.ArgumentParser:
     change.add_argument("key", help="the setting, e.g. breeding_age_male")
     change.add_argument("value", help="its new value, e.g. 2-15")
     add_explorer_commands(command)
+    add_document_commands(command)
+    from tui.cli_plans import add_plan_commands
+
+    add_plan_commands(command)
     p = command("tui", cmd_tui)
     p.add_argument("--theme", choices=("dark", "light"), default="dark")
     p.add_argument("--census-date", help="census date YYYY-MM-DD (default: today)")

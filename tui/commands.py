@@ -86,6 +86,11 @@ class StudbookCommands(Provider):
                 partial(app.run_action, "go('demography')"),
                 "Life tables, three lambdas, census history, GD projection",
             ),
+            (
+                "go to: plan",
+                partial(app.run_action, "go('plan')"),
+                "The Breeding and Transfer Plan by institution; export the document",
+            ),
             ("go to: help", app.action_help, "Keys and what each screen shows"),
             (
                 "settings: programme settings",

@@ -34,7 +34,7 @@ from studbook.breeding_plan import PlannedPair
 from studbook.errors import StudbookError
 from studbook.pairing import PairingRow
 from studbook.ranking import mk_ranks
-from studbook.release import ReleaseGroup, ReleaseRow
+from studbook.release import NoReleaseGroupError, ReleaseGroup, ReleaseRow
 from studbook.timeseries import AgeSexPyramid, GeneDiversitySeries
 
 __all__ = [
@@ -43,6 +43,8 @@ __all__ = [
     "Job",
     "PairingFilter",
     "PairingsView",
+    "PlanInstitution",
+    "PlanView",
     "PopulationView",
     "ReleasesView",
     "RemoteError",
@@ -95,6 +97,9 @@ class PairingsView:
     totals: tuple[tuple[str, str], ...]
     males: tuple[str, ...]
     females: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    """The plan's explanations: its size (the arithmetic), holds, open moves, proven pairs,
+    the previous plan's fulfilment (:meth:`studbook.recommended_plan.RecommendedPlan.notes`)."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,10 @@ class PopulationView:
     founder_labels: tuple[str, ...]
     founder_values: tuple[float, ...]
     pyramid: AgeSexPyramid
+    certainty: tuple[tuple[str, str], ...] = ()
+    """% known before and after the assumptions, % certain, potential founders (label, text)."""
+    pedigree: str = ""
+    """What the figures rest on: the true record, or the true record + an assumption set."""
 
 
 @dataclass(frozen=True)
@@ -135,10 +144,32 @@ class ReleaseGroupView:
     ids: tuple[str, ...]
     figures: tuple[tuple[str, str], ...]
     mates: tuple[tuple[str, str, str], ...] = field(default=())
+    problem: str = ""
+    """Why no group meets the constraints (``ids`` is then empty and the figures are the
+    closest group's), ``""`` when the group meets them."""
 
 
 class RemoteError(StudbookError):
     """An error raised in the genetics process, with its message (its type named)."""
+
+
+@dataclass(frozen=True)
+class PlanInstitution:
+    """One institution of the plan: its heading and its animals' rows, as the document
+    writes them (:func:`studbook.plan_document.build_document`)."""
+
+    mnemonic: str
+    title: str
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The Plan screen: the recommendations section of the Breeding and Transfer Plan."""
+
+    summary: tuple[str, ...]
+    headings: tuple[str, ...]
+    institutions: tuple[PlanInstitution, ...]
 
 
 @dataclass(frozen=True)
@@ -234,6 +265,8 @@ def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
         )
         summary = analysis.summary
         figures = present.lines(present.summary_figures(summary))
+        # The pedigree analysed is the panel's title, not a line among the figures.
+        certainty = present.lines(present.certainty_figures(analysis.certainty)[1:])
         representation = sorted(summary.founder_representation.items(), key=lambda kv: -kv[1])
         placeholders = {i for i, h in zip(ids, ped.hypothetical.tolist(), strict=False) if h}
         # A hypothetical sire stands in for an unrecorded one: marked so it is not taken
@@ -244,6 +277,7 @@ def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
     else:
         core = GeneticsCore({}, {}, {}, {})
         figures = present.lines([present.N_LIVING.figure(0)])
+        certainty = ()
         representation = []
     view = PopulationView(
         definition=pop.definition,
@@ -251,6 +285,8 @@ def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
         founder_labels=tuple(k for k, _ in representation),
         founder_values=tuple(v for _, v in representation),
         pyramid=age_sex_pyramid(pop, width=2),
+        certainty=certainty,
+        pedigree=analysis.pedigree_label,
     )
     return core, view
 
@@ -284,7 +320,7 @@ def gene_diversity_chunk(job: Job, days: list[str]) -> GeneDiversitySeries:
     def mean_kinship(ped: Any, mask: Any) -> float:
         return float(mean_kinship_array(ped, mask)[mask].mean())
 
-    book = _book(job)
+    book = _analysis(job).book  # the pedigree analysed: with the assumption set in use
     return gene_diversity_over_time(
         book.pedigree, np.array(days, "datetime64[D]"), mean_kinship, living=book.living_ids
     )
@@ -301,9 +337,10 @@ def demography_view(job: Job, simulate: bool = False, replicates: int = 100) -> 
     from studbook.reports import demography_report, section_text
     from studbook.timeseries import gene_diversity_over_time
 
-    book = _book(job)
+    record = _book(job)
+    book = _analysis(job).book  # GD history and projection: with the assumption set in use
     today = date.fromisoformat(job.census_date) if job.census_date else None
-    demo = demography(book, window_for(book, today=today), replicates=500, seed=0)
+    demo = demography(record, window_for(record, today=today), replicates=500, seed=0)
     report = demography_report(demo)
     by_name = {s.name: s for s in report.sections}
     tables = tuple((s.name, section_text(s)) for s in report.sections if s.name.startswith("Life"))
@@ -369,7 +406,8 @@ def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
     inputs = table.inputs
     where = f"P = {analysis.population.definition}"
     if wanted.plan:
-        plan = analysis.breeding_plan()
+        recommended = analysis.recommended_plan()
+        plan = recommended.plan
         plans = (plan.optimal, plan.greedy)
         rows = [
             (p.method, x)
@@ -378,10 +416,14 @@ def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
             if (wanted.male is None or x.male == wanted.male)
             and (wanted.female is None or x.female == wanted.female)
         ]
-        totals = tuple((p.method, present.inline(present.plan_totals(p))) for p in plans)
+        objective = plan.settings.objective
+        totals = tuple((p.method, present.inline(present.plan_totals(p, objective))) for p in plans)
+        notes = tuple(recommended.notes())
+        if plan.why_empty is not None:
+            notes = (f"no pairs: {plan.why_empty}", *notes)
         return PairingsView(
             wanted, (), tuple(rows), len(plan.optimal), len(rows), where, totals,
-            inputs.male_ids, inputs.female_ids,
+            inputs.male_ids, inputs.female_ids, notes,
         )  # fmt: skip
     selected = table.select(male=wanted.male, female=wanted.female, institution=wanted.institution)
     return PairingsView(
@@ -390,7 +432,10 @@ def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
         plan_rows=(),
         total=len(table),
         matched=len(selected),
-        description=f"{len(selected)} of {len(table)} pairs · {where} · MSI provisional",
+        description=(
+            f"{len(selected)} of {len(table)} pairs · {where} · MSI provisional, relative to P: "
+            f"{table.parameters['msi']}"
+        ),
         totals=(),
         males=inputs.male_ids,
         females=inputs.female_ids,
@@ -413,8 +458,9 @@ def pairings_report(job: Job, wanted: PairingFilter, fmt: str) -> str:
         if v is not None
     }
     if wanted.plan:
+        recommended = analysis.recommended_plan()
         report = breeding_plan_report(
-            analysis.breeding_plan(), parameters=analysis.parameters(shown)
+            recommended.plan, parameters=analysis.parameters(shown), notes=recommended.notes()
         )
     else:
         table = analysis.pairings
@@ -426,17 +472,31 @@ def pairings_report(job: Job, wanted: PairingFilter, fmt: str) -> str:
 def releases_view(job: Job) -> ReleasesView:
     """Release candidates ranked by the captive GD they cost."""
     analysis = _analysis(job)
-    cap = present.FLAGGED_CAP.figure(analysis.programme.flagged_cap)
+    programme = analysis.programme
+    cap = present.FLAGGED_CAP.figure(programme.flagged_cap)
+    mix = programme.text("release_sex_ratio")
+    most = programme.release_kinship(analysis.genetics.mean_mk)
     return ReleasesView(
         tuple(analysis.releases()),
-        f"ranked by captive GD cost · {present.inline([cap])} · "
+        f"ranked by captive GD cost · {present.inline([cap])} · groups: males:females {mix}, "
+        f"kinship between members at most {present.KINSHIP.text(most)} · "
         f"P = {analysis.population.definition}",
     )
 
 
 def release_group_view(job: Job, k: int, min_group_gd: float | None) -> ReleaseGroupView:
-    """The best group of ``k`` to release together."""
-    return _group_view(_analysis(job).release_group(k, min_group_gd=min_group_gd))
+    """The best group of ``k`` to release together; when none meets the constraints, why,
+    with the figures of the closest group."""
+    try:
+        return _group_view(_analysis(job).release_group(k, min_group_gd=min_group_gd))
+    except NoReleaseGroupError as exc:
+        closest = _group_view(exc.closest) if exc.closest is not None else None
+        return ReleaseGroupView(
+            (),
+            closest.figures if closest else (),
+            closest.mates if closest else (),
+            problem=str(exc),
+        )
 
 
 def hand_picked_group_view(job: Job, ids: tuple[str, ...]) -> ReleaseGroupView:
@@ -448,6 +508,46 @@ def _group_view(group: ReleaseGroup) -> ReleaseGroupView:
     figures = present.lines(present.release_group_figures(group))
     mates = tuple((m, f, present.KINSHIP.text(k)) for m, f, k in group.mate_kinship)
     return ReleaseGroupView(group.ids, figures, mates)
+
+
+def _plan_inputs(job: Job) -> Any:
+    """The plan document's inputs for the census date, computed once per data version."""
+    from studbook.plan_inputs import plan_document_inputs
+
+    plans: dict[str | None, Any] = _cache.setdefault("plans", {})
+    if job.census_date not in plans:
+        import studbook
+
+        plans[job.census_date] = plan_document_inputs(
+            _analysis(job), software=f"studbook {studbook.__version__}"
+        )
+    return plans[job.census_date]
+
+
+def plan_view(job: Job) -> PlanView:
+    """The recommendations by institution, as the plan document lays them out."""
+    from studbook.plan_document import Paragraph, Table, build_document
+
+    section = build_document(_plan_inputs(job)).sections[1]
+    institutions = []
+    headings: tuple[str, ...] = ()
+    for sub in section.subsections:
+        (table,) = [b for b in sub.blocks if isinstance(b, Table)]
+        headings = table.headings
+        rows = tuple(r for r in table.rows if not isinstance(r, str))
+        institutions.append(PlanInstitution(sub.key, sub.title, rows))
+    summary = tuple(b.text for b in section.blocks if isinstance(b, Paragraph))
+    return PlanView(summary, headings, tuple(institutions))
+
+
+def plan_document_text(job: Job, fmt: str) -> str:
+    """The whole Breeding and Transfer Plan as ``fmt`` (``markdown``, ``html`` or ``csv``)."""
+    from studbook.plan_csv import plan_csv
+    from studbook.plan_html import plan_html
+    from studbook.plan_markdown import plan_markdown
+
+    render = {"markdown": plan_markdown, "html": plan_html, "csv": plan_csv}[fmt]
+    return render(_plan_inputs(job))
 
 
 # --------------------------------------------------------------------------- UI side

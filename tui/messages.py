@@ -17,6 +17,7 @@ from tui.store import (
     EditValues,
     FilterChoices,
     PairingsView,
+    PlanView,
     PopulationView,
     ReleaseGroupView,
     ReleasesView,
@@ -34,6 +35,7 @@ __all__ = [
     "GeneticsProgress",
     "GeneticsReady",
     "OpenAnimal",
+    "PlanLoaded",
     "RecordSaved",
     "RelationshipLoaded",
     "SettingsLoaded",
@@ -163,6 +165,14 @@ class PairingsLoaded(Message):
     """The pairings (or plan) for a filter were ranked."""
 
     def __init__(self, view: PairingsView) -> None:
+        super().__init__()
+        self.view = view
+
+
+class PlanLoaded(Message):
+    """The Breeding and Transfer Plan's recommendations were computed."""
+
+    def __init__(self, view: PlanView) -> None:
         super().__init__()
         self.view = view
 

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from db.errors import EditConflictError, InvalidEditError, RecordNotFoundError
 from db.opening import open_studbook
 from db.session import make_session_factory, session_scope
+from studbook.assumptions import AssumptionSet, pedigree_label
 from studbook.atomic import write_text_atomically
 from studbook.book import Relative, Studbook
 from studbook.dates import PartialDate, parse_partial_date
@@ -42,11 +43,13 @@ from tui.engine import (
     Job,
     PairingFilter,
     PairingsView,
+    PlanView,
     PopulationView,
     ReleaseGroupView,
     ReleasesView,
 )
 from tui.engine_explorer import FamilyView
+from tui.folders import export_folder
 
 __all__ = [
     "AnimalFilter",
@@ -54,6 +57,7 @@ __all__ = [
     "DemographyView",
     "PairingFilter",
     "PairingsView",
+    "PlanView",
     "PopulationView",
     "ReleaseGroupView",
     "ReleasesView",
@@ -217,6 +221,19 @@ class Genetics:
     uniqueness: dict[str, float] | None = None
 
 
+_ASSUMPTION_CHANGES = frozenset(
+    {
+        "create_set",
+        "delete_set",
+        "add_assumption",
+        "remove_assumption",
+        "add_hypothetical",
+        "remove_hypothetical",
+        "use_set",
+    }
+)
+
+
 # --------------------------------------------------------------------------- the store
 class Store:
     """The open database plus the genetics of the living population (module docstring).
@@ -245,8 +262,8 @@ class Store:
         self._generation = 0
         self._book: tuple[int, Studbook] | None = None
         self._genetics: Genetics | None = None
-        self.exports = Path.cwd()
-        """Where the UI writes exported files (charts)."""
+        self.exports = export_folder()
+        """Where the UI writes exported files (charts), as the export dialog does."""
 
     @classmethod
     def open(
@@ -483,6 +500,7 @@ class Store:
         """Write the pairings view (or plan) for ``wanted`` to ``path`` as ``fmt``."""
         text = engine.call(engine.pairings_report, self.job(), wanted, fmt)
         target = Path(path).expanduser()
+        target.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(target, text)
         return target.resolve()
 
@@ -500,6 +518,18 @@ class Store:
         text = engine.call(engine_explorer.chart_svg, self.job(), animal_id)
         safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in animal_id)
         target = self.exports / f"pedigree-{safe}.svg"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(target, text)
+        return target.resolve()
+
+    def plan(self) -> PlanView:
+        """The Breeding and Transfer Plan's recommendations by institution."""
+        return engine.call(engine.plan_view, self.job())
+
+    def export_plan_document(self, path: str, fmt: str) -> Path:
+        """Write the whole Breeding and Transfer Plan to ``path`` as ``fmt`` (atomically)."""
+        text = engine.call(engine.plan_document_text, self.job(), fmt)
+        target = Path(path).expanduser()
         write_text_atomically(target, text)
         return target.resolve()
 
@@ -606,6 +636,30 @@ class Store:
 
         with session_scope(self.sessions, write=True) as session:
             save_settings(session, changes, expected=expected)
+        self.invalidate()
+
+    # ----------------------------------------------------------------- assumptions
+    def assumption_sets(self) -> tuple[list[AssumptionSet], str]:
+        """Every stored assumption set, and the name of the one the analyses use ('' none)."""
+        book = self.book()
+        return list(book.assumption_sets.values()), book.settings.assumption_set
+
+    def pedigree_label(self) -> str:
+        """What the analyses rest on (the status line): the true record or a named set."""
+        return pedigree_label(self.book().settings.assumption_set_name)
+
+    def change_assumptions(self, action: str, *args: str) -> None:
+        """Run one change of :mod:`db.assumptions` (``create_set``, ``delete_set``,
+        ``add_assumption``, ``remove_assumption``, ``add_hypothetical``,
+        ``remove_hypothetical``, ``use_set``) with ``args`` in one writing transaction;
+        raises :class:`~studbook.assumptions.AssumptionError` naming the animal and field, and
+        then writes nothing."""
+        from db import assumptions
+
+        if action not in _ASSUMPTION_CHANGES:
+            raise ValueError(f"{action!r} is not a change of assumption sets")
+        with session_scope(self.sessions, write=True) as session:
+            getattr(assumptions, action)(session, *args)
         self.invalidate()
 
     def close(self) -> None:

@@ -27,7 +27,7 @@ class TestInitAndImport:
         run(capsys, "--db", db_url, "init")
         code, out, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
         assert code == 0 and out == ""
-        assert "imported 806 animals" in err and "institutions" in err
+        assert "imported 804 animals" in err and "institutions" in err
 
     def test_commands_refuse_a_missing_database(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -58,7 +58,7 @@ class TestInitAndImport:
         assert "nothing was imported" in err
         code, out, _ = run(capsys, "--db", loaded, "animals", "--format", "json")
         ids = {r["id"] for r in json.loads(out)["sections"][0]["rows"]}
-        assert len(ids) == 806 and "N1" not in ids
+        assert len(ids) == 804 and "N1" not in ids
 
     def test_validate_checks_without_writing(
         self, loaded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -146,7 +146,7 @@ class TestExport:
     ) -> None:
         out_file = tmp_path / "out.csv"
         code, _, err = run(capsys, "--db", loaded, "export", str(out_file))
-        assert code == 0 and "exported 806 animals" in err
+        assert code == 0 and "exported 804 animals" in err
         assert (tmp_path / "out_events.csv").is_file()
         code, out, _ = run(capsys, "validate", str(out_file), "--standalone")
         assert code == 0 and "0 error(s)" in out
@@ -217,6 +217,60 @@ class TestReports:
         sections = json.loads(out)["sections"]
         assert code == 0 and sections[0]["rows"]
         assert any("group" in s["name"].lower() for s in sections[1:])
+
+    def test_pairings_show_the_msi_inputs_and_reason(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Each pair carries its ΔGD, MK difference, F, unknown share and the MSI's reason; the
+        best pair scores 1 (the bands are relative to the population)."""
+        _, out, _ = run(
+            capsys, "--db", loaded, "pairings", *self.CENSUS, "--top", "5", "--format", "json"
+        )
+        rows = json.loads(out)["sections"][0]["rows"]
+        assert rows[0]["msi"] == "1" and rows[0]["msi_why"].startswith("ΔGD +")
+        for key in ("delta_gd", "mk_difference", "offspring_f", "unknown"):
+            assert all(isinstance(r[key], float) for r in rows)
+        _, out, _ = run(capsys, "--db", loaded, "pairings", *self.CENSUS, "--top", "2")
+        assert "% unknown" in out and "MSI why" in out and "ΔGD (×10⁻⁴)" in out
+        assert "standard deviations (here +" in out
+
+    def test_release_group_has_the_sex_mix_and_no_siblings(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """releases --group 4 (it once picked four males, two of them full brothers) takes two
+        of each sex, every two members below the kinship ceiling."""
+        code, out, _ = run(
+            capsys, "--db", loaded, "releases", *self.CENSUS, "--group", "4", "--format", "json"
+        )
+        assert code == 0
+        group = next(s for s in json.loads(out)["sections"] if s["name"].startswith("Release g"))
+        figures = group["totals"]
+        assert figures["sex_mix"] == "2:2"
+        assert figures["max_kinship"] < 0.2
+        code, out, _ = run(
+            capsys, "--db", loaded, "releases", *self.CENSUS, "--group", "3", "--sex-ratio",
+            "1:2", "--format", "json",
+        )  # fmt: skip
+        group = next(s for s in json.loads(out)["sections"] if s["name"].startswith("Release g"))
+        figures = group["totals"]
+        assert code == 0 and figures["sex_mix"] == "1:2"
+
+    def test_no_release_group_says_which_constraint_binds(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A kinship limit nobody meets names the limit, the least related group's largest
+        kinship and the closest group; a malformed ratio is refused naming the setting."""
+        code, _, err = run(
+            capsys, "--db", loaded, "releases", *self.CENSUS, "--group", "4", "--max-kinship",
+            "0.01",
+        )  # fmt: skip
+        assert code == 5
+        assert "largest kinship within the group <= 0.0100: the least related group has" in err
+        assert "closest group" in err
+        code, _, err = run(
+            capsys, "--db", loaded, "releases", *self.CENSUS, "--group", "4", "--sex-ratio", "2"
+        )
+        assert code == 1 and "release_sex_ratio" in err
 
     def test_releases_evaluate_a_group_chosen_by_hand(
         self, loaded: str, capsys: pytest.CaptureFixture[str]

@@ -159,7 +159,9 @@ class TestVortex:
         assert by_id["4"]["AGE"] == "1" and by_id["4"]["Sex"] == "Female"
         assert by_id["5"]["Alive"] == "1" and by_id["5"]["Sex"] == "Male"
         assert by_id["5"]["AGE"] == "0"
-        assert any(w.field == "sex" and w.message.startswith("5:") for w in report.warnings)
+        sex = [w for w in report.warnings if w.field == "sex"]
+        assert len(sex) == 1 and sex[0].message.startswith("animal 5: unknown sex")
+        assert rows[sex[0].line - 1][0] == "5"  # the line of the row written for animal 5
 
     def test_dead_animals_are_not_alive_after_death(self, small: sessionmaker[Session]) -> None:
         """An animal that died before the census is written with Alive 0 and AGE -1."""

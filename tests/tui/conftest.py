@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from db.assumptions import import_assumption_sets
 from db.importer import companion_file, import_studbook
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory, session_scope
@@ -113,10 +114,13 @@ def make_studbook_db(directory: Path, *, fixture: bool = False) -> str:
     upgrade(engine)
     pedigree, events, institutions = fixture_files() if fixture else studbook_files(directory)
     settings = companion_file(pedigree, "settings")
+    assumptions = companion_file(pedigree, "assumptions")
     with session_scope(make_session_factory(engine)) as session:
         import_studbook(session, pedigree, events, institutions)
         if settings is not None:
             import_settings(session, settings)
+        if assumptions is not None:
+            import_assumption_sets(session, assumptions)
     engine.dispose()
     return url
 
@@ -142,3 +146,19 @@ def fixture_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if not fixture_files()[0].exists():
         pytest.skip("fixtures/amur_leopard.csv is not there yet")
     return make_studbook_db(tmp_path_factory.mktemp("fixture"), fixture=True)
+
+
+@pytest.fixture
+def planned_db_url(db_url: str) -> str:
+    """The small studbook with reproductive goals (20 animals in 5 years), so that the plan
+    sized by them has pairs."""
+    from db.session import make_engine, make_session_factory, session_scope
+    from db.settings import save_settings
+
+    engine = make_engine(db_url)
+    try:
+        with session_scope(make_session_factory(engine), write=True) as session:
+            save_settings(session, {"target_size": "20", "target_years": "5"})
+    finally:
+        engine.dispose()
+    return db_url

@@ -51,9 +51,11 @@ def test_pairings_screen(snap_compare: Any, db_url: str) -> None:
     assert snap_compare(app_for(db_url), terminal_size=SIZE, run_before=prepared("f4"))
 
 
-def test_breeding_plan_view(snap_compare: Any, db_url: str) -> None:
-    """The optimal plan beside the greedy plan, with totals."""
-    assert snap_compare(app_for(db_url), terminal_size=SIZE, run_before=prepared("f4", "p"))
+def test_breeding_plan_view(snap_compare: Any, planned_db_url: str) -> None:
+    """The optimal plan beside the greedy plan: where each pair will be, the move, the totals
+    and the sizing arithmetic."""
+    app = app_for(planned_db_url)
+    assert snap_compare(app, terminal_size=SIZE, run_before=prepared("f4", "p"))
 
 
 def test_population_screen(snap_compare: Any, db_url: str) -> None:

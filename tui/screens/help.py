@@ -25,7 +25,7 @@ engine from the pedigree in the database; nothing here is typed in twice.
 - **Animal**: the record, parents (MULT with probabilities), offspring and siblings, mates
   and litters, the location history, genetics, the pedigree and descendants trees; enter on a
   relative jumps to it; `k` asks how it is related to another animal; `x` exports its
-  pedigree chart (SVG) to the working folder.
+  pedigree chart (SVG) to the exports folder (~/Documents/studbook).
 - **Population** (F3): N by sex, founders, GD, FGE, mean F, % known, Ne; founder
   representation ("(hyp.)": a hypothetical parent); age-sex pyramid; gene diversity at each
   year's census (g: chart or year-by-year values).
@@ -40,6 +40,11 @@ engine from the pedigree in the database; nothing here is typed in twice.
 - **Demography** (F7): over the demographic window (a setting), life tables by sex, the
   life-table, 5-year census and projected lambdas, T, life expectancy, Ne, the census history
   and gene diversity observed then projected by drift; `s` adds the simulation band.
+- **Plan** (F8): the Breeding and Transfer Plan by institution: every living animal with its
+  disposition (breed with, send to, receive from, do not breed, hold); `x` exports the whole
+  document (HTML to print, Markdown, or CSV for spreadsheets).
+- **Assumptions** (F9): named sets of pedigree assumptions (hypothetical sires, resolved MULTs,
+  estimated dates) kept apart from the record; switch the set the analyses use.
 
 MK is mean kinship (kinship, not relationship); GD is gene diversity, 1 - mean kinship.
 Animals with little known ancestry look more valuable than they are: read % known beside MK.

@@ -33,9 +33,10 @@ __all__ = [
 ]
 
 _PAIR_KEYS = ("rank", "male", "female", "msi", "delta_gd", "offspring_f", "mk_male", "mk_female",
-              "known", "male_location", "female_location", "transfer")  # fmt: skip
-_PLAN_KEYS = ("plan", "male", "female", "delta_gd", "offspring_f", "mk_male", "mk_female",
-              "transfer")  # fmt: skip
+              "mk_difference", "unknown", "male_location", "female_location", "transfer",
+              "msi_why")  # fmt: skip
+_PLAN_KEYS = ("plan", "institution", "male", "male_name", "female", "female_name", "move",
+              "delta_gd", "offspring_f", "mk_male", "mk_female")  # fmt: skip
 
 PAIRING_COLUMNS = tuple((k, PQ[k].label) for k in _PAIR_KEYS)
 """(key, title) of the ranked pairs' columns; titles are the reports' labels."""
@@ -71,22 +72,27 @@ def pairing_cells(row: PairingRow) -> tuple[str | Text, ...]:
         plain(row.female + contra),
         Text(PQ["msi"].text(row.msi), style=_MSI_STYLE.get(row.msi, ""), justify="center"),
         *(_number(k, getattr(row, k)) for k in ("delta_gd", "offspring_f", "mk_male")),
-        *(_number(k, getattr(row, k)) for k in ("mk_female", "known")),
+        *(_number(k, getattr(row, k)) for k in ("mk_female", "mk_difference", "unknown")),
         plain(row.male_location),
         plain(row.female_location),
         plain(row.transfer),
+        plain(row.msi_why),
     )
 
 
 def plan_cells(plan: str, pair: PlannedPair) -> tuple[str | Text, ...]:
-    """One pair of the optimal or the greedy plan (``plan`` is the plan's name)."""
+    """One pair of the optimal or the greedy plan (``plan`` is the plan's name): where the pair
+    will be, both animals with their house names, the move it implies (★ a proven pair kept)."""
     return (
         Text(plan.split(" ")[0], style="bold" if plan.startswith("optimal") else ""),
-        plain(pair.male),
+        plain(pair.institution),
+        plain(pair.male + (" ★" if pair.proven else "")),
+        plain(pair.male_name),
         plain(pair.female),
+        plain(pair.female_name),
+        plain(pair.move),
         *(_number(k, getattr(pair, k)) for k in ("delta_gd", "offspring_f", "mk_male")),
         _number("mk_female", pair.mk_female),
-        plain(pair.transfer),
     )
 
 
@@ -138,6 +144,7 @@ class PairingsScreen(StudbookScreen):
             table.add_column(title, key=key)
         yield table
         yield Static("", id="plan-totals", classes="status", markup=False)
+        yield Static("", id="plan-notes", classes="status", markup=False)
         yield Static("", id="pairings-status", classes="status", markup=False)
         yield Footer()
 
@@ -173,6 +180,7 @@ class PairingsScreen(StudbookScreen):
         table: DataTable[str | Text] = self.query_one(DataTable)
         table.clear(columns=True)
         totals = self.query_one("#plan-totals", Static)
+        notes = self.query_one("#plan-notes", Static)
         if view.filter.plan:
             for key, title in PLAN_COLUMNS:
                 table.add_column(title, key=key)
@@ -187,6 +195,8 @@ class PairingsScreen(StudbookScreen):
                 )
             )
             totals.display = True
+            notes.update("\n".join(printable(n) for n in view.notes))
+            notes.display = bool(view.notes)
             other = "greedy" if self.plan_method == "optimal" else "optimal"
             status = (
                 f"{self.plan_method} plan: {len(self.plan_rows)} pairs · g shows the {other} "
@@ -198,6 +208,7 @@ class PairingsScreen(StudbookScreen):
             for row in view.rows:
                 table.add_row(*pairing_cells(row), key=f"{row.male}×{row.female}")
             totals.display = False
+            notes.display = False
             status = f"{CONTRACEPTED_MARK} = a mate on contraception · {view.description}"
             if len(view.rows) < view.matched:
                 status = f"first {len(view.rows)} shown · {status}"

@@ -23,9 +23,13 @@ __all__ = ["PopulationScreen", "figures_text", "gd_table"]
 
 
 def figures_text(view: PopulationView) -> str:
-    """The summary figures as aligned lines."""
-    width = max((len(k) for k, _ in view.figures), default=0)
-    return "\n".join(f"{k:<{width}}  {v}" for k, v in view.figures)
+    """The summary figures as aligned lines, then the pedigree's certainty and potential
+    founders (what the figures rest on: the true record or an assumption set)."""
+    width = max((len(k) for k, _ in (*view.figures, *view.certainty)), default=0)
+    blocks = (view.figures, view.certainty)
+    return "\n\n".join(
+        "\n".join(f"{k:<{width}}  {v}" for k, v in block) for block in blocks if block
+    )
 
 
 def gd_table(years: Sequence[str], gd: Sequence[float]) -> str:
@@ -118,7 +122,9 @@ class PopulationScreen(StudbookScreen):
         view = message.view
         self.view = view
         self.query_one("#figures").loading = False
-        self.query_one("#figures", Static).update(figures_text(view))
+        figures = self.query_one("#figures", Static)
+        figures.update(figures_text(view))
+        figures.border_title = f"Living population · {view.pedigree}"
         self.query_one(BarChart).set_data(
             view.founder_labels, view.founder_values, empty_text="no founders contribute"
         )

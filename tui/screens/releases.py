@@ -44,13 +44,20 @@ def release_cells(row: ReleaseRow, chosen: bool) -> tuple[Text, ...]:
 
 
 def group_text(view: ReleaseGroupView) -> str:
-    """The group, its figures and the kinship of every male x female pair in it."""
+    """The group, its figures and the kinship of every male x female pair in it; when no group
+    meets the constraints, why, and the closest group's figures."""
     width = max((len(k) for k, _ in view.figures), default=0)
     lines = [f"{k:<{width}}  {v}" for k, v in view.figures]
     mates = [f"  {m} × {f}  kinship {k}" for m, f, k in view.mates]
+    if view.problem:
+        head = [view.problem[:1].upper() + view.problem[1:]]
+        if lines:
+            head += ["", "The closest group:"]
+    else:
+        head = [f"{len(view.ids)} animals: " + ", ".join(view.ids)]
     return "\n".join(
         [
-            f"{len(view.ids)} animals: " + ", ".join(view.ids),
+            *head,
             "",
             *lines,
             "",

@@ -1,0 +1,186 @@
+"""The breeding plan a coordinator sends: sized by the goals, under the real-world constraints.
+
+:func:`recommended_plan` puts together, for one :class:`~studbook.analysis.Analysis`:
+
+* the plan's size (:mod:`studbook.plan_size`): births needed, litter size and the success rate
+  of the programme's tracked plans (else the setting ``success_rate``), unless the number of
+  pairs is given;
+* the constraints (:mod:`studbook.plan_constraints`): proven pairs at one institution, open
+  moves of issued plans, transfer costs and institution capacity from the settings, house names
+  for the rows;
+* the animals kept out by a breeding hold, with the reason;
+* the last issued plan, so that its fulfilment is shown beside the new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from studbook.breeding_plan import BreedingPlan, Objective, max_pairs
+from studbook.plan_constraints import PlanConstraints, proven_pairs
+from studbook.plan_size import PlanSize, births_needed, plan_size, success_rate
+from studbook.recommendations import IssuedPlan
+
+if TYPE_CHECKING:
+    from studbook.analysis import Analysis
+
+__all__ = ["RecommendedPlan", "plan_constraints", "recommended_plan"]
+
+
+@dataclass(frozen=True)
+class RecommendedPlan:
+    """A sized, constrained plan with its explanations.
+
+    ``size`` is ``None`` when the number of pairs was given; ``held`` maps each animal of P
+    kept out by a breeding hold to the hold's text; ``open_moves`` the animals an open
+    recommendation already moves; ``previous`` is the last issued plan.
+    """
+
+    plan: BreedingPlan
+    size: PlanSize | None
+    held: Mapping[str, str]
+    open_moves: Mapping[str, str]
+    previous: IssuedPlan | None
+
+    def figures(self) -> dict[str, Any]:
+        """The headline figures stored with an issued plan (JSON-ready)."""
+        best = self.plan.optimal
+        moves = sum(p.mover != "none" for p in best.pairs)
+        out: dict[str, Any] = {
+            "pairs": len(best),
+            "total_delta_gd": best.total_delta_gd,
+            "mean_offspring_f": best.mean_offspring_f,
+            "moves": moves,
+            "between_region_transfers": best.between_region_transfers,
+            "proven_pairs_kept": sum(p.proven for p in best.pairs),
+            "held_out": len(self.held),
+        }
+        if self.size is not None:
+            out.update(
+                births_needed=self.size.births.per_year,
+                litter_size=self.size.births.litter_size,
+                success_rate=self.size.success.rate,
+                pairs_needed=self.size.needed,
+            )
+        return out
+
+    def notes(self) -> list[str]:
+        """Explanations for the command line and the report: sizing, holds, open moves,
+        proven pairs, the previous plan."""
+        out = []
+        if self.size is not None:
+            out += [f"plan size: {line}" for line in self.size.lines()]
+        else:
+            out.append(f"plan size: {self.plan.settings.n_pairs} pairs, as asked (--pairs)")
+        out += [f"not breeding: {a}: {why}" for a, why in sorted(self.held.items())]
+        out += [
+            f"already moving (not moved again): {a}, {rec}" for a, rec in self.open_moves.items()
+        ]
+        for pair in self.plan.proven:
+            out.append("proven pair: " + pair.text(_gd_text))
+        if self.previous is not None:
+            out.append("previous plan: " + self.previous.fulfilment_text())
+            before, now = self.previous.figures, self.figures()
+            shown = [
+                f"{label} {_figure(key, before[key])} (now {_figure(key, now[key])})"
+                for key, label in _COMPARED
+                if key in before and key in now
+            ]
+            if shown:
+                out.append("previous plan's figures: " + ", ".join(shown))
+        return out
+
+
+_COMPARED = (
+    ("pairs", "pairs"),
+    ("total_delta_gd", "total ΔGD ×10⁻⁴"),
+    ("moves", "moves"),
+    ("between_region_transfers", "between regions"),
+    ("proven_pairs_kept", "proven pairs kept"),
+)
+"""The stored figures shown beside the new plan's."""
+
+
+def _figure(key: str, value: Any) -> str:
+    from studbook.present import DELTA_GD
+
+    return DELTA_GD.text(value) if key == "total_delta_gd" else str(value)
+
+
+def _gd_text(value: float) -> str:
+    from studbook.present import DELTA_GD
+
+    return f"{DELTA_GD.text(value).lstrip('+')} ×10⁻⁴"
+
+
+def plan_constraints(analysis: Analysis) -> PlanConstraints:
+    """The constraints of ``analysis``'s plan, from its candidates, settings and history."""
+    inp = analysis.pairing_inputs
+    settings = analysis.programme
+    pop = analysis.population
+    ped = pop.pedigree
+    spare: dict[str, tuple[int | None, int | None]] = {}
+    if settings.institution_capacity:
+        here = np.array([str(x) for x in ped.location], dtype=object)
+        for mnemonic, males, females in settings.institution_capacity:
+            at = pop.mask & (here == mnemonic)
+            spare[mnemonic] = (
+                max(males - int((at & (ped.sex == "M")).sum()), 0),
+                max(females - int((at & (ped.sex == "F")).sum()), 0),
+            )
+    records = analysis.book.records
+    return PlanConstraints(
+        proven=proven_pairs(
+            ped, inp.male_ids, inp.female_ids, inp.location_male, inp.location_female
+        ),
+        proven_margin=settings.proven_pair_margin,
+        open_moves=analysis.book.plans.open_moves(),
+        spare=spare,
+        transfer_cost_within_region=settings.transfer_cost_within_region,
+        transfer_cost_between_regions=settings.transfer_cost_between_regions,
+        names={a: records[a].house_name for a in (*inp.male_ids, *inp.female_ids) if a in records},
+    )
+
+
+def recommended_plan(
+    analysis: Analysis,
+    *,
+    objective: Objective = "delta_gd",
+    max_per_animal: int = 1,
+    n_pairs: int | None = None,
+) -> RecommendedPlan:
+    """The plan sized by the goals (or ``n_pairs``) under the constraints (module docstring)."""
+    constraints = plan_constraints(analysis)
+    inp = analysis.pairing_inputs
+    settings = analysis.programme.plan_settings(
+        objective=objective,
+        max_per_animal=max_per_animal,
+        n_pairs=n_pairs,
+        mean_mk=analysis.genetics.mean_mk,
+    )
+    size = None
+    if n_pairs is None:
+        allowed = (inp.kinship < settings.kinship_limit) & constraints.costs(inp, 1.0).allowed
+        possible = max_pairs(allowed, max_per_animal, max_per_animal)
+        fulfilled, recorded = analysis.book.plans.outcome_counts()
+        rate = success_rate(fulfilled, recorded, analysis.programme.success_rate)
+        births = births_needed(analysis.book, analysis.population, analysis.programme)
+        size = plan_size(births, rate, possible)
+        settings = replace(settings, n_pairs=size.pairs)
+    plan = analysis.breeding_plan(settings, constraints)
+    if size is not None and size.possible > 0 and size.needed == 0 and plan.why_empty:
+        # Pairs were possible but none is needed; when none is possible, the pairing rules'
+        # reason (no candidates, the kinship limit) stands.
+        plan = replace(
+            plan,
+            why_empty=f"no births are needed this year for the goal: {size.births.goal} "
+            f"({size.births.deaths} deaths in the life tables' window)",
+        )
+    in_p = set(analysis.population.ids)
+    held = {a: h.describe() for a, h in analysis.holds.items() if a in in_p}
+    moving = {a: why for a, why in constraints.open_moves.items() if a in in_p}
+    return RecommendedPlan(plan, size, held, moving, analysis.book.plans.last)
