@@ -36,6 +36,7 @@ _WORDS = {
     ("offspring", "M"): "son", ("offspring", "F"): "daughter", ("offspring", "U"): "offspring",
     ("full", "M"): "brother", ("full", "F"): "sister", ("full", "U"): "full sibling",
     ("half", "M"): "half-brother", ("half", "F"): "half-sister", ("half", "U"): "half-sibling",
+    ("sib", "M"): "brother", ("sib", "F"): "sister", ("sib", "U"): "sibling",
 }  # fmt: skip
 
 
@@ -234,28 +235,38 @@ class Studbook:
         """Parents, offspring, then full and half siblings (through possible parents too)."""
         record = self.record(animal_id)
         out: list[Relative] = []
-        parents: dict[str, float] = {}
         for role, spec in (("sire", record.sire), ("dam", record.dam)):
             for parent, p in spec.candidates:
                 label = role if spec.kind is not ParentKind.MULT else f"possible {role}"
                 other = self.records[parent]
                 out.append(Relative(parent, label, other.sex, other.house_name, p))
-                parents[parent] = p
         for child, p in self.children.get(animal_id, ()):
             other = self.records[child]
             relation = _WORDS["offspring", other.sex]
             out.append(Relative(child, relation, other.sex, other.house_name, p))
-        shared: dict[str, list[float]] = {}
-        for parent, p_mine in parents.items():
-            for sibling, p_theirs in self.children.get(parent, ()):
-                if sibling != animal_id:
-                    shared.setdefault(sibling, []).append(p_mine * p_theirs)
-        for sibling, chances in shared.items():
+        # Per sibling, the chance of sharing each of this animal's parents: a sibling that
+        # surely shares the dam but only possibly the sire (MULT) gets both links shown.
+        shared: dict[str, dict[str, float]] = {}
+        for role, spec in (("sire", record.sire), ("dam", record.dam)):
+            for parent, p_mine in spec.candidates:
+                for sibling, p_theirs in self.children.get(parent, ()):
+                    if sibling != animal_id:
+                        by_role = shared.setdefault(sibling, {})
+                        by_role[role] = by_role.get(role, 0.0) + p_mine * p_theirs
+        for sibling, by_role in shared.items():
             other = self.records[sibling]
-            kind = "full" if len(chances) >= 2 else "half"
-            probability = min(chances) if kind == "full" else chances[0]
-            relation = _WORDS[kind, other.sex]
-            out.append(Relative(sibling, relation, other.sex, other.house_name, probability))
+            if len(by_role) == 2 and min(by_role.values()) >= 1.0:
+                out.append(Relative(sibling, _WORDS["full", other.sex], other.sex,
+                                    other.house_name))  # fmt: skip
+                continue
+            for role, probability in by_role.items():
+                # Both parents possibly shared: full or half, so name the parent each link is.
+                relation = (
+                    f"{_WORDS['sib', other.sex]} (same {role})"
+                    if len(by_role) == 2
+                    else _WORDS["half", other.sex]
+                )
+                out.append(Relative(sibling, relation, other.sex, other.house_name, probability))
         return tuple(out)
 
     def location_on(self, animal_id: str, on: date | None = None) -> str:

@@ -64,6 +64,7 @@ __all__ = [
     "N_LIVING",
     "OBJECTIVE",
     "OBJECTIVE_F",
+    "OFFSPRING",
     "OFFSPRING_F",
     "PAIRING_QUANTITIES",
     "PEDIGREE",
@@ -232,6 +233,7 @@ MK_MALE = _proportion("mk_male", "MK ♂")
 MK_FEMALE = _proportion("mk_female", "MK ♀")
 MK_RANK = _count("mk_rank", "MK rank")
 OFFSPRING_F = _proportion("offspring_f", "Offspring F")
+OFFSPRING = _count("offspring", "Offspring")
 KINSHIP = _proportion("kinship", "Kinship")
 KNOWN = _percent("known", "% known")
 FLAGGED = _percent("flagged", "% flagged")

@@ -77,6 +77,45 @@ class TestRelatives:
                            ("4", "dam", 1.0)]  # fmt: skip
 
 
+class TestSiblingsThroughAMultSire:
+    """A sibling surely sharing the dam and possibly the sire gets both links, each with
+    the chance of sharing that parent; certain full and half sibs keep one link."""
+
+    FAMILY = """id,sire,dam,sex,birth_date
+1,WILD,WILD,M,2000
+2,WILD,WILD,M,2000
+3,WILD,WILD,F,2000
+4,1,3,F,2004
+5,1:0.5|2:0.5,3,M,2005
+6,2,3,F,2006
+7,1,3,M,2007
+"""
+
+    @pytest.fixture
+    def family(self) -> Studbook:
+        records, problems = records_from_table(table_from_text(self.FAMILY, "f.csv"))
+        assert problems == []
+        return Studbook.build(records, [], [])
+
+    def siblings(self, book: Studbook, animal: str) -> set[tuple[str, str, float]]:
+        kin = {"sire", "dam", "possible sire", "son", "daughter"}
+        return {(r.id, r.relation, r.probability) for r in book.relatives(animal)
+                if r.relation not in kin}  # fmt: skip
+
+    def test_of_the_mult_sired_foal(self, family: Studbook) -> None:
+        assert self.siblings(family, "5") == {
+            ("4", "sister (same sire)", 0.5), ("4", "sister (same dam)", 1.0),
+            ("6", "sister (same sire)", 0.5), ("6", "sister (same dam)", 1.0),
+            ("7", "brother (same sire)", 0.5), ("7", "brother (same dam)", 1.0),
+        }  # fmt: skip
+
+    def test_of_a_sibling_with_known_parents(self, family: Studbook) -> None:
+        assert self.siblings(family, "4") == {
+            ("7", "brother", 1.0), ("6", "half-sister", 1.0),
+            ("5", "brother (same sire)", 0.5), ("5", "brother (same dam)", 1.0),
+        }  # fmt: skip
+
+
 class TestWhereAndWhen:
     """Location on a date and the census."""
 

@@ -179,6 +179,8 @@ class StudbookApp(App[None]):
         self.open_database()
 
     async def on_unmount(self) -> None:
+        # Stop the genetics first: worker threads waiting for it then end at once.
+        engine.stop()
         if self.store is not None:
             self.store.close()
 
@@ -274,7 +276,8 @@ class StudbookApp(App[None]):
             self.push_screen(AnimalScreen(animal_id))
 
     def open_edit(self, kind: str, animal_id: str | None) -> None:
-        """Open the edit form ``kind`` (birth, death, transfer, release, contraception, edit)."""
+        """Open the edit form ``kind`` (birth, death, transfer, loan, release, contraception,
+        edit)."""
         from tui.screens.edit import EditForm
 
         if self.store is None:

@@ -7,6 +7,7 @@ every matching animal (the index is read from the database when the palette open
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
@@ -19,9 +20,30 @@ from studbook.present import printable
 if TYPE_CHECKING:
     from tui.app import StudbookApp
 
-__all__ = ["StudbookCommands"]
+__all__ = ["StudbookCommands", "animal_needle"]
 
 Command = tuple[str, Callable[[], object], str]
+
+_REPORT_SCREENS = (
+    ("population summary", "population", "N, founders, GD, FGE, mean F, Ne", "summary"),
+    ("ranked pairings", "pairings", "Every pair of breeding candidates with MSI", "pairings"),
+    ("release candidates", "releases", "Candidates ranked by captive GD cost", "releases"),
+    ("demography", "demography", "Life tables, lambdas, census history", "demography"),
+    ("GD projection", "demography", "Gene diversity observed, then projected", "projection"),
+)
+"""Reports shown by a screen: (palette name, screen, what it holds, command-line command)."""
+
+_ANIMAL_WORDS = re.compile(r"^\s*(?:(?:animal|open)\b\s*:?\s*)+", re.IGNORECASE)
+
+
+def animal_needle(query: str) -> str:
+    """What to look an animal up by: the query without leading ``animal``, ``animal:`` or
+    ``open`` words, case-folded (so ``animal 327`` finds 327 as ``327`` does).
+
+    >>> animal_needle("animal 327"), animal_needle("Animal: open Darla"), animal_needle("animal")
+    ('327', 'darla', '')
+    """
+    return _ANIMAL_WORDS.sub("", query).strip().casefold()
 
 
 class StudbookCommands(Provider):
@@ -91,6 +113,7 @@ class StudbookCommands(Provider):
             for kind, label, what in (
                 ("death", "record the death of", "Date and cause of death"),
                 ("transfer", "record a transfer of", "Move to another institution"),
+                ("loan", "record a loan of", "On loan to another institution, and back"),
                 ("release", "record the release of", "Release to the wild"),
                 ("contraception", "record contraception for", "Start or end contraception"),
                 ("edit", "edit the record of", "House name, sex, dates, notes"),
@@ -102,6 +125,14 @@ class StudbookCommands(Provider):
             report.append(
                 ("report: export this view", export, "Write what is shown to a report file")
             )
+        report += [
+            (
+                f"report: {name}",
+                partial(app.run_action, f"go('{mode}')"),
+                f"{what} (as `studbook {command}` prints it)",
+            )
+            for name, mode, what, command in _REPORT_SCREENS
+        ]
         report += [
             (
                 "report: breeding plan",
@@ -126,7 +157,7 @@ class StudbookCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
-        needle = query.strip().removeprefix("animal:").strip().casefold()
+        needle = animal_needle(query)
         if not needle:
             return
         shown = 0

@@ -17,6 +17,7 @@ import atexit
 import math
 import multiprocessing
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -241,6 +242,10 @@ def inbreeding_step(job: Job) -> dict[str, float]:
     return dict(zip(ped.ids, inbreeding(ped).tolist(), strict=True))
 
 
+HYPOTHETICAL_MARK = "(hyp.)"
+"""Marks a hypothetical placeholder among the founders (the population screen explains it)."""
+
+
 def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
     """MK (over P) with its rank, % known, flagged share; the summary and the pyramid."""
     from studbook.timeseries import age_sex_pyramid
@@ -263,6 +268,12 @@ def population_step(job: Job) -> tuple[GeneticsCore, PopulationView]:
         # The pedigree analysed is the panel's title, not a line among the figures.
         certainty = present.lines(present.certainty_figures(analysis.certainty)[1:])
         representation = sorted(summary.founder_representation.items(), key=lambda kv: -kv[1])
+        placeholders = {i for i, h in zip(ids, ped.hypothetical.tolist(), strict=False) if h}
+        # A hypothetical sire stands in for an unrecorded one: marked so it is not taken
+        # for a real founder animal.
+        representation = [
+            (f"{k} {HYPOTHETICAL_MARK}" if k in placeholders else k, v) for k, v in representation
+        ]
     else:
         core = GeneticsCore({}, {}, {}, {})
         figures = present.lines([present.N_LIVING.figure(0)])
@@ -556,10 +567,27 @@ def _executor(renew: bool = False) -> ProcessPoolExecutor:
         return _pool
 
 
+_stopped: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+"""Pools stopped on purpose (:func:`stop`): their waiting callers fail instead of retrying."""
+
+
 @atexit.register
-def _shutdown() -> None:
-    if _pool is not None:
-        _pool.shutdown(wait=False, cancel_futures=True)
+def stop() -> None:
+    """Stop the genetics process now (the app is quitting), abandoning any computation.
+
+    A plain ``shutdown`` lets the running computation finish (seconds on a large studbook)
+    and Python's exit then waits for it, and the UI threads blocked on its result keep the
+    app from closing: quitting took about 3 s. The next :func:`call` starts a new process.
+    """
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is None:
+        return
+    _stopped.add(pool)
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def prepare() -> None:
@@ -586,9 +614,12 @@ def _noop() -> None:
 def call(fn: Callable[..., T], *args: Any) -> T:
     """Run ``fn(*args)`` in the genetics process and return its result (blocking: call from a
     worker thread). Errors come back as :class:`RemoteError` with the original message."""
+    pool = _executor()
     try:
-        ok, value = _executor().submit(_safely, fn, *args).result()
+        ok, value = pool.submit(_safely, fn, *args).result()
     except BrokenProcessPool:
+        if pool in _stopped:
+            raise RemoteError("the genetics process was stopped (the app is closing)") from None
         ok, value = _executor(renew=True).submit(_safely, fn, *args).result()
     if ok:
         return value  # type: ignore[no-any-return]

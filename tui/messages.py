@@ -25,6 +25,7 @@ from tui.store import (
 
 __all__ = [
     "AnimalsLoaded",
+    "BirthPrefilled",
     "DatabaseFailed",
     "DatabaseOpened",
     "DemographyLoaded",
@@ -206,6 +207,14 @@ class EditFormLoaded(Message):
     def __init__(self, values: EditValues) -> None:
         super().__init__()
         self.values = values
+
+
+class BirthPrefilled(Message):
+    """Values a birth form can fill in (from the dam or a littermate), by field name."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__()
+        self.fields = fields
 
 
 class EditChecked(Message):

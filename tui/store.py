@@ -31,9 +31,9 @@ from studbook.dates import PartialDate, parse_partial_date
 from studbook.errors import Problem
 from studbook.events import EventRecord
 from studbook.events import Stay as EventStay
-from studbook.parents import parse_parent
+from studbook.parents import format_parent, parse_parent
 from studbook.present import PROBABILITY
-from studbook.records import AnimalRecord, BirthType, parse_sex
+from studbook.records import AnimalRecord, parse_birth_type, parse_sex
 from studbook.status import studbook_sort_key
 from studbook.timeseries import GeneDiversitySeries
 from tui import engine, engine_explorer
@@ -81,7 +81,10 @@ def describe_error(error: BaseException) -> str:
 
 
 # --------------------------------------------------------------------------- view models
-SORTABLE = ("id", "house_name", "sex", "age", "status", "institution", "region", "f", "mk_rank")
+SORTABLE = (
+    "id", "house_name", "sex", "age", "status", "institution", "region",
+    "f", "mk", "mk_rank", "known", "offspring",
+)  # fmt: skip
 """Columns of the animals table, in order; each can be sorted on."""
 
 
@@ -100,7 +103,8 @@ class AnimalFilter:
 
 @dataclass(frozen=True, slots=True)
 class AnimalRow:
-    """One row of the animals table; ``f`` and ``mk_rank`` are ``None`` until genetics are in."""
+    """One row of the animals table; ``f``, ``mk``, ``mk_rank`` and ``known`` are ``None``
+    until genetics are in; ``offspring`` counts certain and possible (MULT) offspring."""
 
     id: str
     house_name: str
@@ -110,7 +114,10 @@ class AnimalRow:
     institution: str
     region: str
     f: float | None
+    mk: float | None
     mk_rank: int | None
+    known: float | None
+    offspring: int
 
 
 @dataclass(frozen=True)
@@ -344,7 +351,11 @@ class Store:
         )
         g = self.genetics()
         f = g.f if g is not None else {}
-        ranks = g.core.mk_rank if g is not None and g.core is not None else {}
+        core = g.core if g is not None else None
+        mk = core.mk if core is not None else {}
+        ranks = core.mk_rank if core is not None else {}
+        known = core.known if core is not None else {}
+        children = self.book().children
         rows = [
             AnimalRow(
                 id=a.record.id,
@@ -355,7 +366,10 @@ class Store:
                 institution=a.institution,
                 region=a.region,
                 f=f.get(a.record.id),
+                mk=mk.get(a.record.id),
                 mk_rank=ranks.get(a.record.id),
+                known=known.get(a.record.id),
+                offspring=len(children.get(a.record.id, ())),
             )
             for a in found
         ]
@@ -546,9 +560,35 @@ class Store:
                 ("birth_date", str(record.birth_date or "")),
                 ("notes", record.notes),
             )
-        elif kind == "transfer":
+        elif kind in ("transfer", "loan"):
             fields = (("institution", ""),)
         return EditValues(kind, animal_id, fields, version)
+
+    def birth_prefill(self, dam: str, littermate: str, born: str) -> dict[str, str]:
+        """Fields a birth form can fill in for the person: from a littermate (``littermate``,
+        an existing id) its sire, dam, birth date, birth type and birth institution; else the
+        dam's institution on the birth date ``born`` (today when not typed yet). Unknown ids
+        fill nothing."""
+        book = self.book()
+        mate = book.records.get(littermate.strip())
+        if mate is not None:
+            first = _history(book.events.get(mate.id, ()), book.stays.get(mate.id, []))
+            institution = next((s.institution for s in first if s.event == "birth"), mate.location)
+            return {
+                "sire": format_parent(mate.sire),
+                "dam": format_parent(mate.dam),
+                "date": str(mate.birth_date or ""),
+                "birth_type": mate.birth_type.value,
+                "institution": institution,
+            }
+        if dam.strip() not in book.records:
+            return {}
+        try:
+            on = parse_partial_date(born)
+        except ValueError:
+            on = None
+        day = on.earliest if on is not None else None
+        return {"institution": book.location_on(dam.strip(), day)}
 
     def check_edit(self, values: EditValues) -> list[Problem]:
         """Every rule the change breaks (errors) or questions (warnings), nothing written.
@@ -639,6 +679,70 @@ def _date(values: EditValues, name: str) -> PartialDate:
     return value
 
 
+def _check_litter(session: object, values: EditValues, record: AnimalRecord) -> None:
+    """A birth recorded as a littermate of an existing animal must share its dam and birth
+    date (a litter is the young born to one dam on one day)."""
+    from sqlalchemy.orm import Session
+
+    from db.repository import load_records
+
+    assert isinstance(session, Session)
+    mate_id = values.get("litter")
+    if not mate_id:
+        return
+    found = load_records(session, [mate_id])
+    if not found:
+        raise InvalidEditError(
+            [Problem(_source(values), None, "litter", f"no animal {mate_id!r} in the studbook")]
+        )
+    mate = found[0]
+    differ = [
+        name
+        for name, mine, theirs in (
+            ("dam", record.dam.ids, mate.dam.ids),
+            ("date", record.birth_date, mate.birth_date),
+        )
+        if mine != theirs
+    ]
+    if differ:
+        raise InvalidEditError(
+            [
+                Problem(
+                    _source(values), None, "litter",
+                    f"a littermate of {mate_id} has its {' and '.join(differ)}",
+                )
+            ]
+        )  # fmt: skip
+
+
+def _loan(session: object, values: EditValues) -> list[Problem]:
+    """A loan to another institution; with a return date, the return home (a transfer back
+    ends a loan, :mod:`studbook.events`) is recorded too."""
+    from sqlalchemy.orm import Session
+
+    from db import editing
+    from db.repository import load_records
+
+    assert isinstance(session, Session) and values.animal_id is not None
+    animal = values.animal_id
+    current = load_records(session, [animal])
+    if not current:
+        raise RecordNotFoundError("animal", animal)
+    home = current[0].location
+    warnings = editing.record_transfer(
+        session, animal, _date(values, "date"), values.get("institution"),
+        local_id=values.get("local_id"), loan=True, expected_version=values.version,
+    )  # fmt: skip
+    back = parse_partial_date(values.get("end"))
+    if back is not None:
+        if not home:
+            raise InvalidEditError(
+                [Problem(_source(values), None, "end", "the animal has no home institution")]
+            )
+        warnings += editing.record_transfer(session, animal, back, home)
+    return warnings
+
+
 def _perform(session: object, values: EditValues) -> list[Problem]:
     """Make the change ``values`` describe through :mod:`db.editing`; its warnings."""
     from sqlalchemy.orm import Session
@@ -655,11 +759,15 @@ def _perform(session: object, values: EditValues) -> list[Problem]:
                 dam=parse_parent(values.get("dam")),
                 sex=parse_sex(values.get("sex")),
                 birth_date=parse_partial_date(values.get("date")),
-                birth_type=BirthType.CAPTIVE,
+                birth_type=parse_birth_type(values.get("birth_type") or "captive"),
                 alive=True,
                 house_name=values.get("house_name"),
             )
-            return editing.record_birth(session, record, institution=values.get("institution"))
+            _check_litter(session, values, record)
+            return editing.record_birth(
+                session, record, institution=values.get("institution"),
+                local_id=values.get("local_id"),
+            )  # fmt: skip
         assert animal is not None
         if kind == "death":
             return editing.record_death(
@@ -671,6 +779,8 @@ def _perform(session: object, values: EditValues) -> list[Problem]:
                 session, animal, _date(values, "date"), values.get("institution"),
                 local_id=values.get("local_id"), expected_version=v,
             )  # fmt: skip
+        if kind == "loan":
+            return _loan(session, values)
         if kind == "release":
             return editing.record_release(
                 session, animal, _date(values, "date"), notes=values.get("notes"),
@@ -715,7 +825,10 @@ _SORT_KEYS = {
     "institution": lambda r: (r.institution == "", r.institution),
     "region": lambda r: (r.region == "", r.region),
     "f": lambda r: (r.f is None, r.f or 0.0),
+    "mk": lambda r: (r.mk is None, r.mk or 0.0),
     "mk_rank": lambda r: (r.mk_rank is None, r.mk_rank or 0),
+    "known": lambda r: (r.known is None, r.known or 0.0),
+    "offspring": lambda r: r.offspring,
 }
 
 

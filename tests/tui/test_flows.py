@@ -301,7 +301,8 @@ class TestEditing:
             assert animal_in_db(db_url, "16") is None
 
     async def test_a_database_rule_is_shown_before_saving(self, db_url: str) -> None:
-        """A female as sire and an unknown institution are refused by db rules, listed."""
+        """A female as sire and an unknown institution are refused by db rules, each under
+        the field it was typed in."""
         app = make_app(db_url, census_date=CENSUS)
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
@@ -311,8 +312,10 @@ class TestEditing:
                 app, pilot, id="16", sire="10", dam="13", sex="F",
                 date="2023-05-01", institution="NOWHERE",
             )  # fmt: skip
-            problems = str(form.query_one("#form-problems", Static).render())
-            assert "sire" in problems and "NOWHERE" in problems
+            sire = str(form.query_one("#error-sire", Static).render())
+            institution = str(form.query_one("#error-institution", Static).render())
+            assert "female" in sire.casefold() or "sex" in sire.casefold(), sire
+            assert "NOWHERE" in institution and "NOWHERE" not in sire
             assert form.query_one("#save", Button).disabled
             assert animal_in_db(db_url, "16") is None
 

@@ -49,7 +49,7 @@ class TestHostileHouseNames:
             await settle(app, pilot)
             screen = app.screen
             assert isinstance(screen, AnimalScreen) and screen.detail is not None
-            assert screen.title == "9 \\x1b]0;pwned\\x07\\x1b[2J"
+            assert screen.title == "9  \\x1b]0;pwned\\x07\\x1b[2J"
             labels = tree_labels(screen.query_one(PedigreeTree))
             assert any(CLOSING_TAG in label for label in labels)
             assert any(LINK in label for label in labels)

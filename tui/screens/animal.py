@@ -26,6 +26,7 @@ from tui.widgets.pedigree import PedigreeTree
 
 __all__ = [
     "AnimalScreen",
+    "animal_heading",
     "genetics_text",
     "history_text",
     "litters_text",
@@ -58,6 +59,14 @@ def record_text(d: AnimalDetail) -> str:
     return "\n".join(f"{k:<12} {printable(str(v))}" for k, v in lines)
 
 
+def animal_heading(d: AnimalDetail) -> tuple[str, str]:
+    """The header's title (id and house name, once) and subtitle (sex, status, where)."""
+    title = f"{d.id}  {d.house_name}" if d.house_name else d.id
+    sex = {"M": "male", "F": "female"}.get(d.sex, "sex unknown")
+    where = [d.institution] if d.institution else []
+    return printable(title), printable(" · ".join([sex, d.status, *where]))
+
+
 def genetics_text(g: AnimalGenetics | None) -> str:
     """F, MK with its rank, % known, flagged-founder share and genome uniqueness."""
     if g is None:
@@ -81,7 +90,7 @@ def relative_text(r: Relative) -> str:
     """``son        14  Timur``; a relation through a possible (MULT) parent shows its p."""
     p = present.PROBABILITY
     chance = f" ({p.label}={p.text(r.probability)})" if r.probability < 1.0 else ""
-    return f"{r.relation + chance:<24} {r.id}" + (f"  {r.house_name}" if r.house_name else "")
+    return f"{r.relation + chance:<28} {r.id}" + (f"  {r.house_name}" if r.house_name else "")
 
 
 def litters_text(view: FamilyView) -> str:
@@ -139,6 +148,7 @@ class AnimalScreen(StudbookScreen):
         Binding("e", "edit('edit')", "Edit", id="animal.edit"),
         Binding("d", "edit('death')", "Death", id="animal.death"),
         Binding("t", "edit('transfer')", "Transfer", id="animal.transfer"),
+        Binding("L", "edit('loan')", "Loan", id="animal.loan"),
         Binding("w", "edit('release')", "Release", id="animal.release"),
         Binding("c", "edit('contraception')", "Contraception", id="animal.contra"),
     ]
@@ -258,21 +268,22 @@ class AnimalScreen(StudbookScreen):
             return
         self.detail = d
         self.query_one("#animal-body").loading = False
-        self.title = printable(f"{d.id} {d.house_name}".strip())
+        self.title, self.sub_title = animal_heading(d)
         self.query_one("#animal-record", Static).update(record_text(d))
         self.query_one("#animal-genetics", Static).update(genetics_text(d.genetics))
         self.query_one("#animal-history", Static).update(history_text(d))
         relatives = self.query_one("#relatives", OptionList)
         relatives.clear_options()
-        relatives.add_options(Option(plain(relative_text(r)), id=r.id) for r in d.relatives)
+        # No option ids: one relative can be listed twice (same dam; maybe the same sire too).
+        relatives.add_options(Option(plain(relative_text(r))) for r in d.relatives)
         if not d.relatives:
             relatives.add_option(Option("no recorded relatives", disabled=True))
         self.query_one(PedigreeTree).show_pedigree(d.id, d.ancestry, d.names)
 
     @on(OptionList.OptionSelected, "#relatives")
     def relative_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
-            self.show(event.option.id)
+        if self.detail is not None and event.option_index < len(self.detail.relatives):
+            self.show(self.detail.relatives[event.option_index].id)
 
     @on(Tree.NodeSelected, "#pedigree, #descendants")
     def node_selected(self, event: Tree.NodeSelected[str | None]) -> None:

@@ -14,16 +14,16 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 from textual.worker import get_current_worker
 
-from studbook.present import AGE, MISSING, MK_RANK, F, Quantity
+from studbook.present import AGE, KNOWN, MISSING, MK, MK_RANK, OFFSPRING, F, Quantity
 from tui.messages import AnimalsLoaded, FilterChoicesLoaded, OpenAnimal
 from tui.screens.base import StudbookScreen
 from tui.store import SORTABLE, AnimalFilter, AnimalRow
 from tui.text import plain
 
-__all__ = ["COLUMN_TITLES", "AnimalsScreen", "animal_cells"]
+__all__ = ["COLUMN_TITLES", "NARROW_COLUMNS", "SORT_KEYS", "AnimalsScreen", "animal_cells"]
 
 COLUMN_TITLES = {
-    "id": "Studbook id",
+    "id": "Id",
     "house_name": "House name",
     "sex": "Sex",
     "age": AGE.label,
@@ -31,11 +31,37 @@ COLUMN_TITLES = {
     "institution": "Institution",
     "region": "Region",
     "f": F.label,
+    "mk": MK.label,
     "mk_rank": MK_RANK.label,
+    "known": KNOWN.label,
+    "offspring": OFFSPRING.label,
 }
 
+SORT_KEYS = {
+    "1": "id", "2": "house_name", "3": "age", "4": "institution", "5": "region",
+    "6": "f", "7": "mk", "8": "mk_rank", "9": "known", "0": "offspring",
+}  # fmt: skip
+"""The key that sorts on each column (pressed again: the other way); shown in its header."""
 
-_FIXED_WIDTHS = {"f": 6, "mk_rank": 7}
+NARROW_COLUMNS = ("id", "house_name", "sex", "age", "institution", "f", "mk", "mk_rank", "known")
+"""The columns shown below :data:`WIDE_FROM` terminal columns; from there on, all of them."""
+
+WIDE_FROM = 120
+
+_GENETIC = {"f", "mk", "mk_rank", "known"}
+"""Columns written in place when the genetics arrive: fixed widths that fit their values."""
+
+_KEY_OF = {column: key for key, column in SORT_KEYS.items()}
+
+
+def column_label(column: str, sort: str, descending: bool) -> Text:
+    """A header: the sort key (dim), the title, and an arrow on the sorted column."""
+    key = _KEY_OF.get(column)
+    label = Text(f"{key} ", style="dim") if key else Text()
+    label.append(COLUMN_TITLES[column])
+    if column == sort:
+        label.append(" ↓" if descending else " ↑", style="bold")
+    return label
 
 
 def _number(value: float | None, quantity: Quantity) -> Text:
@@ -57,7 +83,10 @@ def animal_cells(row: AnimalRow) -> tuple[Text, ...]:
         plain(row.institution),
         plain(row.region),
         _number(row.f, F),
+        _number(row.mk, MK),
         _number(row.mk_rank, MK_RANK),
+        _number(row.known, KNOWN),
+        _number(row.offspring, OFFSPRING),
     )
 
 
@@ -68,12 +97,17 @@ class AnimalsScreen(StudbookScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="animals.search"),
         Binding("l", "toggle_living", "Living/all", id="animals.living"),
-        Binding("s", "next_sort", "Sort", id="animals.sort"),
-        Binding("S", "reverse_sort", "Reverse", id="animals.reverse", show=False),
+        Binding("1", "sort('id')", "Sort (key in header)", key_display="1…0", id="animals.sort"),
+        *(
+            Binding(key, f"sort('{column}')", f"Sort by {COLUMN_TITLES[column]}", show=False)
+            for key, column in SORT_KEYS.items()
+            if key != "1"
+        ),
         Binding("n", "edit('birth')", "Birth", id="animals.birth"),
         Binding("e", "edit('edit')", "Edit", id="animals.edit"),
         Binding("d", "edit('death')", "Death", id="animals.death", show=False),
         Binding("t", "edit('transfer')", "Transfer", id="animals.transfer", show=False),
+        Binding("L", "edit('loan')", "Loan", id="animals.loan", show=False),
         Binding("w", "edit('release')", "Release", id="animals.release", show=False),
         Binding("c", "edit('contraception')", "Contraception", id="animals.contra", show=False),
         Binding("escape", "clear_search", "Clear search", id="animals.clear", show=False),
@@ -84,6 +118,8 @@ class AnimalsScreen(StudbookScreen):
         self.filter = AnimalFilter()
         self.rows: list[AnimalRow] = []
         self.loads = 0
+        self.columns: tuple[str, ...] = NARROW_COLUMNS
+        """The columns shown, by the terminal width."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,20 +136,50 @@ class AnimalsScreen(StudbookScreen):
             )
             yield Select([], prompt="Any institution", id="institution")
             yield Select([], prompt="Any region", id="region")
-        table: DataTable[str | Text] = DataTable(
-            id="animal-table", cursor_type="row", zebra_stripes=True
-        )
-        for key in SORTABLE:
-            # F and MK rank arrive later and are written in place: fixed widths that fit them.
-            width = _FIXED_WIDTHS.get(key)
-            table.add_column(COLUMN_TITLES[key], key=key, width=width)
-        yield table
+        yield DataTable(id="animal-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="animals-status", classes="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.columns = self.columns_for(self.app.size.width)
+        self.set_columns()
         self.load_choices()
         self.query_one(DataTable).focus()
+
+    @staticmethod
+    def columns_for(width: int) -> tuple[str, ...]:
+        """The columns that fit ``width`` terminal columns."""
+        return SORTABLE if width >= WIDE_FROM else NARROW_COLUMNS
+
+    def set_columns(self) -> None:
+        """(Re)build the table's columns for :attr:`columns` and put the rows back."""
+        table: DataTable[str | Text] = self.query_one(DataTable)
+        keep = self.highlighted_id()
+        table.clear(columns=True)
+        for column in self.columns:
+            label = column_label(column, self.filter.sort, self.filter.descending)
+            # Room for the arrow whether sorted or not, and for the widest value.
+            width = max(len(column_label(column, "", False)) + 2, 6) if column in _GENETIC else None
+            table.add_column(label, key=column, width=width)
+        self._add_rows(table, self.rows, keep)
+
+    def on_resize(self) -> None:
+        wanted = self.columns_for(self.app.size.width)
+        if wanted != self.columns:
+            self.columns = wanted
+            self.set_columns()
+
+    def _cells(self, row: AnimalRow) -> list[Text]:
+        cells = dict(zip(SORTABLE, animal_cells(row), strict=True))
+        return [cells[c] for c in self.columns]
+
+    def _add_rows(
+        self, table: DataTable[str | Text], rows: list[AnimalRow], keep: str | None
+    ) -> None:
+        for row in rows:
+            table.add_row(*self._cells(row), key=row.id)
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
 
     def reload(self) -> None:
         self.query_one(DataTable).loading = not self.rows
@@ -139,10 +205,7 @@ class AnimalsScreen(StudbookScreen):
         else:
             keep = self.highlighted_id()
             table.clear()
-            for row in message.rows:
-                table.add_row(*animal_cells(row), key=row.id)
-            if keep is not None and keep in table.rows:
-                table.move_cursor(row=table.get_row_index(keep), animate=False)
+            self._add_rows(table, message.rows, keep)
         self.rows = message.rows
         self.loads += 1
         table.loading = False
@@ -161,9 +224,8 @@ class AnimalsScreen(StudbookScreen):
         for old, new in zip(self.rows, rows, strict=True):
             if old == new:
                 continue
-            cells = animal_cells(new)
             row = data[RowKey(new.id)]
-            for column, cell in zip(SORTABLE, cells, strict=True):
+            for column, cell in zip(self.columns, self._cells(new), strict=True):
                 row[ColumnKey(column)] = cell
             changed = True
         if changed:
@@ -187,7 +249,7 @@ class AnimalsScreen(StudbookScreen):
             parts.append(f"matching “{f.search}”")
         parts.append(f"sorted by {COLUMN_TITLES[f.sort]} {arrow}")
         if self.studbook.genetics_generation == 0:
-            parts.append("F and MK rank appear when the genetics are computed")
+            parts.append("F, MK and % known appear when the genetics are computed")
         self.query_one("#animals-status", Static).update(" · ".join(parts))
 
     # ----------------------------------------------------------------- filtering
@@ -195,7 +257,14 @@ class AnimalsScreen(StudbookScreen):
         """Change the filter and reload the table (the previous query is cancelled)."""
         new = replace(self.filter, **changes)  # type: ignore[arg-type]
         if new != self.filter:
-            self.filter = new
+            old, self.filter = self.filter, new
+            if (old.sort, old.descending) != (new.sort, new.descending):
+                table: DataTable[str | Text] = self.query_one(DataTable)
+                for column in {old.sort, new.sort} & set(self.columns):
+                    table.columns[ColumnKey(column)].label = column_label(
+                        column, new.sort, new.descending
+                    )
+                table.refresh()
             self.reload()
 
     @on(Input.Changed, "#search")
@@ -220,11 +289,7 @@ class AnimalsScreen(StudbookScreen):
             self.set_filter(**{name: value if name != "living_only" else bool(value)})
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        key = str(event.column_key.value)
-        if key == self.filter.sort:
-            self.set_filter(descending=not self.filter.descending)
-        else:
-            self.set_filter(sort=key, descending=False)
+        self.action_sort(str(event.column_key.value))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
@@ -249,12 +314,12 @@ class AnimalsScreen(StudbookScreen):
     def action_toggle_living(self) -> None:
         self.query_one("#living", Select).value = not self.filter.living_only
 
-    def action_next_sort(self) -> None:
-        nxt = SORTABLE[(SORTABLE.index(self.filter.sort) + 1) % len(SORTABLE)]
-        self.set_filter(sort=nxt, descending=False)
-
-    def action_reverse_sort(self) -> None:
-        self.set_filter(descending=not self.filter.descending)
+    def action_sort(self, column: str) -> None:
+        """Sort on ``column``; on the column already sorted, the other way round."""
+        if column == self.filter.sort:
+            self.set_filter(descending=not self.filter.descending)
+        else:
+            self.set_filter(sort=column, descending=False)
 
     def action_edit(self, kind: str) -> None:
         self.studbook.open_edit(kind, None if kind == "birth" else self.highlighted_id())

@@ -26,8 +26,8 @@ from db.errors import EditConflictError, InvalidEditError
 from studbook.dates import parse_partial_date
 from studbook.errors import Problem
 from studbook.parents import parse_parent
-from studbook.records import parse_sex
-from tui.messages import EditChecked, EditFormLoaded, RecordSaved
+from studbook.records import parse_birth_type, parse_sex
+from tui.messages import BirthPrefilled, EditChecked, EditFormLoaded, RecordSaved
 from tui.store import EditValues, describe_error
 
 if TYPE_CHECKING:
@@ -60,6 +60,10 @@ def _sex(text: str) -> None:
     parse_sex(text)
 
 
+def _birth_type(text: str) -> None:
+    parse_birth_type(text)
+
+
 def _any(text: str) -> None:
     return None
 
@@ -79,11 +83,14 @@ EDIT_KINDS: dict[str, tuple[str, tuple[FieldSpec, ...]]] = {
         "Record a birth",
         (
             FieldSpec("id", "Studbook id", _required, "e.g. 1234 (never reused)"),
+            FieldSpec("litter", "Littermate of", _any, "optional id: fills parents, date, place"),
             FieldSpec("sire", "Sire", _parent, "id, UNK, WILD, or MULT: 12:0.5|15:0.5"),
-            FieldSpec("dam", "Dam", _parent, "id, UNK or WILD"),
+            FieldSpec("dam", "Dam", _parent, "id, UNK or WILD (fills the institution)"),
             FieldSpec("sex", "Sex", _sex, "M, F or U"),
             FieldSpec("date", "Birth date", _date, "YYYY-MM-DD, YYYY-MM or YYYY"),
+            FieldSpec("birth_type", "Birth type", _birth_type, "captive (default), wild, unknown"),
             FieldSpec("institution", "Institution", _required, "mnemonic, e.g. TALLINN"),
+            FieldSpec("local_id", "Local id there", _any, "optional"),
             FieldSpec("house_name", "House name", _any, "optional"),
         ),
     ),
@@ -100,6 +107,15 @@ EDIT_KINDS: dict[str, tuple[str, tuple[FieldSpec, ...]]] = {
             FieldSpec("date", "Date", _date, "YYYY-MM-DD"),
             FieldSpec("institution", "To institution", _required, "mnemonic"),
             FieldSpec("local_id", "Local id there", _any, "optional"),
+        ),
+    ),
+    "loan": (
+        "Record a loan",
+        (
+            FieldSpec("date", "Date", _date, "YYYY-MM-DD"),
+            FieldSpec("institution", "On loan to", _required, "mnemonic"),
+            FieldSpec("local_id", "Local id there", _any, "optional"),
+            FieldSpec("end", "Return date", _optional_date, "empty while on loan"),
         ),
     ),
     "release": (
@@ -127,6 +143,10 @@ EDIT_KINDS: dict[str, tuple[str, tuple[FieldSpec, ...]]] = {
         ),
     ),
 }
+
+
+_FIELD_OF = {"location": "institution", "birth_date": "date", "death_date": "date"}
+"""Record fields named by the database's checks -> the form field where the value was typed."""
 
 
 class _CellValidator(Validator):
@@ -164,6 +184,8 @@ class EditForm(ModalScreen[RecordSaved | None]):
         self.version: int | None = None
         self.problems: tuple[Problem, ...] = ()
         self.checked: EditValues | None = None
+        self.filled: dict[str, str] = {}
+        """Values the form filled in itself (a birth's institution, say); typed ones are kept."""
 
     @property
     def studbook(self) -> StudbookApp:
@@ -174,19 +196,25 @@ class EditForm(ModalScreen[RecordSaved | None]):
             what = f" of {self.animal_id}" if self.animal_id else ""
             yield Label(self.title_text + what, classes="form-title")
             for spec in self.fields:
-                yield Label(spec.label)
-                yield Input(
-                    placeholder=spec.placeholder,
-                    id=f"field-{spec.name}",
-                    validators=[_CellValidator(spec.check)],
-                    validate_on=["changed", "submitted"],
-                )
+                # Label beside a one-line input: a ten-field birth form fits 100×30.
+                with Horizontal(classes="field-row"):
+                    yield Label(spec.label)
+                    yield Input(
+                        placeholder=spec.placeholder,
+                        id=f"field-{spec.name}",
+                        validators=[_CellValidator(spec.check)],
+                        validate_on=["changed", "submitted"],
+                    )
                 yield Static("", id=f"error-{spec.name}", classes="field-error", markup=False)
             yield Static("", id="form-problems", markup=False)
             yield Static("", id="form-warnings", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary", disabled=True)
-                yield Button("Cancel", id="cancel")
+                yield Button("Save (ctrl+s)", id="save", variant="primary", disabled=True)
+                # Not in the tab order: with Save disabled, tab then enter would close the
+                # form without a word. Escape cancels.
+                cancel = Button("Cancel (esc)", id="cancel")
+                cancel.can_focus = False
+                yield cancel
 
     def on_mount(self) -> None:
         self.load_form()
@@ -241,6 +269,30 @@ class EditForm(ModalScreen[RecordSaved | None]):
         ids = self.studbook.require_store().apply_edit(values)
         self.post_message(RecordSaved(self.kind, ids))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="edit-fill", name="fill in")
+    def prefill(self, dam: str, littermate: str, born: str) -> None:
+        found = self.studbook.require_store().birth_prefill(dam, littermate, born)
+        if not get_current_worker().is_cancelled:
+            self.post_message(BirthPrefilled(found))
+
+    def on_birth_prefilled(self, message: BirthPrefilled) -> None:
+        for name, value in message.fields.items():
+            field = self.query_one(f"#field-{name}", Input)
+            if field.value in ("", self.filled.get(name)) and value:
+                self.filled[name] = value
+                field.value = value
+
+    @on(Input.Changed, "#field-dam, #field-litter, #field-date")
+    def birth_inputs_changed(self) -> None:
+        if self.kind == "birth":
+            get = self.values().get
+            self.prefill(get("dam"), get("litter"), get("date"))
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        """Enter in a field saves when the form can be saved, else says why not."""
+        self.action_save()
+
     def on_edit_form_loaded(self, message: EditFormLoaded) -> None:
         self.version = message.values.version
         for name, value in message.values.fields:
@@ -274,9 +326,33 @@ class EditForm(ModalScreen[RecordSaved | None]):
         errors = [p for p in message.problems if p.severity == "error"]
         self.query_one("#save", Button).disabled = bool(errors)
 
+    def field_of(self, problem: Problem) -> str | None:
+        """The form field a problem is about (``location`` is the institution typed), if any."""
+        names = {spec.name for spec in self.fields}
+        name = problem.field
+        name = name if name in names else _FIELD_OF.get(name, "")
+        return name if name in names else None
+
     def show_problems(self, problems: tuple[Problem, ...]) -> None:
+        """Each refused value under its field; the rest (and warnings) below the form."""
         self.problems = problems
-        errors = [f"✗ {p.field}: {p.message}" for p in problems if p.severity == "error"]
+        by_field: dict[str, list[str]] = {}
+        errors = []
+        for p in problems:
+            if p.severity != "error":
+                continue
+            field = self.field_of(p)
+            if field is None:
+                errors.append(f"✗ {p.field}: {p.message}")
+            else:
+                by_field.setdefault(field, []).append(f"✗ {p.message}")
+        typed = self.field_errors()
+        for spec in self.fields:
+            if spec.name in typed:
+                continue  # the parser's reason is shown already
+            note = self.query_one(f"#error-{spec.name}", Static)
+            note.update("\n".join(by_field.get(spec.name, [])))
+            note.disabled = spec.name not in by_field
         warnings = [f"! {p.field}: {p.message}" for p in problems if p.severity == "warning"]
         self.query_one("#form-problems", Static).update("\n".join(errors))
         self.query_one("#form-warnings", Static).update("\n".join(warnings))

@@ -19,15 +19,19 @@ The coordinator's view of the studbook. Every figure is computed by the `studboo
 engine from the pedigree in the database; nothing here is typed in twice.
 
 - **Animals** (F2): every animal; filter by living, sex, institution and region; type to
-  search by id or house name; sort by any column; enter opens the animal.
+  search by id or house name; sort by any column (click its header, or press the digit shown
+  in it; again for the other way); MK, % known, and at 120+ columns region, status and
+  offspring; enter opens the animal; n birth, t transfer, L loan, d death.
 - **Animal**: the record, parents (MULT with probabilities), offspring and siblings, mates
   and litters, the location history, genetics, the pedigree and descendants trees; enter on a
   relative jumps to it; `k` asks how it is related to another animal; `x` exports its
   pedigree chart (SVG) to the exports folder (~/Documents/studbook).
 - **Population** (F3): N by sex, founders, GD, FGE, mean F, % known, Ne; founder
-  representation; age-sex pyramid; gene diversity at each year's census.
+  representation ("(hyp.)": a hypothetical parent); age-sex pyramid; gene diversity at each
+  year's census (g: chart or year-by-year values).
 - **Pairings** (F4): ranked pairs (MSI, delta GD, kinship, MK); filters; one animal's mates;
-  the optimal breeding plan; export what is shown.
+  the breeding plan (p; g switches optimal and greedy); export what is shown. ⊘ marks a
+  pair with a mate on contraception.
 - **Releases** (F5): ranked release candidates; choose a group and see its GD, its founders
   and what the captive population loses.
 - **Settings** (F6): the programme's settings (species profile and age windows, founder flags

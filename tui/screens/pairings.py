@@ -23,7 +23,14 @@ from tui.screens.export import ExportModal
 from tui.store import PairingFilter, PairingsView
 from tui.text import plain
 
-__all__ = ["PAIRING_COLUMNS", "PLAN_COLUMNS", "PairingsScreen", "pairing_cells", "plan_cells"]
+__all__ = [
+    "CONTRACEPTED_MARK",
+    "PAIRING_COLUMNS",
+    "PLAN_COLUMNS",
+    "PairingsScreen",
+    "pairing_cells",
+    "plan_cells",
+]
 
 _PAIR_KEYS = ("rank", "male", "female", "msi", "delta_gd", "offspring_f", "mk_male", "mk_female",
               "mk_difference", "unknown", "male_location", "female_location", "transfer",
@@ -36,6 +43,9 @@ PAIRING_COLUMNS = tuple((k, PQ[k].label) for k in _PAIR_KEYS)
 
 PLAN_COLUMNS = tuple((k, PLAN_QUANTITIES[k].label) for k in _PLAN_KEYS)
 """(key, title) of the plan view's columns."""
+
+CONTRACEPTED_MARK = "⊘"
+"""Marks a pair with a mate on contraception (explained in the status line)."""
 
 _MSI_STYLE = {
     "1": "bold green",
@@ -55,7 +65,7 @@ def _number(key: str, value: float) -> Text:
 def pairing_cells(row: PairingRow) -> tuple[str | Text, ...]:
     """One table row, each figure written as :mod:`studbook.present` says; ⊘ marks a
     contracepted mate. Plain ``Text`` for ids: they are data, never markup."""
-    contra = " ⊘" if row.male_contracepted or row.female_contracepted else ""
+    contra = f" {CONTRACEPTED_MARK}" if row.male_contracepted or row.female_contracepted else ""
     return (
         _number("rank", row.rank),
         plain(row.male),
@@ -92,6 +102,7 @@ class PairingsScreen(StudbookScreen):
     AUTO_FOCUS = "#pair-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "toggle_plan", "Plan/all pairs", id="pairings.plan"),
+        Binding("g", "switch_plan", "Optimal/greedy plan", id="pairings.method"),
         Binding("m", "mates('male')", "His mates", id="pairings.male"),
         Binding("f", "mates('female')", "Her mates", id="pairings.female"),
         Binding("escape", "clear_filters", "Clear filters", id="pairings.clear"),
@@ -108,6 +119,10 @@ class PairingsScreen(StudbookScreen):
         self.filter = PairingFilter()
         self.view: PairingsView | None = None
         self._offered: dict[str, tuple[str, ...]] = {}
+        self.plan_method = "optimal"
+        """Which plan the plan view shows: ``optimal`` or ``greedy`` (never both mixed)."""
+        self.plan_rows: list[tuple[str, PlannedPair]] = []
+        """The planned pairs shown, in table order."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -169,13 +184,24 @@ class PairingsScreen(StudbookScreen):
         if view.filter.plan:
             for key, title in PLAN_COLUMNS:
                 table.add_column(title, key=key)
-            for i, (plan, pair) in enumerate(view.plan_rows):
+            self.plan_rows = [r for r in view.plan_rows if r[0].startswith(self.plan_method)]
+            for i, (plan, pair) in enumerate(self.plan_rows):
                 table.add_row(*plan_cells(plan, pair), key=f"{i}:{pair.male}×{pair.female}")
-            totals.update("\n".join(f"{name}: {text}" for name, text in view.totals))
+            totals.update(
+                "\n".join(
+                    f"{name}: {text}"
+                    for name, text in view.totals
+                    if name.startswith(self.plan_method)
+                )
+            )
             totals.display = True
             notes.update("\n".join(printable(n) for n in view.notes))
             notes.display = bool(view.notes)
-            status = f"{len(view.plan_rows)} planned pairs shown · {view.description}"
+            other = "greedy" if self.plan_method == "optimal" else "optimal"
+            status = (
+                f"{self.plan_method} plan: {len(self.plan_rows)} pairs · g shows the {other} "
+                f"plan · {view.description}"
+            )
         else:
             for key, title in PAIRING_COLUMNS:
                 table.add_column(title, key=key)
@@ -183,7 +209,7 @@ class PairingsScreen(StudbookScreen):
                 table.add_row(*pairing_cells(row), key=f"{row.male}×{row.female}")
             totals.display = False
             notes.display = False
-            status = view.description
+            status = f"{CONTRACEPTED_MARK} = a mate on contraception · {view.description}"
             if len(view.rows) < view.matched:
                 status = f"first {len(view.rows)} shown · {status}"
         table.loading = False
@@ -219,6 +245,7 @@ class PairingsScreen(StudbookScreen):
         new = replace(self.filter, **changes)  # type: ignore[arg-type]
         if new != self.filter:
             self.filter = new
+            self.refresh_bindings()
             self.reload()
 
     @on(Select.Changed)
@@ -243,13 +270,24 @@ class PairingsScreen(StudbookScreen):
         if self.view is None or not table.row_count:
             return None
         if self.view.filter.plan:
-            _, row = self.view.plan_rows[table.cursor_row]
+            _, row = self.plan_rows[table.cursor_row]
             return row.male, row.female
         pair = self.view.rows[table.cursor_row]
         return pair.male, pair.female
 
     def action_toggle_plan(self) -> None:
         self.query_one("#pair-view", Select).value = not self.filter.plan
+
+    def action_switch_plan(self) -> None:
+        """Show the other plan (optimal or greedy) in the plan view."""
+        self.plan_method = "greedy" if self.plan_method == "optimal" else "optimal"
+        if self.view is not None and self.view.filter.plan:
+            self.post_message(PairingsLoaded(self.view))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_plan":
+            return self.filter.plan
+        return True
 
     def action_mates(self, sex: str) -> None:
         """Show every possible mate of the male (or female) of the highlighted pair."""

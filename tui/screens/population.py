@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import work
@@ -12,12 +13,13 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from studbook.present import GENE_DIVERSITY, REPRESENTATION
+from tui.engine import HYPOTHETICAL_MARK
 from tui.messages import GeneDiversityLoaded, GeneDiversityProgress, PopulationLoaded
 from tui.screens.base import StudbookScreen
 from tui.store import PopulationView
 from tui.widgets.charts import BarChart, LineChart, Pyramid
 
-__all__ = ["PopulationScreen", "figures_text"]
+__all__ = ["PopulationScreen", "figures_text", "gd_table"]
 
 
 def figures_text(view: PopulationView) -> str:
@@ -30,12 +32,20 @@ def figures_text(view: PopulationView) -> str:
     )
 
 
+def gd_table(years: Sequence[str], gd: Sequence[float]) -> str:
+    """Gene diversity at each year's census, one ``year  GD`` line each, newest first."""
+    if not years:
+        return "no census years"
+    pairs = list(zip(years, gd, strict=True))[::-1]
+    return "\n".join(f"{year}  {GENE_DIVERSITY.text(value)}" for year, value in pairs)
+
+
 class PopulationScreen(StudbookScreen):
     """Summary of the living population; GD over time is computed with a progress bar."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "refresh", "Refresh", id="population.refresh"),
-        Binding("g", "gd_over_time", "GD over time", id="population.gd"),
+        Binding("g", "gd_over_time", "GD chart/table", id="population.gd"),
     ]
 
     def __init__(self) -> None:
@@ -50,6 +60,7 @@ class PopulationScreen(StudbookScreen):
                 yield Static("", id="figures", classes="panel", markup=False)
                 with VerticalScroll(id="gd-panel", classes="panel"):
                     yield LineChart(id="gd-chart", value_format=GENE_DIVERSITY.text)
+                    yield Static("", id="gd-table", markup=False)
                     yield ProgressBar(id="gd-progress", show_eta=False)
             with Horizontal(classes="row"):
                 with VerticalScroll(id="founders-panel", classes="panel"):
@@ -62,9 +73,10 @@ class PopulationScreen(StudbookScreen):
     def on_mount(self) -> None:
         self.query_one("#figures").border_title = "Living population"
         self.query_one("#gd-panel").border_title = "Gene diversity at each year's census"
+        self.query_one("#founders-panel").border_title = "Founder representation in the living"
         self.query_one(
             "#founders-panel"
-        ).border_title = "Founder representation (share of genes in the living)"
+        ).border_subtitle = f"{HYPOTHETICAL_MARK}: hypothetical parent, not a real animal"
         self.query_one("#pyramid-panel").border_title = "Age-sex pyramid (years)"
 
     def reload(self) -> None:
@@ -130,9 +142,14 @@ class PopulationScreen(StudbookScreen):
         self.series_years = tuple(series.years)
         self.query_one("#gd-progress").display = False
         self.query_one(LineChart).set_data(series.years, series.gd.tolist())
+        self.query_one("#gd-table", Static).update(gd_table(series.years, series.gd.tolist()))
 
     def action_refresh(self) -> None:
         self.reload()
 
     def action_gd_over_time(self) -> None:
-        self.query_one("#gd-panel").focus()
+        """Switch the GD panel between the chart and the year-by-year values."""
+        chart = self.query_one(LineChart)
+        chart.display = not chart.display
+        self.query_one("#gd-table").display = not chart.display
+        self.query_one("#gd-panel").border_subtitle = "" if chart.display else "g: chart"
