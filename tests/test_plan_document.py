@@ -206,10 +206,13 @@ class TestSections:
                          "Demographic window", "Species profile", "Goals", "λ life table",
                          "λ 5-year census", "λ projected, mean", "Generation time T",
                          "Births needed per year", "Founder genome equivalents",
-                         "| Gene diversity (GD) | 0.9242 |", "Mean MK", "Mean F",
+                         "| Gene diversity (GD) | 0.9249 |", "Mean MK", "Mean F",
                          "Mean % known"):  # fmt: skip
             assert expected in summary, expected
-        assert "Previous plan" not in summary and "% certain" not in summary
+        # The assumptions layer's figures: % certain always; % known with assumptions only when
+        # a set is applied (none is here).
+        assert "Previous plan" not in summary and "| Mean % certain |" in summary
+        assert "with assumptions" not in summary
 
     def test_previous_plan_and_assumption_metrics(self, inputs: PlanDocumentInputs) -> None:
         """Given the previous plan's figures and the assumptions layer's metrics, the summary
@@ -220,7 +223,7 @@ class TestSections:
         )
         summary = text.split("## 2.")[0]
         assert "| Figure | This plan | Previous plan |" in summary
-        assert "| Gene diversity (GD) | 0.9242 | 0.9300 |" in summary
+        assert "| Gene diversity (GD) | 0.9249 | 0.9300 |" in summary
         assert "| N living (P) | 200 | 190 |" in summary
         assert "| Mean % certain | 62.0 | – |" in summary
         assert "| Potential founders (living, wild-born, no descendants) | 2 | – |" in summary
@@ -237,7 +240,7 @@ class TestSections:
             mks = [r.mk for r in mk_list.rows]
             assert mks == sorted(mks)
         text = plan_markdown(inputs).split("## 4.")[1].split("## 5.")[0]
-        assert text.count("population mean MK 0.0758") == 2  # males, females
+        assert text.count("population mean MK 0.0751") == 2  # males, females
 
     def test_exclusions(self, book: Studbook) -> None:
         """An animal left out of the analysis is listed with the reason and held."""
