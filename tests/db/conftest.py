@@ -125,3 +125,15 @@ def engine(empty_engine: Engine) -> Engine:
 def factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions on the migrated database, writing 'tester' into the audit log."""
     return make_session_factory(engine, user="tester")
+
+
+@pytest.fixture
+def loaded(db_url: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """A database initialised and filled with the Amur leopard fixture (with its companion
+    events, institutions, settings and assumptions files), through the command line."""
+    from clirun import FIXTURE, run
+
+    assert run(capsys, "--db", db_url, "init")[0] == 0
+    code, _, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
+    assert code == 0, err
+    return db_url

@@ -9,15 +9,6 @@ import pytest
 from clirun import FIXTURE, run
 
 
-@pytest.fixture
-def loaded(db_url: str, capsys: pytest.CaptureFixture[str]) -> str:
-    """A database initialised and filled with the Amur leopard fixture."""
-    assert run(capsys, "--db", db_url, "init")[0] == 0
-    code, _, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
-    assert code == 0, err
-    return db_url
-
-
 class TestInitAndImport:
     """init, import and validate."""
 

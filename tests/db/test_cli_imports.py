@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
-
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "amur_leopard.csv"
 
 # Runs one command in a fresh interpreter and prints which of the modules named in the
@@ -40,15 +38,6 @@ def probe(url: str, argv: list[str], probed: str | None = None) -> list[str]:
     )
     assert result.returncode == 0, result.stderr
     return [m for m in result.stdout.strip().split(",") if m]
-
-
-@pytest.fixture
-def loaded(db_url: str, capsys: pytest.CaptureFixture[str]) -> str:
-    """A database initialised and filled with the Amur leopard fixture."""
-    assert main(["--db", db_url, "init"]) == 0
-    assert main(["--db", db_url, "import", str(FIXTURE)]) == 0
-    capsys.readouterr()
-    return db_url
 
 
 class TestCommandsStayLight:

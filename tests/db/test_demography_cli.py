@@ -5,18 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from clirun import FIXTURE, run
+from clirun import run
 
 WINDOW = "1990-01-01:2025-01-01"
-
-
-@pytest.fixture
-def loaded(db_url: str, capsys: pytest.CaptureFixture[str]) -> str:
-    """A database initialised and filled with the Amur leopard fixture."""
-    assert run(capsys, "--db", db_url, "init")[0] == 0
-    code, _, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
-    assert code == 0, err
-    return db_url
 
 
 def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:  # type: ignore[type-arg]

@@ -7,17 +7,9 @@ import json
 from typing import Any
 
 import pytest
-from clirun import FIXTURE, run
+from clirun import run
 
 CENSUS = ("--census-date", "2026-01-01")
-
-
-@pytest.fixture
-def loaded(db_url: str, capsys: pytest.CaptureFixture[str]) -> str:
-    assert run(capsys, "--db", db_url, "init")[0] == 0
-    code, _, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
-    assert code == 0, err
-    return db_url
 
 
 def plan(capsys: pytest.CaptureFixture[str], url: str, *extra: str) -> dict[str, Any]:

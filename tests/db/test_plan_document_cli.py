@@ -8,18 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from clirun import FIXTURE, run
+from clirun import run
 
 FAST = ("--census-date", "2026-01-01", "--replicates", "20")
-
-
-@pytest.fixture
-def loaded(db_url: str, capsys: pytest.CaptureFixture[str]) -> str:
-    """A database initialised and filled with the Amur leopard fixture."""
-    assert run(capsys, "--db", db_url, "init")[0] == 0
-    code, _, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
-    assert code == 0, err
-    return db_url
 
 
 class TestPlanDocument:

@@ -10,6 +10,7 @@ from textual.widgets.tree import TreeNode
 
 from studbook.present import PROBABILITY
 from tui.text import plain
+from tui.widgets.pedigree import expand_levels
 
 __all__ = ["DescendantsTree"]
 
@@ -54,15 +55,8 @@ class DescendantsTree(Tree[str | None]):
         if not offspring.get(animal_id):
             self.root.add_leaf("no recorded offspring", data=None)
         self._add_offspring(self.root, animal_id, self.depth)
-        self._expand(self.root, self.depth)
+        expand_levels(self.root, self.depth)
         self.move_cursor(self.root)
-
-    def _expand(self, node: TreeNode[str | None], levels: int) -> None:
-        if levels <= 0:
-            return
-        node.expand()
-        for child in node.children:
-            self._expand(child, levels - 1)
 
     def _add_offspring(self, node: TreeNode[str | None], animal_id: str, levels: int) -> None:
         for child, p, mult in self.offspring.get(animal_id, ()):

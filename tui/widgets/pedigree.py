@@ -12,9 +12,18 @@ from studbook.present import PROBABILITY
 from tui.store import ParentLink
 from tui.text import plain
 
-__all__ = ["PedigreeTree"]
+__all__ = ["PedigreeTree", "expand_levels"]
 
 _SEX_MARK = {"M": "♂", "F": "♀"}
+
+
+def expand_levels(node: TreeNode[str | None], levels: int) -> None:
+    """Open ``node`` and its descendants ``levels`` deep (the trees' first view)."""
+    if levels <= 0:
+        return
+    node.expand()
+    for child in node.children:
+        expand_levels(child, levels - 1)
 
 
 class PedigreeTree(Tree[str | None]):
@@ -54,15 +63,8 @@ class PedigreeTree(Tree[str | None]):
         self.root.set_label(self.label_for(animal_id))
         self.root.data = animal_id
         self._add_parents(self.root, animal_id, generations=self.depth)
-        self._expand(self.root, max(self.depth, 1))
+        expand_levels(self.root, max(self.depth, 1))
         self.move_cursor(self.root)
-
-    def _expand(self, node: TreeNode[str | None], levels: int) -> None:
-        if levels <= 0:
-            return
-        node.expand()
-        for child in node.children:
-            self._expand(child, levels - 1)
 
     def _add_parents(self, node: TreeNode[str | None], animal_id: str, generations: int) -> None:
         """Add the parent nodes of ``animal_id`` under ``node``, ``generations`` levels deep."""
