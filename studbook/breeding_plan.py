@@ -778,6 +778,16 @@ def breeding_plan(
     nm, nf = allowed.shape
     cap_m = np.full(nm, s.max_per_animal, np.int64)
     cap_f = np.full(nf, s.max_per_animal, np.int64)
+    most = max_pairs(allowed, cap_m, cap_f)
+    if s.n_pairs is not None and s.n_pairs > most:
+        why = (
+            _why_no_pairs(inputs, allowed, s)
+            if most == 0
+            else "each animal's pairings and the forbidden pairs allow no more"
+        )
+        raise StudbookError(
+            f"only {most} pairs are possible under these rules, not {s.n_pairs}: {why}"
+        )
     m, f, movers = _solve(weight, allowed, costs, inputs, constraints, cap_m, cap_f, s.n_pairs)
     proven = costs.proven if costs is not None else None
     optimal = _plan("optimal (exact)", inputs, dgd, score, m, f, movers, constraints, proven)
