@@ -25,10 +25,8 @@ from studbook.settings import ProgrammeSettings
 from studbook.status import Status, age_years, is_living, local_id_on, location_on, status_on
 
 if TYPE_CHECKING:
-    from studbook.pedigree import Pedigree
-
-if TYPE_CHECKING:
     from studbook.assumptions import AssumptionSet
+    from studbook.pedigree import Pedigree
 
 __all__ = ["Census", "CensusRow", "Listing", "Relative", "Studbook"]
 
