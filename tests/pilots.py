@@ -1,9 +1,11 @@
-"""What the terminal-UI tests share: waiting until the app has nothing left to do."""
+"""What the terminal-UI tests share: waiting until the app has nothing left to do, and
+pressing a button as a person would."""
 
 from __future__ import annotations
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import Button
 
 
 async def settle(app: App[None], pilot: Pilot[None]) -> None:
@@ -12,3 +14,15 @@ async def settle(app: App[None], pilot: Pilot[None]) -> None:
     for _ in range(4):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def press_button(pilot: Pilot[None], selector: str) -> None:
+    """Click the button ``selector`` once it can take a click: a Button ignores clicks for
+    0.2 s after the last one (its "-active" flash), so a second click on the same button
+    that a fast machine sends sooner would be lost."""
+    button = pilot.app.screen.query_one(selector, Button)
+    for _ in range(100):
+        if not button.has_class("-active"):
+            break
+        await pilot.pause(0.05)
+    await pilot.click(selector)

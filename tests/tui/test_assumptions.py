@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilots import settle
+from pilots import press_button, settle
 from textual.widgets import DataTable, Input, Select, Static
 
 from db.audit import history
@@ -53,13 +53,13 @@ class TestAssumptionsScreen:
             await settle(app, pilot)
             assert screen.query_one(DataTable).row_count == 1
             await _fill(app, pilot, animal="12", field="sire", value="2", note="[b]typo[/b]")
-            await pilot.click("#save")
+            await press_button(pilot, "#save")
             await settle(app, pilot)
             said = str(screen.query_one("#assumptions-message", Static).render())
             assert "animal '12', field 'sire': sire '2' is female" in said
             assert "nothing was changed" in said
             await _fill(app, pilot, value="3", note="[b]Taiga[/b] was the only male")
-            await pilot.click("#save")
+            await press_button(pilot, "#save")
             await settle(app, pilot)
             rows = screen.query_one("#assumption-rows", DataTable)
             assert [str(c) for c in rows.get_row_at(0)] == [

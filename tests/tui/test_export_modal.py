@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from pilots import press_button
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label
@@ -91,7 +92,7 @@ class TestExportDialog:
             await until(pilot, lambda: button(app) == "Export")
             field.value = str(existing)
             await until(pilot, lambda: button(app) == "Replace")
-            await pilot.click("#export")
+            await press_button(pilot, "#export")
             await until(pilot, lambda: bool(app.results))
         assert app.results == [(str(existing), "csv")]
         assert existing.read_text(encoding="utf-8") == "kept"  # the dialog itself writes nothing
