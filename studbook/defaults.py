@@ -19,6 +19,8 @@ __all__ = [
     "KINSHIP_LIMIT",
     "MSI_F_EXCESS_CUTS",
     "MSI_GD_BANDS",
+    "MSI_INBRED_F",
+    "MSI_INBRED_MARGIN",
     "MSI_MAX_UNKNOWN",
     "MSI_MK_DIFFERENCE_BANDS",
     "MSI_UNKNOWN_CUTS",
@@ -40,6 +42,19 @@ programme sets its own (``flagged_cap`` in :mod:`studbook.settings`)."""
 
 MSI_MAX_UNKNOWN = 0.5
 """MSI ``-`` above this unknown ancestry (1 - the smaller % known of the mates)."""
+
+MSI_INBRED_F = 0.0625
+"""MSI: a pair whose offspring F reaches the inbred threshold max(``msi_inbred_f``, mean MK -
+``msi_inbred_margin``) scores at best 3, never 1-2 ("very beneficial"), however much it raises
+GD. 1/16 is an offspring of first cousins, the same value as :data:`KINSHIP_LIMIT`: where the
+population's background lifts the kinship ceiling above the limit, the pairs in between stay
+allowed but are not recommended as very beneficial (``docs/msi.md``)."""
+
+MSI_INBRED_MARGIN: float | None = 1 / 32
+"""MSI: in a population whose background is high (mean MK above ``msi_inbred_f`` + this),
+the inbred threshold is mean MK minus this, so the pairs whose offspring are markedly less
+inbred than random mating's can still score 1-2 (Cuvier's gazelle: mean MK 0.27, no pair below
+f = 0.21); ``None`` = ``msi_inbred_f`` alone."""
 
 MSI_GD_BANDS: tuple[float, ...] = (1.0, 0.5, 0.0, -0.5, -1.0)
 """MSI base-score bands of a pair's ΔGD, in standard deviations of ΔGD among the allowed

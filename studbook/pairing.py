@@ -46,6 +46,8 @@ from studbook.defaults import (
     KINSHIP_LIMIT,
     MSI_F_EXCESS_CUTS,
     MSI_GD_BANDS,
+    MSI_INBRED_F,
+    MSI_INBRED_MARGIN,
     MSI_MAX_UNKNOWN,
     MSI_MK_DIFFERENCE_BANDS,
     MSI_UNKNOWN_CUTS,
@@ -58,6 +60,7 @@ __all__ = [
     "KINSHIP_EXCESS",
     "KINSHIP_LIMIT",
     "MSI_DASH",
+    "MSI_INBRED_BEST",
     "PAIRING_COLUMNS",
     "TRANSFER_LABELS",
     "MsiScale",
@@ -81,6 +84,10 @@ BoolArray = npt.NDArray[np.bool_]
 MSI_DASH = 7
 """Internal code of the MSI ``-`` (sorts after 6)."""
 
+MSI_INBRED_BEST = 3
+"""The best MSI of a pair whose offspring F reaches the inbred threshold: 1-2 ("very
+beneficial") are kept for pairs whose offspring are not inbred (see :class:`MsiTable`)."""
+
 TRANSFER_LABELS = ("none", "within region", "between regions", "unknown")
 """Transfer codes 0-3: same institution, same region, different regions, region not known."""
 
@@ -93,7 +100,8 @@ def kinship_ceiling(limit: float, excess: float | None, mean_mk: float) -> float
     generation, so a closed population whose every pair is related (Cuvier's gazelle: m = 0.27,
     no pair below f = 0.21) is held to "no more than 1/16 above the background" instead of a
     ceiling no pair can meet. ``limit`` is a floor: the ceiling never drops below it (a
-    programme that wants one fixed ceiling sets the excess to ``None``).
+    programme that wants one fixed ceiling sets the excess to ``None``). The MSI's inbred
+    threshold (:class:`MsiTable`) is the same rule with the offset below m.
 
     >>> kinship_ceiling(0.0625, 0.0625, 0.01), kinship_ceiling(0.0625, 0.0625, 0.265)
     (0.0725, 0.3275)
@@ -135,12 +143,14 @@ class MsiScale:
     """The population's yardsticks an MSI measures every pair against (see :class:`MsiTable`).
 
     ``mean_mk`` is m = 1 - GD of P; ``kinship_ceiling`` the forbidden f (see
-    :func:`kinship_ceiling`); ``gd_spread`` the standard deviation of delta GD over the pairs
+    :func:`kinship_ceiling`); ``inbred_f`` the offspring F at or above which a pair scores at
+    best :data:`MSI_INBRED_BEST`; ``gd_spread`` the standard deviation of delta GD over the pairs
     not scored ``-``; ``mk_spread`` the standard deviation of the candidates' MKs (both sexes).
     """
 
     mean_mk: float
     kinship_ceiling: float
+    inbred_f: float
     gd_spread: float
     mk_spread: float
 
@@ -170,6 +180,10 @@ class MsiTable:
     3. One point added for each cut exceeded in ``mk_difference_bands`` (|MK_m - MK_f| above
        that many standard deviations of the candidates' MKs), ``f_excess_cuts`` (F_o - m at or
        above) and ``unknown_cuts`` (u above); the result is capped at 6.
+    4. A pair whose offspring is inbred, f_mf at or above the inbred threshold
+       max(``inbred_f``, m - ``inbred_margin``) (``inbred_f`` alone when the margin is
+       ``None``), scores at best :data:`MSI_INBRED_BEST` (3): it may raise GD, but 1-2 ("very
+       beneficial") are kept for pairs whose offspring are not inbred.
 
     Why relative (MateRx's own table is not published): the spread of delta GD and of MK
     depends on the population. The Amur leopard fixture's MKs differ by a few thousandths
@@ -183,6 +197,13 @@ class MsiTable:
     * ``forbidden_f = 1/16`` and ``forbidden_excess = 1/16``: a pair whose offspring would be
       inbred a first-cousin mating's worth beyond the population's background m.
     * ``f_excess_cuts = (1/32, 3/64)``: half and three quarters of the way to the ceiling.
+    * ``inbred_f = 1/16``, ``inbred_margin = 1/32``: as PMx demotes a pair whose offspring F
+      passes a threshold, an offspring inbred like first cousins' is never "very beneficial",
+      even where the background m (0.075 on the Amur fixture) lifts the ceiling above 1/16;
+      only where m exceeds 3/32 (Cuvier's gazelle, m = 0.27, no pair below f = 0.21) does the
+      threshold follow the population, at 1/32 below m, so its least inbred pairs can still
+      score 1-2. The step-1 ceiling and this threshold are one rule, max(floor, m + offset)
+      (:func:`kinship_ceiling`), with the offset above m for ``-`` and below m here.
     * ``mk_difference_bands = (2, 3)``: pairing a rare-genome animal with a common one dilutes
       the rare genes; two and three standard deviations apart (about 16 % and 3 % of random
       pairs) cost one and two points.
@@ -192,6 +213,8 @@ class MsiTable:
 
     forbidden_f: float = KINSHIP_LIMIT
     forbidden_excess: float | None = KINSHIP_EXCESS
+    inbred_f: float = MSI_INBRED_F
+    inbred_margin: float | None = MSI_INBRED_MARGIN
     max_unknown: float = MSI_MAX_UNKNOWN
     gd_bands: tuple[float, ...] = MSI_GD_BANDS
     mk_difference_bands: tuple[float, ...] = MSI_MK_DIFFERENCE_BANDS
@@ -214,14 +237,18 @@ class MsiTable:
 
         >>> t, a = MsiTable(), lambda *v: np.array(v, float)
         >>> s = t.scale(a(1.0, 3.0, 9.0), a(0.0, 0.0, 0.2), np.zeros(3), 0.05, 0.01)
-        >>> s.kinship_ceiling, s.gd_spread  # the third pair is '-' and left out of the spread
-        (0.1125, 1.0)
+        >>> s.kinship_ceiling, s.inbred_f, s.gd_spread  # the third pair is '-', not in the spread
+        (0.1125, 0.0625, 1.0)
+        >>> t.scale(a(1.0, 3.0), a(0.21, 0.25), np.zeros(2), 0.265, 0.01).inbred_f
+        0.23375
         """
         ceiling = kinship_ceiling(self.forbidden_f, self.forbidden_excess, mean_mk)
+        below = None if self.inbred_margin is None else -self.inbred_margin
+        inbred = kinship_ceiling(self.inbred_f, below, mean_mk)
         allowed = (offspring_f < ceiling) & (unknown <= self.max_unknown)
         values = delta_gd[allowed] if allowed.sum() >= 2 else delta_gd
         spread = float(values.std()) if values.size else 0.0
-        return MsiScale(float(mean_mk), ceiling, spread, float(mk_spread))
+        return MsiScale(float(mean_mk), ceiling, inbred, spread, float(mk_spread))
 
     def score(
         self,
@@ -234,10 +261,11 @@ class MsiTable:
         """MSI codes 1-6, or :data:`MSI_DASH` (7) for ``-``, for arrays of raw inputs.
 
         >>> t, a = MsiTable(), lambda *v: np.array(v, float)
-        >>> s = MsiScale(mean_mk=0.05, kinship_ceiling=0.1125, gd_spread=1e-4, mk_spread=0.01)
-        >>> t.score(a(2e-4, 0.6e-4, 0, -2e-4, 0), a(0, 0, 0.025, 0, 0), a(0, 0, 0, 0, 0.2),
-        ...         a(0, 0, 0, 0, 0), s)
-        array([1, 2, 4, 6, 7], dtype=int8)
+        >>> s = MsiScale(mean_mk=0.05, kinship_ceiling=0.1125, inbred_f=0.0625, gd_spread=1e-4,
+        ...              mk_spread=0.01)
+        >>> t.score(a(2e-4, 0.6e-4, 0, -2e-4, 0, 2e-4), a(0, 0, 0.025, 0, 0, 0),
+        ...         a(0, 0, 0, 0, 0.2, 0.07), a(0, 0, 0, 0, 0, 0), s)
+        array([1, 2, 4, 6, 7, 3], dtype=int8)
         """
         z = _in_spreads(np.asarray(delta_gd, np.float64), scale.gd_spread)
         score = np.ones(z.shape, np.int64)
@@ -253,6 +281,8 @@ class MsiTable:
             for cut in cuts:
                 score += (values > cut) if strict else (values >= cut)
         np.minimum(score, 6, out=score)
+        inbred = np.asarray(offspring_f, np.float64) >= scale.inbred_f
+        score[inbred] = np.maximum(score[inbred], MSI_INBRED_BEST)
         dash = (offspring_f >= scale.kinship_ceiling) | (unknown > self.max_unknown)
         score[dash] = MSI_DASH
         return score.astype(np.int8)
@@ -265,12 +295,15 @@ class MsiTable:
         unknown: float,
         scale: MsiScale,
     ) -> str:
-        """Why one pair got its MSI, in words: the rule behind a ``-``, or the ΔGD band and
-        each point added.
+        """Why one pair got its MSI, in words: the rule behind a ``-``, or the ΔGD band, each
+        point added and the inbred threshold when it holds the score at 3.
 
-        >>> s = MsiScale(mean_mk=0.05, kinship_ceiling=0.1125, gd_spread=1e-4, mk_spread=0.01)
+        >>> s = MsiScale(mean_mk=0.05, kinship_ceiling=0.1125, inbred_f=0.0625, gd_spread=1e-4,
+        ...              mk_spread=0.01)
         >>> MsiTable().explain(1.2e-4, 0.025, 0.09, 0.0, s)
         'ΔGD +1.2 sd → 1; +1 MK difference 2.5 sd; +1 F 0.0400 above mean MK'
+        >>> MsiTable().explain(1.2e-4, 0.0, 0.07, 0.0, s)
+        'ΔGD +1.2 sd → 1; F 0.0700 ≥ inbred 0.0625 → 3'
         >>> MsiTable().explain(1.2e-4, 0.0, 0.2, 0.0, s)
         'F 0.2000 ≥ ceiling 0.1125'
         """
@@ -282,16 +315,18 @@ class MsiTable:
         base = 1 + sum(z < cut for cut in self.gd_bands)
         parts = [f"ΔGD {z:+.1f} sd → {base}"]
         mk_z = float(_in_spreads(np.array([mk_difference]), scale.mk_spread)[0])
-        points = sum(mk_z > cut for cut in self.mk_difference_bands)
-        if points:
-            parts.append(f"+{points} MK difference {mk_z:.1f} sd")
         excess = offspring_f - scale.mean_mk
-        points = sum(excess >= cut for cut in self.f_excess_cuts)
-        if points:
-            parts.append(f"+{points} F {excess:.4f} above mean MK")
-        points = sum(unknown > cut for cut in self.unknown_cuts)
-        if points:
-            parts.append(f"+{points} unknown {100 * unknown:.1f} %")
+        total = base
+        for points, text in (
+            (sum(mk_z > cut for cut in self.mk_difference_bands), f"MK difference {mk_z:.1f} sd"),
+            (sum(excess >= cut for cut in self.f_excess_cuts), f"F {excess:.4f} above mean MK"),
+            (sum(unknown > cut for cut in self.unknown_cuts), f"unknown {100 * unknown:.1f} %"),
+        ):
+            if points:
+                parts.append(f"+{points} {text}")
+                total += points
+        if offspring_f >= scale.inbred_f and total < MSI_INBRED_BEST:
+            parts.append(f"F {offspring_f:.4f} ≥ inbred {scale.inbred_f:.4f} → {MSI_INBRED_BEST}")
         return "; ".join(parts)
 
     def describe(self, scale: MsiScale | None = None) -> str:
@@ -311,7 +346,13 @@ class MsiTable:
             + f"; +1 per cut of |dMK| > {list(self.mk_difference_bands)} sd of MK"
             + ("" if scale is None else f" ({scale.mk_spread:.4f})")
             + f", F - mean MK >= {[round(c, 6) for c in self.f_excess_cuts]}, "
-            f"unknown > {list(self.unknown_cuts)}"
+            f"unknown > {list(self.unknown_cuts)}; at best {MSI_INBRED_BEST} if F >= "
+            + (
+                f"{self.inbred_f:g}"
+                if self.inbred_margin is None
+                else f"max({self.inbred_f:g}, mean MK - {self.inbred_margin:g})"
+            )
+            + ("" if scale is None else f" = {scale.inbred_f:.4f}")
         )
 
 

@@ -37,6 +37,8 @@ from studbook.defaults import (
     KINSHIP_LIMIT,
     MSI_F_EXCESS_CUTS,
     MSI_GD_BANDS,
+    MSI_INBRED_F,
+    MSI_INBRED_MARGIN,
     MSI_MAX_UNKNOWN,
     MSI_MK_DIFFERENCE_BANDS,
     MSI_UNKNOWN_CUTS,
@@ -134,6 +136,11 @@ class ProgrammeSettings:
         ``kinship_limit`` alone. Default 0.0625.
     msi_max_unknown : unknown ancestry (fraction 0-1) above which a pair gets MSI ``-``.
         Default 0.5.
+    msi_inbred_f : offspring F (kinship of the mates, 0-1) at or above which a pair scores at
+        best MSI 3, never 1-2, the floor of the inbred threshold. Default 0.0625.
+    msi_inbred_margin : kinship below the population's mean MK: the inbred threshold is
+        max(msi_inbred_f, mean MK - msi_inbred_margin); ``None`` = ``msi_inbred_f`` alone.
+        Default 0.03125.
     msi_gd_bands, msi_mk_difference_bands, msi_f_excess_cuts, msi_unknown_cuts : the MSI
         thresholds (see :class:`~studbook.pairing.MsiTable`; standard deviations of the
         population's delta GD and MK, kinship above mean MK, fractions).
@@ -178,6 +185,8 @@ class ProgrammeSettings:
     kinship_limit: float = KINSHIP_LIMIT
     kinship_excess: float | None = KINSHIP_EXCESS
     msi_max_unknown: float = MSI_MAX_UNKNOWN
+    msi_inbred_f: float = MSI_INBRED_F
+    msi_inbred_margin: float | None = MSI_INBRED_MARGIN
     msi_gd_bands: tuple[float, ...] = MSI_GD_BANDS
     msi_mk_difference_bands: tuple[float, ...] = MSI_MK_DIFFERENCE_BANDS
     msi_f_excess_cuts: tuple[float, ...] = MSI_F_EXCESS_CUTS
@@ -253,6 +262,8 @@ class ProgrammeSettings:
         return MsiTable(
             forbidden_f=self.kinship_limit,
             forbidden_excess=self.kinship_excess,
+            inbred_f=self.msi_inbred_f,
+            inbred_margin=self.msi_inbred_margin,
             max_unknown=self.msi_max_unknown,
             gd_bands=self.msi_gd_bands,
             mk_difference_bands=self.msi_mk_difference_bands,
@@ -584,6 +595,26 @@ SETTINGS: dict[str, SettingSpec] = {
             _fraction,
             _number,
             _in_unit,
+        ),
+        SettingSpec(
+            "msi_inbred_f",
+            "MSI: at best 3 from offspring F",
+            "use a kinship from 0 to 1 (not relationship): a pair whose offspring F reaches the "
+            "larger of this and mean MK - msi_inbred_margin scores at best 3; default "
+            f"{MSI_INBRED_F:g}",
+            _fraction,
+            _number,
+            _in_unit,
+        ),
+        SettingSpec(
+            "msi_inbred_margin",
+            "MSI: at best 3 from F at mean MK minus",
+            "use a kinship from 0 to 1 below the population's mean MK (the threshold is the "
+            "larger of msi_inbred_f and mean MK - this), or 'none' for msi_inbred_f alone; "
+            f"default {MSI_INBRED_MARGIN:g}",
+            _excess,
+            lambda v: "none" if v is None else _number(v),
+            lambda v: v is None or _in_unit(v),
         ),
         SettingSpec(
             "msi_gd_bands",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from functools import cache
+
 import numpy as np
 import pytest
 from testdata import pedigree_file
@@ -9,12 +12,14 @@ from testdata import pedigree_file
 import studbook
 from studbook.pairing import (
     MSI_DASH,
+    MSI_INBRED_BEST,
     MsiScale,
     MsiTable,
     PairingInputs,
     PairingTable,
     _rank_order,
     kinship_ceiling,
+    msi_labels,
     pairing_delta_gd,
     pairing_inputs,
     rank_pairings,
@@ -154,7 +159,7 @@ class TestMsi:
 
     def test_too_much_unknown_ancestry_gets_dash(self) -> None:
         """More than half the smaller parent's genome unknown scores '-'."""
-        scale = MsiScale(0.0, 1 / 16, 1.0, 1.0)
+        scale = MsiScale(0.0, 1 / 16, 1 / 16, 1.0, 1.0)
         s = MsiTable().score(np.zeros(2), np.zeros(2), np.zeros(2), np.array([0.5, 0.51]), scale)
         assert s.tolist() == [5, MSI_DASH]  # 3, plus 1 each for > 25 % and > 40 % unknown
 
@@ -163,7 +168,7 @@ class TestMsi:
         sd = 3e-5
         dgd = np.array([1.0, 0.7, 0.2, -0.2, -0.7, -1.5]) * sd
         zeros = np.zeros(6)
-        scale = MsiScale(0.0, 1 / 16, sd, 0.01)
+        scale = MsiScale(0.0, 1 / 16, 1 / 16, sd, 0.01)
         assert MsiTable().score(dgd, zeros, zeros, zeros, scale).tolist() == [1, 2, 3, 4, 5, 6]
 
     def test_spread_is_taken_over_pairs_not_dashed(self) -> None:
@@ -178,7 +183,7 @@ class TestMsi:
 
     def test_no_spread_scores_by_sign(self) -> None:
         """With one allowed pair (no spread), a gain scores 1, a loss 6, no change 3."""
-        scale = MsiScale(0.0, 1 / 16, 0.0, 0.0)
+        scale = MsiScale(0.0, 1 / 16, 1 / 16, 0.0, 0.0)
         z = np.zeros(3)
         codes = MsiTable().score(np.array([1e-6, -1e-6, 0.0]), z, z, z, scale)
         assert codes.tolist() == [1, 6, 3]
@@ -187,7 +192,9 @@ class TestMsi:
         """MK difference (in MK sds), F above mean MK and unknown ancestry add points."""
         one = np.zeros(1)
         t = MsiTable()
-        s = MsiScale(mean_mk=0.1, kinship_ceiling=0.1625, gd_spread=1.0, mk_spread=0.01)
+        s = MsiScale(
+            mean_mk=0.1, kinship_ceiling=0.1625, inbred_f=1 / 16, gd_spread=1.0, mk_spread=0.01
+        )
         assert t.score(one, np.array([0.021]), one + 0.1, one, s).tolist() == [4]
         assert t.score(one, np.array([0.031]), one + 0.1, one, s).tolist() == [5]
         assert t.score(one, one, np.array([0.1 + 1 / 32]), one, s).tolist() == [4]
@@ -202,7 +209,9 @@ class TestMsi:
     def test_explanation_names_each_point(self) -> None:
         """The reason shown beside a score adds up to the score."""
         t = MsiTable()
-        s = MsiScale(mean_mk=0.1, kinship_ceiling=0.1625, gd_spread=1e-4, mk_spread=0.01)
+        s = MsiScale(
+            mean_mk=0.1, kinship_ceiling=0.1625, inbred_f=1 / 16, gd_spread=1e-4, mk_spread=0.01
+        )
         inputs = (0.6e-4, 0.031, 0.1 + 1 / 32, 0.3)
         code = t.score(*(np.array([v]) for v in inputs), s)[0]
         why = t.explain(*inputs, s)
@@ -222,13 +231,111 @@ class TestMsi:
         low = rng.normal(0, 2e-3, size)
         high = low + rng.uniform(0, 2e-3, size)
         t = MsiTable()
-        scale = MsiScale(0.02, 0.0825, 1e-3, 0.01)
+        scale = MsiScale(0.02, 0.0825, 1 / 16, 1e-3, 0.01)
         assert (t.score(high, *other, scale) <= t.score(low, *other, scale)).all()
 
     def test_thresholds_must_decrease(self) -> None:
         """A misordered ΔGD band table is refused."""
         with pytest.raises(ValueError, match="decreasing"):
             MsiTable(gd_bands=(0.0, 0.5, -0.5, -1.0, -2.0))
+
+
+# A hand-made pedigree holding one pair of each relationship (kinship = offspring F):
+# A x B -> s1, s2 (full sibs); s1 x K -> c1 and E x s2 -> c2 (first cousins);
+# A x G -> h1 (half sib of s1); H x h1 -> hc2 (half first cousin of c1).
+RELATIVES = (
+    ("A", "", "", "M"), ("B", "", "", "F"), ("C", "", "", "M"), ("D", "", "", "F"),
+    ("E", "", "", "M"), ("G", "", "", "F"), ("H", "", "", "M"), ("K", "", "", "F"),
+    ("s1", "A", "B", "M"), ("s2", "A", "B", "F"), ("h1", "A", "G", "F"),
+    ("c1", "s1", "K", "M"), ("c2", "E", "s2", "F"), ("hc2", "H", "h1", "F"),
+)  # fmt: skip
+RELATIONSHIPS = {  # pair -> (kinship, MSI of a pair at +3 sd of ΔGD on the Amur fixture's scale)
+    ("C", "D"): (0.0, "1"),  # unrelated
+    ("c1", "hc2"): (1 / 32, "1"),  # half first cousins: below the inbred threshold
+    ("c1", "c2"): (1 / 16, "3"),  # first cousins: at the threshold, at best 3
+    ("s1", "h1"): (1 / 8, "3"),  # half sibs: 1 + 2 points for F - m >= 3/64, and inbred
+    ("s1", "s2"): (1 / 4, "-"),  # full sibs: above the kinship ceiling
+}
+
+
+def relatives_kinship() -> dict[tuple[str, str], float]:
+    """The kinship of each pair in :data:`RELATIONSHIPS`, from the kinship engine."""
+    ped = Pedigree.from_cells(*(list(column) for column in zip(*RELATIVES, strict=True)))
+    pop = reference_population(ped, census_date="2024-01-01")
+    inp = pairing_inputs(breeding_candidates(pop, NO_AGE_LIMITS))
+    return {
+        (m, f): float(inp.kinship[inp.male_ids.index(m), inp.female_ids.index(f)])
+        for m, f in RELATIONSHIPS
+    }
+
+
+class TestInbredThreshold:
+    """An inbred offspring keeps a pair out of MSI 1-2, however much it raises GD."""
+
+    # The Amur fixture's yardsticks: mean MK 0.075, ceiling max(1/16, m + 1/16), threshold 1/16.
+    AMUR = MsiScale(0.075, 0.1375, 1 / 16, 1e-4, 0.01)
+
+    def test_each_relationship_at_its_band_edge(self) -> None:
+        """Unrelated and half first cousins score 1, first cousins and half sibs 3, full sibs
+        '-', all at the same (best) ΔGD."""
+        kinship = relatives_kinship()
+        assert kinship == {pair: f for pair, (f, _) in RELATIONSHIPS.items()}
+        f = np.array(list(kinship.values()))
+        zeros = np.zeros(f.size)
+        codes = MsiTable().score(zeros + 3e-4, zeros, f, zeros, self.AMUR)
+        assert msi_labels(codes) == [msi for _, msi in RELATIONSHIPS.values()]
+
+    def test_threshold_is_at_or_above(self) -> None:
+        """F just below the threshold keeps its score; F at it scores 3; the setting moves it."""
+        below = np.nextafter(1 / 16, 0.0)
+        f, zeros = np.array([below, 1 / 16]), np.zeros(2)
+        assert MsiTable().score(zeros + 3e-4, zeros, f, zeros, self.AMUR).tolist() == [1, 3]
+        raised = dataclasses.replace(self.AMUR, inbred_f=0.07)
+        assert MsiTable().score(zeros + 3e-4, zeros, f, zeros, raised).tolist() == [1, 1]
+
+    def test_threshold_follows_only_a_high_background(self) -> None:
+        """The threshold is max(inbred_f, m - margin): 1/16 up to m = 3/32, then m - 1/32;
+        without a margin, inbred_f alone."""
+        t, zeros = MsiTable(), np.zeros(2)
+
+        def threshold(table: MsiTable, mean_mk: float) -> float:
+            return table.scale(np.array([1.0, 3.0]), zeros, zeros, mean_mk, 0.01).inbred_f
+
+        assert [threshold(t, m) for m in (0.0, 0.075, 3 / 32)] == [1 / 16] * 3
+        assert threshold(t, 0.265) == pytest.approx(0.23375)
+        assert threshold(MsiTable(inbred_margin=None), 0.265) == 1 / 16
+        assert threshold(MsiTable(inbred_f=0.1, inbred_margin=None), 0.265) == 0.1
+
+    def test_gazelle_like_background(self) -> None:
+        """With mean MK 0.265 a pair 1/32 below the background can still score 1."""
+        scale = MsiTable().scale(np.array([-1e-4, 1e-4]), np.zeros(2), np.zeros(2), 0.265, 0.01)
+        edge = scale.inbred_f
+        f, zeros = np.array([np.nextafter(edge, 0.0), edge]), np.zeros(2)
+        assert MsiTable().score(zeros + 3e-4, zeros, f, zeros, scale).tolist() == [1, 3]
+
+    @pytest.mark.parametrize("seed", range(5))
+    def test_rule_only_lifts_scores_below_three(self, seed: int) -> None:
+        """Against the same scores without the rule, only inbred pairs at 1-2 change, to 3."""
+        rng = np.random.default_rng(seed)
+        size = 2000
+        dgd, mk_diff = rng.normal(0, 2e-4, size), rng.uniform(0, 0.04, size)
+        f, unknown = rng.uniform(0, 0.16, size), rng.uniform(0, 0.6, size)
+        t = MsiTable()
+        with_rule = t.score(dgd, mk_diff, f, unknown, self.AMUR)
+        without = t.score(dgd, mk_diff, f, unknown, dataclasses.replace(self.AMUR, inbred_f=np.inf))
+        lifted = (f >= 1 / 16) & (without < MSI_INBRED_BEST)
+        assert lifted.any() and not ((with_rule <= 2) & (f >= 1 / 16)).any()
+        assert (with_rule[lifted] == MSI_INBRED_BEST).all()
+        assert (with_rule[~lifted] == without[~lifted]).all()
+
+    def test_explanation_names_the_threshold(self) -> None:
+        """The reason says when the threshold, not the points, set the score."""
+        t = MsiTable()
+        assert t.explain(3e-4, 0.0, 0.105, 0.0, self.AMUR) == (
+            "ΔGD +3.0 sd → 1; F 0.1050 ≥ inbred 0.0625 → 3"
+        )
+        assert t.explain(3e-4, 0.0, 0.05, 0.0, self.AMUR) == "ΔGD +3.0 sd → 1"
+        assert "inbred" not in t.explain(-3e-4, 0.0, 0.105, 0.0, self.AMUR)  # 6 already
 
 
 class TestMsiOnRealStudbooks:
@@ -245,7 +352,26 @@ class TestMsiOnRealStudbooks:
         allowed = codes != MSI_DASH
         assert (table.offspring_f[allowed] < table.scale.kinship_ceiling).all()
 
+    @pytest.mark.parametrize("name", ["amur", "pygmy_slow_loris_aza", "cuvier_gazelle_purgeR"])
+    def test_no_inbred_pair_scores_one_or_two(self, name: str) -> None:
+        """No pair at or above the inbred threshold scores 1-2, and both 1 and 2 are used."""
+        table = _real_pairings(name)
+        best = table.msi <= 2
+        assert {1, 2} <= set(table.msi.tolist())
+        assert (table.offspring_f[best] < table.scale.inbred_f).all()
 
+    def test_fixture_pairs_inbred_like_first_cousins_are_not_very_beneficial(self) -> None:
+        """On the Amur fixture no pair with offspring F >= 1/16 scores 1-2; 525 x 451 (F 0.105,
+        among the largest ΔGD) scores 3 and says why."""
+        table = _real_pairings("amur")
+        assert table.scale.inbred_f == 1 / 16
+        assert not ((table.msi <= 2) & (table.offspring_f >= 0.0625)).any()
+        (row,) = table.select(male="525", female="451")
+        assert row.msi == "3" and row.offspring_f == pytest.approx(0.105, abs=5e-4)
+        assert row.msi_why.startswith("ΔGD +") and row.msi_why.endswith("≥ inbred 0.0625 → 3")
+
+
+@cache
 def _real_pairings(name: str) -> PairingTable:
     """The pairing ranking of one studbook on 2024-01-01 (the shared ones skip when absent)."""
     from clirun import FIXTURE
