@@ -598,7 +598,7 @@ SETTINGS: dict[str, SettingSpec] = {
         ),
         SettingSpec(
             "msi_inbred_f",
-            "MSI: at best 3 from offspring F",
+            "MSI: inbred threshold, offspring F (at best 3)",
             "use a kinship from 0 to 1 (not relationship): a pair whose offspring F reaches the "
             "larger of this and mean MK - msi_inbred_margin scores at best 3; default "
             f"{MSI_INBRED_F:g}",
@@ -608,7 +608,7 @@ SETTINGS: dict[str, SettingSpec] = {
         ),
         SettingSpec(
             "msi_inbred_margin",
-            "MSI: at best 3 from F at mean MK minus",
+            "MSI: inbred threshold, below mean MK",
             "use a kinship from 0 to 1 below the population's mean MK (the threshold is the "
             "larger of msi_inbred_f and mean MK - this), or 'none' for msi_inbred_f alone; "
             f"default {MSI_INBRED_MARGIN:g}",
