@@ -76,6 +76,8 @@ class TestParsing:
             ("msi_gd_bands", "0.01,0.02,0,-0.01,-0.02", "five decreasing numbers"),
             ("msi_f_excess_cuts", "0.05,0.03", "increasing kinships"),
             ("kinship_excess", "2", "kinship from 0 to 1"),
+            ("msi_inbred_f", "0.3,0.4", "kinship from 0 to 1"),
+            ("msi_inbred_margin", "-0.01", "kinship from 0 to 1 below"),
             ("release_sex_ratio", "1-1", "MALES:FEMALES"),
             ("release_sex_ratio", "0:0", "MALES:FEMALES"),
             ("release_max_kinship", "-0.1", "kinship from 0 to 1"),
@@ -121,6 +123,22 @@ class TestParsing:
         assert s.with_text("kinship_excess", "none").kinship_ceiling(0.2) == 0.05
         scale = s.msi.scale(np.zeros(2), np.zeros(2), np.zeros(2), 0.2, 0.0)
         assert scale.kinship_ceiling == pytest.approx(0.24)
+
+    def test_inbred_threshold_settings_reach_the_msi(self) -> None:
+        """msi_inbred_f and msi_inbred_margin ('none' = the fixed value) set the MSI's inbred
+        threshold max(msi_inbred_f, mean MK - margin)."""
+        s = ProgrammeSettings.from_text({"msi_inbred_f": "0.05", "msi_inbred_margin": "0.1"})
+        assert (s.msi.inbred_f, s.msi.inbred_margin) == (0.05, 0.1)
+        assert s.changed() == {"msi_inbred_f": "0.05", "msi_inbred_margin": "0.1"}
+
+        def threshold(settings: ProgrammeSettings, mean_mk: float) -> float:
+            zeros = np.zeros(2)
+            return settings.msi.scale(zeros, zeros, zeros, mean_mk, 0.0).inbred_f
+
+        assert threshold(s, 0.1) == 0.05 and threshold(s, 0.3) == pytest.approx(0.2)
+        fixed = s.with_text("msi_inbred_margin", "none")
+        assert fixed.msi_inbred_margin is None and fixed.text("msi_inbred_margin") == "none"
+        assert threshold(fixed, 0.3) == 0.05
 
     def test_retired_msi_keys_are_ignored_when_stored_and_refused_when_set(self) -> None:
         """A stored value of a retired MSI key (old unit) is ignored; setting it names the

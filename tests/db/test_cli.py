@@ -225,6 +225,22 @@ class TestReports:
         assert "% unknown" in out and "MSI why" in out and "ΔGD (×10⁻⁴)" in out
         assert "standard deviations (here +" in out
 
+    def test_pairings_keep_an_inbred_pair_out_of_one_and_two(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The command line shows the core's inbred threshold: 525 x 451 (offspring F 0.105; in
+        2024, before 451 passes the Amur profile's breeding age) scores 3 and says why, and
+        none of 525's mates with F >= 1/16 scores 1 or 2."""
+        _, out, _ = run(
+            capsys, "--db", loaded, "pairings", "--census-date", "2024-01-01", "--male", "525",
+            "--top", "1000", "--format", "json",
+        )  # fmt: skip
+        rows = json.loads(out)["sections"][0]["rows"]
+        (pair,) = [r for r in rows if (r["male"], r["female"]) == ("525", "451")]
+        assert pair["msi"] == "3" and pair["msi_why"].endswith("≥ inbred 0.0625 → 3")
+        assert {"1", "2"} <= {r["msi"] for r in rows}
+        assert not [r for r in rows if r["msi"] in ("1", "2") and r["offspring_f"] >= 0.0625]
+
     def test_release_group_has_the_sex_mix_and_no_siblings(
         self, loaded: str, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -180,6 +180,8 @@ class TestMsiMatrix:
         assert set(cells.values()) <= {"1", "2", "3", "4", "5", "6", "-"}
         for row in pairings.select(top=20):
             assert cells[(row.male, row.female)] == row.msi
+        (inbred,) = pairings.select(male="525", female="451")  # offspring F 0.105
+        assert cells[("525", "451")] == inbred.msi == "3"
 
 
 @pytest.mark.skipif(not CONDOR.is_file(), reason=f"the condor studbook is not at {CONDOR}")
