@@ -67,7 +67,10 @@ def _recommended(args: argparse.Namespace) -> tuple[Any, Any]:
     if args.pairs is not None and args.pairs < 0:
         raise CliError("studbook: --pairs must be 0 or more", EXIT_USAGE)
     result = analysis.recommended_plan(
-        objective=args.objective, max_per_animal=args.max_per_animal, n_pairs=args.pairs
+        objective=args.objective,
+        score=args.score,
+        max_per_animal=args.max_per_animal,
+        n_pairs=args.pairs,
     )
     if result.plan.why_empty is not None:
         _say(printable(f"studbook breeding-plan: no pairs: {result.plan.why_empty}"))
