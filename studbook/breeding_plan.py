@@ -103,7 +103,7 @@ class PlanSettings:
     def describe(self) -> dict[str, Any]:
         """The parameters for report headers."""
         return {
-            "objective": self.objective,
+            "per-pair score": self.objective,
             "max pairings per animal": self.max_per_animal,
             "forbidden kinship >=": self.kinship_limit,
             "between-region penalty": self.region_penalty,

@@ -61,7 +61,9 @@ __all__ = [
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-CONTRIBUTIONS_METHOD = "optimum contributions (GD of P + offspring)"
+CONTRIBUTIONS_METHOD = "optimal contributions (GD of P + offspring)"
+"""The plan's name; it starts with "optimal", as the optimum of its objective (what the UI
+shows beside the greedy plan)."""
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,11 @@ def _recommended(args: argparse.Namespace) -> tuple[Any, Any]:
 def _report(analysis: Any, result: Any) -> Any:
     from studbook.reports import breeding_plan_report
 
-    return breeding_plan_report(result.plan, parameters=analysis.parameters(), notes=result.notes())
+    return breeding_plan_report(
+        result.plan,
+        parameters=analysis.parameters({"plan objective": result.objective}),
+        notes=result.notes(),
+    )
 
 
 def show_plan(args: argparse.Namespace) -> int:
