@@ -211,10 +211,8 @@ def recommended_plan(
 
 
 _WHY = {
-    "contributions": "it maximises the GD of the population with the planned offspring "
-    "(exact next-generation GD, not the sum of pair ΔGD) and holds the offspring's "
-    "flagged-founder share at or below the candidates' mean; who mates whom is decided by the "
-    "per-pair score (ΔGD minus transfer costs, proven pairs kept)",
+    "contributions": "the most GD in P + offspring (exact), offspring's flagged share at most "
+    "the candidates' mean; mates matched by ΔGD minus transfer costs",
     "pairs": "asked for (--objective pairs): the exact optimum of the sum of pair ΔGD",
     "greedy": "asked for (--objective greedy): the lowest-MK animals paired first",
 }

@@ -198,7 +198,7 @@ class TestRecommendedPlan:
         result = small().recommended_plan(n_pairs=1)
         assert result.objective == "contributions"
         assert result.plan.optimal.method == CONTRIBUTIONS_METHOD
-        assert result.notes()[0].startswith(f"plan: {CONTRIBUTIONS_METHOD}: it maximises")
+        assert result.notes()[0].startswith(f"plan: {CONTRIBUTIONS_METHOD}: the most GD")
         methods = [p.method for p in result.plan.compared]
         assert methods == [CONTRIBUTIONS_METHOD, "optimal (exact)", "greedy MK order"]
         assert all(p.judged is not None for p in result.plan.compared)
