@@ -109,6 +109,7 @@ def _proven(
     to_gd = _gd_per_objective(inputs, n_pairs)
     forced = np.zeros(inputs.kinship.shape[0], np.int64)
     kept = np.zeros(proven.shape, bool)
+    delta_gd = p.delta_gd()
     out = []
     for pm, pf in zip(*np.nonzero(proven), strict=True):
         m, f = int(pm), int(pf)
@@ -124,7 +125,8 @@ def _proven(
             why = "one of them stays with another proven mate"
         else:
             trial = forced.copy()
-            trial[m] = trial[nm + f] = 1
+            trial[m] += 1
+            trial[nm + f] += 1
             try:
                 with_pair = optimum_contributions(
                     inputs, n_pairs, max_per_animal=settings.max_per_animal, min_offspring=trial
@@ -144,7 +146,7 @@ def _proven(
                 female=p.female_ids[f],
                 institution=p.location_male[m],
                 kept=keep,
-                delta_gd=float(p.delta_gd()[m, f]),
+                delta_gd=float(delta_gd[m, f]),
                 keep_cost=cost,
                 margin=margin,
                 why=why,

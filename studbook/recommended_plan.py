@@ -256,4 +256,11 @@ def _chosen(
         choice = f"{chosen.method}: {_WHY[objective]}"
     if objective == "greedy":
         base = replace(base, proven=())
-    return replace(base, optimal=chosen, greedy=greedy, compared=compared), choice
+    plan = replace(
+        base,
+        optimal=chosen,
+        greedy=greedy,
+        compared=compared,
+        optimal_at_greedy_size=pairs.optimal_at_greedy_size,
+    )
+    return plan, choice
