@@ -68,7 +68,9 @@ shows beside the greedy plan)."""
 
 @dataclass(frozen=True)
 class ContributionsPlan:
-    """The contributions plan, or the rule that makes it infeasible (``plan`` is ``None``)."""
+    """The contributions plan, or the rule that makes it infeasible (``plan`` is ``None``);
+    ``contributions`` are the optimum contributions it realised (with the kept proven pairs'
+    animals made to breed), when they could be formed."""
 
     plan: BreedingPlan | None
     why_infeasible: str | None
