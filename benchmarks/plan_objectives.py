@@ -8,6 +8,12 @@ next-generation GD and its change (x 10⁻⁴), the offspring generation's own G
 delta GD the usual objective counts, mean offspring F, the offspring's flagged share, pairs
 needing a transfer (between regions), and the time. Goal: 300 x 300 candidates in under 5 s.
 
+The last two rows of each studbook are under the real constraints (the studbook's proven
+pairs, open moves, capacity and transfer costs from its settings; the synthetic one has the
+default costs): the sum-of-ΔGD plan (``breeding-plan --objective pairs``) and the plan
+``studbook breeding-plan`` sends by default (:func:`studbook.contributions_plan.
+contributions_plan`: optimum contributions matched with ΔGD minus transfer costs).
+
 Studbooks: the bundled Amur leopard fixture (census 2024-01-01, its settings), the pygmy slow
 loris AZA studbook (``/work/shared/data/pedigrees``; skipped when absent; census 2024-01-01, no
 age limits) and a seeded synthetic studbook with 300 male and 300 female candidates.
@@ -20,36 +26,45 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from studbook.analysis import Analysis, AnalysisSettings
 from studbook.book import Studbook
+from studbook.breeding_plan import BreedingPlan, PlanSettings, breeding_plan
+from studbook.contributions_plan import contributions_plan
 from studbook.csvformat import read_table
 from studbook.events import read_events
 from studbook.institutions import read_institutions
 from studbook.interpret import read_understood
 from studbook.kinship import kinship_matrix
 from studbook.next_generation import (
+    NextGeneration,
     NextGenerationInputs,
     PlanComparison,
     compare_plans,
-    next_generation_inputs,
+    next_generation,
 )
 from studbook.pairing import PairingInputs
 from studbook.pedigree import Pedigree
+from studbook.plan_constraints import PlanConstraints
 from studbook.population import population_genetics, reference_population
+from studbook.recommended_plan import plan_constraints
 from studbook.records import records_from_table
 from studbook.settings import ProgrammeSettings, read_settings
 from studbook.synthetic import synthetic_studbook
+
+Case = tuple[NextGenerationInputs, float, PlanConstraints]
+"""The candidates, the kinship ceiling and the plan's real-world constraints."""
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "pedigrees"
 
 
-def amur() -> tuple[NextGenerationInputs, float]:
-    """The fixture's candidates on 2024-01-01 and its kinship ceiling."""
+def amur() -> Case:
+    """The fixture's candidates on 2024-01-01, its kinship ceiling and constraints."""
     base = ROOT / "fixtures" / "amur_leopard"
     records, _ = records_from_table(read_table(f"{base}.csv"))
     events, _ = read_events(f"{base}_events.csv")
@@ -59,7 +74,7 @@ def amur() -> tuple[NextGenerationInputs, float]:
     return _from_book(book)
 
 
-def loris() -> tuple[NextGenerationInputs, float] | None:
+def loris() -> Case | None:
     path = SHARED / "pygmy_slow_loris_aza.csv"
     if not path.is_file():
         print(f"loris skipped: {path} is absent", file=sys.stderr)
@@ -69,13 +84,13 @@ def loris() -> tuple[NextGenerationInputs, float] | None:
     return _from_book(Studbook.build(records))
 
 
-def _from_book(book: Studbook) -> tuple[NextGenerationInputs, float]:
+def _from_book(book: Studbook) -> Case:
     analysis = Analysis(book, AnalysisSettings(census_date="2024-01-01"))
-    inputs = next_generation_inputs(analysis.candidates, analysis.genetics)
-    return inputs, analysis.programme.kinship_ceiling(analysis.genetics.mean_mk)
+    ceiling = analysis.programme.kinship_ceiling(analysis.genetics.mean_mk)
+    return analysis.next_generation_inputs, ceiling, plan_constraints(analysis)
 
 
-def synthetic(size: int, seed: int) -> tuple[NextGenerationInputs, float]:
+def synthetic(size: int, seed: int) -> Case:
     """``size`` male and ``size`` female candidates of a seeded synthetic studbook."""
     book = synthetic_studbook(6000, seed=seed)
     ped = Pedigree.from_cells(
@@ -102,10 +117,49 @@ def synthetic(size: int, seed: int) -> tuple[NextGenerationInputs, float]:
         region_male=[location[k] for k in males.tolist()],
         region_female=[location[k] for k in females.tolist()],
     )  # fmt: skip
-    return NextGenerationInputs(pairing, kin), ProgrammeSettings().kinship_ceiling(gen.mean_mk)
+    programme = ProgrammeSettings()
+    costs = PlanConstraints(
+        transfer_cost_within_region=programme.transfer_cost_within_region,
+        transfer_cost_between_regions=programme.transfer_cost_between_regions,
+    )
+    return NextGenerationInputs(pairing, kin), programme.kinship_ceiling(gen.mean_mk), costs
 
 
-def table(name: str, inputs: NextGenerationInputs, result: PlanComparison) -> list[str]:
+def constrained(inputs: NextGenerationInputs, n_pairs: int, case: Case) -> list[NextGeneration]:
+    """Under the constraints: the sum-of-ΔGD plan (breeding-plan --objective pairs) and the
+    plan breeding-plan sends by default, each timed and judged."""
+    _, ceiling, constraints = case
+    settings = PlanSettings(kinship_limit=ceiling, n_pairs=n_pairs)
+    p = inputs.pairing
+    row = {a: k for k, a in enumerate(p.male_ids)}
+    col = {a: k for k, a in enumerate(p.female_ids)}
+    out = []
+    makers: tuple[tuple[str, Callable[[], BreedingPlan]], ...] = (
+        ("constrained: sum of pair ΔGD", lambda: breeding_plan(p, settings, constraints)),
+        ("constrained: OC (default plan)", lambda: _default(inputs, settings, constraints)),
+    )
+    for name, make in makers:
+        start = time.perf_counter()
+        plan = make()
+        seconds = time.perf_counter() - start
+        males = np.array([row[x.male] for x in plan.optimal.pairs], np.int64)
+        females = np.array([col[x.female] for x in plan.optimal.pairs], np.int64)
+        out.append(next_generation(inputs, males, females, name, seconds))
+    return out
+
+
+def _default(
+    inputs: NextGenerationInputs, settings: PlanSettings, constraints: PlanConstraints
+) -> BreedingPlan:
+    result = contributions_plan(inputs, settings, constraints)
+    if result.plan is None:
+        raise SystemExit(f"the default plan is infeasible: {result.why_infeasible}")
+    return result.plan
+
+
+def table(
+    name: str, inputs: NextGenerationInputs, result: PlanComparison, more: list[NextGeneration]
+) -> list[str]:
     p = inputs.pairing
     lines = [
         f"{name}: N = {p.n}, GD(P) = {1 - p.mean_mk:.6f}, candidates {len(p.male_ids)} x "
@@ -118,7 +172,7 @@ def table(name: str, inputs: NextGenerationInputs, result: PlanComparison) -> li
         f"{'(regions)':>9} {'seconds':>8}"
     )
     lines.append(head)
-    for plan in result.plans:
+    for plan in (*result.plans, *more):
         lines.append(
             f"  {plan.method:<48} {len(plan.pairs):>5} {plan.gd:>11.6f} "
             f"{plan.delta_gd * 1e4:>+10.2f} {plan.offspring_gd:>9.4f} "
@@ -138,9 +192,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     # Compile the min-cost flow once, outside the timings.
-    warm, ceiling = synthetic(20, 0)
-    compare_plans(warm, 5, max_per_animal=2, kinship_limit=ceiling)
-    cases: list[tuple[str, tuple[NextGenerationInputs, float] | None, int]] = [
+    warm = synthetic(20, 0)
+    compare_plans(warm[0], 5, max_per_animal=2, kinship_limit=warm[1])
+    constrained(warm[0], 5, warm)
+    cases: list[tuple[str, Case | None, int]] = [
         ("Amur leopard fixture", amur(), args.pairs),
         ("pygmy slow loris (AZA)", loris(), args.loris_pairs),
     ]
@@ -153,9 +208,9 @@ def main() -> None:
     for name, case, pairs in cases:
         if case is None:
             continue
-        inputs, ceiling = case
+        inputs, ceiling, _ = case
         result = compare_plans(inputs, pairs, kinship_limit=ceiling)
-        print("\n".join(table(name, inputs, result)))
+        print("\n".join(table(name, inputs, result, constrained(inputs, pairs, case))))
         print()
 
 

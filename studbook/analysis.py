@@ -23,11 +23,16 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from studbook.assumptions import AssumptionSet, assumed_studbook, pedigree_label, resolve_set
 from studbook.book import Studbook
 from studbook.breeding_plan import BreedingPlan, Objective, PlanSettings, breeding_plan
 from studbook.certainty import PedigreeCertainty, pedigree_certainty
+from studbook.defaults import PlanObjective
 from studbook.errors import StudbookError, UnknownAnimalError
+from studbook.kinship import kinship_matrix
+from studbook.next_generation import NextGenerationInputs
 from studbook.pairing import PairingInputs, PairingTable, pairing_inputs, rank_pairings
 from studbook.plan_constraints import PlanConstraints
 from studbook.population import (
@@ -161,6 +166,15 @@ class Analysis:
         return pairing_inputs(self.candidates, self.genetics)
 
     @cached_property
+    def next_generation_inputs(self) -> NextGenerationInputs:
+        """The pairing inputs with the kinship matrix of every breeding candidate (males
+        first), what plans are judged by (:mod:`studbook.next_generation`)."""
+        inp = self.pairing_inputs
+        ids = [*inp.male_ids, *inp.female_ids]
+        ped = self.population.pedigree
+        return NextGenerationInputs(inp, kinship_matrix(ped, ids) if ids else np.zeros((0, 0)))
+
+    @cached_property
     def pairings(self) -> PairingTable:
         """Every male x female candidate pair, ranked (MSI, delta GD, offspring F, ids)."""
         return rank_pairings(self.pairing_inputs, self.programme.msi)
@@ -182,14 +196,16 @@ class Analysis:
     def recommended_plan(
         self,
         *,
-        objective: Objective = "delta_gd",
+        objective: PlanObjective = "contributions",
+        score: Objective = "delta_gd",
         max_per_animal: int = 1,
         n_pairs: int | None = None,
     ) -> RecommendedPlan:
         """The plan to send: sized by the programme's goals (or ``n_pairs``), under the
-        real-world constraints, with its explanations (:mod:`studbook.recommended_plan`)."""
+        real-world constraints, chosen by ``objective`` (default optimum contributions) with
+        the per-pair ``score``, with its explanations (:mod:`studbook.recommended_plan`)."""
         return recommended_plan(
-            self, objective=objective, max_per_animal=max_per_animal, n_pairs=n_pairs
+            self, objective=objective, score=score, max_per_animal=max_per_animal, n_pairs=n_pairs
         )
 
     @cached_property

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +53,9 @@ from studbook.pairing import KINSHIP_LIMIT, TRANSFER_LABELS, PairingInputs
 from studbook.plan_constraints import MOVERS, PlanConstraints, PlanCosts
 from studbook.ranking import mk_order
 from studbook.status import studbook_order
+
+if TYPE_CHECKING:
+    from studbook.next_generation import NextGeneration
 
 __all__ = [
     "BreedingPlan",
@@ -100,7 +103,7 @@ class PlanSettings:
     def describe(self) -> dict[str, Any]:
         """The parameters for report headers."""
         return {
-            "objective": self.objective,
+            "per-pair score": self.objective,
             "max pairings per animal": self.max_per_animal,
             "forbidden kinship >=": self.kinship_limit,
             "between-region penalty": self.region_penalty,
@@ -162,19 +165,25 @@ class ProvenPair:
     delta_gd: float
     keep_cost: float | None
     margin: float
+    why: str = ""
+    """Why the pair could not be weighed (``keep_cost`` ``None``), when known."""
 
     def text(self, unit: Callable[[float], str]) -> str:
         """One line for the report; ``unit`` writes an objective value (e.g. ΔGD ×10⁻⁴)."""
         head = f"{self.male} x {self.female} at {self.institution} (pair ΔGD {unit(self.delta_gd)})"
         if self.keep_cost is None:
-            return f"{head}: {'kept' if self.kept else 'split'}"
+            return f"{head}: {'kept' if self.kept else 'split'}" + (
+                f" ({self.why})" if self.why else ""
+            )
         margin = unit(self.margin)
         if not self.kept:
             return (
                 f"{head}: split; pairing them otherwise gains {unit(self.keep_cost)}, more "
                 f"than the margin {margin}"
             )
-        if self.keep_cost <= 0:
+        if self.keep_cost == 0:
+            return f"{head}: kept; the best plan breeds both anyway"
+        if self.keep_cost < 0:
             cost = unit(-self.keep_cost)
             return f"{head}: kept; no plan without it is better (splitting costs {cost})"
         return (
@@ -185,7 +194,9 @@ class ProvenPair:
 
 @dataclass(frozen=True)
 class Plan:
-    """A set of pairs with its totals; ``objective_value`` is the sum of the pair scores."""
+    """A set of pairs with its totals; ``objective_value`` is the sum of the pair scores;
+    ``judged`` the exact next-generation figures (:func:`studbook.next_generation.
+    next_generation`) when the plan was judged by them."""
 
     method: str
     pairs: tuple[PlannedPair, ...]
@@ -193,6 +204,7 @@ class Plan:
     mean_offspring_f: float
     between_region_transfers: int
     objective_value: float
+    judged: NextGeneration | None = None
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -200,7 +212,9 @@ class Plan:
 
 @dataclass(frozen=True)
 class BreedingPlan:
-    """The exact optimum and the greedy MK-order plan, with the settings used."""
+    """The plan (``optimal``: the exact optimum of its objective, the plan to send) and the
+    greedy MK-order plan, with the settings used; ``compared`` the plans of every objective
+    judged by the next generation, when they were compared."""
 
     settings: PlanSettings
     optimal: Plan
@@ -214,6 +228,7 @@ class BreedingPlan:
     proven: tuple[ProvenPair, ...] = ()
     """The candidates' proven pairs and whether the optimum kept them."""
     constraints: PlanConstraints | None = None
+    compared: tuple[Plan, ...] = ()
 
 
 def _as_caps(cap: int | npt.ArrayLike, size: int) -> IntArray:
@@ -746,6 +761,10 @@ def breeding_plan(
     inputs: PairingInputs,
     settings: PlanSettings | None = None,
     constraints: PlanConstraints | None = None,
+    *,
+    pairings: tuple[IntArray, IntArray] | None = None,
+    keep: BoolArray | None = None,
+    method: str = "optimal (exact)",
 ) -> BreedingPlan:
     """The exact optimal plan and the greedy MK-order plan (see the module docstring), under
     the real-world ``constraints`` when given (:mod:`studbook.plan_constraints`: moves,
@@ -753,6 +772,12 @@ def breeding_plan(
 
     The greedy plan aims at the same number of pairs as the optimum, among the same allowed
     pairs; it may reach fewer when an early choice blocks later ones.
+
+    ``pairings`` (males', females') fixes how many pairs each animal is in, instead of at most
+    ``max_per_animal``: the plan is then the matching of animals chosen beforehand (realised
+    optimum contributions, :mod:`studbook.contributions_plan`), with as many of the
+    ``n_pairs`` as the rules allow and no proven-pair report (the chooser makes its own);
+    ``keep`` marks pairs the matching must keep (a bonus above any difference in scores).
 
     Examples
     --------
@@ -778,7 +803,16 @@ def breeding_plan(
     nm, nf = allowed.shape
     cap_m = np.full(nm, s.max_per_animal, np.int64)
     cap_f = np.full(nf, s.max_per_animal, np.int64)
+    if pairings is not None:
+        cap_m, cap_f = pairings
     most = max_pairs(allowed, cap_m, cap_f)
+    if keep is not None and (keep & allowed).any():
+        # Any plan with one more kept pair beats every plan without it: the bonus exceeds the
+        # largest difference the other pairs' scores can make.
+        spread = float(np.ptp(weight[allowed])) or 1.0
+        weight = weight + np.where(keep & allowed, (most + 1) * spread, 0.0)
+    if pairings is not None and s.n_pairs is not None:
+        s = replace(s, n_pairs=min(s.n_pairs, most))
     if s.n_pairs is not None and s.n_pairs > most:
         why = (
             _why_no_pairs(inputs, allowed, s)
@@ -790,7 +824,7 @@ def breeding_plan(
         )
     m, f, movers = _solve(weight, allowed, costs, inputs, constraints, cap_m, cap_f, s.n_pairs)
     proven = costs.proven if costs is not None else None
-    optimal = _plan("optimal (exact)", inputs, dgd, score, m, f, movers, constraints, proven)
+    optimal = _plan(method, inputs, dgd, score, m, f, movers, constraints, proven)
     gm, gf = greedy_mk_plan(inputs, allowed, s.max_per_animal, len(optimal))
     greedy_movers = None if costs is None else costs.default_movers()[gm, gf]
     greedy = _plan("greedy MK order", inputs, dgd, score, gm, gf, greedy_movers, constraints)
@@ -800,7 +834,7 @@ def breeding_plan(
         m2, f2, _ = _solve(weight, allowed, costs, inputs, constraints, cap_m, cap_f, len(greedy))
         same_size = float(score[m2, f2].sum())
     kept_pairs: tuple[ProvenPair, ...] = ()
-    if costs is not None and costs.proven.any():
+    if costs is not None and costs.proven.any() and pairings is None:
         chosen = np.zeros(allowed.shape, bool)
         chosen[m, f] = True
         kept_pairs = _proven_pairs(

@@ -12,6 +12,8 @@ each value was chosen is told where it is applied: :class:`~studbook.pairing.Msi
 
 from __future__ import annotations
 
+from typing import Literal
+
 __all__ = [
     "DEFAULT_FLAGGED_CAP",
     "DEFAULT_SUCCESS_RATE",
@@ -24,7 +26,15 @@ __all__ = [
     "MSI_MAX_UNKNOWN",
     "MSI_MK_DIFFERENCE_BANDS",
     "MSI_UNKNOWN_CUTS",
+    "PLAN_OBJECTIVES",
+    "PlanObjective",
 ]
+
+PlanObjective = Literal["contributions", "pairs", "greedy"]
+PLAN_OBJECTIVES: tuple[PlanObjective, ...] = ("contributions", "pairs", "greedy")
+"""How a breeding plan chooses its pairs, the default first: optimum contributions for the GD
+of P + offspring (:mod:`studbook.contributions_plan`), the exact optimum of the sum of pair
+ΔGD, or the greedy lowest-MK rule (:mod:`studbook.breeding_plan`)."""
 
 KINSHIP_LIMIT = 0.0625
 """Default kinship limit: a pair with f_mf at or above it (offspring of first cousins) gets MSI

@@ -70,6 +70,7 @@ __all__ = [
     "next_generation",
     "next_generation_inputs",
     "offspring_kinship",
+    "offspring_numbers",
     "optimum_contributions",
     "realise_contributions",
 ]
@@ -227,14 +228,17 @@ class Contributions:
     iterations: int
 
 
-def _fill(key: FloatArray, upper: FloatArray, is_male: BoolArray) -> FloatArray:
-    """The contributions that minimise key'c: each sex fills its animals of least ``key`` to
-    their caps until it reaches 1/2 (exact for this fractional knapsack; a vertex)."""
-    c = np.zeros(key.size)
+def _fill(key: FloatArray, lower: FloatArray, upper: FloatArray, is_male: BoolArray) -> FloatArray:
+    """The contributions that minimise key'c: each sex starts at its ``lower`` bounds and
+    fills its animals of least ``key`` to their caps until it reaches 1/2 (exact for this
+    fractional knapsack; a vertex)."""
+    c = lower.copy()
     for sex in (is_male, ~is_male):
         idx = np.flatnonzero(sex)
         idx = idx[np.argsort(key[idx], kind="stable")]
-        c[idx] = np.minimum(upper[idx], np.maximum(0.0, 0.5 - np.cumsum(upper[idx]) + upper[idx]))
+        room = upper[idx] - lower[idx]
+        left = 0.5 - float(lower[idx].sum())
+        c[idx] += np.minimum(room, np.maximum(0.0, left - np.cumsum(room) + room))
     return c
 
 
@@ -291,24 +295,27 @@ def _active_set(
     rows: FloatArray,
     flag: FloatArray | None,
     bound: float,
+    lower: FloatArray,
     upper: FloatArray,
     start: FloatArray,
     max_iter: int,
 ) -> tuple[FloatArray, int]:
     """Primal active-set method for min 1/2 x'Hx + q'x, ``rows`` x = 1/2 (each row a sex),
-    flag'x <= bound, 0 <= x <= upper, from the feasible ``start`` (Nocedal & Wright, 16.3).
+    flag'x <= bound, lower <= x <= upper, from the feasible ``start`` (Nocedal & Wright, 16.3).
+    A variable with lower = upper stays fixed.
 
     Each step solves the equality-constrained QP on the free variables through the Schur
     complement of the (at most three) active general constraints: with G = H_FF^-1 and the
     active rows R, lambda = -(R G R')^-1 R G g and the step p = -G (g + R' lambda)."""
     x = start.copy()
     size = x.size
-    state = np.zeros(size, np.int8)  # 0 free, -1 at 0, +1 at its cap
+    state = np.zeros(size, np.int8)  # 0 free, -1 at its lower bound, +1 at its cap
     scale = float(upper.max()) if size else 1.0
     tol = 1e-11 * scale
-    state[x <= tol] = -1
+    fixed = upper - lower <= tol
+    state[x <= lower + tol] = -1
     state[(x >= upper - tol) & (state == 0)] = 1
-    x[state == -1] = 0.0
+    x[state == -1] = lower[state == -1]
     x[state == 1] = upper[state == 1]
     flag_active = bool(flag is not None and flag @ x >= bound - tol)
     inverse = _FreeInverse(hess, np.flatnonzero(state == 0))
@@ -337,6 +344,7 @@ def _active_set(
                 lam[row] = _free_multiplier(reduced, state, rows[row] > 0)
             reduced = grad + cons.T @ lam
             wrong = np.where(state == -1, reduced, np.where(state == 1, -reduced, np.inf))
+            wrong[fixed] = np.inf
             worst = int(np.argmin(wrong)) if size else -1
             flag_wrong = lam[-1] if flag_active else np.inf
             if min(wrong[worst] if size else np.inf, flag_wrong) >= -1e-12:
@@ -350,7 +358,7 @@ def _active_set(
         alpha, block, block_flag = 1.0, -1, False
         down, up = step < -tol * 1e-3, step > tol * 1e-3
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(down, -x / step, np.where(up, (upper - x) / step, np.inf))
+            ratio = np.where(down, (lower - x) / step, np.where(up, (upper - x) / step, np.inf))
         ratio[state != 0] = np.inf
         if ratio.size and ratio.min() < alpha:
             block = int(np.argmin(ratio))
@@ -364,7 +372,7 @@ def _active_set(
             flag_active = True
         elif block >= 0:
             state[block] = -1 if step[block] < 0 else 1
-            x[block] = 0.0 if step[block] < 0 else upper[block]
+            x[block] = lower[block] if step[block] < 0 else upper[block]
             inverse.fix(block)
     raise StudbookError(f"optimum contributions: no convergence in {max_iter} iterations")
 
@@ -392,16 +400,20 @@ def optimum_contributions(
     max_per_animal: int = 1,
     max_flagged: float | None = None,
     objective: ContributionObjective = "population",
+    min_offspring: IntArray | None = None,
 ) -> Contributions:
     """The optimum contributions for ``n_pairs`` offspring (see the module docstring).
 
     ``max_flagged`` is the upper bound on the offspring's flagged share (default: the
     candidates' mean share, what equal contributions would give);
     ``objective`` "population" minimises the GD loss of P + O, "offspring" the offspring
-    generation's mean kinship c'Kc (optiSel).
+    generation's mean kinship c'Kc (optiSel); ``min_offspring`` (per candidate, males first)
+    makes animals breed at least that often: c_i >= min_offspring_i / 2n (a plan keeping a
+    proven pair).
 
-    Raises :class:`StudbookError` when the caps cannot give n pairs or the flagged bound is
-    below the least share any contributions reach (saying how low that is).
+    Raises :class:`StudbookError` when the caps cannot give n pairs, the animals made to breed
+    need more than n, or the flagged bound is below the least share any contributions reach
+    (saying how low that is).
 
     >>> inp = NextGenerationInputs(
     ...     PairingInputs.from_arrays(["m1", "m2"], ["f1"], [[0.0], [0.0]], [0.3, 0.2], [0.25],
@@ -416,14 +428,19 @@ def optimum_contributions(
     is_male = inputs.is_male
     flag = inputs.flagged
     upper = np.full(kin.shape[0], max_per_animal / (2.0 * n_pairs))
+    lower = np.zeros(kin.shape[0])
+    if min_offspring is not None:
+        lower = np.minimum(np.asarray(min_offspring, np.float64) / (2.0 * n_pairs), upper)
     for sex, name in ((is_male, "males"), (~is_male, "females")):
         if upper[sex].sum() < 0.5 - 1e-12:
             raise StudbookError(
                 f"{n_pairs} pairs need more {name} than the {int(sex.sum())} candidates "
                 f"at {max_per_animal} pairing(s) each"
             )
+        if lower[sex].sum() > 0.5 + 1e-12:
+            raise StudbookError(f"the {name} made to breed need more than {n_pairs} pairs")
     bound = float(flag.mean()) if max_flagged is None else max_flagged
-    least_c = _fill(flag, upper, is_male)
+    least_c = _fill(flag, lower, upper, is_male)
     least = float(flag @ least_c)
     if least > bound + 1e-12:
         raise StudbookError(
@@ -438,7 +455,7 @@ def optimum_contributions(
     # (near the optimum, so few active-set changes), moved towards the least-flagged vertex
     # just enough to meet the flagged bound.
     uniform = np.where(is_male, 0.5 / is_male.sum(), 0.5 / (~is_male).sum())
-    vertex = _fill(2.0 * kin @ uniform + linear, upper, is_male)
+    vertex = _fill(2.0 * kin @ uniform + linear, lower, upper, is_male)
     share = float(flag @ vertex)
     weight = 1.0 if share <= bound else (bound - least) / (share - least)
     start = weight * vertex + (1.0 - weight) * least_c
@@ -449,6 +466,7 @@ def optimum_contributions(
         rows,
         flag if flag.any() else None,
         bound,
+        lower,
         upper,
         start,
         max_iter=20 * kin.shape[0] + 100,
@@ -503,6 +521,31 @@ def _hold_flagged(
     return x
 
 
+def offspring_numbers(
+    inputs: NextGenerationInputs,
+    contributions: FloatArray,
+    n_pairs: int,
+    *,
+    max_per_animal: int = 1,
+    max_flagged: float | None = None,
+) -> tuple[IntArray, IntArray]:
+    """Whole offspring numbers (males', females') realising the contributions: the nearest
+    to 2n c_i summing to n (largest remainders, at most ``max_per_animal``), moved, when
+    rounding pushed the flagged share over ``max_flagged``, from more to less flagged animals
+    until it is back under. They are the pairings each animal gets in the plan's matching."""
+    nm = inputs.males
+    x = np.concatenate(
+        [
+            _round_offspring(contributions[:nm], n_pairs, max_per_animal),
+            _round_offspring(contributions[nm:], n_pairs, max_per_animal),
+        ]
+    )
+    if max_flagged is not None:
+        target = 2.0 * n_pairs * contributions
+        x = _hold_flagged(x, target, inputs.flagged, inputs.is_male, max_per_animal, max_flagged)
+    return x[:nm], x[nm:]
+
+
 def realise_contributions(
     inputs: NextGenerationInputs,
     contributions: FloatArray,
@@ -528,17 +571,9 @@ def realise_contributions(
     >>> m.tolist(), f.tolist()
     ([0, 1], [0, 1])
     """
-    nm = inputs.males
-    x = np.concatenate(
-        [
-            _round_offspring(contributions[:nm], n_pairs, max_per_animal),
-            _round_offspring(contributions[nm:], n_pairs, max_per_animal),
-        ]
+    x_m, x_f = offspring_numbers(
+        inputs, contributions, n_pairs, max_per_animal=max_per_animal, max_flagged=max_flagged
     )
-    if max_flagged is not None:
-        target = 2.0 * n_pairs * contributions
-        x = _hold_flagged(x, target, inputs.flagged, inputs.is_male, max_per_animal, max_flagged)
-    x_m, x_f = x[:nm], x[nm:]
     p = inputs.pairing
     allowed = p.kinship < kinship_limit
     reachable = max_pairs(allowed, x_m, x_f)

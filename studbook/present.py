@@ -68,6 +68,7 @@ __all__ = [
     "OFFSPRING_F",
     "PAIRING_QUANTITIES",
     "PEDIGREE",
+    "PLAN_COMPARISON_QUANTITIES",
     "PLAN_FIGURES",
     "PLAN_QUANTITIES",
     "PROBABILITY",
@@ -85,6 +86,7 @@ __all__ = [
     "inline",
     "lines",
     "objective_quantity",
+    "plan_comparison",
     "plan_totals",
     "printable",
     "release_group_figures",
@@ -404,12 +406,67 @@ _PLAN_TOTALS = (
 )
 
 
+_NEXT_GENERATION = (
+    _delta_gd("next_generation_delta_gd", "Next-generation ΔGD"),
+    _percent("offspring_flagged", "Offspring % flagged"),
+)
+
+
 def plan_totals(plan: Plan, objective: str = "delta_gd") -> tuple[Figure, ...]:
-    """A breeding plan's totals: pairs, total ΔGD, mean offspring F, transfers, and the
-    objective (in the unit of ``objective``, see :func:`objective_quantity`)."""
+    """A breeding plan's totals: pairs, total (sum of pair) ΔGD, the exact next-generation
+    ΔGD and the offspring's flagged share when the plan was judged by them, mean offspring F,
+    transfers, and the objective (in the unit of ``objective``, see
+    :func:`objective_quantity`)."""
     values = (len(plan), plan.total_delta_gd, plan.mean_offspring_f, plan.between_region_transfers)
     totals = tuple(q.figure(v) for q, v in zip(_PLAN_TOTALS, values, strict=True))
-    return (*totals, objective_quantity(objective).figure(plan.objective_value))
+    judged: tuple[Figure, ...] = ()
+    if plan.judged is not None:
+        judged = tuple(
+            q.figure(v)
+            for q, v in zip(
+                _NEXT_GENERATION, (plan.judged.delta_gd, plan.judged.flagged), strict=True
+            )
+        )
+    return (
+        *totals[:2],
+        *judged,
+        *totals[2:],
+        objective_quantity(objective).figure(plan.objective_value),
+    )
+
+
+PLAN_COMPARISON_QUANTITIES: Mapping[str, Quantity] = {
+    q.key: q
+    for q in (
+        Quantity("plan", "Plan"),
+        _count("pairs", "Pairs"),
+        *_NEXT_GENERATION,
+        _delta_gd("total_delta_gd", "Σ pair ΔGD"),
+        _proportion("mean_offspring_f", "Mean offspring F"),
+        _count("moves", "Moves"),
+        _count("between_region_transfers", "Between regions"),
+    )
+}
+"""The columns of the plans compared (:func:`plan_comparison`)."""
+
+
+def plan_comparison(plans: Iterable[Plan]) -> list[dict[str, Any]]:
+    """One row per plan, judged by the next generation (plans without figures are left out):
+    what each way of choosing pairs gives, for the same number of pairs."""
+    return [
+        {
+            "plan": p.method,
+            "pairs": len(p),
+            "next_generation_delta_gd": p.judged.delta_gd,
+            "offspring_flagged": p.judged.flagged,
+            "total_delta_gd": p.total_delta_gd,
+            "mean_offspring_f": p.mean_offspring_f,
+            "moves": sum(x.mover != "none" for x in p.pairs),
+            "between_region_transfers": p.between_region_transfers,
+        }
+        for p in plans
+        if p.judged is not None
+    ]
 
 
 _GROUP = (

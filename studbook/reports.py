@@ -35,6 +35,7 @@ from studbook.present import (
     FOUNDER,
     KINSHIP,
     PAIRING_QUANTITIES,
+    PLAN_COMPARISON_QUANTITIES,
     PLAN_QUANTITIES,
     RELEASE_QUANTITIES,
     REPRESENTATION,
@@ -42,6 +43,7 @@ from studbook.present import (
     Quantity,
     certainty_figures,
     objective_quantity,
+    plan_comparison,
     plan_totals,
     printable,
     release_group_figures,
@@ -403,14 +405,23 @@ def breeding_plan_report(
             f"{len(plan.greedy)} pairs the exact optimum's {unit.label} is "
             f"{unit.text(plan.optimal_at_greedy_size)} vs greedy {greedy}"
         )
+    sections = [_plan_section(plan.optimal, plan.settings.objective)]
+    if plan.greedy is not plan.optimal:
+        sections.append(_plan_section(plan.greedy, plan.settings.objective))
+    if plan.compared:
+        sections.append(
+            Section(
+                "Plans compared: each judged by the exact GD after one offspring per pair",
+                tuple(PLAN_COMPARISON_QUANTITIES),
+                plan_comparison(plan.compared),
+                quantities=PLAN_COMPARISON_QUANTITIES,
+            )
+        )
     return Report(
         title="Breeding plan",
         population=plan.population,
         parameters=params,
-        sections=(
-            _plan_section(plan.optimal, plan.settings.objective),
-            _plan_section(plan.greedy, plan.settings.objective),
-        ),
+        sections=tuple(sections),
         notes=(*notes, note) if plan.why_empty is None else (plan.why_empty, *notes, note),
         analysis_date=analysis_date or _today(),
     )

@@ -194,6 +194,39 @@ class TestOptimumContributions:
         assert oc.objective == pytest.approx(ref.fun, abs=1e-9)
         assert oc.flagged == pytest.approx(bound, abs=1e-12)  # the bound binds
 
+    def test_animals_made_to_breed_match_slsqp(self) -> None:
+        """``min_offspring`` holds those animals at c >= k/2n (here at their cap) and the rest
+        is still the exact optimum: SLSQP with the same lower bounds finds the same value."""
+        from scipy.optimize import minimize
+
+        ped, living, males, females = small_population(3)
+        inputs = inputs_for(ped, living, males, females, flagged=True)
+        n_pairs, cap = 5, 1 / 10
+        free = optimum_contributions(inputs, n_pairs)
+        made = np.zeros(16, np.int64)
+        made[[int(np.argmin(free.c[:8])), 8 + int(np.argmin(free.c[8:]))]] = 1
+        oc = optimum_contributions(inputs, n_pairs, min_offspring=made)
+        assert oc.c[made > 0].tolist() == pytest.approx([cap, cap])
+        assert oc.objective >= free.objective
+        kin, male, flag, bound = inputs.kinship, inputs.is_male, inputs.flagged, oc.max_flagged
+        q = 2 * inputs.pairing.n / n_pairs * inputs.mk
+        ref = minimize(
+            lambda c: c @ kin @ c + q @ c,
+            np.where(made > 0, cap, 0.4 / 7),
+            jac=lambda c: 2 * kin @ c + q,
+            bounds=[(cap if k else 0.0, cap) for k in made.tolist()],
+            constraints=[
+                {"type": "eq", "fun": lambda c: c[male].sum() - 0.5},
+                {"type": "eq", "fun": lambda c: c[~male].sum() - 0.5},
+                {"type": "ineq", "fun": lambda c: bound - flag @ c},
+            ],
+            method="SLSQP",
+            options={"ftol": 1e-15, "maxiter": 500},
+        )
+        assert ref.success
+        assert oc.objective == pytest.approx(ref.fun, abs=1e-9)
+        assert oc.objective <= ref.fun + 1e-12
+
     def test_flagged_bound_below_reach_is_explained(self) -> None:
         """A bound below the least flagged share any parents give says how low it can go."""
         ped, living, males, females = small_population(1)

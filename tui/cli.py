@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from studbook.defaults import PLAN_OBJECTIVES
 from studbook.errors import (
     ImportValidationError,
     Problem,
@@ -904,7 +905,19 @@ def _analysis_options(p: argparse.ArgumentParser) -> None:
 def _plan_options(p: argparse.ArgumentParser) -> None:
     """The options of a breeding plan (``breeding-plan`` and ``plan issue``)."""
     p.add_argument("--max-per-animal", type=int, default=1, help="pairings per animal (1)")
-    p.add_argument("--objective", choices=("delta_gd", "offspring_f"), default="delta_gd")
+    p.add_argument(
+        "--objective",
+        choices=PLAN_OBJECTIVES,
+        default="contributions",
+        help="who breeds: optimum contributions for the next generation's GD (default), the "
+        "exact optimum of the sum of pair ΔGD, or greedy lowest MK",
+    )
+    p.add_argument(
+        "--score",
+        choices=("delta_gd", "offspring_f"),
+        default="delta_gd",
+        help="the per-pair score that decides who mates whom (default delta_gd)",
+    )
     p.add_argument(
         "--kinship-limit", type=float, help="forbid f >= this (default: the setting kinship_limit)"
     )

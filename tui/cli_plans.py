@@ -67,7 +67,10 @@ def _recommended(args: argparse.Namespace) -> tuple[Any, Any]:
     if args.pairs is not None and args.pairs < 0:
         raise CliError("studbook: --pairs must be 0 or more", EXIT_USAGE)
     result = analysis.recommended_plan(
-        objective=args.objective, max_per_animal=args.max_per_animal, n_pairs=args.pairs
+        objective=args.objective,
+        score=args.score,
+        max_per_animal=args.max_per_animal,
+        n_pairs=args.pairs,
     )
     if result.plan.why_empty is not None:
         _say(printable(f"studbook breeding-plan: no pairs: {result.plan.why_empty}"))
@@ -77,7 +80,11 @@ def _recommended(args: argparse.Namespace) -> tuple[Any, Any]:
 def _report(analysis: Any, result: Any) -> Any:
     from studbook.reports import breeding_plan_report
 
-    return breeding_plan_report(result.plan, parameters=analysis.parameters(), notes=result.notes())
+    return breeding_plan_report(
+        result.plan,
+        parameters=analysis.parameters({"plan objective": result.objective}),
+        notes=result.notes(),
+    )
 
 
 def show_plan(args: argparse.Namespace) -> int:

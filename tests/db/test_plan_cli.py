@@ -54,6 +54,28 @@ class TestBreedingPlan:
         assert "300 animals in 5 years" in notes(grow, "plan size:")[0]
         assert len(plan(capsys, loaded, "--pairs", "5")["sections"][0]["rows"]) == 5
 
+    def test_objectives_and_the_next_generation(
+        self, loaded: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Optimum contributions by default, each plan with its next-generation ΔGD beside the
+        sum of pair ΔGD, the three compared; --objective sends another one and says so."""
+        body = plan(capsys, loaded)
+        first, _, compared = body["sections"]
+        assert first["name"].startswith("optimal contributions")
+        assert {"next_generation_delta_gd", "total_delta_gd"} <= set(first["totals"])
+        assert body["meta"]["parameters"]["plan objective"] == "contributions"
+        assert notes(body, "plan: optimal contributions")
+        assert [r["plan"] for r in compared["rows"]] == [
+            first["name"],
+            "optimal (exact)",
+            "greedy MK order",
+        ]
+        assert len({r["pairs"] for r in compared["rows"]}) == 1
+        for objective, name in (("pairs", "optimal (exact)"), ("greedy", "greedy MK order")):
+            other = plan(capsys, loaded, "--objective", objective)
+            assert other["sections"][0]["name"] == name
+            assert notes(other, f"plan: {name}: asked for (--objective {objective})")
+
 
 class TestBreedingStatus:
     """Holds are set and ended from the command line; a held animal stays out, with why."""

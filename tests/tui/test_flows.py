@@ -153,8 +153,9 @@ class TestPairings:
             assert all("ERIE" not in (r.male_location, r.female_location) for r in screen.view.rows)
 
     async def test_breeding_plan_view_and_export(self, planned_db_url: str, tmp_path: Path) -> None:
-        """p shows the optimal beside the greedy plan with totals, the moves and the sizing
-        arithmetic; x writes the view to a file."""
+        """p shows the plan to send (optimal contributions) beside the greedy plan with totals
+        (the next generation's ΔGD among them), the moves and the sizing arithmetic; x writes
+        the view to a file."""
         messages: list[Message] = []
         app = make_app(planned_db_url, census_date=CENSUS)
         async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
@@ -169,7 +170,8 @@ class TestPairings:
             plans = {plan.split(" ")[0] for plan, _ in screen.view.plan_rows}
             assert plans == {"optimal", "greedy"}
             totals = str(screen.query_one("#plan-totals", Static).render())
-            assert "Total ΔGD (×10⁻⁴)" in totals
+            assert "Total ΔGD (×10⁻⁴)" in totals and "Next-generation ΔGD (×10⁻⁴)" in totals
+            assert "optimal contributions" in totals
             notes = str(screen.query_one("#plan-notes", Static).render())
             assert "20 animals in 5 years" in notes and "pairs = ceil(" in notes
             assert all(p.move == "none" or "->" in p.move for _, p in screen.view.plan_rows)
