@@ -344,7 +344,8 @@ class DraftPlan:
             return self.base
         pairs = self.pairs
         return Plan(
-            method=f"{self.base.method}, changed by hand ({len(self.edits)} edits)",
+            method=f"{self.base.method}, changed by hand ({len(self.edits)} "
+            + ("change)" if len(self.edits) == 1 else "changes)"),
             pairs=pairs,
             total_delta_gd=float(sum(p.delta_gd for p in pairs)),
             mean_offspring_f=float(np.mean([p.offspring_f for p in pairs])) if pairs else 0.0,

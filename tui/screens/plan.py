@@ -100,9 +100,8 @@ class PlanScreen(StudbookScreen):
             with Vertical(id="plan-right"):
                 yield Static("", id="plan-institution", markup=False)
                 yield DataTable(id="plan-animals", cursor_type="row", zebra_stripes=True)
-        with Horizontal(id="plan-genetics-row"):
-            yield Static("", id="plan-genetics", markup=False)
-            yield ProgressBar(id="plan-progress", total=2, show_eta=False)
+        yield Static("", id="plan-genetics", markup=False)
+        yield ProgressBar(id="plan-progress", total=2, show_eta=False)
         yield Static("", id="plan-status", markup=False)
         yield Footer()
 
@@ -153,8 +152,11 @@ class PlanScreen(StudbookScreen):
         self.post_message(PlanIssued(self.store.issue_plan(edits)))
 
     def on_plan_loaded(self, message: PlanLoaded) -> None:
+        edits = message.view.edits
+        if len(edits) > len(self.edits) and edits[: len(self.edits)] == self.edits:
+            self.query_one("#plan-status", Static).update(plain(f"Changed: {edits[-1].describe()}"))
         self.view = message.view
-        self.edits = message.view.edits
+        self.edits = edits
         self.query_one("#plan-summary", Static).update(" ".join(message.view.summary))
         table: DataTable[str | Text] = self.query_one("#plan-institutions", DataTable)
         row_at = table.cursor_row
@@ -199,8 +201,10 @@ class PlanScreen(StudbookScreen):
             ]
             cells[_DISPOSITION].stylize("bold")
             animals.add_row(*cells, key=row[0])
-        if same and animals.row_count:
-            animals.move_cursor(row=min(row_at, animals.row_count - 1), animate=False)
+        if same and row_at and animals.row_count:
+            # Stay on the animal just changed (after the table has laid out its columns).
+            row = min(row_at, animals.row_count - 1)
+            self.call_after_refresh(animals.move_cursor, row=row, animate=False)
         self.shown = institution.mnemonic
         self.query_one("#plan-institution", Static).update(plain(institution.title))
 
@@ -227,7 +231,8 @@ class PlanScreen(StudbookScreen):
         if not animals.row_count:
             return None
         row = animals.get_row_at(animals.cursor_row)
-        return str(row[0]), str(row[_DISPOSITION])
+        mate = str(row[_DISPOSITION + 1])
+        return str(row[0]), str(row[_DISPOSITION]) + (f" {mate}" if mate else "")
 
     def action_edit(self) -> None:
         """Change the highlighted animal's disposition: fetch its ranked mates, then ask."""

@@ -62,6 +62,7 @@ class DispositionModal(ModalScreen[DraftEdit | None]):
             yield Label("Mate (ranked by the pairing ranker)", id="mates-label")
             mates: DataTable[object] = DataTable(id="mates", cursor_type="row", zebra_stripes=True)
             yield mates
+            yield Label("", id="mate-why")
             yield Label("Institution (SEND TO)", id="institution-label")
             yield Select([(i, i) for i in self.institutions], id="institution")
             yield Label("Reason (needed for DO NOT BREED)")
@@ -82,10 +83,17 @@ class DispositionModal(ModalScreen[DraftEdit | None]):
                 plain(DELTA_GD.text(m.delta_gd), justify="right"),
                 plain(m.msi),
                 plain(m.location),
-                plain(m.refused or "yes"),
+                plain("no" if m.refused else "yes"),
                 key=m.mate,
             )
         self._show_fields()
+
+    @on(DataTable.RowHighlighted, "#mates")
+    def _explain(self, event: DataTable.RowHighlighted) -> None:
+        """Say why the plan would refuse the highlighted mate."""
+        mate = self.mates[event.cursor_row] if event.cursor_row < len(self.mates) else None
+        words = "" if mate is None else mate.refused or f"{mate.mate}: allowed"
+        self.query_one("#mate-why", Label).update(plain(words))
 
     def chosen(self) -> Disposition:
         """The disposition selected."""
@@ -96,7 +104,7 @@ class DispositionModal(ModalScreen[DraftEdit | None]):
         """Show the mates for BREED WITH and the institutions for SEND TO only."""
         kind = self.chosen()
         breed = kind is Disposition.BREED_WITH
-        for selector in ("#mates", "#mates-label"):
+        for selector in ("#mates", "#mates-label", "#mate-why"):
             self.query_one(selector).display = breed
         for selector in ("#institution", "#institution-label"):
             self.query_one(selector).display = kind is Disposition.SEND_TO
