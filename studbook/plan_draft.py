@@ -244,6 +244,7 @@ class DraftPlan:
                 raise DraftRefusal(f"{animal.id} is already at {edit.institution}")
 
     def _check_pair(self, animal: AnimalStanding, mate_id: str) -> None:
+        self._breeder(animal)
         if not mate_id:
             raise DraftRefusal(f"choose a mate for {animal.id}")
         mate = self._living(mate_id, "mate")
@@ -251,7 +252,6 @@ class DraftPlan:
             raise DraftRefusal(
                 f"{animal.id} ({animal.sex}) and {mate.id} ({mate.sex}) are not a male and a female"
             )
-        self._breeder(animal)
         self._breeder(mate)
         current = self.mate_of(animal.id)
         if current == mate.id:
