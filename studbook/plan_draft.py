@@ -236,6 +236,8 @@ class DraftPlan:
         elif edit.disposition is Disposition.DO_NOT_BREED and not edit.reason.strip():
             raise DraftRefusal(f"say why {animal.id} should not breed (the reason)")
         elif edit.disposition is Disposition.SEND_TO:
+            if not edit.institution:
+                raise DraftRefusal(f"choose the institution to send {animal.id} to")
             if edit.institution not in self.context.institutions:
                 raise DraftRefusal(
                     f"unknown institution {edit.institution!r}: not in the studbook's institutions"

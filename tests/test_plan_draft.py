@@ -148,6 +148,7 @@ class TestRefusals:
     def test_unknown_institution_and_reasons(self, draft: DraftPlan) -> None:
         male = draft.pairs[0].male
         self._refused(draft, DraftEdit(male, SEND, institution="ATLANTIS"), "unknown institution")
+        self._refused(draft, DraftEdit(male, SEND), "choose the institution")
         self._refused(draft, DraftEdit(male, NOT), "say why")
         self._refused(draft, DraftEdit(male, HOLD, reason="bad\x07"), "control character")
         self._refused(draft, DraftEdit("nobody", HOLD), "not a living animal")
