@@ -42,8 +42,17 @@ import numpy.typing as npt
 from studbook.breeding_plan import Plan, PlannedPair
 from studbook.dispositions import AnimalDisposition, AnimalStanding, Disposition
 from studbook.errors import StudbookError
+from studbook.kinship import kinship_matrix
 from studbook.next_generation import NextGeneration, NextGenerationInputs, next_generation
-from studbook.pairing import TRANSFER_LABELS, PairingTable
+from studbook.pairing import (
+    TRANSFER_LABELS,
+    PairingInputs,
+    PairingTable,
+    location_codes,
+    pairing_delta_gd,
+    transfer_codes,
+)
+from studbook.pedigree import Pedigree
 from studbook.recommendations import reason_problem
 
 if TYPE_CHECKING:
@@ -67,7 +76,7 @@ __all__ = [
 EDITABLE = (Disposition.BREED_WITH, Disposition.DO_NOT_BREED, Disposition.HOLD, Disposition.SEND_TO)
 """The dispositions a coordinator sets by hand (RECEIVE FROM follows from a mate's SEND TO)."""
 
-_BETWEEN_REGIONS = TRANSFER_LABELS.index("between regions")
+IntArray = npt.NDArray[np.int64]
 
 
 class DraftRefusal(StudbookError):
@@ -109,12 +118,13 @@ class DraftEdit:
 @dataclass(frozen=True, eq=False)
 class DraftContext:
     """What the rules need, the same for every version of a draft: the living animals'
-    standings, the breeding candidates' kinship (:class:`NextGenerationInputs`), the plan's
-    kinship limit, the studbook's institutions, the breeding holds in force (id -> text) and
-    the sex that travels to a mate held elsewhere (``M`` or ``F``)."""
+    standings, the breeding candidates (:class:`~studbook.pairing.PairingInputs`) and their
+    pedigree, the plan's kinship limit, the studbook's institutions, the breeding holds in
+    force (id -> text) and the sex that travels to a mate held elsewhere (``M`` or ``F``)."""
 
     standings: tuple[AnimalStanding, ...]
-    inputs: NextGenerationInputs
+    pairing: PairingInputs
+    pedigree: Pedigree
     kinship_limit: float
     institutions: frozenset[str]
     held: Mapping[str, str]
@@ -127,19 +137,43 @@ class DraftContext:
 
     @cached_property
     def male_at(self) -> dict[str, int]:
-        return {a: k for k, a in enumerate(self.inputs.pairing.male_ids)}
+        return {a: k for k, a in enumerate(self.pairing.male_ids)}
 
     @cached_property
     def female_at(self) -> dict[str, int]:
-        return {a: k for k, a in enumerate(self.inputs.pairing.female_ids)}
+        return {a: k for k, a in enumerate(self.pairing.female_ids)}
 
-    @cached_property
-    def delta_gd(self) -> npt.NDArray[np.float64]:
-        return self.inputs.pairing.delta_gd()
-
-    @cached_property
-    def transfers(self) -> npt.NDArray[np.int8]:
-        return self.inputs.pairing.transfers()
+    def next_generation_inputs(
+        self, males: IntArray, females: IntArray
+    ) -> tuple[NextGenerationInputs, IntArray, IntArray]:
+        """The inputs of :func:`~studbook.next_generation.next_generation` for the candidates
+        ``males`` and ``females`` only (indices into :attr:`pairing`), and the pairs' indices
+        into them: the kinship matrix of a plan's parents, not of every candidate (which grows
+        with the square of the candidates)."""
+        m, at_m = np.unique(males, return_inverse=True)
+        f, at_f = np.unique(females, return_inverse=True)
+        p = self.pairing
+        sub = replace(
+            p,
+            male_ids=tuple(p.male_ids[k] for k in m.tolist()),
+            female_ids=tuple(p.female_ids[k] for k in f.tolist()),
+            kinship=p.kinship[np.ix_(m, f)],
+            mk_male=p.mk_male[m],
+            mk_female=p.mk_female[f],
+            known_male=p.known_male[m],
+            known_female=p.known_female[f],
+            flagged_male=p.flagged_male[m],
+            flagged_female=p.flagged_female[f],
+            location_male=tuple(p.location_male[k] for k in m.tolist()),
+            location_female=tuple(p.location_female[k] for k in f.tolist()),
+            region_male=tuple(p.region_male[k] for k in m.tolist()),
+            region_female=tuple(p.region_female[k] for k in f.tolist()),
+            contracepted_male=p.contracepted_male[m],
+            contracepted_female=p.contracepted_female[f],
+        )
+        ids = [*sub.male_ids, *sub.female_ids]
+        kinship = kinship_matrix(self.pedigree, ids) if ids else np.zeros((0, 0))
+        return NextGenerationInputs(sub, kinship), at_m.astype(np.int64), at_f.astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -270,7 +304,7 @@ class DraftPlan:
             )
         male, female = (animal, mate) if animal.sex == "M" else (mate, animal)
         f = float(
-            self.context.inputs.pairing.kinship[
+            self.context.pairing.kinship[
                 self.context.male_at[male.id], self.context.female_at[female.id]
             ]
         )
@@ -302,10 +336,13 @@ class DraftPlan:
             if (p.male, p.female) == (male, female):
                 return p
         i, j = ctx.male_at[male], ctx.female_at[female]
-        inp = ctx.inputs.pairing
-        dgd = float(ctx.delta_gd[i, j])
+        inp = ctx.pairing
         f = float(inp.kinship[i, j])
+        dgd = float(pairing_delta_gd(f, inp.mk_male[i], inp.mk_female[j], inp.mean_mk, inp.n))
         here, there = inp.location_male[i], inp.location_female[j]
+        im, jf = location_codes([here], [there])
+        rm, rf = location_codes([inp.region_male[i]], [inp.region_female[j]])
+        transfer = int(transfer_codes(im, jf, rm, rf)[0, 0])
         mover = "none" if here == there else ("male" if ctx.mover == "M" else "female")
         return PlannedPair(
             male=male,
@@ -314,7 +351,7 @@ class DraftPlan:
             offspring_f=f,
             mk_male=float(inp.mk_male[i]),
             mk_female=float(inp.mk_female[j]),
-            transfer=TRANSFER_LABELS[int(ctx.transfers[i, j])],
+            transfer=TRANSFER_LABELS[transfer],
             score=dgd if ctx.objective == "delta_gd" else -f,
             male_institution=here,
             female_institution=there,
@@ -362,7 +399,8 @@ class DraftPlan:
         ctx = self.context
         males = np.array([ctx.male_at[p.male] for p in self.pairs], np.int64)
         females = np.array([ctx.female_at[p.female] for p in self.pairs], np.int64)
-        result = next_generation(ctx.inputs, males, females, method="draft")
+        inputs, at_m, at_f = ctx.next_generation_inputs(males, females)
+        result = next_generation(inputs, at_m, at_f, method="draft")
         moves = sum(p.mover != "none" for p in self.pairs) + sum(
             e.disposition is Disposition.SEND_TO for e in self.set_aside.values()
         )
@@ -399,16 +437,11 @@ def draft_context(
     mover: str = "M",
 ) -> DraftContext:
     """The rules' inputs for drafts of ``recommended`` (the plan of ``analysis``)."""
-    from studbook.kinship import kinship_matrix
-
-    pairing = analysis.pairing_inputs
-    ids = [*pairing.male_ids, *pairing.female_ids]
-    ped = analysis.population.pedigree
-    kinship = kinship_matrix(ped, ids) if ids else np.zeros((0, 0))
     settings = recommended.plan.settings
     return DraftContext(
         standings=tuple(standings),
-        inputs=NextGenerationInputs(pairing, kinship),
+        pairing=analysis.pairing_inputs,
+        pedigree=analysis.population.pedigree,
         kinship_limit=settings.kinship_limit,
         institutions=frozenset(analysis.book.institutions),
         held=dict(recommended.held),

@@ -10,7 +10,8 @@ from test_plan_document import CENSUS, fixture_book
 
 from studbook.analysis import Analysis, AnalysisSettings
 from studbook.dispositions import Disposition
-from studbook.next_generation import next_generation
+from studbook.next_generation import next_generation, next_generation_inputs
+from studbook.pairing import TRANSFER_LABELS
 from studbook.plan_draft import (
     DraftEdit,
     DraftPlan,
@@ -49,7 +50,7 @@ def draft(analysis: Analysis) -> DraftPlan:
 def _free_female(draft: DraftPlan, male: str) -> str:
     """An unpaired female candidate whose kinship to ``male`` is under the plan's limit."""
     ctx = draft.context
-    row = ctx.inputs.pairing.kinship[ctx.male_at[male]]
+    row = ctx.pairing.kinship[ctx.male_at[male]]
     return next(
         female
         for female, k in ctx.female_at.items()
@@ -74,7 +75,7 @@ class TestStart:
 class TestEdits:
     """Each kind of edit changes one animal (and the mate it leaves)."""
 
-    def test_change_a_mate(self, draft: DraftPlan) -> None:
+    def test_change_a_mate(self, analysis: Analysis, draft: DraftPlan) -> None:
         """717 gets a new mate: its old mate is unpaired, the pair carries the ranker's
         figures, and the genetics are the exact next generation of the new pairs."""
         male, old = draft.pairs[0].male, draft.pairs[0].female
@@ -86,12 +87,22 @@ class TestEdits:
         pair = next(p for p in changed.pairs if p.male == male)
         ctx = draft.context
         i, j = ctx.male_at[male], ctx.female_at[new]
-        assert pair.offspring_f == ctx.inputs.pairing.kinship[i, j]
-        assert pair.delta_gd == ctx.inputs.pairing.delta_gd()[i, j]
+        assert pair.offspring_f == ctx.pairing.kinship[i, j]
+        assert pair.delta_gd == pytest.approx(ctx.pairing.delta_gd()[i, j], abs=1e-16)
+        assert pair.transfer == TRANSFER_LABELS[int(ctx.pairing.transfers()[i, j])]
+        # against every candidate's kinship matrix (the draft computes the parents' only)
+        everyone = next_generation_inputs(analysis.candidates, analysis.genetics)
         males = np.array([ctx.male_at[p.male] for p in changed.pairs])
         females = np.array([ctx.female_at[p.female] for p in changed.pairs])
-        expected = next_generation(ctx.inputs, males, females)
-        assert changed.genetics().next.gd == expected.gd
+        expected = next_generation(everyone, males, females)
+        got = changed.genetics().next
+        assert got.gd == pytest.approx(expected.gd, abs=1e-14)
+        assert (got.pairs, got.transfers, got.flagged) == (
+            expected.pairs,
+            expected.transfers,
+            pytest.approx(expected.flagged, abs=1e-15),
+        )
+        assert got.mean_offspring_f == pytest.approx(expected.mean_offspring_f, abs=1e-15)
         assert changed.genetics().next.gd != draft.genetics().next.gd
         assert len(changed.recommendations()) == len(draft.recommendations())
 
@@ -123,7 +134,7 @@ class TestRefusals:
 
     def test_over_the_kinship_limit(self, draft: DraftPlan) -> None:
         ctx = draft.context
-        kin = ctx.inputs.pairing.kinship
+        kin = ctx.pairing.kinship
         male, female = next(
             (p.male, f)
             for p in draft.pairs
