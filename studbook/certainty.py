@@ -20,14 +20,14 @@ Over the reference population P (N animals), as percentages of the genome (0-100
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from studbook.colleau import a_times
 from studbook.founders import percent_known
-from studbook.kinship import mean_kinship_array
+from studbook.kinship import kinship_block, mean_kinship_array
 from studbook.pedigree import Pedigree
 from studbook.population import ReferencePopulation
 
@@ -41,6 +41,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 MATE_CONVENTION = (
     "one offspring each with a representative mate: a MULT parent over every animal of P of the "
@@ -64,8 +65,34 @@ def percent_certain(ped: Pedigree) -> FloatArray:
     >>> percent_certain(ped).tolist(), percent_known(ped).tolist()
     ([100.0, 100.0, 50.0, 50.0], [100.0, 100.0, 50.0, 87.5])
     """
-    certain_links = dataclasses.replace(ped, mult_sire={}, mult_dam={})
-    return percent_known(certain_links)
+    return 100.0 * _traced(ped, certain=True)
+
+
+def _traced(ped: Pedigree, *, certain: bool) -> FloatArray:
+    """Share of each genome traced to real founders: ``1`` for a real founder, else the sum
+    over its parent links of ``p / 2`` times the parent's share (MULT links left out when
+    ``certain``), 0 without links. One vectorised step per generation, parents first, with the
+    links of each animal added sires first as :func:`~studbook.founders.percent_known` adds
+    them, so the two agree to the last bit; no kinship layout is built (its factorisation cost
+    seconds at 1e5 animals, for a recursion that needs none)."""
+    edges = ped.parent_edges
+    child, parent, weight = edges.child, edges.parent, edges.weight
+    if certain:
+        mult = np.zeros(len(ped), bool), np.zeros(len(ped), bool)
+        for side, table in enumerate((ped.mult_sire, ped.mult_dam)):
+            mult[side][np.fromiter(table, np.int64, len(table))] = True
+        single = ~np.where(edges.role == 0, mult[0][child], mult[1][child])
+        child, parent, weight = child[single], parent[single], weight[single]
+    keep = ~ped.founder[child]  # a real founder stays 1 whatever is recorded above it
+    child, parent, weight = child[keep], parent[keep], weight[keep]
+    generation = ped.generation[child]
+    order = np.argsort(generation, kind="stable")
+    child, parent, weight = child[order], parent[order], 0.5 * weight[order]
+    bounds = np.searchsorted(generation[order], np.arange(1, int(generation.max(initial=0)) + 2))
+    share = ped.founder.astype(np.float64)
+    for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        np.add.at(share, child[start:stop], weight[start:stop] * share[parent[start:stop]])
+    return share
 
 
 @dataclass(frozen=True)
@@ -95,12 +122,20 @@ def potential_founders(population: ReferencePopulation) -> PotentialFounders:
 
     Convention (PMx's "if potential founders bred" figure, as we read it; PMx's own mate model
     is not published): each potential founder ``k`` stays in P and gets one offspring ``o_k``
-    whose other parent is a *representative mate*, a MULT parent over every animal of P of the
-    other sex with equal probabilities (all of P but ``k`` when ``k``'s sex is unknown, an
-    unrelated mate when P has no such animal). Then ``f(o_k, j) = f(k, j) / 2 + m_j / 2`` with
-    ``m_j`` the mean kinship of ``j`` to the candidate mates, and the figures are
+    whose other parent is a *representative mate* ``M_k``, a MULT parent over every animal of P
+    of the other sex with equal probabilities (all of P but ``k`` when ``k``'s sex is unknown,
+    an unrelated mate when P has no such animal). The figures are
     ``GD' = 1 - mean_{i,j in P'} f_ij`` and ``FGE' = 1 / (2 (1 - GD'))`` over
-    ``P' = P + {o_k}``: exact, by the kinship engine.
+    ``P' = P + {o_k}``, exact, in closed form under the kinship engine's rule for a MULT parent
+    (:mod:`studbook.inbreeding`), writing ``f(x, M) = mean_{c in M} f(x, c)``:
+
+    * ``f(o_k, j) = (f(k, j) + f(M_k, j)) / 2`` for ``j`` in P;
+    * ``f(o_k, o_k) = (1 + f(k, M_k)) / 2``;
+    * ``f(o_k, o_l) = (f(k, l) + f(k, M_l) + f(M_k, l) + f(M_k, M_l)) / 4``.
+
+    So only the potential founders' kinship among themselves and one mean-kinship product per
+    sex are computed; no pedigree with the offspring is built (that took seconds at 1e5
+    animals: every offspring's MULT parent listed half of P).
 
     Examples
     --------
@@ -126,47 +161,71 @@ def potential_founders(population: ReferencePopulation) -> PotentialFounders:
     gd = 1.0 - float(mk[mask].mean())
     if chosen.size == 0:
         return PotentialFounders((), gd, _fge(gd), gd, _fge(gd))
-    bred = _with_offspring(ped, mask, chosen)
-    wider = np.concatenate([mask, np.ones(chosen.size, bool)])
-    mk_bred = mean_kinship_array(bred, wider)
-    gd_bred = 1.0 - float(mk_bred[wider].mean())
+    members = np.flatnonzero(mask)
+    n = members.size
+    grown = n * float(mk[mask].sum()) + _offspring_sum(ped, members, chosen, n * mk)
+    gd_bred = 1.0 - grown / (n + chosen.size) ** 2
     ids = tuple(ped.ids[k] for k in chosen.tolist())
     return PotentialFounders(ids, gd, _fge(gd), gd_bred, _fge(gd_bred))
 
 
-def _with_offspring(ped: Pedigree, mask: BoolArray, parents: npt.NDArray[np.int64]) -> Pedigree:
-    """``ped`` plus one offspring of each of ``parents`` with a representative mate (see
-    :func:`potential_founders`); only the structure the kinship engine reads is kept."""
-    n, extra = len(ped), parents.size
-    members = np.flatnonzero(mask)
-    sire = np.concatenate([ped.sire, np.full(extra, -1, np.int64)])
-    dam = np.concatenate([ped.dam, np.full(extra, -1, np.int64)])
-    mult_sire = dict(ped.mult_sire)
-    mult_dam = dict(ped.mult_dam)
-    sex = np.concatenate([ped.sex, np.full(extra, "U")])
-    for j, k in enumerate(parents.tolist()):
-        child = n + j
-        own, other_side = (sire, mult_dam) if ped.sex[k] != "F" else (dam, mult_sire)
-        own[child] = k
-        if ped.sex[k] in ("M", "F"):
-            mates = members[ped.sex[members] == ("F" if ped.sex[k] == "M" else "M")]
-        else:
-            mates = members[members != k]
-        if mates.size == 1:
-            (dam if own is sire else sire)[child] = int(mates[0])
-        elif mates.size > 1:
-            other_side[child] = (mates.astype(np.int64), np.full(mates.size, 1.0 / mates.size))
-    return Pedigree(
-        ids=(*ped.ids, *(f"offspring of {ped.ids[k]}" for k in parents.tolist())),
-        sex=sex,
-        sire=sire,
-        dam=dam,
-        mult_sire=mult_sire,
-        mult_dam=mult_dam,
-        alive=np.concatenate([ped.alive, np.zeros(extra, bool)]),
-        founder=np.concatenate([ped.founder, np.zeros(extra, bool)]),
-        hypothetical=np.concatenate([ped.hypothetical, np.zeros(extra, bool)]),
-    )
+def _offspring_sum(
+    ped: Pedigree, members: IntArray, chosen: IntArray, row_sum: FloatArray
+) -> float:
+    """``2 sum_{k, j in P} f(o_k, j) + sum_{k, l} f(o_k, o_l)``: what the potential founders'
+    offspring add to the sum of kinships over P (formulas of :func:`potential_founders`).
+
+    ``row_sum[i]`` is ``sum_{j in P} f(i, j)``. Each mate ``M_k`` is one of two shared mates
+    (every male, every female of P) or, for a founder of unknown sex, P without ``k``; the sums
+    over P those need follow from ``row_sum`` and the founders' own kinships, so every array
+    here is founders x founders or one row over P.
+    """
+    n = members.size
+    ids = [ped.ids[k] for k in chosen.tolist()]
+    f_kk = kinship_block(ped, ids, ids)
+    at = np.full(len(ped), -1, np.int64)
+    at[members] = np.arange(n)
+    place = at[chosen]  # each potential founder's place in P
+    sums = row_sum[members]
+    total = float(sums.sum())
+    # The two shared mates: f(M_s, j) over P, sum_{j in P} f(M_s, j), and f(M_s, M_t).
+    sex = ped.sex[members]
+    weights = np.zeros((2, n))
+    for s, code in enumerate(("M", "F")):
+        of_sex = sex == code
+        if of_sex.any():
+            weights[s, of_sex] = 1.0 / of_sex.sum()
+    x = np.zeros((2, len(ped)))
+    x[:, members] = weights
+    to_mate = 0.5 * np.stack([a_times(ped, x[s])[members] for s in range(2)])
+    mate_total = to_mate.sum(axis=1)
+    mate_cross = weights @ to_mate.T
+    own = ped.sex[chosen]
+    unknown = (own != "M") & (own != "F")
+    mate = np.where(own == "M", 1, 0)  # a male's mate: the females (row 1), else the males
+    spread = 1.0 / (n - 1) if n > 1 else 0.0  # a mate over n - 1 animals; none when n = 1
+    # near[k, l] = f(M_k, l); mate_sum[k] = sum_{j in P} f(M_k, j); cross[k, l] = f(M_k, M_l).
+    near = to_mate[mate][:, place]
+    mate_sum = mate_total[mate]
+    cross = mate_cross[np.ix_(mate, mate)]
+    u = np.flatnonzero(unknown)
+    if u.size:
+        near[u] = spread * (sums[place][None, :] - f_kk[u])
+        mate_sum[u] = spread * (total - sums[place[u]])
+        # shared mate s of k against the mate of u: spread (sum_j f(M_s, j) - f(M_s, u))
+        shared_u = spread * (mate_sum[:, None] - near[:, u])
+        cross[:, u] = shared_u
+        cross[u, :] = shared_u.T
+        uu = (
+            spread
+            * spread
+            * ((total - sums[place[u]])[:, None] - sums[place[u]][None, :] + f_kk[np.ix_(u, u)])
+        )
+        cross[np.ix_(u, u)] = uu
+    to_population = 0.5 * (sums[place] + mate_sum)
+    among = 0.25 * (f_kk + near + near.T + cross)
+    np.fill_diagonal(among, 0.5 * (1.0 + np.diagonal(near)))
+    return float(2.0 * to_population.sum() + among.sum())
 
 
 @dataclass(frozen=True)
@@ -204,8 +263,9 @@ def pedigree_certainty(
     (0.75, 0.5, ())
     """
     ids = population.ids
-    known_before = percent_known(record)[record.indices(ids)]
-    certain = percent_certain(record)[record.indices(ids)]
+    rows = record.indices(ids)
+    known_before = 100.0 * _traced(record, certain=False)[rows]
+    certain = percent_certain(record)[rows]
     known_after = percent_known(population.pedigree)[population.mask]
     return PedigreeCertainty(
         label=label,

@@ -27,7 +27,7 @@ from studbook.analysis import Analysis
 from studbook.book import Studbook
 from studbook.chart_data import BarChart, Chart, LineChart, PyramidChart, Series
 from studbook.demography import Demography
-from studbook.dispositions import AnimalStanding, dispositions
+from studbook.dispositions import AnimalStanding
 from studbook.errors import StudbookError
 from studbook.pedigree import Pedigree
 from studbook.plan_document import (
@@ -39,10 +39,11 @@ from studbook.plan_document import (
     MkRow,
     PlanDocumentInputs,
 )
+from studbook.plan_draft import plan_dispositions
 from studbook.ranking import mk_order
 from studbook.status import DAYS_PER_YEAR, LIVING_DEFINITION, studbook_sort_key
 
-__all__ = ["data_current_to", "plan_document_inputs", "population_figures"]
+__all__ = ["data_current_to", "plan_animals", "plan_document_inputs", "population_figures"]
 
 _SEX_TITLES = (("M", "Males"), ("F", "Females"), ("U", "Unknown sex"))
 _FEWEST_FOR_GD = 10
@@ -202,6 +203,64 @@ def _charts(analysis: Analysis, demo: Demography) -> tuple[tuple[Chart, ...], st
     return (census, ages, projection, bars), ne_note
 
 
+def plan_animals(
+    analysis: Analysis, exclusion_reasons: Mapping[str, str] | None = None
+) -> tuple[tuple[HeldAnimal, ...], tuple[AnimalStanding, ...], tuple[Exclusion, ...]]:
+    """Every animal living on the census date as the plan lists it, what the disposition rules
+    need to know about it (:class:`~studbook.dispositions.AnimalStanding`), and the living
+    animals left out of the genetic analysis with the reason (``exclusion_reasons`` overrides
+    the reference population's own)."""
+    book = analysis.book
+    on = analysis.census_date
+    population = analysis.population
+    candidates = analysis.candidates
+    profile = analysis.programme.profile
+    reasons = dict(exclusion_reasons or {})
+    contraception = book.contraception_since(on)
+    animals = []
+    standings = []
+    exclusions = []
+    for animal_id in book.living_ids(on):
+        record = book.records[animal_id]
+        where = book.location_on(animal_id, on)
+        age = book.age(animal_id, on)
+        animals.append(
+            HeldAnimal(
+                animal_id,
+                where,
+                record.sex,
+                record.house_name,
+                book.local_id_on(animal_id, on),
+                age,
+            )
+        )
+        outside = population.why_not(animal_id)
+        if outside is not None:
+            outside = reasons.get(animal_id, outside)
+            exclusions.append(Exclusion(animal_id, where, outside, record.house_name))
+        since = contraception.get(animal_id, False)
+        window = profile.breeding_age_male if record.sex == "M" else profile.breeding_age_female
+        standings.append(
+            AnimalStanding(
+                animal_id,
+                record.sex,
+                where,
+                age=age,
+                in_population=outside,
+                not_candidate=candidates.excluded.get(animal_id),
+                breeding_age=window,
+                contraception=(
+                    None
+                    if since is False
+                    else f"on contraception since {since}"
+                    if since
+                    else "on contraception"
+                ),
+            )
+        )
+    return tuple(animals), tuple(standings), tuple(exclusions)
+
+
 def plan_document_inputs(
     analysis: Analysis,
     demo: Demography | None = None,
@@ -247,55 +306,9 @@ def plan_document_inputs(
     ped = population.pedigree
     candidates = analysis.candidates
     profile = analysis.programme.profile
-    reasons = dict(exclusion_reasons or {})
-    contraception = book.contraception_since(on)
-    living = book.living_ids(on)
-    animals = []
-    standings = []
-    exclusions = []
-    for animal_id in living:
-        record = book.records[animal_id]
-        where = book.location_on(animal_id, on)
-        age = book.age(animal_id, on)
-        animals.append(
-            HeldAnimal(
-                animal_id,
-                where,
-                record.sex,
-                record.house_name,
-                book.local_id_on(animal_id, on),
-                age,
-            )
-        )
-        outside = population.why_not(animal_id)
-        if outside is not None:
-            outside = reasons.get(animal_id, outside)
-            exclusions.append(Exclusion(animal_id, where, outside, record.house_name))
-        since = contraception.get(animal_id, False)
-        window = profile.breeding_age_male if record.sex == "M" else profile.breeding_age_female
-        standings.append(
-            AnimalStanding(
-                animal_id,
-                record.sex,
-                where,
-                age=age,
-                in_population=outside,
-                not_candidate=candidates.excluded.get(animal_id),
-                breeding_age=window,
-                contraception=(
-                    None
-                    if since is False
-                    else f"on contraception since {since}"
-                    if since
-                    else "on contraception"
-                ),
-            )
-        )
+    animals, standings, exclusions = plan_animals(analysis, exclusion_reasons)
     plan = analysis.recommended_plan().plan.optimal
-    moving = {p.male if p.mover == "male" else p.female for p in plan.pairs if p.mover != "none"}
-    recommendations = dispositions(
-        standings, [(p.male, p.female) for p in plan.pairs], mover=mover, moving=moving
-    )
+    recommendations = plan_dispositions(standings, plan.pairs, mover=mover)
     genetics = analysis.genetics
     mk_lists = []
     members = population.indices
@@ -383,10 +396,10 @@ def plan_document_inputs(
         demographic={k: figures[k] for k in DEMOGRAPHIC_KEYS},
         genetic={k: figures[k] for k in GENETIC_KEYS},
         institutions=dict(book.institutions),
-        animals=tuple(animals),
+        animals=animals,
         recommendations=recommendations,
         plan=plan,
-        exclusions=tuple(exclusions),
+        exclusions=exclusions,
         exclusion_counts=candidates.exclusion_counts(),
         mk_lists=tuple(mk_lists),
         charts=charts,

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from studbook.breeding_plan import Plan
     from studbook.certainty import PedigreeCertainty
     from studbook.demography import Demography
+    from studbook.plan_draft import DraftGenetics
     from studbook.release import ReleaseGroup
     from studbook.summary import PopulationSummary
 
@@ -83,6 +84,7 @@ __all__ = [
     "Quantity",
     "certainty_figures",
     "demography_figures",
+    "draft_figures",
     "inline",
     "lines",
     "objective_quantity",
@@ -467,6 +469,36 @@ def plan_comparison(plans: Iterable[Plan]) -> list[dict[str, Any]]:
         for p in plans
         if p.judged is not None
     ]
+
+
+_DRAFT = (
+    _count("pairs", "Pairs"),
+    _proportion("gd", "GD with the next generation"),
+    _delta_gd("delta_gd", "ΔGD of the next generation"),
+    _proportion("mean_offspring_f", "Mean offspring F"),
+    _percent("flagged", "Offspring % flagged"),
+    _count("moves", "Animals moved"),
+    _count("between_regions", "Pairs between regions"),
+    _count("edits", "Changes by hand"),
+)
+
+
+def draft_figures(genetics: DraftGenetics) -> tuple[Figure, ...]:
+    """A plan changed by hand (:mod:`studbook.plan_draft`): its pairs, the exact GD and ΔGD
+    with one offspring per pair, the offspring's mean F and flagged share, the animals it
+    moves, its pairs across regions and how many changes made it."""
+    n = genetics.next
+    values = (
+        len(n.pairs),
+        n.gd,
+        n.delta_gd,
+        n.mean_offspring_f,
+        n.flagged,
+        genetics.moves,
+        n.between_regions,
+        genetics.edits,
+    )
+    return tuple(q.figure(v) for q, v in zip(_DRAFT, values, strict=True))
 
 
 _GROUP = (

@@ -159,22 +159,24 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def _issue(args: argparse.Namespace) -> int:
     from db.recommendations import issue_plan
     from db.session import current_user, session_scope
-    from studbook.plan_inputs import population_figures
+    from studbook.plan_draft import DraftRefusal, plan_to_issue
 
     analysis, result = _recommended(args)
-    if not result.plan.optimal.pairs:
-        raise CliError("studbook plan issue: the plan has no pairs; nothing issued", EXIT_INVALID)
+    try:
+        issued = plan_to_issue(analysis, result)
+    except DraftRefusal as exc:
+        raise CliError(f"studbook plan issue: {exc}", EXIT_INVALID) from exc
     with _refusals("plan issue"), session_scope(_open(args), write=True) as session:
         version = issue_plan(
             session,
-            result.plan.optimal.pairs,
-            settings=analysis.programme.as_text(),
-            figures=result.figures() | population_figures(analysis),
+            issued.pairs,
+            settings=issued.settings,
+            figures=issued.figures,
             issued_on=args.date or date.today(),
             issued_by=args.user or current_user(),
             note=args.note,
         )
-    _say(f"issued plan {version}: {len(result.plan.optimal)} recommendations, all open")
+    _say(f"issued plan {version}: {len(issued.pairs)} recommendations, all open")
     _emit(_report(analysis, result), args.format)
     return EXIT_OK
 

@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import numpy as np
@@ -33,6 +33,7 @@ from studbook.book import Studbook
 from studbook.breeding_plan import PlannedPair
 from studbook.errors import StudbookError
 from studbook.pairing import PairingRow
+from studbook.plan_draft import DraftEdit, DraftPlan, MateCandidate, PlanToIssue
 from studbook.ranking import mk_ranks
 from studbook.release import NoReleaseGroupError, ReleaseGroup, ReleaseRow
 from studbook.timeseries import AgeSexPyramid, GeneDiversitySeries
@@ -170,6 +171,10 @@ class PlanView:
     summary: tuple[str, ...]
     headings: tuple[str, ...]
     institutions: tuple[PlanInstitution, ...]
+    edits: tuple[DraftEdit, ...] = ()
+    """The changes by hand the view includes, in order."""
+    known_institutions: tuple[str, ...] = ()
+    """Every institution of the studbook (where SEND TO may send an animal)."""
 
 
 @dataclass(frozen=True)
@@ -524,11 +529,59 @@ def _plan_inputs(job: Job) -> Any:
     return plans[job.census_date]
 
 
-def plan_view(job: Job) -> PlanView:
-    """The recommendations by institution, as the plan document lays them out."""
+def _recommended(job: Job) -> Any:
+    """The recommended plan of the census date, computed once per data version."""
+    plans: dict[str | None, Any] = _cache.setdefault("recommended", {})
+    if job.census_date not in plans:
+        plans[job.census_date] = _analysis(job).recommended_plan()
+    return plans[job.census_date]
+
+
+def _draft(job: Job, edits: tuple[DraftEdit, ...]) -> DraftPlan:
+    """The recommended plan with ``edits`` made in order (each draft kept per data version,
+    so that one more edit costs one step); raises
+    :class:`~studbook.plan_draft.DraftRefusal` for an edit a rule forbids."""
+    from studbook.plan_draft import DraftPlan, draft_context
+
+    drafts: dict[tuple[str | None, tuple[DraftEdit, ...]], DraftPlan] = _cache.setdefault(
+        "drafts", {}
+    )
+    key = (job.census_date, edits)
+    if key not in drafts:
+        if edits:
+            drafts[key] = _draft(job, edits[:-1]).apply(edits[-1])
+        else:
+            from studbook.plan_inputs import plan_animals
+
+            analysis = _analysis(job)
+            recommended = _recommended(job)
+            _, standings, _ = plan_animals(analysis)
+            context = draft_context(analysis, recommended, standings)
+            drafts[key] = DraftPlan.start(context, recommended.plan.optimal)
+    return drafts[key]
+
+
+def _draft_inputs(job: Job, edits: tuple[DraftEdit, ...]) -> Any:
+    """The plan document's inputs with the draft's dispositions and pairs."""
+    inputs = _plan_inputs(job)
+    if not edits:
+        return inputs
+    draft = _draft(job, edits)
+    changes = ("Changes by hand", "; ".join(e.describe() for e in edits))
+    return replace(
+        inputs,
+        recommendations=draft.recommendations(),
+        plan=draft.plan(),
+        settings_used=(*inputs.settings_used, changes),
+    )
+
+
+def plan_view(job: Job, edits: tuple[DraftEdit, ...] = ()) -> PlanView:
+    """The recommendations by institution, as the plan document lays them out, after
+    ``edits`` (refused edits raise, see :func:`_draft`)."""
     from studbook.plan_document import Paragraph, Table, build_document
 
-    section = build_document(_plan_inputs(job)).sections[1]
+    section = build_document(_draft_inputs(job, edits)).sections[1]
     institutions = []
     headings: tuple[str, ...] = ()
     for sub in section.subsections:
@@ -537,17 +590,49 @@ def plan_view(job: Job) -> PlanView:
         rows = tuple(r for r in table.rows if not isinstance(r, str))
         institutions.append(PlanInstitution(sub.key, sub.title, rows))
     summary = tuple(b.text for b in section.blocks if isinstance(b, Paragraph))
-    return PlanView(summary, headings, tuple(institutions))
+    return PlanView(
+        summary,
+        headings,
+        tuple(institutions),
+        edits,
+        tuple(sorted(_book(job).institutions)),
+    )
 
 
-def plan_document_text(job: Job, fmt: str) -> str:
-    """The whole Breeding and Transfer Plan as ``fmt`` (``markdown``, ``html`` or ``csv``)."""
+def plan_edit_refusal(job: Job, edits: tuple[DraftEdit, ...], edit: DraftEdit) -> str | None:
+    """Why the plan after ``edits`` refuses ``edit``, ``None`` when its rules allow it."""
+    return _draft(job, edits).refusal(edit)
+
+
+def plan_genetics(job: Job, edits: tuple[DraftEdit, ...]) -> tuple[tuple[str, str], ...]:
+    """The draft's genetics written out: exact next-generation GD, offspring F, moves."""
+    return present.lines(present.draft_figures(_draft(job, edits).genetics()))
+
+
+def mate_candidates(
+    job: Job, edits: tuple[DraftEdit, ...], animal: str
+) -> tuple[MateCandidate, ...]:
+    """Every possible mate of ``animal`` in the pairing ranker's order, with why the draft
+    would refuse each pair."""
+    return tuple(_draft(job, edits).mate_candidates(_analysis(job).pairings, animal))
+
+
+def plan_to_issue(job: Job, edits: tuple[DraftEdit, ...]) -> PlanToIssue:
+    """What ``studbook plan issue`` would store for the draft (its pairs, settings, figures)."""
+    from studbook.plan_draft import plan_to_issue as to_issue
+
+    return to_issue(_analysis(job), _recommended(job), _draft(job, edits))
+
+
+def plan_document_text(job: Job, fmt: str, edits: tuple[DraftEdit, ...] = ()) -> str:
+    """The whole Breeding and Transfer Plan as ``fmt`` (``markdown``, ``html`` or ``csv``),
+    after ``edits``."""
     from studbook.plan_csv import plan_csv
     from studbook.plan_html import plan_html
     from studbook.plan_markdown import plan_markdown
 
     render = {"markdown": plan_markdown, "html": plan_html, "csv": plan_csv}[fmt]
-    return render(_plan_inputs(job))
+    return render(_draft_inputs(job, edits))
 
 
 # --------------------------------------------------------------------------- UI side

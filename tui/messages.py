@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from textual.message import Message
 
 from studbook.errors import Problem
+from studbook.plan_draft import DraftEdit, MateCandidate
 from studbook.timeseries import GeneDiversitySeries
 from tui.engine_explorer import FamilyView
 from tui.store import (
@@ -34,7 +35,11 @@ __all__ = [
     "GeneticsFailed",
     "GeneticsProgress",
     "GeneticsReady",
+    "MatesLoaded",
     "OpenAnimal",
+    "PlanEditRefused",
+    "PlanGeneticsLoaded",
+    "PlanIssued",
     "PlanLoaded",
     "RecordSaved",
     "RelationshipLoaded",
@@ -175,6 +180,41 @@ class PlanLoaded(Message):
     def __init__(self, view: PlanView) -> None:
         super().__init__()
         self.view = view
+
+
+class PlanGeneticsLoaded(Message):
+    """The plan's next-generation genetics after ``edits`` were computed (label, text)."""
+
+    def __init__(self, lines: tuple[tuple[str, str], ...], edits: tuple[DraftEdit, ...]) -> None:
+        super().__init__()
+        self.lines = lines
+        self.edits = edits
+
+
+class PlanEditRefused(Message):
+    """A change to the plan broke a rule (``reason``); the plan is as it was."""
+
+    def __init__(self, edit: DraftEdit, reason: str) -> None:
+        super().__init__()
+        self.edit = edit
+        self.reason = reason
+
+
+class MatesLoaded(Message):
+    """The ranked possible mates of ``animal`` (empty when it cannot breed)."""
+
+    def __init__(self, animal: str, mates: tuple[MateCandidate, ...]) -> None:
+        super().__init__()
+        self.animal = animal
+        self.mates = mates
+
+
+class PlanIssued(Message):
+    """The plan was stored as issued, as version ``version``."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__()
+        self.version = version
 
 
 class ReportExported(Message):

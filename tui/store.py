@@ -32,6 +32,7 @@ from studbook.errors import Problem
 from studbook.events import EventRecord
 from studbook.events import Stay as EventStay
 from studbook.parents import format_parent, parse_parent
+from studbook.plan_draft import DraftEdit, MateCandidate
 from studbook.present import PROBABILITY
 from studbook.records import AnimalRecord, parse_birth_type, parse_sex
 from studbook.status import studbook_sort_key
@@ -522,14 +523,53 @@ class Store:
         write_text_atomically(target, text)
         return target.resolve()
 
-    def plan(self) -> PlanView:
-        """The Breeding and Transfer Plan's recommendations by institution."""
-        return engine.call(engine.plan_view, self.job())
+    def plan(self, edits: tuple[DraftEdit, ...] = ()) -> PlanView:
+        """The Breeding and Transfer Plan's recommendations by institution, after ``edits``;
+        raises :class:`~tui.engine.RemoteError` with the rule when the last edit is refused."""
+        return engine.call(engine.plan_view, self.job(), edits)
 
-    def export_plan_document(self, path: str, fmt: str) -> Path:
-        """Write the whole Breeding and Transfer Plan to ``path`` as ``fmt`` (atomically)."""
-        text = engine.call(engine.plan_document_text, self.job(), fmt)
+    def check_plan_edit(self, edits: tuple[DraftEdit, ...], edit: DraftEdit) -> str | None:
+        """Why the plan after ``edits`` refuses ``edit`` (the rule), ``None`` when allowed."""
+        return engine.call(engine.plan_edit_refusal, self.job(), edits, edit)
+
+    def plan_genetics(self, edits: tuple[DraftEdit, ...]) -> tuple[tuple[str, str], ...]:
+        """The plan's exact next-generation genetics after ``edits`` (label, text)."""
+        return engine.call(engine.plan_genetics, self.job(), edits)
+
+    def mate_candidates(
+        self, edits: tuple[DraftEdit, ...], animal: str
+    ) -> tuple[MateCandidate, ...]:
+        """The possible mates of ``animal``, ranked, each with why the plan would refuse it."""
+        return engine.call(engine.mate_candidates, self.job(), edits, animal)
+
+    def issue_plan(self, edits: tuple[DraftEdit, ...], note: str = "") -> int:
+        """Store the plan after ``edits`` as issued today (the next version, one transaction,
+        as ``studbook plan issue`` does); returns the version. Raises
+        :class:`~tui.engine.RemoteError` for a plan without pairs and
+        :class:`~db.errors.InvalidEditError` for a bad note; then nothing is written."""
+        from db.recommendations import issue_plan
+        from db.session import current_user
+
+        issued = engine.call(engine.plan_to_issue, self.job(), edits)
+        with session_scope(self.sessions, write=True) as session:
+            version = issue_plan(
+                session,
+                issued.pairs,
+                settings=issued.settings,
+                figures=issued.figures,
+                issued_on=date.today(),
+                issued_by=current_user(),
+                note=note,
+            )
+        self.invalidate()
+        return version
+
+    def export_plan_document(self, path: str, fmt: str, edits: tuple[DraftEdit, ...] = ()) -> Path:
+        """Write the whole Breeding and Transfer Plan (after ``edits``) to ``path`` as ``fmt``
+        (atomically)."""
+        text = engine.call(engine.plan_document_text, self.job(), fmt, edits)
         target = Path(path).expanduser()
+        target.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(target, text)
         return target.resolve()
 

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pilots import settle
+from pilots import press_button, settle
+from sqlalchemy import select
+from textual.app import App
 from textual.message import Message
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
+from db.models import PlanIssue, PlanRecommendation
+from db.session import make_engine, make_session_factory
+from studbook.dispositions import Disposition
+from studbook.plan_draft import DraftEdit
 from tui.app import make_app
-from tui.messages import PlanLoaded, ReportExported
+from tui.messages import PlanEditRefused, PlanLoaded, ReportExported
 from tui.screens.plan import PlanScreen
+from tui.screens.plan_edit import DispositionModal
 
 SIZE = (160, 46)
 CENSUS = "2024-01-01"
@@ -67,3 +75,129 @@ class TestPlanScreen:
         page = target.read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>")
         assert "2. Recommendations by institution" in page and page.count("<svg") == 4
+
+
+async def _open_plan(app: App[None], pilot: Pilot[None]) -> PlanScreen:
+    """F8, then the animals of the first institution (ERIE: 9 and 13) focused."""
+    await settle(app, pilot)
+    await pilot.press("f8")
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, PlanScreen) and screen.view is not None
+    assert screen.view.institutions[0].mnemonic == "ERIE"
+    await pilot.press("tab")
+    return screen
+
+
+async def _pair_9_with(app: App[None], pilot: Pilot[None], mate: str) -> DispositionModal:
+    """e on 9 (Amur, ERIE), BREED WITH ``mate`` picked in the ranked list, Change."""
+    await pilot.press("e")
+    await settle(app, pilot)
+    modal = app.screen
+    assert isinstance(modal, DispositionModal) and modal.animal == "9"
+    assert modal.query_one("#disposition", Select).value == Disposition.BREED_WITH.value
+    mates = modal.query_one("#mates", DataTable)
+    row = [m.mate for m in modal.mates].index(mate)
+    mates.move_cursor(row=row)
+    await pilot.pause()
+    await press_button(pilot, "#apply")
+    await settle(app, pilot)
+    return modal
+
+
+def _gd(screen: PlanScreen) -> str:
+    return dict(screen.figures)["GD with the next generation"]
+
+
+def _disposition(screen: PlanScreen, animal: str) -> tuple[str, ...]:
+    assert screen.view is not None
+    (row,) = [r for i in screen.view.institutions for r in i.rows if r[0] == animal]
+    return row
+
+
+class TestChangingThePlan:
+    """Changes by hand: the genetics follow, refusals change nothing, save and export."""
+
+    async def test_change_a_mate_and_see_the_gd_change(self, db_url: str) -> None:
+        """9 BREED WITH 15, then with 11: the plan and its exact GD follow each change."""
+        app = make_app(db_url, census_date=CENSUS)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await _open_plan(app, pilot)
+            before = _gd(screen)
+            modal = await _pair_9_with(app, pilot, "15")
+            assert [m.mate for m in modal.mates][:2] == ["15", "11"]  # the ranker's order
+            assert screen.edits == (DraftEdit("9", Disposition.BREED_WITH, mate="15"),)
+            assert _disposition(screen, "9")[5] == "SEND TO HELSINKI"
+            assert _disposition(screen, "15")[5] == "RECEIVE FROM ERIE"
+            with_15 = _gd(screen)
+            assert with_15 != before and dict(screen.figures)["Pairs"] == "1"
+            await _pair_9_with(app, pilot, "11")
+            assert _disposition(screen, "11")[6].startswith("9")
+            assert _disposition(screen, "15")[5] == "DO NOT BREED"
+            assert _gd(screen) not in (before, with_15)
+            await pilot.press("u")
+            await settle(app, pilot)
+            assert _gd(screen) == with_15 and len(screen.edits) == 1
+
+    async def test_refused_change_leaves_the_plan(self, db_url: str) -> None:
+        """9 with 13 (kinship 0.375, over the limit) is refused with the rule; nothing moves."""
+        messages: list[Message] = []
+        app = make_app(db_url, census_date=CENSUS)
+        async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+            screen = await _open_plan(app, pilot)
+            await _pair_9_with(app, pilot, "15")
+            view, figures, edits = screen.view, screen.figures, screen.edits
+            await _pair_9_with(app, pilot, "13")
+            (refused,) = {id(m): m for m in messages if isinstance(m, PlanEditRefused)}.values()
+            assert "at or above the plan's limit" in refused.reason
+            assert (screen.view, screen.figures, screen.edits) == (view, figures, edits)
+            status = str(screen.query_one("#plan-status").render())
+            assert "Refused: 9 BREED WITH 13" in status and "unchanged" in status
+
+    async def test_save_creates_the_next_version(self, db_url: str) -> None:
+        """s stores the plan shown as issued: version 1, then 2, with the changed pair."""
+        app = make_app(db_url, census_date=CENSUS)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await _open_plan(app, pilot)
+            await _pair_9_with(app, pilot, "15")
+            await pilot.press("s")
+            await settle(app, pilot)
+            assert screen.issued == 1 and screen.edits == ()
+            assert "Saved as plan 1" in str(screen.query_one("#plan-status").render())
+            await pilot.press("tab", "e")  # the plan after the save: 9 is unpaired again
+            await settle(app, pilot)
+            await press_button(pilot, "#apply")
+            await settle(app, pilot)
+            await pilot.press("s")
+            await settle(app, pilot)
+            assert screen.issued == 2
+        engine = make_engine(db_url)
+        with make_session_factory(engine)() as session:
+            versions = session.scalars(select(PlanIssue.version)).all()
+            pairs = session.execute(
+                select(PlanRecommendation.plan_version, PlanRecommendation.male_id,
+                       PlanRecommendation.female_id, PlanRecommendation.moving)
+            ).all()  # fmt: skip
+            first = session.get(PlanIssue, 1)
+            assert first is not None and first.settings["edits by hand"] == "9 BREED WITH 15"
+        engine.dispose()
+        assert sorted(versions) == [1, 2]
+        assert (1, "9", "15", "9") in pairs
+
+    async def test_export_has_the_changes(self, db_url: str, tmp_path: Path) -> None:
+        """x after a change writes the document with it (Markdown here)."""
+        target = tmp_path / "plan.md"
+        app = make_app(db_url, census_date=CENSUS)
+        async with app.run_test(size=SIZE) as pilot:
+            await _open_plan(app, pilot)
+            await _pair_9_with(app, pilot, "15")
+            await pilot.press("x")
+            await pilot.pause()
+            app.screen.query_one("#format", Select).value = "markdown"
+            await pilot.pause()
+            app.screen.query_one("#path", Input).value = str(target)
+            await press_button(pilot, "#export")
+            await settle(app, pilot)
+        text = target.read_text(encoding="utf-8")
+        assert "SEND TO HELSINKI" in text and "RECEIVE FROM ERIE" in text
+        assert "9 BREED WITH 15" in text  # the changes are listed among the settings used

@@ -61,3 +61,10 @@ def test_breeding_plan_view(snap_compare: Any, planned_db_url: str) -> None:
 def test_population_screen(snap_compare: Any, db_url: str) -> None:
     """Summary figures, founder bars, age-sex pyramid and GD over time."""
     assert snap_compare(app_for(db_url), terminal_size=SIZE, run_before=prepared("f3"))
+
+
+def test_plan_screen_after_a_change(snap_compare: Any, db_url: str) -> None:
+    """The Plan screen after 9 is paired with its first-ranked mate (15) by hand: the
+    dispositions, the exact next-generation genetics and the change named."""
+    keys = ("f8", "tab", "e", "tab", "enter")
+    assert snap_compare(app_for(db_url), terminal_size=SIZE, run_before=prepared(*keys))

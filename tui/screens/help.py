@@ -41,8 +41,12 @@ engine from the pedigree in the database; nothing here is typed in twice.
   life-table, 5-year census and projected lambdas, T, life expectancy, Ne, the census history
   and gene diversity observed then projected by drift; `s` adds the simulation band.
 - **Plan** (F8): the Breeding and Transfer Plan by institution: every living animal with its
-  disposition (breed with, send to, receive from, do not breed, hold); `x` exports the whole
-  document (HTML to print, Markdown, or CSV for spreadsheets).
+  disposition (breed with, send to, receive from, do not breed, hold). `e` changes the
+  highlighted animal's disposition (a mate from the ranked list, a reason, an institution);
+  the exact next-generation GD, mean offspring F and moves update below; a change the plan's
+  rules forbid is refused and says why. `u` undoes the last change, `s` saves the plan as
+  issued (the next version, as `studbook plan issue`), `x` exports the whole document (HTML
+  to print, Markdown, or CSV for spreadsheets) with the changes.
 - **Assumptions** (F9): named sets of pedigree assumptions (hypothetical sires, resolved MULTs,
   estimated dates) kept apart from the record; switch the set the analyses use.
 
