@@ -61,3 +61,16 @@ def test_breeding_plan_view(snap_compare: Any, planned_db_url: str) -> None:
 def test_population_screen(snap_compare: Any, db_url: str) -> None:
     """Summary figures, founder bars, age-sex pyramid and GD over time."""
     assert snap_compare(app_for(db_url), terminal_size=SIZE, run_before=prepared("f3"))
+
+
+NARROW = (100, 30)
+
+
+def test_settings_form_at_100_by_30(snap_compare: Any, db_url: str) -> None:
+    """The first group of settings, a line each, the focused field's allowed values below."""
+    assert snap_compare(app_for(db_url), terminal_size=NARROW, run_before=prepared("f6"))
+
+
+def test_releases_at_100_by_30(snap_compare: Any, db_url: str) -> None:
+    """The best group of 4 under the candidates (chosen ones marked ✓), no sideways scroll."""
+    assert snap_compare(app_for(db_url), terminal_size=NARROW, run_before=prepared("f5", "g"))
