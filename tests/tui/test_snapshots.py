@@ -7,6 +7,7 @@ from typing import Any
 
 from pilots import settle
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tui.app import StudbookApp, make_app
 
@@ -68,7 +69,14 @@ NARROW = (100, 30)
 
 def test_settings_form_at_100_by_30(snap_compare: Any, db_url: str) -> None:
     """The first group of settings, a line each, the focused field's allowed values below."""
-    assert snap_compare(app_for(db_url), terminal_size=NARROW, run_before=prepared("f6"))
+    open_form = prepared("f6")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await open_form(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False  # the focused field's cursor always drawn, not blinking
+
+    assert snap_compare(app_for(db_url), terminal_size=NARROW, run_before=run_before)
 
 
 def test_releases_at_100_by_30(snap_compare: Any, db_url: str) -> None:
