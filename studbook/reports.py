@@ -73,6 +73,7 @@ __all__ = [
     "release_report",
     "render",
     "section_text",
+    "section_text_by_column",
     "summary_report",
 ]
 
@@ -249,6 +250,28 @@ def section_text(section: Section) -> str:
     cells = [[printable(section.cell_text(r, c)) for c in section.columns] for r in section.rows]
     numeric = [_is_numeric(section, c) for c in section.columns]
     return "\n".join(_aligned(section.headings(), cells, numeric))
+
+
+def section_text_by_column(section: Section) -> str:
+    """One section turned on its side: a line per column (its heading, then its cell in each
+    row), the first column's cells as the headings. For a section with few rows and many
+    columns (the demography's figures by sex) that would not fit a terminal's width.
+
+    >>> s = Section("By sex", ("sex", "n"), [{"sex": "M", "n": 3}, {"sex": "F", "n": 4}])
+    >>> print(section_text_by_column(s))
+    sex  M  F
+    ---  -  -
+    n    3  4
+    """
+    first, *rest = section.columns
+    headings = section.headings()
+    columns = [headings[0], *(printable(section.cell_text(r, first)) for r in section.rows)]
+    cells = [
+        [heading, *(printable(section.cell_text(r, c)) for r in section.rows)]
+        for heading, c in zip(headings[1:], rest, strict=True)
+    ]
+    numeric = [False, *(True for _ in section.rows)]
+    return "\n".join(_aligned(columns, cells, numeric))
 
 
 def render(report: Report, fmt: Format = "table") -> str:

@@ -58,6 +58,7 @@ AgeWindow = tuple[float, float] | None
 __all__ = [
     "RETIRED_SETTINGS",
     "SETTINGS",
+    "SETTING_GROUPS",
     "AgeWindow",
     "DemographicWindow",
     "ProgrammeSettings",
@@ -767,6 +768,42 @@ SETTINGS: dict[str, SettingSpec] = {
     )
 }
 """Every setting by key, in display order."""
+
+SETTING_GROUPS: dict[str, tuple[str, ...]] = {
+    "Programme": (
+        "species",
+        "breeding_age_male",
+        "breeding_age_female",
+        "founder_flags",
+        "flagged_cap",
+        "assumption_set",
+        "demographic_window",
+        "ne_ratio",
+    ),
+    "Pairings and MSI": (
+        "kinship_limit",
+        "kinship_excess",
+        "msi_max_unknown",
+        "msi_gd_bands",
+        "msi_mk_difference_bands",
+        "msi_f_excess_cuts",
+        "msi_unknown_cuts",
+    ),
+    "Breeding plan": (
+        "target_size",
+        "target_years",
+        "success_rate",
+        "region_penalty",
+        "proven_pair_margin",
+        "transfer_cost_within_region",
+        "transfer_cost_between_regions",
+        "institution_capacity",
+    ),
+    "Releases": ("release_age", "release_sex_ratio", "release_max_kinship"),
+}
+"""Every setting in exactly one group, the groups in display order, the ones a coordinator
+sets first (species, ages, flags) in the first: a form shows one group at a time, so a short
+terminal needs no scrolling."""
 
 RETIRED_SETTINGS: dict[str, str] = {
     "msi_gd_cuts": "msi_gd_bands (standard deviations of ΔGD, no longer MK units)",

@@ -16,7 +16,7 @@ from studbook.pairing import KINSHIP_LIMIT, MsiTable
 from studbook.population import AMUR_LEOPARD, NO_AGE_LIMITS
 from studbook.records import records_from_table
 from studbook.reports import pairing_report, release_report, render
-from studbook.settings import SETTINGS, ProgrammeSettings, read_settings
+from studbook.settings import SETTING_GROUPS, SETTINGS, ProgrammeSettings, read_settings
 
 
 class TestDefaults:
@@ -35,6 +35,12 @@ class TestDefaults:
         s = ProgrammeSettings()
         assert ProgrammeSettings.from_text(s.as_text()) == s
         assert list(s.as_text()) == list(SETTINGS)
+
+    def test_every_setting_is_in_one_group(self) -> None:
+        """The form's groups hold each setting once, and nothing else."""
+        grouped = [key for keys in SETTING_GROUPS.values() for key in keys]
+        assert sorted(grouped) == sorted(SETTINGS)
+        assert SETTING_GROUPS["Programme"][0] == "species"
 
 
 class TestParsing:

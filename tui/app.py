@@ -32,6 +32,7 @@ from tui.messages import (
 )
 from tui.screens.animals import AnimalsScreen
 from tui.screens.assumptions import AssumptionsScreen
+from tui.screens.base import BREAKPOINTS
 from tui.screens.demography import DemographyScreen
 from tui.screens.errors import DatabaseStatusScreen, ErrorModal
 from tui.screens.help import HelpScreen, help_text
@@ -85,6 +86,7 @@ class StudbookApp(App[None]):
     """The coordinator's studbook: animals, one animal, population, pairings, releases."""
 
     CSS_PATH = "studbook.tcss"
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
     TITLE = "studbook"
     COMMANDS: ClassVar = App.COMMANDS | {StudbookCommands}
     MODES: ClassVar = {

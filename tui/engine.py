@@ -339,7 +339,7 @@ def demography_view(job: Job, simulate: bool = False, replicates: int = 100) -> 
     from studbook.demography import demography, window_for
     from studbook.kinship import gene_diversity, mean_kinship_array
     from studbook.outlook import gene_diversity_outlook, simulation_for, studbook_inputs
-    from studbook.reports import demography_report, section_text
+    from studbook.reports import demography_report, section_text, section_text_by_column
     from studbook.timeseries import gene_diversity_over_time
 
     record = _book(job)
@@ -392,7 +392,7 @@ def demography_view(job: Job, simulate: bool = False, replicates: int = 100) -> 
         settings=present.inline([present.NE_RATIO.figure(book.settings.ne_ratio)])
         + f" (setting) · life tables {'prorated' if demo.prorated else 'unprorated'}",
         figures=present.lines(present.demography_figures(demo)),
-        by_sex=section_text(by_name["By sex"]),
+        by_sex=section_text_by_column(by_name["By sex"]),
         life_tables=tables,
         census_years=census_years,
         census_totals=tuple(float(c.total) for c in demo.census),

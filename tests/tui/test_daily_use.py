@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
-from pilots import settle
+from pilots import press_button, settle
 from sqlalchemy import select
 from textual.command import CommandList, CommandPalette
 from textual.message import Message
@@ -17,9 +18,11 @@ from db.session import make_engine, make_session_factory
 from tui import engine
 from tui.app import StudbookApp, make_app
 from tui.commands import animal_needle
+from tui.engine import HYPOTHETICAL_MARK
 from tui.messages import (
     DemographyLoaded,
     PairingsLoaded,
+    PlanLoaded,
     PopulationLoaded,
     RecordSaved,
     ReleasesLoaded,
@@ -28,9 +31,10 @@ from tui.screens.animal import AnimalScreen
 from tui.screens.animals import NARROW_COLUMNS, AnimalsScreen
 from tui.screens.edit import EditForm
 from tui.screens.pairings import CONTRACEPTED_MARK, PairingsScreen
+from tui.screens.plan import PlanScreen
 from tui.screens.population import PopulationScreen
 from tui.store import SORTABLE
-from tui.widgets.charts import LineChart
+from tui.widgets.charts import BarChart, LineChart
 
 SMALL = (100, 30)
 CENSUS = "2024-01-01"
@@ -109,6 +113,27 @@ class TestAnimalsTable:
             await settle(app, pilot)
             mks = [r.mk for r in screen.rows if r.mk is not None]
             assert screen.filter.descending and mks == sorted(mks, reverse=True)
+
+    async def test_a_click_on_a_header_sorts_on_that_column(self, db_url: str) -> None:
+        """Clicking the MK header sorts on MK at once; a second click reverses."""
+        app = app_for(db_url)
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, AnimalsScreen)
+            table: DataTable[object] = screen.query_one(DataTable)
+            columns = table.ordered_columns
+            mk = [str(c.key.value) for c in columns].index("mk")
+            x = sum(c.get_render_width(table) for c in columns[:mk]) + 2
+            await pilot.click("#animal-table", offset=(x, 0))
+            await settle(app, pilot)
+            assert (screen.filter.sort, screen.filter.descending) == ("mk", False)
+            await pilot.pause(0.3)  # not a double click
+            await pilot.click("#animal-table", offset=(x, 0))
+            await settle(app, pilot)
+            assert (screen.filter.sort, screen.filter.descending) == ("mk", True)
+            mks = [r.mk for r in screen.rows if r.mk is not None]
+            assert mks == sorted(mks, reverse=True)
 
     async def test_sort_keys_are_in_the_footer_and_help(self, db_url: str) -> None:
         """The footer shows one entry for the sort keys; help lists each column's key."""
@@ -200,6 +225,37 @@ class TestPopulation:
             await pilot.pause()
             assert screen.query_one(LineChart).display and not table.display
 
+    async def test_hypothetical_sires_of_the_set_in_use_are_marked(
+        self, fixture_db_url: str, tmp_path: Path
+    ) -> None:
+        """With the Amur fixture's set 'hypothetical-sires' in use (chosen on the Assumptions
+        screen), H1 and H2 are founders listed as '(hyp.)', the panel says what that means;
+        with the true record they are not there at all."""
+        copy = tmp_path / "amur.sqlite3"
+        copy.write_bytes(Path(fixture_db_url.removeprefix("sqlite:///")).read_bytes())
+        app = app_for(f"sqlite:///{copy}")
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f3")
+            await settle(app, pilot)
+            labels = app.screen.query_one(BarChart).labels
+            assert labels and not any(label.startswith("H") for label in labels)
+            await pilot.press("f9")
+            await settle(app, pilot)
+            assert app.screen.query_one("#set-name", Input).value == "hypothetical-sires"
+            await press_button(pilot, "#use")
+            await settle(app, pilot)
+            await pilot.press("f3")
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, PopulationScreen) and screen.view is not None
+            assert "hypothetical-sires" in screen.view.pedigree
+            labels = screen.query_one(BarChart).labels
+            assert f"H1 {HYPOTHETICAL_MARK}" in labels and f"H2 {HYPOTHETICAL_MARK}" in labels
+            assert all(label.startswith("H") == (HYPOTHETICAL_MARK in label) for label in labels)
+            subtitle = str(screen.query_one("#founders-panel").border_subtitle)
+            assert subtitle.startswith(f"{HYPOTHETICAL_MARK}: hypothetical")
+
 
 class TestPairings:
     """The ⊘ legend and one plan at a time."""
@@ -227,6 +283,7 @@ class TestPairings:
             assert isinstance(screen, PairingsScreen)
             await pilot.press("p")
             await settle(app, pilot)
+            assert {"institution", "move"} <= set(column_keys(app))  # where each pair will be
             # The plan may have no pairs (no births needed): the totals still name one plan.
             assert all(p.startswith("optimal") for p, _ in screen.plan_rows)
             totals = str(screen.query_one("#plan-totals", Static).render())
@@ -432,14 +489,27 @@ class TestWalk:
                 assert isinstance(screen, PopulationScreen) and screen.view is not None
                 return int(dict(screen.view.figures)["N living (P)"])
 
+            planned: dict[str, str] = {}
+            """Each animal of the Plan screen (F8) by the institution it is listed at."""
+
             async def visit_all() -> None:
-                for key in ("f4", "f5", "f7", "f2"):
+                for key in ("f4", "f5", "f7", "f8", "f9", "f2"):
                     await pilot.press(key)
                     await settle(app, pilot)
+                    if key == "f8":
+                        screen = app.screen
+                        assert isinstance(screen, PlanScreen) and screen.view is not None
+                        planned.clear()
+                        planned.update(
+                            (row[0], inst.mnemonic)
+                            for inst in screen.view.institutions
+                            for row in inst.rows
+                        )
 
             before = await living()
             await visit_all()
-            loads = {k: count(k) for k in (PairingsLoaded, ReleasesLoaded, DemographyLoaded)}
+            kinds = (PairingsLoaded, ReleasesLoaded, DemographyLoaded, PlanLoaded)
+            loads = {k: count(k) for k in kinds}
 
             # birth
             await pilot.press("n")
@@ -458,6 +528,7 @@ class TestWalk:
             await visit_all()
             for kind, n in loads.items():
                 assert count(kind) > n, kind
+            assert planned["16"] == "MARWELL"
             loads = {k: count(k) for k in loads}
 
             # transfer, from the animal screen
@@ -477,8 +548,19 @@ class TestWalk:
             assert animal.detail.institution == "ERIE"
             assert [s.event for s in animal.detail.history] == ["birth", "transfer"]
             assert animal.sub_title.endswith("ERIE")
+            await pilot.press("escape")
+            await settle(app, pilot)
+            await visit_all()
+            for kind, n in loads.items():
+                assert count(kind) > n, kind
+            assert planned["16"] == "ERIE"
+            loads = {k: count(k) for k in loads}
 
-            # death
+            # death, from the animal screen
+            app.open_animal("16")
+            await settle(app, pilot)
+            animal = app.screen
+            assert isinstance(animal, AnimalScreen)
             await pilot.press("d")
             await settle(app, pilot)
             form = app.screen
@@ -497,5 +579,6 @@ class TestWalk:
             await visit_all()
             for kind, n in loads.items():
                 assert count(kind) > n, kind
+            assert "16" not in planned
             assert sum(isinstance(m, RecordSaved) for m in messages) == 3
             assert count(PopulationLoaded) >= 3

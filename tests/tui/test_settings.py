@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pilots import settle
 from textual.message import Message
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Label, Static, TabbedContent
 
 from db.audit import history
 from db.session import make_engine, make_session_factory, session_scope
 from db.settings import save_settings, stored_settings
+from studbook.settings import SETTING_GROUPS
 from tui.app import make_app
 from tui.messages import RecordSaved
 from tui.screens.errors import ErrorModal
@@ -83,3 +84,35 @@ class TestSettingsForm:
             assert "flagged_cap" in str(app.screen.query_one("#error-message", Static).render())
         with sessions(db_url)() as session:
             assert stored_settings(session)["flagged_cap"] == "0.2"
+
+
+class TestSettingsLayout:
+    """At 100×30 the settings come a group at a time, each group whole on the screen."""
+
+    async def test_every_group_fits_100_by_30(self, db_url: str) -> None:
+        """The first group holds species and breeding ages; page down shows each next group
+        with every field, its label and Save on screen, and nothing to scroll."""
+        app = make_app(db_url, census_date=CENSUS)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f6")
+            await settle(app, pilot)
+            form = app.screen
+            assert isinstance(form, SettingsForm)
+            screen_region = form.region
+            box = form.query_one("#settings-box")
+            for number, keys in enumerate(SETTING_GROUPS.values()):
+                assert form.query_one(TabbedContent).active == f"group-{number}"
+                await settle(app, pilot)
+                assert box.max_scroll_y == 0
+                for key in keys:
+                    field = form.query_one(f"#setting-{key}", Input)
+                    label = field.parent.query_one(Label)  # type: ignore[union-attr]
+                    assert screen_region.contains_region(field.region), key
+                    assert label.region.width >= len(str(label.render())), key
+                assert screen_region.contains_region(form.query_one("#save", Button).region)
+                assert app.focused is form.query_one(f"#setting-{keys[0]}", Input)
+                help_text = str(form.query_one("#setting-help", Static).render())
+                assert help_text.startswith(f"{keys[0]}: use ")
+                await pilot.press("pagedown")
+            assert form.query_one(TabbedContent).active == "group-0"

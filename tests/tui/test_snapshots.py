@@ -7,6 +7,7 @@ from typing import Any
 
 from pilots import settle
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tui.app import StudbookApp, make_app
 
@@ -68,3 +69,23 @@ def test_plan_screen_after_a_change(snap_compare: Any, db_url: str) -> None:
     dispositions, the exact next-generation genetics and the change named."""
     keys = ("f8", "tab", "e", "tab", "enter")
     assert snap_compare(app_for(db_url), terminal_size=SIZE, run_before=prepared(*keys))
+
+
+NARROW = (100, 30)
+
+
+def test_settings_form_at_100_by_30(snap_compare: Any, db_url: str) -> None:
+    """The first group of settings, a line each, the focused field's allowed values below."""
+    open_form = prepared("f6")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await open_form(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False  # the focused field's cursor always drawn, not blinking
+
+    assert snap_compare(app_for(db_url), terminal_size=NARROW, run_before=run_before)
+
+
+def test_releases_at_100_by_30(snap_compare: Any, db_url: str) -> None:
+    """The best group of 4 under the candidates (chosen ones marked ✓), no sideways scroll."""
+    assert snap_compare(app_for(db_url), terminal_size=NARROW, run_before=prepared("f5", "g"))

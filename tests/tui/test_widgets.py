@@ -54,6 +54,18 @@ class TestLineChart:
         columns = rows[0][rows[0].index("┤") + 1 :]
         assert columns.strip() and columns.rstrip()[-1] != " "
 
+    def test_a_short_series_spans_the_whole_plot(self) -> None:
+        """Three points on a 30-column plot take 10 columns each; the last label ends the
+        plot (no empty right half on a wide terminal)."""
+        chart = LineChart(value_format="{:.1f}".format)
+        chart.set_data(["2000", "2001", "2002"], [1.0, 2.0, 3.0], floor=0.0)
+        rows = [r.plain for r in chart.render_lines_text(30 + 5, 5)]
+        bottom = rows[-2][rows[-2].index("┤") + 1 :]
+        assert bottom == "█" * 30
+        top = rows[0][rows[0].index("┤") + 1 :]
+        assert top == " " * 20 + "█" * 10
+        assert len(rows[-1]) == 35 and rows[-1].endswith("2002")
+
     def test_no_finite_values_says_no_data(self) -> None:
         """An empty series draws a note, not an axis."""
         chart = LineChart()

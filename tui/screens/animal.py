@@ -68,17 +68,18 @@ def animal_heading(d: AnimalDetail) -> tuple[str, str]:
 
 
 def genetics_text(g: AnimalGenetics | None) -> str:
-    """F, MK with its rank, % known, flagged-founder share and genome uniqueness."""
+    """F, MK and its rank, % known, flagged-founder share and genome uniqueness."""
     if g is None:
         return "Genetics are being computed…"
     rank = (
-        f"{present.MK_RANK.label} {present.MK_RANK.text(g.mk_rank)} of {g.mk_of}"
+        f"{present.MK_RANK.text(g.mk_rank)} of {g.mk_of}"
         if g.mk_rank is not None
         else "not in the population"
     )
     lines = [
         (present.F.label, present.F.text(g.f)),
-        (present.MK.label, f"{present.MK.text(g.mk)}  ({rank})"),
+        (present.MK.label, present.MK.text(g.mk)),
+        (present.MK_RANK.label, rank),  # a line of its own: no wrap in a 100-column terminal
         (present.KNOWN.label, present.KNOWN.text(g.known)),
         (present.FLAGGED.label, present.FLAGGED.text(g.flagged)),
         (present.UNIQUENESS.label, present.UNIQUENESS.text(g.uniqueness)),
@@ -115,20 +116,23 @@ def litters_text(view: FamilyView) -> str:
 
 
 def history_text(d: AnimalDetail) -> str:
-    """The location history as a timeline, oldest first."""
+    """The location history as a timeline, oldest first; an event's detail (its local id, a
+    note) on the line under it, so a line fits the narrow left column."""
     if not d.history:
         return "No events recorded."
     out = []
     last = len(d.history) - 1
+    width = max(len(stay.event) for stay in d.history)  # 'contraception start' lines up too
     for i, stay in enumerate(d.history):
         mark = "●" if i in (0, last) else "○"
         bar = " " if i == last else "│"
-        detail = f"  ({printable(stay.detail)})" if stay.detail else ""
         out.append(
-            f"{mark} {stay.date or '????-??-??':<10}  {stay.event:<12} "
-            f"{printable(stay.institution)}{detail}"
+            f"{mark} {stay.date or '????-??-??':<10}  {stay.event:<{width}} "
+            f"{printable(stay.institution)}"
         )
-        if i != last:
+        if stay.detail:
+            out.append(f"{bar}             ({printable(stay.detail)})")
+        elif i != last:
             out.append(bar)
     return "\n".join(out)
 

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from studbook.present import AGE, KNOWN, MISSING, MK, MK_RANK, OFFSPRING, F, Quantity
 from tui.messages import AnimalsLoaded, FilterChoicesLoaded, OpenAnimal
-from tui.screens.base import StudbookScreen
+from tui.screens.base import WIDE_FROM, StudbookScreen
 from tui.store import SORTABLE, AnimalFilter, AnimalRow
 from tui.text import plain
 
@@ -44,9 +44,8 @@ SORT_KEYS = {
 """The key that sorts on each column (pressed again: the other way); shown in its header."""
 
 NARROW_COLUMNS = ("id", "house_name", "sex", "age", "institution", "f", "mk", "mk_rank", "known")
-"""The columns shown below :data:`WIDE_FROM` terminal columns; from there on, all of them."""
-
-WIDE_FROM = 120
+"""The columns shown below :data:`~tui.screens.base.WIDE_FROM` terminal columns; from there
+on, all of them."""
 
 _GENETIC = {"f", "mk", "mk_rank", "known"}
 """Columns written in place when the genetics arrive: fixed widths that fit their values."""

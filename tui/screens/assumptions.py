@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,10 +29,27 @@ from tui.screens.base import StudbookScreen
 from tui.store import describe_error
 from tui.text import plain
 
-__all__ = ["AssumptionsChanged", "AssumptionsLoaded", "AssumptionsScreen"]
+__all__ = [
+    "NOTE_WIDTH",
+    "AssumptionsChanged",
+    "AssumptionsLoaded",
+    "AssumptionsScreen",
+    "note_cell",
+]
 
 HYPOTHETICAL = "hypothetical"
 """The form's field for a hypothetical animal of the set (value: its sex)."""
+
+NOTE_WIDTH = 36
+"""Characters of a note shown in the tables (the rest as …): each table fits 100 columns; enter
+on a row puts it in the form, whole note included."""
+
+
+def note_cell(note: str) -> Text:
+    """A note as a table cell: plain text, cut to :data:`NOTE_WIDTH` with an ellipsis."""
+    cell = plain(note)
+    cell.truncate(NOTE_WIDTH, overflow="ellipsis")
+    return cell
 
 
 class AssumptionsLoaded(Message):
@@ -77,27 +95,33 @@ class AssumptionsScreen(StudbookScreen):
             with Vertical(id="set-panel", classes="panel"):
                 yield DataTable(id="assumption-rows", cursor_type="row", zebra_stripes=True)
                 yield DataTable(id="hypothetical-rows", cursor_type="row")
+        # Compact (borderless, one line) so the tables keep the room at 100×30.
         with Vertical(id="assumption-form", classes="filters"):
             with Horizontal(classes="form-row"):
-                yield Input(placeholder="set name", id="set-name")
-                yield Input(placeholder="note on the set", id="set-note")
-                yield Button("New set", id="new-set")
-                yield Button("Delete set", id="delete-set", variant="error")
+                yield Input(placeholder="set name", id="set-name", compact=True)
+                yield Input(placeholder="note on the set", id="set-note", compact=True)
+                yield Button("New set", id="new-set", compact=True)
+                yield Button("Delete set", id="delete-set", variant="error", compact=True)
             with Horizontal(classes="form-row"):
-                yield Input(placeholder="animal (studbook id)", id="animal")
+                yield Input(placeholder="animal (studbook id)", id="animal", compact=True)
                 yield Select(
                     [(f, f) for f in (*ASSUMABLE_FIELDS, HYPOTHETICAL)],
                     value="sire",
                     allow_blank=False,
                     id="field",
+                    compact=True,
                 )
-                yield Input(placeholder="assumed value (H1, 77, A|B, 1994-06; sex)", id="value")
-                yield Input(placeholder="note: why", id="note")
+                yield Input(
+                    placeholder="assumed value (H1, 77, A|B, 1994-06; sex)",
+                    id="value",
+                    compact=True,
+                )
+                yield Input(placeholder="note: why", id="note", compact=True)
             with Horizontal(classes="form-row"):
-                yield Button("Save assumption", id="save", variant="primary")
-                yield Button("Remove", id="remove")
-                yield Button("Use this set", id="use", variant="success")
-                yield Button("Use true record", id="use-record")
+                yield Button("Save assumption", id="save", variant="primary", compact=True)
+                yield Button("Remove", id="remove", compact=True)
+                yield Button("Use this set", id="use", variant="success", compact=True)
+                yield Button("Use true record", id="use-record", compact=True)
             yield Static("", id="assumptions-message", markup=False)
         yield Static("", id="assumptions-status", classes="status", markup=False)
         yield Footer()
@@ -150,7 +174,7 @@ class AssumptionsScreen(StudbookScreen):
                 "yes" if s.name == message.active else "",
                 str(len(s.assumptions)),
                 str(len(s.hypotheticals)),
-                plain(s.note),
+                note_cell(s.note),
                 key=s.name,
             )
         if self.chosen is not None:
@@ -175,11 +199,11 @@ class AssumptionsScreen(StudbookScreen):
                 a.field,
                 plain(a.true_value),
                 plain(a.assumed),
-                plain(a.note),
+                note_cell(a.note),
                 key=f"{a.animal_id}\t{a.field}",
             )
         for h in chosen.hypotheticals:
-            placeholders.add_row(plain(h.id), h.sex, plain(h.note), key=h.id)
+            placeholders.add_row(plain(h.id), h.sex, note_cell(h.note), key=h.id)
 
     @on(DataTable.RowHighlighted, "#sets")
     def choose_set(self, event: DataTable.RowHighlighted) -> None:

@@ -13,7 +13,15 @@ if TYPE_CHECKING:
     from tui.app import StudbookApp
     from tui.store import Store
 
-__all__ = ["StudbookScreen", "worker_failed"]
+__all__ = ["BREAKPOINTS", "WIDE_FROM", "StudbookScreen", "worker_failed"]
+
+WIDE_FROM = 140
+"""Terminal columns from which the screens lay out wide (every table column, panels side by
+side); below it they are narrow (the columns that matter most, panels stacked)."""
+
+BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]
+"""The app's horizontal breakpoints: each screen has the class ``-narrow`` or ``-wide``, which
+the stylesheet (``tui/studbook.tcss``) lays out by."""
 
 
 def worker_failed(screen: Screen[object], event: Worker.StateChanged) -> None:

@@ -48,8 +48,10 @@ class DemographyScreen(StudbookScreen):
             with VerticalScroll(id="projection-panel", classes="panel"):
                 yield LineChart(id="projection-chart", value_format=GENE_DIVERSITY.text)
                 yield Static("", id="projection-note", markup=False)
-            yield Static("", id="by-sex", classes="panel", markup=False)
-            yield Static("", id="life-tables", classes="panel", markup=False)
+            # Side by side when wide, one under the other when narrow (the stylesheet).
+            with Horizontal(id="demography-tables", classes="row"):
+                yield Static("", id="by-sex", classes="panel", markup=False)
+                yield Static("", id="life-tables", classes="panel", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -36,7 +36,7 @@ engine from the pedigree in the database; nothing here is typed in twice.
   and what the captive population loses.
 - **Settings** (F6): the programme's settings (species profile and age windows, founder flags
   and their cap, kinship limit, MSI thresholds, region penalty, target size), checked as typed;
-  every analysis uses them.
+  every analysis uses them. One group at a time (page up/down), so each fits 100×30.
 - **Demography** (F7): over the demographic window (a setting), life tables by sex, the
   life-table, 5-year census and projected lambdas, T, life expectancy, Ne, the census history
   and gene diversity observed then projected by drift; `s` adds the simulation band.

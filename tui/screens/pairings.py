@@ -18,13 +18,15 @@ from studbook.pairing import PairingRow
 from studbook.present import PAIRING_QUANTITIES as PQ
 from studbook.present import PLAN_QUANTITIES, printable
 from tui.messages import FilterChoicesLoaded, OpenAnimal, PairingsLoaded, ReportExported
-from tui.screens.base import StudbookScreen
+from tui.screens.base import WIDE_FROM, StudbookScreen
 from tui.screens.export import ExportModal
 from tui.store import PairingFilter, PairingsView
 from tui.text import plain
 
 __all__ = [
     "CONTRACEPTED_MARK",
+    "NARROW_PAIRING_KEYS",
+    "NARROW_PLAN_KEYS",
     "PAIRING_COLUMNS",
     "PLAN_COLUMNS",
     "PairingsScreen",
@@ -43,6 +45,14 @@ PAIRING_COLUMNS = tuple((k, PQ[k].label) for k in _PAIR_KEYS)
 
 PLAN_COLUMNS = tuple((k, PLAN_QUANTITIES[k].label) for k in _PLAN_KEYS)
 """(key, title) of the plan view's columns."""
+
+NARROW_PAIRING_KEYS = ("rank", "male", "female", "msi", "delta_gd", "offspring_f", "mk_male",
+                       "mk_female", "transfer")  # fmt: skip
+"""The ranked pairs' columns below :data:`~tui.screens.base.WIDE_FROM` terminal columns (no
+sideways scrolling at 100); from there on, all of them."""
+
+NARROW_PLAN_KEYS = ("institution", "male", "female", "move", "delta_gd", "offspring_f")
+"""The plan view's columns below :data:`~tui.screens.base.WIDE_FROM` terminal columns."""
 
 CONTRACEPTED_MARK = "⊘"
 """Marks a pair with a mate on contraception (explained in the status line)."""
@@ -123,6 +133,8 @@ class PairingsScreen(StudbookScreen):
         """Which plan the plan view shows: ``optimal`` or ``greedy`` (never both mixed)."""
         self.plan_rows: list[tuple[str, PlannedPair]] = []
         """The planned pairs shown, in table order."""
+        self.narrow = False
+        """Whether the terminal is narrower than ``WIDE_FROM``: fewer columns."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -149,8 +161,16 @@ class PairingsScreen(StudbookScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.narrow = self.app.size.width < WIDE_FROM
         self.load_choices()
         self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        narrow = self.app.size.width < WIDE_FROM
+        if narrow != self.narrow:
+            self.narrow = narrow
+            if self.view is not None:
+                self._fill_table(self.view)
 
     def reload(self) -> None:
         self.query_one(DataTable).loading = True
@@ -177,16 +197,23 @@ class PairingsScreen(StudbookScreen):
         if view.filter != self.filter:
             return
         self.view = view
+        self._fill_table(view)
+        self._set_mate_options(view)
+
+    def _fill_table(self, view: PairingsView) -> None:
+        """The ranked pairs or one plan, in the columns the terminal's width allows."""
         table: DataTable[str | Text] = self.query_one(DataTable)
         table.clear(columns=True)
         totals = self.query_one("#plan-totals", Static)
         notes = self.query_one("#plan-notes", Static)
         if view.filter.plan:
-            for key, title in PLAN_COLUMNS:
+            columns = [(k, t) for k, t in PLAN_COLUMNS if not self.narrow or k in NARROW_PLAN_KEYS]
+            for key, title in columns:
                 table.add_column(title, key=key)
             self.plan_rows = [r for r in view.plan_rows if r[0].startswith(self.plan_method)]
             for i, (plan, pair) in enumerate(self.plan_rows):
-                table.add_row(*plan_cells(plan, pair), key=f"{i}:{pair.male}×{pair.female}")
+                cells = dict(zip(_PLAN_KEYS, plan_cells(plan, pair), strict=True))
+                table.add_row(*(cells[k] for k, _ in columns), key=f"{i}:{pair.male}×{pair.female}")
             totals.update(
                 "\n".join(
                     f"{name}: {text}"
@@ -203,17 +230,20 @@ class PairingsScreen(StudbookScreen):
                 f"plan · {view.description}"
             )
         else:
-            for key, title in PAIRING_COLUMNS:
+            columns = [
+                (k, t) for k, t in PAIRING_COLUMNS if not self.narrow or k in NARROW_PAIRING_KEYS
+            ]
+            for key, title in columns:
                 table.add_column(title, key=key)
             for row in view.rows:
-                table.add_row(*pairing_cells(row), key=f"{row.male}×{row.female}")
+                cells = dict(zip(_PAIR_KEYS, pairing_cells(row), strict=True))
+                table.add_row(*(cells[k] for k, _ in columns), key=f"{row.male}×{row.female}")
             totals.display = False
             notes.display = False
             status = f"{CONTRACEPTED_MARK} = a mate on contraception · {view.description}"
             if len(view.rows) < view.matched:
                 status = f"first {len(view.rows)} shown · {status}"
         table.loading = False
-        self._set_mate_options(view)
         self.query_one("#pairings-status", Static).update(status)
 
     def _set_mate_options(self, view: PairingsView) -> None:

@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
@@ -56,17 +56,19 @@ class PopulationScreen(StudbookScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="population-body"):
+            # The founders beside the figures, under GD over time: at 100×30 the figures, the
+            # chart and the founders are on the first screen; the pyramid follows.
             with Horizontal(classes="row"):
                 yield Static("", id="figures", classes="panel", markup=False)
-                with VerticalScroll(id="gd-panel", classes="panel"):
-                    yield LineChart(id="gd-chart", value_format=GENE_DIVERSITY.text)
-                    yield Static("", id="gd-table", markup=False)
-                    yield ProgressBar(id="gd-progress", show_eta=False)
-            with Horizontal(classes="row"):
-                with VerticalScroll(id="founders-panel", classes="panel"):
-                    yield BarChart(id="founders", value_format=REPRESENTATION.text)
-                with VerticalScroll(id="pyramid-panel", classes="panel"):
-                    yield Pyramid(id="pyramid")
+                with Vertical(id="population-right"):
+                    with VerticalScroll(id="gd-panel", classes="panel"):
+                        yield LineChart(id="gd-chart", value_format=GENE_DIVERSITY.text)
+                        yield Static("", id="gd-table", markup=False)
+                        yield ProgressBar(id="gd-progress", show_eta=False)
+                    with VerticalScroll(id="founders-panel", classes="panel"):
+                        yield BarChart(id="founders", value_format=REPRESENTATION.text)
+            with VerticalScroll(id="pyramid-panel", classes="panel"):
+                yield Pyramid(id="pyramid")
             yield Static("", id="population-definition", classes="status", markup=False)
         yield Footer()
 
@@ -76,7 +78,7 @@ class PopulationScreen(StudbookScreen):
         self.query_one("#founders-panel").border_title = "Founder representation in the living"
         self.query_one(
             "#founders-panel"
-        ).border_subtitle = f"{HYPOTHETICAL_MARK}: hypothetical parent, not a real animal"
+        ).border_subtitle = f"{HYPOTHETICAL_MARK}: hypothetical, not a real animal"
         self.query_one("#pyramid-panel").border_title = "Age-sex pyramid (years)"
 
     def reload(self) -> None:

@@ -20,23 +20,30 @@ from tui.screens.base import StudbookScreen
 from tui.store import ReleaseGroupView, ReleasesView
 from tui.text import plain
 
-__all__ = ["RELEASE_COLUMNS", "ReleasesScreen", "group_text", "release_cells"]
+__all__ = ["CHOSEN_MARK", "RELEASE_COLUMNS", "ReleasesScreen", "group_text", "release_cells"]
 
 _KEYS = ("rank", "id", "sex", "age", "delta_gd", "mk", "known", "flagged", "location")
 _NUMBERS = ("age", "delta_gd", "mk", "known", "flagged")
 
-RELEASE_COLUMNS = (("chosen", "✓"), *((k, RQ[k].label) for k in _KEYS))
+RELEASE_COLUMNS = tuple((k, RQ[k].label) for k in _KEYS)
 """(key, title) of the candidates' columns; titles are the release report's labels."""
+
+CHOSEN_MARK = "✓"
+"""Follows the id of an animal in the release group (no column of its own: the table fits
+100 columns)."""
 
 
 def release_cells(row: ReleaseRow, chosen: bool) -> tuple[Text, ...]:
-    """One candidate: an animal over the flagged-founder cap has no rank and is dimmed."""
+    """One candidate: an animal over the flagged-founder cap has no rank and is dimmed; one in
+    the group is marked."""
     dim = "" if row.under_cap else "dim"
     rank = RQ["rank"].text(row.rank) if row.rank is not None else "cap"
+    animal = plain(row.id, style=dim)
+    if chosen:
+        animal.append(f" {CHOSEN_MARK}", style="bold green")
     return (
-        Text("✓" if chosen else " ", style="bold green"),
         Text(rank, justify="right", style=dim),
-        plain(row.id, style=dim),
+        animal,
         plain(row.sex, style=dim),
         *(Text(RQ[k].text(getattr(row, k)), justify="right", style=dim) for k in _NUMBERS),
         plain(row.location, style=dim),

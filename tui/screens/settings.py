@@ -1,9 +1,12 @@
 """The programme's settings as a form: species profile, age windows, caps, limits, MSI thresholds.
 
-Each field is checked by the core's own parser (:mod:`studbook.settings`) as the person types,
-with the allowed values under it; Save writes only the fields that changed, through ``db``
-(checked again, audited, one transaction), and refuses if someone else changed one of them
-since the form was filled. The analyses are then recomputed with the new settings.
+The fields are shown a group at a time (:data:`studbook.settings.SETTING_GROUPS`, one tab
+each; page up/down switch), one line per field, the focused field's allowed values under the
+group: every group fits a 100×30 terminal without scrolling. Each field is checked by the
+core's own parser (:mod:`studbook.settings`) as the person types, a refusal under the field;
+Save writes only the fields that changed, through ``db`` (checked again, audited, one
+transaction), and refuses if someone else changed one of them since the form was filled. The
+analyses are then recomputed with the new settings.
 """
 
 from __future__ import annotations
@@ -13,15 +16,16 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from db.errors import EditConflictError
 from studbook.errors import SettingsError
-from studbook.settings import SETTINGS, SettingSpec
+from studbook.settings import SETTING_GROUPS, SETTINGS, SettingSpec
 from tui.messages import RecordSaved, SettingsLoaded
 from tui.store import describe_error
 
@@ -52,6 +56,8 @@ class SettingsForm(ModalScreen[RecordSaved | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="settings.cancel"),
         Binding("ctrl+s", "save", "Save", id="settings.save"),
+        Binding("pagedown", "group(1)", "Next group", id="settings.next"),
+        Binding("pageup", "group(-1)", "Previous group", id="settings.previous"),
     ]
 
     def __init__(self) -> None:
@@ -64,24 +70,47 @@ class SettingsForm(ModalScreen[RecordSaved | None]):
         return cast("StudbookApp", self.app)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form"):
-            yield Label("Programme settings", classes="form-title")
-            for key, spec in SETTINGS.items():
-                yield Label(f"{spec.label} ({key})", markup=False)
-                yield Input(
-                    id=f"setting-{key}",
-                    validators=[_SettingValidator(spec)],
-                    validate_on=["changed", "submitted"],
-                    disabled=True,
-                )
-                yield Static(spec.help, id=f"help-{key}", markup=False)
-                yield Static("", id=f"error-{key}", classes="field-error", markup=False)
+        with Vertical(classes="form", id="settings-box"):
+            yield Label(
+                "Programme settings  (page up/down: group · ctrl+s: save · esc: cancel)",
+                classes="form-title",
+            )
+            with TabbedContent(id="setting-groups"):
+                for number, (group, keys) in enumerate(SETTING_GROUPS.items()):
+                    with TabPane(group, id=f"group-{number}"):
+                        for key in keys:
+                            with Horizontal(classes="field-row"):
+                                yield Label(SETTINGS[key].label, markup=False)
+                                yield Input(
+                                    id=f"setting-{key}",
+                                    validators=[_SettingValidator(SETTINGS[key])],
+                                    validate_on=["changed", "submitted"],
+                                    disabled=True,
+                                )
+                            yield Static("", id=f"error-{key}", classes="field-error", markup=False)
+            yield Static("", id="setting-help", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary", disabled=True)
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         self.load_settings()
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Under the group: the focused field's key and allowed values."""
+        key = (event.widget.id or "").removeprefix("setting-")
+        if isinstance(event.widget, Input) and key in SETTINGS:
+            self.query_one("#setting-help", Static).update(f"{key}: {SETTINGS[key].help}")
+
+    def action_group(self, step: int) -> None:
+        """Show the next (``step`` 1) or previous (-1) group and focus its first field."""
+        tabs = self.query_one(TabbedContent)
+        number = int((tabs.active or "group-0").removeprefix("group-"))
+        number = (number + step) % len(SETTING_GROUPS)
+        tabs.active = f"group-{number}"
+        first = SETTING_GROUPS[list(SETTING_GROUPS)[number]][0]
+        # The pane is shown at the next refresh; a hidden field cannot take the focus.
+        self.call_after_refresh(self.query_one(f"#setting-{first}", Input).focus)
 
     # ----------------------------------------------------------------- values
     def values(self) -> dict[str, str]:

@@ -220,7 +220,9 @@ class LineChart(Widget):
         # Show the last plot_w points when the series is longer than the plot is wide.
         series = self.y[-plot_w:]
         labels = self.x[-plot_w:]
-        step = max(plot_w // max(len(series), 1), 1)
+        # Each point gets plot_w // n columns or one more, so the series spans the whole plot.
+        n = max(len(series), 1)
+        widths = [(k + 1) * plot_w // n - k * plot_w // n for k in range(len(series))]
 
         def level(v: float) -> int:
             return 0 if not math.isfinite(v) else round((v - low) / (high - low) * plot_h * 8)
@@ -238,20 +240,23 @@ class LineChart(Widget):
             label = axis[0] if r == 0 else axis[1] if r == plot_h - 1 else ""
             axis_cell = label.rjust(axis_w) + " ┤" if label else " " * axis_w + " │"
             if self.band is None:
-                cells = [_VERTICAL[min(max(h - from_bottom * 8, 0), 8)] * step for h in levels]
+                cells = [
+                    _VERTICAL[min(max(h - from_bottom * 8, 0), 8)] * w
+                    for h, w in zip(levels, widths, strict=True)
+                ]
                 rows.append(Content.assemble(axis_cell, ("".join(cells), "$accent")))
                 continue
             parts: list[tuple[str, str]] = []
-            for height_8, (band_low, band_high) in zip(levels, shade, strict=True):
+            for height_8, (band_low, band_high), w in zip(levels, shade, widths, strict=True):
                 fill = min(max(height_8 - from_bottom * 8, 0), 8)
                 in_band = band_low < from_bottom * 8 + 8 and band_high >= from_bottom * 8
                 if fill == 0 and in_band:
-                    parts.append(("░" * step, "$secondary"))
+                    parts.append(("░" * w, "$secondary"))
                 else:
-                    parts.append((_VERTICAL[fill] * step, "$accent"))
+                    parts.append((_VERTICAL[fill] * w, "$accent"))
             rows.append(Content.assemble(axis_cell, *parts))
         first, last = labels[0], labels[-1]
-        span = len(series) * step
+        span = sum(widths)
         footer = " " * (axis_w + 2) + first
         if len(series) > 1:
             footer += last.rjust(max(span - len(first), len(last) + 1))
