@@ -788,6 +788,8 @@ SETTING_GROUPS: dict[str, tuple[str, ...]] = {
         "msi_mk_difference_bands",
         "msi_f_excess_cuts",
         "msi_unknown_cuts",
+        "msi_inbred_f",
+        "msi_inbred_margin",
     ),
     "Breeding plan": (
         "target_size",
