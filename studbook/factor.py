@@ -433,20 +433,32 @@ def _dot_parents(
     """``R_lo . R_hi`` for parents ``lo < hi``, whose family rows are ``idx/val[a0 : a0 + la]``
     and ``[b0 : b0 + lb]``.
 
-    ``R_p`` is its family row (positions below ``p``) then ``own_p`` at ``p``, so ``hi`` is in
-    neither row: the merge stops at the end of ``R_lo``. Products are summed in position order.
+    ``R_p`` is its family row (positions below ``p``) then ``own_p`` at ``p``, so only ``lo``
+    can appear in the other row and ``hi`` in neither: the family rows merge up to ``lo``
+    without a test for the own entries. Products are summed in position order.
     """
-    a, ka, va = _advance(idx, val, a0 - 1, a0 + la, -1, lo, own_lo)
-    b, kb, vb = _advance(idx, val, b0 - 1, b0 + lb, -1, END, 0.0)
+    end_a = a0 + la
+    end_b = b0 + lb
+    a = a0
+    b = b0
+    ka = int(idx[a0]) if la > 0 else END
+    kb = int(idx[b0]) if lb > 0 else END
     dot = 0.0
-    while ka < END and kb < END:
+    while a < end_a and kb < lo:
         take_a = ka <= kb
         take_b = kb <= ka
-        dot += va * vb if take_a & take_b else 0.0
-        if take_a:
-            a, ka, va = _advance(idx, val, a, a0 + la, ka, lo, own_lo)
-        if take_b:
-            b, kb, vb = _advance(idx, val, b, b0 + lb, kb, END, 0.0)
+        dot += val[a] * val[b] if take_a & take_b else 0.0
+        a += take_a
+        b += take_b
+        # Selects, not branches: which list advances is unpredictable. Past its end a row's
+        # position is END (for b) or unused (for a: the loop stops).
+        ka = ka + int(idx[min(a, end_a - 1)]) + 1 if take_a else ka
+        kb = (kb + int(idx[min(b, end_b - 1)]) + 1 if b < end_b else END) if take_b else kb
+    while kb < lo:
+        b += 1
+        kb = kb + int(idx[b]) + 1 if b < end_b else END
+    if kb == lo:
+        dot += own_lo * val[b]
     return dot
 
 
@@ -465,28 +477,49 @@ def _merge_parents(
     out: int,
 ) -> tuple[float, int]:  # pragma: no cover - compiled
     """:func:`_dot_parents`, and the child's family row ``(R_lo + R_hi)/2`` written into the
-    same arrays from ``out``; returns (dot, row length).
-
-    ``R_hi`` ends at ``hi``, after every entry of ``R_lo``, so the merge runs to its end.
-    """
+    same arrays from ``out``; returns (dot, row length)."""
     first = out
+    prev = -1
     end_a = a0 + la
     end_b = b0 + lb
-    a, ka, va = _advance(idx, val, a0 - 1, end_a, -1, lo, own_lo)
-    b, kb, vb = _advance(idx, val, b0 - 1, end_b, -1, hi, own_hi)
-    prev = -1
+    a = a0
+    b = b0
+    ka = int(idx[a0]) if la > 0 else END
+    kb = int(idx[b0]) if lb > 0 else END
     dot = 0.0
-    while kb < END:
+    while a < end_a and kb < lo:
+        va = val[a]
+        vb = val[b]
         take_a = ka <= kb
         take_b = kb <= ka
-        # Adding 0.0 is exact: these are the sums of the plain merge.
+        # Adding 0.0 is exact: the same sums as separate branches.
         dot += va * vb if take_a & take_b else 0.0
         value = 0.5 * ((va if take_a else 0.0) + (vb if take_b else 0.0))
         out, prev = _put(idx, val, out, prev, min(ka, kb), value)
-        if take_a:
-            a, ka, va = _advance(idx, val, a, end_a, ka, lo, own_lo)
-        if take_b:
-            b, kb, vb = _advance(idx, val, b, end_b, kb, hi, own_hi)
+        a += take_a
+        b += take_b
+        ka = ka + int(idx[min(a, end_a - 1)]) + 1 if take_a else ka
+        kb = (kb + int(idx[min(b, end_b - 1)]) + 1 if b < end_b else END) if take_b else kb
+    while a < end_a:
+        out, prev = _put(idx, val, out, prev, ka, 0.5 * val[a])
+        a += 1
+        ka = ka + int(idx[a]) + 1 if a < end_a else END
+    while kb < lo:
+        out, prev = _put(idx, val, out, prev, kb, 0.5 * val[b])
+        b += 1
+        kb = kb + int(idx[b]) + 1 if b < end_b else END
+    if kb == lo:
+        dot += own_lo * val[b]
+        out, prev = _put(idx, val, out, prev, lo, 0.5 * (own_lo + val[b]))
+        b += 1
+        kb = kb + int(idx[b]) + 1 if b < end_b else END
+    else:
+        out, prev = _put(idx, val, out, prev, lo, 0.5 * own_lo)
+    while kb < END:
+        out, prev = _put(idx, val, out, prev, kb, 0.5 * val[b])
+        b += 1
+        kb = kb + int(idx[b]) + 1 if b < end_b else END
+    out, prev = _put(idx, val, out, prev, hi, 0.5 * own_hi)
     return dot, out - first
 
 
