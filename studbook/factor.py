@@ -73,7 +73,7 @@ END = 1 << 62
 """The position of a row's end: above every animal."""
 
 CHUNK = 1 << 18
-"""Entries per chunk of the row store (3 MB); doubled while a row is longer."""
+"""Entries per chunk of the row store (2.5 MB); doubled while a row is longer."""
 
 RESERVE_PER_ANIMAL = 96
 """Row-store entries reserved per animal; pages never written cost no memory, and a store
