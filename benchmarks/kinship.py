@@ -14,8 +14,12 @@ institutions, father x daughter matings).
 Each (shape, size) runs in a fresh subprocess so that its peak memory is its own. Memory is
 the process's peak resident set size (``ru_maxrss``, which counts numpy *and* numba
 allocations) read after each stage, so it is the peak *so far* (including the interpreter,
-numba and the compiled kernels, about 200 MB). Times are wall-clock seconds of one cold call;
-numba compilation is done (or loaded from the on-disk cache) beforehand on a tiny pedigree.
+numba and the compiled kernels, about 200 MB). Times are wall-clock seconds of one cold call,
+with the CPU seconds of the process beside them (the machine is shared: wall time includes
+waiting for a core, CPU time does not; on two cores CPU can exceed wall); numba compilation
+is done (or loaded from the on-disk cache) beforehand on a tiny pedigree. A second table gives
+each stage's RSS at its start, its peak (sampled every 5 ms from ``/proc/self/statm``) and at
+its end, to show which stage sets the peak and what it keeps.
 
 Stages: reading the CSV; F for all; MK of all living + GD (one Colleau product once F is
 known); the kinship block of up to 1,000 living males x 1,000 living females; gene drop with
@@ -37,9 +41,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -53,12 +59,54 @@ from studbook.inbreeding import _links_by_child, _parents_first  # noqa: E402
 from studbook.kinship import mean_kinship_array  # noqa: E402
 from studbook.synthetic import deep_studbook, synthetic_studbook  # noqa: E402
 
+T = TypeVar("T")
+
 SIZES = (100_000, 1_000_000)
 SHAPES = ("zoo", "deep")
 
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class RssSampler:
+    """The process's resident set size now and its peak since :meth:`reset`, sampled by a
+    thread every 5 ms (Linux ``/proc/self/statm``)."""
+
+    def __init__(self) -> None:
+        self.page = os.sysconf("SC_PAGE_SIZE")
+        self.peak = self.now()
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def now(self) -> float:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * self.page / 2**20
+
+    def reset(self) -> float:
+        self.peak = self.now()
+        return self.peak
+
+    def _sample(self) -> None:
+        while True:
+            self.peak = max(self.peak, self.now())
+            time.sleep(0.005)
+
+
+def stage(out: dict[str, object], rss: RssSampler, name: str, fn: Callable[[], T]) -> T:
+    """Run ``fn`` and record its (wall s, CPU s, peak RSS so far, RSS at start, peak during,
+    RSS after) in ``out[name]``."""
+    start = rss.reset()
+    t0, c0 = time.perf_counter(), cpu_s()
+    result = fn()
+    wall, cpu = time.perf_counter() - t0, cpu_s() - c0
+    time.sleep(0.01)  # one more sample
+    out[name] = (wall, cpu, peak_mb(), start, rss.peak, rss.now())
+    return result
 
 
 def warm_up() -> float:
@@ -129,27 +177,22 @@ def parent_links(ped: studbook.Pedigree) -> tuple[np.ndarray, ...]:
 def run_size(n: int, path: Path, engine_f: Path) -> dict[str, object]:
     compile_s = warm_up()
     out: dict[str, object] = {"n": n, "compile_s": compile_s}
-    t0 = time.perf_counter()
-    ped = studbook.read_pedigree(path)
-    out["read"] = (time.perf_counter() - t0, peak_mb())
-    t0 = time.perf_counter()
-    F = studbook.inbreeding(ped)
-    out["F"] = (time.perf_counter() - t0, peak_mb())
+    rss = RssSampler()
+    out["start_mb"] = rss.now()
+    ped = stage(out, rss, "read", lambda: studbook.read_pedigree(path))
+    F = stage(out, rss, "F", lambda: studbook.inbreeding(ped))
     np.save(engine_f, F)
-    t0 = time.perf_counter()
-    mk = mean_kinship_array(ped)
+    mk = stage(out, rss, "MK+GD", lambda: mean_kinship_array(ped))
     gd = 1.0 - float(mk[ped.living].mean())
-    out["MK+GD"] = (time.perf_counter() - t0, peak_mb())
     living = np.flatnonzero(ped.living)
     males = [ped.ids[k] for k in living[ped.sex[living] == "M"][:1000].tolist()]
     females = [ped.ids[k] for k in living[ped.sex[living] == "F"][:1000].tolist()]
-    t0 = time.perf_counter()
-    block = studbook.kinship_block(ped, males, females)
-    out["kinship block"] = (time.perf_counter() - t0, peak_mb())
+    block = stage(out, rss, "kinship block", lambda: studbook.kinship_block(ped, males, females))
     out["block_shape"] = list(block.shape)
-    t0 = time.perf_counter()
-    studbook.gene_drop(ped, iterations=1000, seed=1)
-    out["gene drop x1000"] = (time.perf_counter() - t0, peak_mb())
+    drop = stage(
+        out, rss, "gene drop x1000", lambda: studbook.gene_drop(ped, iterations=1000, seed=1)
+    )
+    out["fge"] = drop.fge
     out["living"] = int(ped.living.sum())
     out["mean_F"] = float(F.mean())
     out["GD"] = gd
@@ -212,16 +255,17 @@ def main() -> None:
 
     load = os.getloadavg()
     print(f"kinship engine benchmark  (cpus: {os.cpu_count()}, load average {load[0]:.2f})")
-    print("time in s (one cold call) / peak RSS so far in MiB (ru_maxrss, whole process)\n")
+    print("wall s (one cold call) / CPU s / peak RSS so far in MiB (ru_maxrss, whole process)\n")
     stages = ["read", "F", "MK+GD", "kinship block", "gene drop x1000"]
     header = (
         f"{'shape':>5} {'animals':>9} {'living':>7} "
-        + " ".join(f"{s:>17}" for s in stages)
+        + " ".join(f"{s:>24}" for s in stages)
         + f" {'ML F':>8} {'ratio':>6} {'|dF|':>8}"
     )
     print(header)
     print("-" * len(header))
     notes = []
+    phases = []
     for shape in args.shapes:
         for n in args.sizes:
             row = run_one(shape, n)
@@ -231,21 +275,29 @@ def main() -> None:
             res, ref = row
             cells = []
             for s in stages:
-                t, m = res[s]
-                cells.append(f"{t:8.3f}s {m:6.0f}MB")
+                t, c, m = res[s][:3]
+                cells.append(f"{t:7.2f}s {c:6.2f}c {m:5.0f}MB")
             f_seconds = res["F"][0]
             print(
                 f"{shape:>5} {n:>9} {res['living']:>7} "
-                + " ".join(f"{c:>17}" for c in cells)
+                + " ".join(f"{c:>24}" for c in cells)
                 + f" {ref['seconds']:7.2f}s {ref['seconds'] / f_seconds:5.1f}x"
                 + f" {ref['max_diff']:8.1e}"
             )
-            notes.append((shape, n, res["compile_s"], res["block_shape"], res["mean_F"]))
+            notes.append(
+                (shape, n, res["compile_s"], res["block_shape"], res["mean_F"], res["fge"])
+            )
+            phases.append((shape, n, res))
     print(f"\nload average after the run: {os.getloadavg()[0]:.2f}")
-    for shape, n, c, shape_block, mean_f in notes:
+    print("\nRSS in MiB per stage: at its start / peak during it / at its end")
+    for shape, n, res in phases:
+        cells = [f"{s} {res[s][3]:.0f}/{res[s][4]:.0f}/{res[s][5]:.0f}" for s in stages]
+        print(f"{shape:>5} {n:>9} start {res['start_mb']:.0f}: " + ", ".join(cells))
+    for shape, n, c, shape_block, mean_f, fge in notes:
         print(
             f"{shape} n={n}: first-call warm-up (numba cache load/compile) {c:.2f}s; "
-            f"kinship block {shape_block[0]}x{shape_block[1]}; mean F {mean_f:.4f}"
+            f"kinship block {shape_block[0]}x{shape_block[1]}; mean F {mean_f:.4f}; "
+            f"gene-drop FGE {fge:.3f}"
         )
     proc = subprocess.run([sys.executable, __file__, "--small"], capture_output=True, text=True)
     if proc.returncode == 0:

@@ -14,6 +14,11 @@ parent has ``p = 1`` and an unknown one contributes nothing. Then::
 
 Rows are sorted sparse vectors (position, value) and a row holds only positions below its own,
 so each product is a merge of sorted lists: sequential memory, no per-ancestor random access.
+A kept row stores each position as a 16-bit *gap code*, ``code_j = pos_j - pos_(j-1) - 1``
+(``pos_(-1) = -1``), beside its float64 value: 10 bytes an entry instead of 12. A wider gap
+goes through zero-valued *filler* entries at multiples of :data:`GAP`; fillers sit at the same
+positions in every row, so a row holds at most ``N / GAP + 1`` of them, and a zero adds nothing
+to a product or a merge (results are the same bits as with plain positions).
 Full sibs share one row (the *family row*; each sib only adds its own entry), and only the rows
 of families whose members have offspring still to come are kept, in a row store
 (:mod:`studbook.rowstore`, the memory management) until their last reading. A family without
@@ -24,7 +29,7 @@ sparse Cholesky factor).
 The kernels take their arrays in groups (tuples), one group per role: the parent ``links``
 ``(ptr, parent, weight, side)``, the ``families`` ``(family, plain, remaining)``, the results
 ``out`` ``(own, F, D, done)``, the row ``store``, the leaf ``batch`` ``(leaves, waiting)``
-and the ``scratch`` lists ``(idx, val)``.
+and the ``scratch`` lists ``(idx, val, codes)``.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from studbook.jit import compiled, interpretable, parallel, prange
+from studbook.jit import compiled, inlined, interpretable, parallel, prange
 from studbook.rowstore import (
     CHUNK_SIZE,
     LENGTH,
@@ -53,15 +58,22 @@ __all__ = ["factor", "full_sib_families"]
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 Int32Array = npt.NDArray[np.int32]
+CodeArray = npt.NDArray[np.uint16]
 BoolArray = npt.NDArray[np.bool_]
 Links = tuple[IntArray, IntArray, FloatArray, npt.NDArray[np.int8]]
 Families = tuple[IntArray, BoolArray, IntArray]
 Out = tuple[FloatArray, FloatArray, FloatArray, BoolArray]
 Batch = tuple[IntArray, IntArray]
-Scratch = tuple[Int32Array, FloatArray]
+Scratch = tuple[Int32Array, FloatArray, CodeArray]
+
+GAP = 1 << 16
+"""Widest gap between two positions of a kept row that one 16-bit code holds."""
+
+END = 1 << 62
+"""The position of a row's end: above every animal."""
 
 CHUNK = 1 << 18
-"""Entries per chunk of the row store (3 MB); doubled while a row is longer."""
+"""Entries per chunk of the row store (2.5 MB); doubled while a row is longer."""
 
 RESERVE_PER_ANIMAL = 96
 """Row-store entries reserved per animal; pages never written cost no memory, and a store
@@ -172,7 +184,7 @@ def _factor_kernel(
     batch = (np.empty(LEAF_BATCH, np.int64), np.zeros(1, np.int64))
     i = 0
     while i < n:
-        scratch = (np.empty((5, need), np.int32), np.empty((5, need)))
+        scratch = (np.empty((4, need), np.int32), np.empty((5, need)), np.empty(need, np.uint16))
         i, need, ask = _factor_rows(i, links, families, out, store, batch, scratch)
         need = max(need, scratch[0].shape[1])
         if ask == NO_ROOM:
@@ -208,9 +220,10 @@ def _factor_rows(
     own, fam_F, fam_D, done = out
     rows, idx, val = store[0], store[1], store[2]
     leaves, waiting = batch
-    scratch_idx, scratch_val = scratch
+    scratch_idx, scratch_val, scratch_codes = scratch
     n = ptr.size - 1
     room = scratch_idx.shape[1]
+    fillers = n // GAP + 1
     for i in range(i0, n):
         f = family[i]
         if done[f]:
@@ -231,7 +244,7 @@ def _factor_rows(
             a = family[lo]
             b = family[hi]
             if kept:
-                bound = rows[a, LENGTH] + rows[b, LENGTH] + 2
+                bound = rows[a, LENGTH] + rows[b, LENGTH] + 2 + fillers
                 at = allocate(store, bound)
                 if at < 0:
                     _finish_leaves(links, families, out, store, batch)
@@ -247,7 +260,7 @@ def _factor_rows(
                 waiting[0] += 1
             fam_D[f] = 0.5 - 0.25 * (fam_F[family[s]] + fam_F[family[d]])
         else:
-            bound = 2
+            bound = 2 + fillers
             for e in range(e0, e1):
                 bound += rows[family[parent[e]], LENGTH] + 1
             if bound > room:
@@ -276,15 +289,15 @@ def _factor_rows(
                                   val[r0:r1], p, own[g], scratch_idx[5 - cy],
                                   scratch_val[5 - cy])  # fmt: skip
                     cy = 5 - cy
-            out_idx = scratch_idx[4]
+            out_idx = scratch_codes
             out_val = scratch_val[4]
             if kept:
-                at = allocate(store, nx + ny)
+                at = allocate(store, nx + ny + fillers)
                 if at < 0:
                     _finish_leaves(links, families, out, store, batch)
-                    return i, 0, nx + ny if at == TOO_LONG else NO_ROOM
-                out_idx = idx[at : at + nx + ny]
-                out_val = val[at : at + nx + ny]
+                    return i, 0, nx + ny + fillers if at == TOO_LONG else NO_ROOM
+                out_idx = idx[at : at + nx + ny + fillers]
+                out_val = val[at : at + nx + ny + fillers]
             xy, xx, yy, m = _combine(scratch_idx[cx], scratch_val[cx], nx,
                                      scratch_idx[cy], scratch_val[cy], ny,
                                      out_idx, out_val)  # fmt: skip
@@ -349,7 +362,7 @@ def _leaf_products(
     own: FloatArray,
     fam_F: FloatArray,
     rows: IntArray,
-    idx: Int32Array,
+    idx: CodeArray,
     val: FloatArray,
 ) -> None:  # pragma: no cover - compiled
     """:func:`_leaf_product` of every leaf family in ``leaves``, on all cores."""
@@ -366,7 +379,7 @@ def _leaf_product(
     family: IntArray,
     own: FloatArray,
     rows: IntArray,
-    idx: Int32Array,
+    idx: CodeArray,
     val: FloatArray,
 ) -> float:  # pragma: no cover - compiled
     """``F = R_sire . R_dam / 2`` of the plain family whose first member is at ``i``."""
@@ -381,49 +394,77 @@ def _leaf_product(
     return 0.5 * float(dot)
 
 
+@inlined
+def _advance(
+    idx: CodeArray, val: FloatArray, at: int, end: int, key: int, tail: int, own_tail: float
+) -> tuple[int, int, float]:  # pragma: no cover - compiled
+    """The entry after ``at`` (position ``key``) of the kept row ``at < end`` followed by the
+    entry (``tail``, ``own_tail``): (offset, position, value); position :data:`END` past it."""
+    at += 1
+    if at < end:
+        return at, key + int(idx[at]) + 1, float(val[at])
+    if at == end:
+        return at, tail, own_tail
+    return at, END, 0.0
+
+
+@inlined
+def _put(
+    idx: CodeArray, val: FloatArray, out: int, prev: int, key: int, value: float
+) -> tuple[int, int]:  # pragma: no cover - compiled
+    """Write the entry (``key``, ``value``) of a kept row at ``out``, after position ``prev``
+    (-1 for the first), with fillers at multiples of :data:`GAP` across a wider gap; returns
+    (the next offset, ``key``)."""
+    while key - prev > GAP:
+        step = (prev // GAP + 1) * GAP
+        idx[out] = step - prev - 1
+        val[out] = 0.0
+        out += 1
+        prev = step
+    idx[out] = key - prev - 1
+    val[out] = value
+    return out + 1, key
+
+
 @compiled
 def _dot_parents(
-    idx: Int32Array, val: FloatArray, a0: int, la: int, b0: int, lb: int, lo: int, own_lo: float
+    idx: CodeArray, val: FloatArray, a0: int, la: int, b0: int, lb: int, lo: int, own_lo: float
 ) -> float:  # pragma: no cover - compiled
     """``R_lo . R_hi`` for parents ``lo < hi``, whose family rows are ``idx/val[a0 : a0 + la]``
     and ``[b0 : b0 + lb]``.
 
     ``R_p`` is its family row (positions below ``p``) then ``own_p`` at ``p``, so only ``lo``
-    can appear in the other row and ``hi`` in neither: the family rows merge without a test
-    for the own entries. Products are summed in position order.
+    can appear in the other row and ``hi`` in neither: the family rows merge up to ``lo``
+    without a test for the own entries. Products are summed in position order.
     """
+    end_a = a0 + la
     end_b = b0 + lb
-    cut = _first_at_least(idx, b0, end_b, lo)
     a = a0
     b = b0
-    end_a = a0 + la
+    ka = int(idx[a0]) if la > 0 else END
+    kb = int(idx[b0]) if lb > 0 else END
     dot = 0.0
-    while a < end_a and b < cut:
-        ka = idx[a]
-        kb = idx[b]
-        dot += val[a] * val[b] if ka == kb else 0.0
-        a += ka <= kb
-        b += kb <= ka
-    if cut < end_b and idx[cut] == lo:
-        dot += own_lo * val[cut]
+    while a < end_a and kb < lo:
+        take_a = ka <= kb
+        take_b = kb <= ka
+        dot += val[a] * val[b] if take_a & take_b else 0.0
+        a += take_a
+        b += take_b
+        # Selects, not branches: which list advances is unpredictable. Past its end a row's
+        # position is END (for b) or unused (for a: the loop stops).
+        ka = ka + int(idx[min(a, end_a - 1)]) + 1 if take_a else ka
+        kb = (kb + int(idx[min(b, end_b - 1)]) + 1 if b < end_b else END) if take_b else kb
+    while kb < lo:
+        b += 1
+        kb = kb + int(idx[b]) + 1 if b < end_b else END
+    if kb == lo:
+        dot += own_lo * val[b]
     return dot
 
 
 @compiled
-def _first_at_least(idx: Int32Array, lo: int, hi: int, value: int) -> int:  # pragma: no cover
-    """The first ``k`` in ``lo:hi`` with ``idx[k] >= value`` (``idx`` sorted there), else ``hi``."""
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if idx[mid] < value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-@compiled
 def _merge_parents(
-    idx: Int32Array,
+    idx: CodeArray,
     val: FloatArray,
     a0: int,
     la: int,
@@ -438,52 +479,48 @@ def _merge_parents(
     """:func:`_dot_parents`, and the child's family row ``(R_lo + R_hi)/2`` written into the
     same arrays from ``out``; returns (dot, row length)."""
     first = out
+    prev = -1
+    end_a = a0 + la
     end_b = b0 + lb
-    cut = _first_at_least(idx, b0, end_b, lo)
     a = a0
     b = b0
-    end_a = a0 + la
+    ka = int(idx[a0]) if la > 0 else END
+    kb = int(idx[b0]) if lb > 0 else END
     dot = 0.0
-    while a < end_a and b < cut:
-        ka = idx[a]
-        kb = idx[b]
+    while a < end_a and kb < lo:
         va = val[a]
         vb = val[b]
         take_a = ka <= kb
         take_b = kb <= ka
-        idx[out] = min(ka, kb)
-        # Selects, not branches: which list advances is unpredictable. Adding 0.0 is exact.
+        # Adding 0.0 is exact: the same sums as separate branches.
         dot += va * vb if take_a & take_b else 0.0
-        val[out] = 0.5 * ((va if take_a else 0.0) + (vb if take_b else 0.0))
-        out += 1
+        value = 0.5 * ((va if take_a else 0.0) + (vb if take_b else 0.0))
+        out, prev = _put(idx, val, out, prev, min(ka, kb), value)
         a += take_a
         b += take_b
+        ka = ka + int(idx[min(a, end_a - 1)]) + 1 if take_a else ka
+        kb = (kb + int(idx[min(b, end_b - 1)]) + 1 if b < end_b else END) if take_b else kb
     while a < end_a:
-        idx[out] = idx[a]
-        val[out] = 0.5 * val[a]
-        out += 1
+        out, prev = _put(idx, val, out, prev, ka, 0.5 * val[a])
         a += 1
-    while b < cut:
-        idx[out] = idx[b]
-        val[out] = 0.5 * val[b]
-        out += 1
+        ka = ka + int(idx[a]) + 1 if a < end_a else END
+    while kb < lo:
+        out, prev = _put(idx, val, out, prev, kb, 0.5 * val[b])
         b += 1
-    idx[out] = lo
-    if b < end_b and idx[b] == lo:
+        kb = kb + int(idx[b]) + 1 if b < end_b else END
+    if kb == lo:
         dot += own_lo * val[b]
-        val[out] = 0.5 * (own_lo + val[b])
+        out, prev = _put(idx, val, out, prev, lo, 0.5 * (own_lo + val[b]))
         b += 1
+        kb = kb + int(idx[b]) + 1 if b < end_b else END
     else:
-        val[out] = 0.5 * own_lo
-    out += 1
-    while b < end_b:
-        idx[out] = idx[b]
-        val[out] = 0.5 * val[b]
-        out += 1
+        out, prev = _put(idx, val, out, prev, lo, 0.5 * own_lo)
+    while kb < END:
+        out, prev = _put(idx, val, out, prev, kb, 0.5 * val[b])
         b += 1
-    idx[out] = hi
-    val[out] = 0.5 * own_hi
-    return dot, out + 1 - first
+        kb = kb + int(idx[b]) + 1 if b < end_b else END
+    out, prev = _put(idx, val, out, prev, hi, 0.5 * own_hi)
+    return dot, out - first
 
 
 @compiled
@@ -492,51 +529,29 @@ def _add_row(
     x_val: FloatArray,
     nx: int,
     w: float,
-    r_idx: Int32Array,
+    r_idx: CodeArray,
     r_val: FloatArray,
     p: int,
     own_p: float,
     out_idx: Int32Array,
     out_val: FloatArray,
 ) -> int:  # pragma: no cover - compiled
-    """``out = x + w R_p`` for the sorted sparse ``x`` (``nx`` entries) and ``R_p`` = family
-    row ``r`` then ``own_p`` at ``p``; returns the length of ``out``."""
-    a = 0
-    b = 0
-    out = 0
+    """``out = x + w R_p`` for the sorted sparse ``x`` (``nx`` entries, plain positions) and
+    ``R_p`` = kept row ``r`` then ``own_p`` at ``p``; returns the length of ``out``."""
     nr = r_idx.size
-    while a < nx and b < nr:
-        ka = x_idx[a]
-        kb = r_idx[b]
+    b, kb, vb = _advance(r_idx, r_val, -1, nr, -1, p, own_p)
+    a = 0
+    out = 0
+    while a < nx or kb < END:
+        ka = int(x_idx[a]) if a < nx else END
         take_a = ka <= kb
         take_b = kb <= ka
         out_idx[out] = min(ka, kb)
-        out_val[out] = (x_val[a] if take_a else 0.0) + (w * r_val[b] if take_b else 0.0)
+        out_val[out] = (x_val[a] if take_a else 0.0) + (w * vb if take_b else 0.0)
         out += 1
         a += take_a
-        b += take_b
-    while b < nr:
-        out_idx[out] = r_idx[b]
-        out_val[out] = w * r_val[b]
-        out += 1
-        b += 1
-    while a < nx and x_idx[a] < p:
-        out_idx[out] = x_idx[a]
-        out_val[out] = x_val[a]
-        out += 1
-        a += 1
-    out_idx[out] = p
-    if a < nx and x_idx[a] == p:
-        out_val[out] = x_val[a] + w * own_p
-        a += 1
-    else:
-        out_val[out] = w * own_p
-    out += 1
-    while a < nx:
-        out_idx[out] = x_idx[a]
-        out_val[out] = x_val[a]
-        out += 1
-        a += 1
+        if take_b:
+            b, kb, vb = _advance(r_idx, r_val, b, nr, kb, p, own_p)
     return out
 
 
@@ -548,14 +563,15 @@ def _combine(
     y_idx: Int32Array,
     y_val: FloatArray,
     ny: int,
-    out_idx: Int32Array,
+    out_idx: CodeArray,
     out_val: FloatArray,
 ) -> tuple[float, float, float, int]:  # pragma: no cover - compiled
-    """``x . y``, ``x . x``, ``y . y`` (summed in position order) and ``out = (x + y)/2``;
-    returns the three products and the length of ``out``."""
+    """``x . y``, ``x . x``, ``y . y`` (summed in position order) and the kept row
+    ``out = (x + y)/2``; returns the three products and the length of ``out``."""
     a = 0
     b = 0
     out = 0
+    prev = -1
     xy = 0.0
     xx = 0.0
     yy = 0.0
@@ -563,14 +579,12 @@ def _combine(
         if b >= ny or (a < nx and x_idx[a] < y_idx[b]):
             u = x_val[a]
             xx += u * u
-            out_idx[out] = x_idx[a]
-            out_val[out] = 0.5 * u
+            out, prev = _put(out_idx, out_val, out, prev, x_idx[a], 0.5 * u)
             a += 1
         elif a >= nx or y_idx[b] < x_idx[a]:
             v = y_val[b]
             yy += v * v
-            out_idx[out] = y_idx[b]
-            out_val[out] = 0.5 * v
+            out, prev = _put(out_idx, out_val, out, prev, y_idx[b], 0.5 * v)
             b += 1
         else:
             u = x_val[a]
@@ -578,9 +592,7 @@ def _combine(
             xx += u * u
             yy += v * v
             xy += u * v
-            out_idx[out] = x_idx[a]
-            out_val[out] = 0.5 * (u + v)
+            out, prev = _put(out_idx, out_val, out, prev, x_idx[a], 0.5 * (u + v))
             a += 1
             b += 1
-        out += 1
     return xy, xx, yy, out

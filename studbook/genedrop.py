@@ -41,11 +41,16 @@ from studbook.inbreeding import layout
 from studbook.jit import compiled, inlined
 from studbook.pedigree import Pedigree, Population
 
-__all__ = ["GeneDropResult", "gene_drop"]
+__all__ = ["ALLELES_IN_UINT16", "GeneDropResult", "gene_drop", "precompile"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 Int32Array = npt.NDArray[np.int32]
+
+ALLELES_IN_UINT16 = 1 << 16
+"""Up to this many distinct alleles the kernel keeps them as ``uint16`` (half the memory to
+move), beyond as ``int32``: two compiled versions of :func:`_drop_chunk` (see
+:func:`precompile`)."""
 
 
 @dataclass(frozen=True)
@@ -236,7 +241,7 @@ def gene_drop(
     )
     pop = sub.local[lay.position[pop_animals]]
     kind: npt.NDArray[np.uint16] | Int32Array = (
-        np.empty(0, np.uint16) if n_alleles <= 1 << 16 else np.empty(0, np.int32)
+        np.empty(0, np.uint16) if n_alleles <= ALLELES_IN_UINT16 else np.empty(0, np.int32)
     )
 
     m = sub.members.size
@@ -310,6 +315,21 @@ def gene_drop(
         uniqueness=u,
         uniqueness_se=u_se,
     )
+
+
+def precompile() -> None:
+    """Compile (or load from numba's cache) the gene-drop kernel for both allele types.
+
+    A small studbook only ever needs the ``uint16`` version; ``scripts/warm-up`` calls this so
+    that the first gene drop on a studbook with more than :data:`ALLELES_IN_UINT16` alleles
+    (hundreds of thousands of animals) loads the ``int32`` one instead of compiling it.
+    """
+    # One founder (ptr [0, 0], no links) with alleles 0 and 1, one iteration.
+    links = (np.zeros(2, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int8))
+    fixed = np.array([[0, 1]], np.int32)
+    for kind in (np.empty(0, np.uint16), np.empty(0, np.int32)):
+        tallies = (np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(4), np.zeros(1))
+        _drop_chunk(0, 1, *links, fixed, 2, kind, np.zeros(1, np.int64), *tallies)
 
 
 def _fixed_alleles(

@@ -1,7 +1,7 @@
 """A row store: sorted sparse rows kept in fixed-size chunks of one arena, without compaction.
 
-The factor kernel (:mod:`studbook.factor`) keeps one sparse row (int32 positions, float64
-values) per full-sib family until the row has been read for the last time. This module is
+The factor kernel (:mod:`studbook.factor`) keeps one sparse row (16-bit position codes,
+float64 values) per full-sib family until the row has been read for the last time. This module is
 only the memory management of those rows; it knows nothing of what they mean.
 
 Rows live in *chunks* of one arena, filled one after another (the *head* chunk takes new
@@ -16,7 +16,7 @@ A store is a tuple of six arrays, ``(rows, idx, val, chunks, pool, state)``, so 
 kernels can pass it as one argument:
 
 - ``rows[r]`` = (start offset, length (0: no row), next row in the same chunk (-1 ends));
-- ``idx``, ``val``: the arena (positions and values of every kept row);
+- ``idx``, ``val``: the arena (position codes and values of every kept row: 10 bytes an entry);
 - ``chunks[c]`` = (live entries, first row of its list (-1: none));
 - ``pool``: the chunks free for reuse (``state[POOLED]`` of them);
 - ``state``: the head chunk, its fill, the chunk size, the chunks ever used, the pooled count.
@@ -45,12 +45,15 @@ __all__ = [
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-Int32Array = npt.NDArray[np.int32]
-RowStore = tuple[IntArray, Int32Array, FloatArray, IntArray, IntArray, IntArray]
+CodeArray = npt.NDArray[np.uint16]
+RowStore = tuple[IntArray, CodeArray, FloatArray, IntArray, IntArray, IntArray]
 """``(rows, idx, val, chunks, pool, state)``; see the module docstring."""
 
-EVACUATE_AT = 0.5
-"""An older chunk is copied into a new head chunk when at most this share of it is live."""
+EVACUATE_AT = 0.8
+"""An older chunk is copied into a new head chunk when at most this share of it is live.
+
+On the deep 1e6 shape (420 MiB of live rows at the peak) 0.5 leaves the chunks in use 79 %
+live (532 MiB touched), 0.8 90 % (467 MiB) for about a sixth more CPU time in F."""
 
 # Columns of ``rows``.
 START = 0  # offset of the row in the arena
@@ -89,7 +92,7 @@ def new_store(n_rows: int, chunk: int, slots: int) -> RowStore:  # pragma: no co
     state[FRESH] = 1
     return (
         rows,
-        np.empty(slots * chunk, np.int32),
+        np.empty(slots * chunk, np.uint16),
         np.empty(slots * chunk),
         chunks,
         np.empty(slots, np.int64),
@@ -203,7 +206,7 @@ def grow(store: RowStore) -> RowStore:  # pragma: no cover - compiled
     rows, idx, val, chunks, pool, state = store
     used = state[FRESH] * state[CHUNK_SIZE]
     slots = 2 * chunks.shape[0]
-    grown_idx = np.empty(slots * state[CHUNK_SIZE], np.int32)
+    grown_idx = np.empty(slots * state[CHUNK_SIZE], np.uint16)
     grown_val = np.empty(slots * state[CHUNK_SIZE])
     grown_idx[:used] = idx[:used]
     grown_val[:used] = val[:used]

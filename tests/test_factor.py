@@ -10,7 +10,7 @@ import pytest
 from reference_kinship import ReferenceKinship, random_pedigree
 
 import studbook
-from studbook.factor import factor, full_sib_families
+from studbook.factor import GAP, factor, full_sib_families
 from studbook.inbreeding import Layout, layout
 from studbook.pedigree import Pedigree
 from studbook.synthetic import synthetic_studbook
@@ -48,6 +48,23 @@ def test_row_store_on_a_zoo_like_studbook(tmp_path: Path) -> None:
     (F2, D2), _ = factor_of(ped, chunk=1, reserve=0)
     assert np.array_equal(F2, F) and np.array_equal(D2, D)
     assert F.max() > 0.1
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_rows_wider_than_a_gap_code_give_identical_results(seed: int) -> None:
+    """The same pedigree with 2^17 unrelated founders inserted after its 100th and its 200th
+    animal (kept rows then span gaps wider than a 16-bit code, through filler entries): the
+    same bits of F and D."""
+    ped = random_pedigree(400 + seed, 300)
+    (F, D), lay = factor_of(ped)
+    n = len(ped)
+    wide = np.arange(n) + 2 * GAP * ((np.arange(n) >= 100).astype(int) + (np.arange(n) >= 200))
+    wide_links = np.zeros(wide[-1] + 1, np.int64)
+    wide_links[wide] = np.diff(lay.ptr)
+    wide_ptr = np.concatenate([[0], np.cumsum(wide_links)])
+    F2, D2 = factor(wide_ptr, wide[lay.parent], lay.weight, lay.side, chunk=64, reserve=0)
+    assert np.array_equal(F2[wide], F) and np.array_equal(D2[wide], D)
+    assert F.max() > 0.2
 
 
 def test_full_sib_families() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -110,3 +113,26 @@ class TestMendelian:
         """Zero iterations is refused."""
         with pytest.raises(ValueError, match="iterations"):
             studbook.gene_drop(LACY, LACY_POP, iterations=0)
+
+
+class TestAlleleTypes:
+    """The two compiled versions of the kernel (uint16 and int32 alleles)."""
+
+    def test_int32_alleles_give_the_same_result(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Forcing int32 alleles (as for a studbook with more than 65,536) changes no number."""
+        small = studbook.gene_drop(LACY, LACY_POP, iterations=500, seed=7)
+        monkeypatch.setattr(studbook.genedrop, "ALLELES_IN_UINT16", 0)
+        wide = studbook.gene_drop(LACY, LACY_POP, iterations=500, seed=7)
+        assert np.array_equal(wide.retention, small.retention)
+        assert np.array_equal(wide.uniqueness, small.uniqueness)
+        assert (wide.fge, wide.allele_fge) == (small.fge, small.allele_fge)
+
+    def test_precompile_compiles_both(self) -> None:
+        """precompile() (run by scripts/warm-up) leaves a version for each allele type, in a
+        process that has run no gene drop."""
+        code = (
+            "import studbook.genedrop as g; g.precompile(); "
+            "print(sorted(s[8].dtype.name for s in g._drop_chunk.dispatcher().signatures))"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert out.stdout.split() == ["['int32',", "'uint16']"], out.stderr

@@ -36,7 +36,7 @@ def put(store: RowStore, r: int, values: np.ndarray) -> RowStore:
             store = rechunk(store, max(2 * size, values.size), 2)
         else:
             break
-    store[1][at : at + values.size] = np.arange(values.size, dtype=np.int32)
+    store[1][at : at + values.size] = np.arange(values.size, dtype=np.uint16)
     store[2][at : at + values.size] = values
     keep(store, r, at, values.size)
     return store
@@ -87,7 +87,7 @@ class TestRowStore:
         assert store[5][FRESH] == 2
 
     def test_a_sparse_chunk_is_evacuated_into_the_new_head(self) -> None:
-        """A chunk at most half live is copied into the next head and pooled."""
+        """A chunk at most EVACUATE_AT live is copied into the next head and pooled."""
         store = new_store(6, 10, 4)
         store = put(store, 0, np.arange(1.0, 4.0))
         store = put(store, 1, np.arange(10.0, 17.0))  # chunk 0 full
