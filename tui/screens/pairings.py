@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -90,6 +91,25 @@ def pairing_cells(row: PairingRow) -> tuple[str | Text, ...]:
     )
 
 
+def _reason_width(
+    table: DataTable[str | Text], columns: list[tuple[str, str]], rows: list[dict[str, str | Text]]
+) -> dict[str, int]:
+    """The MSI reason column's width when the ranked pairs would not fit the table otherwise
+    (``{}`` when they fit): the reason is the last, free-length column, cut to what is left
+    of the table's width; the status line shows the highlighted pair's whole reason."""
+    if not rows or columns[-1][0] != "msi_why":
+        return {}
+    pad = 2 * table.cell_padding
+
+    def width(key: str, title: str) -> int:
+        return max(cell_len(title), *(cell_len(str(cells[key])) for cells in rows))
+
+    room = table.scrollable_content_region.width or table.app.size.width
+    left = room - 1 - sum(width(k, t) + pad for k, t in columns[:-1]) - pad
+    key, title = columns[-1]
+    return {} if width(key, title) <= left else {key: max(left, cell_len(title))}
+
+
 def plan_cells(plan: str, pair: PlannedPair) -> tuple[str | Text, ...]:
     """One pair of the optimal or the greedy plan (``plan`` is the plan's name): where the pair
     will be, both animals with their house names, the move it implies (★ a proven pair kept)."""
@@ -135,6 +155,8 @@ class PairingsScreen(StudbookScreen):
         """The planned pairs shown, in table order."""
         self.narrow = False
         """Whether the terminal is narrower than ``WIDE_FROM``: fewer columns."""
+        self.filled_width = 0
+        """The terminal's width when the table was last filled."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -166,11 +188,11 @@ class PairingsScreen(StudbookScreen):
         self.query_one(DataTable).focus()
 
     def on_resize(self) -> None:
-        narrow = self.app.size.width < WIDE_FROM
-        if narrow != self.narrow:
-            self.narrow = narrow
-            if self.view is not None:
-                self._fill_table(self.view)
+        # Narrow and wide show other columns; a wide table's reason column follows the width.
+        width = self.app.size.width
+        if width != self.filled_width and self.view is not None:
+            self.narrow = width < WIDE_FROM
+            self._fill_table(self.view)
 
     def reload(self) -> None:
         self.query_one(DataTable).loading = True
@@ -233,17 +255,22 @@ class PairingsScreen(StudbookScreen):
             columns = [
                 (k, t) for k, t in PAIRING_COLUMNS if not self.narrow or k in NARROW_PAIRING_KEYS
             ]
+            rows = [
+                (f"{row.male}×{row.female}", dict(zip(_PAIR_KEYS, pairing_cells(row), strict=True)))
+                for row in view.rows
+            ]
+            widths = _reason_width(table, columns, [cells for _, cells in rows])
             for key, title in columns:
-                table.add_column(title, key=key)
-            for row in view.rows:
-                cells = dict(zip(_PAIR_KEYS, pairing_cells(row), strict=True))
-                table.add_row(*(cells[k] for k, _ in columns), key=f"{row.male}×{row.female}")
+                table.add_column(title, key=key, width=widths.get(key))
+            for row_key, cells in rows:
+                table.add_row(*(cells[k] for k, _ in columns), key=row_key)
             totals.display = False
             notes.display = False
             status = f"{CONTRACEPTED_MARK} = a mate on contraception · {view.description}"
             if len(view.rows) < view.matched:
                 status = f"first {len(view.rows)} shown · {status}"
         table.loading = False
+        self.filled_width = self.app.size.width
         self.query_one("#pairings-status", Static).update(status)
 
     def _set_mate_options(self, view: PairingsView) -> None:
