@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from pilots import settle
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Select, Static
 
 from tui.app import StudbookApp, make_app
 
@@ -140,3 +140,16 @@ class TestNothingWraps:
                 assert wrapped(app, selector) == [], (size, selector)
             by_sex = str(app.screen_stack[0].query_one("#by-sex", Static).render())
             assert by_sex.splitlines()[0].split() == ["Sex", "M", "F"]
+
+    async def test_filter_prompts_keep_one_line(self, fixture_db_url: str) -> None:
+        """At 100 columns every filter dropdown of the animals and pairings screens shows its
+        prompt ("Any female", "Any region") on one line: a wrapped prompt makes the box
+        taller than its 3 rows."""
+        app = make_app(fixture_db_url, census_date=CENSUS)
+        async with app.run_test(size=NARROW) as pilot:
+            await settle(app, pilot)
+            for key in ("f2", "f4"):
+                await pilot.press(key)
+                await settle(app, pilot)
+                heights = {str(s.id): s.outer_size.height for s in app.screen.query(Select)}
+                assert heights and set(heights.values()) == {3}, (key, heights)
