@@ -94,7 +94,8 @@ class RecommendedPlan:
         if self.size is not None:
             out += [f"plan size: {line}" for line in self.size.lines()]
         else:
-            out.append(f"plan size: {self.plan.settings.n_pairs} pairs, as asked (--pairs)")
+            pairs = self.plan.settings.n_pairs
+            out.append(f"plan size: {pairs} pairs, as asked (not sized by the goals)")
         out += [f"not breeding: {a}: {why}" for a, why in sorted(self.held.items())]
         out += [
             f"already moving (not moved again): {a}, {rec}" for a, rec in self.open_moves.items()

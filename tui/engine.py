@@ -31,6 +31,7 @@ from studbook import present
 from studbook.analysis import Analysis, AnalysisSettings
 from studbook.book import Studbook
 from studbook.breeding_plan import PlannedPair
+from studbook.defaults import PlanObjective
 from studbook.errors import StudbookError
 from studbook.pairing import PairingRow
 from studbook.plan_draft import DraftEdit, DraftPlan, MateCandidate, PlanToIssue
@@ -65,6 +66,28 @@ class Job:
     census_date: str | None = None
 
 
+PLAN_OVERRIDES = ("kinship_limit", "region_penalty")
+"""The settings a plan may override for one run, as the command line's options do."""
+
+
+@dataclass(frozen=True)
+class PlanControls:
+    """``pairs`` ``None``: as many as the goals need; ``overrides`` (setting, text) pairs of
+    :data:`PLAN_OVERRIDES`, already checked."""
+
+    pairs: int | None = None
+    objective: PlanObjective = "contributions"
+    overrides: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        """What differs from the programme's plan, for the status line (empty: nothing)."""
+        parts = [] if self.pairs is None else [f"{self.pairs} pairs asked"]
+        if self.objective != "contributions":
+            parts.append(f"objective {self.objective}")
+        parts += [f"{key} {text}" for key, text in self.overrides]
+        return ", ".join(parts)
+
+
 @dataclass(frozen=True)
 class PairingFilter:
     """Which pairs the pairings table shows.
@@ -79,6 +102,8 @@ class PairingFilter:
     female: str | None = None
     plan: bool = False
     """Show the optimal breeding plan (beside the greedy plan) instead of the ranked pairs."""
+    controls: PlanControls = PlanControls()
+    """The plan's size, objective and one-run settings (the plan view's controls)."""
 
 
 @dataclass(frozen=True)
@@ -219,13 +244,22 @@ def _book(job: Job) -> Studbook:
     return book_
 
 
-def _analysis(job: Job, region: str | None = None) -> Analysis:
+def _analysis(
+    job: Job, region: str | None = None, overrides: tuple[tuple[str, str], ...] = ()
+) -> Analysis:
+    """The analysis of P on the job's census date (in ``region``), under the programme's
+    settings with ``overrides`` (setting, text) for this one view."""
     book = _book(job)
-    analyses: dict[tuple[str | None, str | None], Analysis] = _cache["analyses"]
-    key = (job.census_date, region)
+    analyses: dict[tuple[object, ...], Analysis] = _cache["analyses"]
+    key = (job.census_date, region, overrides)
     if key not in analyses:
+        programme = book.settings
+        for setting, text in overrides:
+            programme = programme.with_text(setting, text)
         settings = AnalysisSettings(
-            census_date=job.census_date, regions=(region,) if region else None
+            census_date=job.census_date,
+            regions=(region,) if region else None,
+            programme=programme if overrides else None,
         )
         analyses[key] = Analysis(book, settings)
     return analyses[key]
@@ -406,12 +440,15 @@ def demography_view(job: Job, simulate: bool = False, replicates: int = 100) -> 
 
 def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
     """The ranked pairs (at most ``limit`` rows) or the breeding plans for ``wanted``."""
-    analysis = _analysis(job, wanted.region)
+    controls = wanted.controls
+    analysis = _analysis(job, wanted.region, controls.overrides if wanted.plan else ())
     table = analysis.pairings
     inputs = table.inputs
     where = f"P = {analysis.population.definition}"
     if wanted.plan:
-        recommended = analysis.recommended_plan()
+        recommended = analysis.recommended_plan(
+            objective=controls.objective, n_pairs=controls.pairs
+        )
         plan = recommended.plan
         plans = (plan.optimal, plan.greedy)
         rows = [

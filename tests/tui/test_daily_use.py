@@ -11,7 +11,7 @@ from pilots import press_button, settle
 from sqlalchemy import select
 from textual.command import CommandList, CommandPalette
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, OptionList, Select, Static
 
 from db.models import Event
 from db.session import make_engine, make_session_factory
@@ -32,6 +32,7 @@ from tui.screens.animals import NARROW_COLUMNS, AnimalsScreen
 from tui.screens.edit import EditForm
 from tui.screens.pairings import CONTRACEPTED_MARK, PairingsScreen
 from tui.screens.plan import PlanScreen
+from tui.screens.plan_controls import PlanControlsModal
 from tui.screens.population import PopulationScreen
 from tui.store import SORTABLE
 from tui.widgets.charts import BarChart, LineChart
@@ -295,6 +296,48 @@ class TestPairings:
             totals = str(screen.query_one("#plan-totals", Static).render())
             assert totals.startswith("greedy") and "optimal" not in totals
             assert screen.query_one(DataTable).row_count == len(screen.plan_rows)
+
+    async def test_plan_controls_set_pairs_and_limits(self, db_url: str) -> None:
+        """c in the plan view asks for the number of pairs, the objective, the kinship limit
+        and the region penalty; a refused value names what is allowed and changes nothing;
+        the accepted ones remake the plan and are named in the status line."""
+        app = app_for(db_url)
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f4")
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, PairingsScreen)
+            await pilot.press("c")  # only in the plan view
+            await settle(app, pilot)
+            assert app.screen is screen
+            await pilot.press("p")
+            await settle(app, pilot)
+            await pilot.press("c")
+            await settle(app, pilot)
+            modal = app.screen
+            assert isinstance(modal, PlanControlsModal)
+            modal.query_one("#pairs", Input).value = "1"
+            modal.query_one("#kinship-limit", Input).value = "2"
+            await press_button(pilot, "#apply")
+            await settle(app, pilot)
+            problem = str(modal.query_one("#plan-controls-problem", Label).render())
+            assert app.screen is modal and "'kinship_limit'" in problem and "'2'" in problem
+            modal.query_one("#kinship-limit", Input).value = "0.3"
+            modal.query_one("#region-penalty", Input).value = "0.01"
+            await press_button(pilot, "#apply")
+            await settle(app, pilot)
+            assert app.screen is screen
+            assert screen.filter.controls.pairs == 1
+            assert len(screen.plan_rows) == 1
+            status = str(screen.query_one("#pairings-status", Static).render())
+            assert "1 pairs asked, kinship_limit 0.3, region_penalty 0.01" in status
+            await pilot.press("c")
+            await settle(app, pilot)
+            app.screen.query_one("#pairs", Input).value = "x"
+            await pilot.press("escape")  # cancelled: the plan stays as it was
+            await settle(app, pilot)
+            assert screen.filter.controls.pairs == 1 and len(screen.plan_rows) == 1
 
 
 class TestCommandPalette:

@@ -30,8 +30,9 @@ engine from the pedigree in the database; nothing here is typed in twice.
   representation ("(hyp.)": a hypothetical parent); age-sex pyramid; gene diversity at each
   year's census (g: chart or year-by-year values).
 - **Pairings** (F4): ranked pairs (MSI, delta GD, kinship, MK); filters; one animal's mates;
-  the breeding plan (p; g switches optimal and greedy); export what is shown. ⊘ marks a
-  pair with a mate on contraception.
+  the breeding plan (p; g switches optimal and greedy; c sets this plan's number of pairs,
+  who breeds, kinship limit and region penalty, as breeding-plan's options do); export what
+  is shown. ⊘ marks a pair with a mate on contraception.
 - **Releases** (F5): ranked release candidates; choose a group and see its GD, its founders
   and what the captive population loses.
 - **Settings** (F6): the programme's settings (species profile and age windows, founder flags

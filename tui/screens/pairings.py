@@ -21,7 +21,8 @@ from studbook.present import PLAN_QUANTITIES, printable
 from tui.messages import FilterChoicesLoaded, OpenAnimal, PairingsLoaded, ReportExported
 from tui.screens.base import WIDE_FROM, StudbookScreen
 from tui.screens.export import ExportModal
-from tui.store import PairingFilter, PairingsView
+from tui.screens.plan_controls import PlanControlsModal
+from tui.store import PairingFilter, PairingsView, PlanControls
 from tui.text import plain
 
 __all__ = [
@@ -133,6 +134,7 @@ class PairingsScreen(StudbookScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "toggle_plan", "Plan/all pairs", id="pairings.plan"),
         Binding("g", "switch_plan", "Optimal/greedy plan", id="pairings.method"),
+        Binding("c", "plan_controls", "Plan pairs/limits", id="pairings.controls"),
         Binding("m", "mates('male')", "His mates", id="pairings.male"),
         Binding("f", "mates('female')", "Her mates", id="pairings.female"),
         Binding("escape", "clear_filters", "Clear filters", id="pairings.clear"),
@@ -247,9 +249,11 @@ class PairingsScreen(StudbookScreen):
             notes.update("\n".join(printable(n) for n in view.notes))
             notes.display = bool(view.notes)
             other = "greedy" if self.plan_method == "optimal" else "optimal"
+            asked = view.filter.controls.describe()
             status = (
-                f"{self.plan_method} plan: {len(self.plan_rows)} pairs · g shows the {other} "
-                f"plan · {view.description}"
+                f"{self.plan_method} plan: {len(self.plan_rows)} pairs"
+                + (f" ({asked})" if asked else "")
+                + f" · g shows the {other} plan · c sets pairs and limits · {view.description}"
             )
         else:
             columns = [
@@ -341,8 +345,17 @@ class PairingsScreen(StudbookScreen):
         if self.view is not None and self.view.filter.plan:
             self.post_message(PairingsLoaded(self.view))
 
+    def action_plan_controls(self) -> None:
+        """Ask for the plan's number of pairs, objective, kinship limit and region penalty."""
+
+        def chosen(controls: PlanControls | None) -> None:
+            if controls is not None:
+                self.set_filter(controls=controls)
+
+        self.app.push_screen(PlanControlsModal(self.filter.controls), chosen)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "switch_plan":
+        if action in ("switch_plan", "plan_controls"):
             return self.filter.plan
         return True
 
