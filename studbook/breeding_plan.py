@@ -69,6 +69,7 @@ __all__ = [
     "breeding_plan",
     "greedy_mk_plan",
     "max_pairs",
+    "pair_score",
     "solve_b_matching",
 ]
 
@@ -208,6 +209,21 @@ class Plan:
 
     def __len__(self) -> int:
         return len(self.pairs)
+
+    @classmethod
+    def of(cls, method: str, pairs: tuple[PlannedPair, ...]) -> Plan:
+        """The plan of ``pairs`` with its totals: Σ ΔGD, mean offspring F, pairs between
+        regions and Σ pair score (the objective)."""
+        return cls(
+            method=method,
+            pairs=pairs,
+            total_delta_gd=float(np.sum([p.delta_gd for p in pairs])),
+            mean_offspring_f=float(np.mean([p.offspring_f for p in pairs])) if pairs else 0.0,
+            between_region_transfers=sum(
+                p.transfer == TRANSFER_LABELS[_BETWEEN_REGIONS] for p in pairs
+            ),
+            objective_value=float(np.sum([p.score for p in pairs])),
+        )
 
 
 @dataclass(frozen=True)
@@ -507,13 +523,21 @@ def _linear_program(
     return mi[chosen].astype(np.int64), fi[chosen].astype(np.int64)
 
 
+def pair_score(
+    delta_gd: FloatArray, kinship: FloatArray, between: BoolArray, settings: PlanSettings
+) -> FloatArray:
+    """A pair's score under ``settings`` (elementwise): its ΔGD, or minus its offspring F,
+    less the between-region penalty when the mates live in different regions."""
+    penalty = settings.region_penalty * between
+    if settings.objective == "delta_gd":
+        return delta_gd - penalty
+    return -(kinship + penalty)
+
+
 def _scores(inputs: PairingInputs, settings: PlanSettings) -> tuple[FloatArray, FloatArray]:
     dgd = inputs.delta_gd()
     between = inputs.transfers() == _BETWEEN_REGIONS
-    penalty = settings.region_penalty * between
-    if settings.objective == "delta_gd":
-        return dgd, dgd - penalty
-    return dgd, -(inputs.kinship + penalty)
+    return dgd, pair_score(dgd, inputs.kinship, between, settings)
 
 
 def _plan(
@@ -579,14 +603,7 @@ def _plan(
             strict=True,
         )
     )
-    return Plan(
-        method=method,
-        pairs=pairs,
-        total_delta_gd=float(dgd[males, females].sum()),
-        mean_offspring_f=float(inputs.kinship[males, females].mean()) if males.size else 0.0,
-        between_region_transfers=int((transfers == _BETWEEN_REGIONS).sum()),
-        objective_value=float(score[males, females].sum()),
-    )
+    return Plan.of(method, pairs)
 
 
 def _solve_directed(

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from studbook.breeding_plan import Plan, PlannedPair
+from studbook.breeding_plan import Plan, PlannedPair, PlanSettings, pair_score
 from studbook.dispositions import AnimalDisposition, AnimalStanding, Disposition
 from studbook.errors import StudbookError
 from studbook.kinship import kinship_matrix
@@ -129,7 +129,8 @@ class DraftContext:
     institutions: frozenset[str]
     held: Mapping[str, str]
     mover: str = "M"
-    objective: str = "delta_gd"
+    settings: PlanSettings = field(default_factory=PlanSettings)
+    """The plan's settings: how a pair changed by hand is scored (objective, region penalty)."""
 
     @cached_property
     def standing(self) -> dict[str, AnimalStanding]:
@@ -343,6 +344,7 @@ class DraftPlan:
         im, jf = location_codes([here], [there])
         rm, rf = location_codes([inp.region_male[i]], [inp.region_female[j]])
         transfer = int(transfer_codes(im, jf, rm, rf)[0, 0])
+        between = TRANSFER_LABELS[transfer] == "between regions"
         mover = "none" if here == there else ("male" if ctx.mover == "M" else "female")
         return PlannedPair(
             male=male,
@@ -352,7 +354,7 @@ class DraftPlan:
             mk_male=float(inp.mk_male[i]),
             mk_female=float(inp.mk_female[j]),
             transfer=TRANSFER_LABELS[transfer],
-            score=dgd if ctx.objective == "delta_gd" else -f,
+            score=float(pair_score(np.array(dgd), np.array(f), np.array(between), ctx.settings)),
             male_institution=here,
             female_institution=there,
             mover=mover,
@@ -381,17 +383,9 @@ class DraftPlan:
         the way a plan's are), for the document and for issuing."""
         if not self.edits:
             return self.base
-        pairs = self.pairs
-        return Plan(
-            method=f"{self.base.method}, changed by hand ({len(self.edits)} "
-            + ("change)" if len(self.edits) == 1 else "changes)"),
-            pairs=pairs,
-            total_delta_gd=float(sum(p.delta_gd for p in pairs)),
-            mean_offspring_f=float(np.mean([p.offspring_f for p in pairs])) if pairs else 0.0,
-            between_region_transfers=sum(
-                p.mover != "none" and p.transfer == "between regions" for p in pairs
-            ),
-            objective_value=float(sum(p.score for p in pairs)),
+        changes = "change" if len(self.edits) == 1 else "changes"
+        return Plan.of(
+            f"{self.base.method}, changed by hand ({len(self.edits)} {changes})", self.pairs
         )
 
     def genetics(self) -> DraftGenetics:
@@ -446,7 +440,7 @@ def draft_context(
         institutions=frozenset(analysis.book.institutions),
         held=dict(recommended.held),
         mover=mover,
-        objective=settings.objective,
+        settings=settings,
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 from test_plan_document import CENSUS, fixture_book
 
 from studbook.analysis import Analysis, AnalysisSettings
+from studbook.breeding_plan import PlanSettings
 from studbook.dispositions import Disposition
 from studbook.next_generation import next_generation, next_generation_inputs
 from studbook.pairing import TRANSFER_LABELS
@@ -105,6 +106,29 @@ class TestEdits:
         assert got.mean_offspring_f == pytest.approx(expected.mean_offspring_f, abs=1e-15)
         assert changed.genetics().next.gd != draft.genetics().next.gd
         assert len(changed.recommendations()) == len(draft.recommendations())
+
+    def test_a_pair_by_hand_is_scored_as_the_plan_scores_pairs(self, draft: DraftPlan) -> None:
+        """Under a region penalty, a hand-made pair between regions scores its ΔGD less the
+        penalty, and the plan's objective is the sum of its pairs' scores, as the optimiser's."""
+        ctx = replace(draft.context, settings=PlanSettings(region_penalty=0.5))
+        start = DraftPlan.start(ctx, draft.base)
+        male, female = next(
+            (p.male, f)
+            for p in start.pairs
+            for f, k in ctx.female_at.items()
+            if start.mate_of(f) is None
+            and ctx.pairing.kinship[ctx.male_at[p.male], k] < ctx.kinship_limit
+            and ctx.pairing.region_male[ctx.male_at[p.male]] != ctx.pairing.region_female[k]
+        )
+        changed = start.apply(DraftEdit(male, BREED, mate=female))
+        pair = next(p for p in changed.pairs if p.male == male)
+        assert pair.transfer == "between regions"
+        assert pair.score == pytest.approx(pair.delta_gd - 0.5, abs=1e-15)
+        plan = changed.plan()
+        assert plan.objective_value == pytest.approx(sum(p.score for p in changed.pairs))
+        assert plan.between_region_transfers == sum(
+            p.transfer == "between regions" for p in changed.pairs
+        )
 
     def test_set_aside_and_send(self, draft: DraftPlan) -> None:
         """DO NOT BREED keeps the reason, HOLD and SEND TO name what the coordinator chose."""
