@@ -65,34 +65,7 @@ def percent_certain(ped: Pedigree) -> FloatArray:
     >>> percent_certain(ped).tolist(), percent_known(ped).tolist()
     ([100.0, 100.0, 50.0, 50.0], [100.0, 100.0, 50.0, 87.5])
     """
-    return 100.0 * _traced(ped, certain=True)
-
-
-def _traced(ped: Pedigree, *, certain: bool) -> FloatArray:
-    """Share of each genome traced to real founders: ``1`` for a real founder, else the sum
-    over its parent links of ``p / 2`` times the parent's share (MULT links left out when
-    ``certain``), 0 without links. One vectorised step per generation, parents first, with the
-    links of each animal added sires first as :func:`~studbook.founders.percent_known` adds
-    them, so the two agree to the last bit; no kinship layout is built (its factorisation cost
-    seconds at 1e5 animals, for a recursion that needs none)."""
-    edges = ped.parent_edges
-    child, parent, weight = edges.child, edges.parent, edges.weight
-    if certain:
-        mult = np.zeros(len(ped), bool), np.zeros(len(ped), bool)
-        for side, table in enumerate((ped.mult_sire, ped.mult_dam)):
-            mult[side][np.fromiter(table, np.int64, len(table))] = True
-        single = ~np.where(edges.role == 0, mult[0][child], mult[1][child])
-        child, parent, weight = child[single], parent[single], weight[single]
-    keep = ~ped.founder[child]  # a real founder stays 1 whatever is recorded above it
-    child, parent, weight = child[keep], parent[keep], weight[keep]
-    generation = ped.generation[child]
-    order = np.argsort(generation, kind="stable")
-    child, parent, weight = child[order], parent[order], 0.5 * weight[order]
-    bounds = np.searchsorted(generation[order], np.arange(1, int(generation.max(initial=0)) + 2))
-    share = ped.founder.astype(np.float64)
-    for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        np.add.at(share, child[start:stop], weight[start:stop] * share[parent[start:stop]])
-    return share
+    return percent_known(ped, through_mult=False)
 
 
 @dataclass(frozen=True)
@@ -264,7 +237,7 @@ def pedigree_certainty(
     """
     ids = population.ids
     rows = record.indices(ids)
-    known_before = 100.0 * _traced(record, certain=False)[rows]
+    known_before = percent_known(record)[rows]
     certain = percent_certain(record)[rows]
     known_after = percent_known(population.pedigree)[population.mask]
     return PedigreeCertainty(

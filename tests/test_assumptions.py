@@ -20,9 +20,10 @@ from studbook.assumptions import (
     record_value,
 )
 from studbook.book import Studbook
-from studbook.certainty import _traced, percent_certain, potential_founders
+from studbook.certainty import percent_certain, potential_founders
 from studbook.csvformat import table_from_text
-from studbook.founders import percent_known
+from studbook.founders import _down, percent_known
+from studbook.inbreeding import layout
 from studbook.kinship import kinship, mean_kinship_array
 from studbook.parents import format_parent
 from studbook.pedigree import Pedigree
@@ -223,7 +224,13 @@ class TestCertainty:
         MULT links removed (the former definition)."""
         ids, sires, dams, sex = _random_cells(seed, n)
         ped = Pedigree.from_cells(ids, sires, dams, sex)
-        assert (100.0 * _traced(ped, certain=False)).tolist() == percent_known(ped).tolist()
+        lay = layout(ped)
+        fixed = ped.founder[lay.order] | (np.diff(lay.ptr) == 0)
+        on_layout = np.empty(len(ped))
+        on_layout[lay.order] = 100.0 * _down(
+            lay.ptr, lay.parent, lay.weight, fixed, ped.founder[lay.order].astype(np.float64)
+        )
+        assert percent_known(ped).tolist() == on_layout.tolist()
         stripped = dataclasses.replace(ped, mult_sire={}, mult_dam={})
         assert percent_certain(ped).tolist() == percent_known(stripped).tolist()
 
