@@ -9,11 +9,14 @@ from textual.widgets import Button
 
 
 async def settle(app: App[None], pilot: Pilot[None]) -> None:
-    """Wait until every worker is done and the messages they posted are handled (workers may
-    start workers, so a few rounds)."""
-    for _ in range(4):
+    """Wait until every worker is done and the messages they posted are handled: at least four
+    rounds (workers may start workers), then on while a round leaves a worker unfinished (a
+    loaded machine hands a message on more slowly), at most 50 rounds."""
+    for done in range(50):
         await app.workers.wait_for_complete()
         await pilot.pause()
+        if done >= 3 and all(w.is_finished for w in app.workers):
+            return
 
 
 async def press_button(pilot: Pilot[None], selector: str) -> None:
