@@ -45,6 +45,7 @@ from db.models import (
     ProgrammeSetting,
 )
 from db.session import USER_KEY, current_user
+from studbook.present import counted
 
 __all__ = [
     "AUDITED_SETTING",
@@ -249,7 +250,7 @@ def log_import(session: Session, table: str, count: int, note: str) -> None:
             row_key="*",
             field=None,
             old_value=None,
-            new_value=f"{count} {table} row(s) {note}",
+            new_value=f"{counted(count, table + ' row')} {note}",
             software=software(),
         )
     )

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from studbook.errors import Problem, StudbookError
+from studbook.present import counted
 
 __all__ = [
     "DatabaseSchemaError",
@@ -47,7 +48,7 @@ class InvalidEditError(StudbookError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         errors = [p for p in self.problems if p.severity == "error"]
         shown = "\n".join(f"  {p}" for p in errors)
-        super().__init__(f"the change was refused ({len(errors)} error(s)):\n{shown}")
+        super().__init__(f"the change was refused ({counted(len(errors), 'error')}):\n{shown}")
 
 
 class RecordNotFoundError(StudbookError, KeyError):

@@ -28,7 +28,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from studbook.explorer import Explorer
-from studbook.present import MK, PROBABILITY, F, printable
+from studbook.present import MK, PROBABILITY, F, counted, printable
 from studbook.status import studbook_sort_key
 
 __all__ = [
@@ -304,7 +304,7 @@ def chart_svg(chart: PedigreeChart) -> str:
         _svg_text(
             _LEFT,
             54,
-            f"{chart.up} generation(s) up, {chart.down} down · F = inbreeding · "
+            f"{counted(chart.up, 'generation')} up, {chart.down} down · F = inbreeding · "
             f"MK = mean kinship to {chart.mk_population}",
             size=12,
             fill="#444444",
@@ -550,7 +550,7 @@ def chart_text(chart: PedigreeChart) -> str:
     focus = nodes[chart.focus]
     lines = [
         f"Pedigree of {_title(focus)} ({_SEX_WORD.get(focus.sex, 'sex unknown')}): "
-        f"{chart.up} generation(s) up, {chart.down} down; MK to {chart.mk_population}",
+        f"{counted(chart.up, 'generation')} up, {chart.down} down; MK to {chart.mk_population}",
         _line(focus),
     ]
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from studbook.present import counted
+
 __all__ = [
     "ImportValidationError",
     "PedigreeCycleError",
@@ -59,7 +61,7 @@ class ImportValidationError(StudbookError):
         shown = "\n".join(f"  {p}" for p in errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
         said = f"; {outcome}" if outcome else ""
-        super().__init__(f"{len(errors)} error(s){said}:\n{shown}{more}")
+        super().__init__(f"{counted(len(errors), 'error')}{said}:\n{shown}{more}")
 
 
 class PedigreeError(StudbookError):

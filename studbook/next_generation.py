@@ -59,6 +59,7 @@ from studbook.errors import StudbookError
 from studbook.kinship import kinship_matrix
 from studbook.pairing import TRANSFER_LABELS, PairingInputs, pairing_inputs
 from studbook.population import Candidates, PopulationGenetics
+from studbook.present import counted
 
 __all__ = [
     "ContributionObjective",
@@ -435,7 +436,7 @@ def optimum_contributions(
         if upper[sex].sum() < 0.5 - 1e-12:
             raise StudbookError(
                 f"{n_pairs} pairs need more {name} than the {int(sex.sum())} candidates "
-                f"at {max_per_animal} pairing(s) each"
+                f"at {counted(max_per_animal, 'pairing')} each"
             )
         if lower[sex].sum() > 0.5 + 1e-12:
             raise StudbookError(f"the {name} made to breed need more than {n_pairs} pairs")

@@ -40,6 +40,7 @@ from studbook.plan_document import (
     PlanDocumentInputs,
 )
 from studbook.plan_draft import plan_dispositions
+from studbook.present import counted
 from studbook.ranking import mk_order
 from studbook.status import DAYS_PER_YEAR, LIVING_DEFINITION, studbook_sort_key
 
@@ -291,7 +292,7 @@ def plan_document_inputs(
         unknown = sorted(set(previous) - set(DEMOGRAPHIC_KEYS) - set(GENETIC_KEYS))
         if unknown:
             raise StudbookError(
-                "previous plan: unknown figure(s) "
+                f"previous plan: {counted(len(unknown), 'unknown figure')}: "
                 + ", ".join(unknown)
                 + "; use "
                 + ", ".join((*DEMOGRAPHIC_KEYS, *GENETIC_KEYS))

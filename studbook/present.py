@@ -83,6 +83,7 @@ __all__ = [
     "Figure",
     "Quantity",
     "certainty_figures",
+    "counted",
     "demography_figures",
     "draft_figures",
     "inline",
@@ -142,6 +143,18 @@ def spreadsheet_safe(text: str) -> str:
         except ValueError:
             return "'" + text
     return text
+
+
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """``n`` with its noun in the number it needs, as a person writes it: every message that
+    counts things says "1 error", "3 errors", "0 warnings", never "error(s)".
+
+    >>> counted(1, "error"), counted(3, "error"), counted(0, "assumption set")
+    ('1 error', '3 errors', '0 assumption sets')
+    >>> counted(2, "ancestry", "ancestries")
+    '2 ancestries'
+    """
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from studbook.explorer import Explorer
-from studbook.present import KINSHIP, PROBABILITY
+from studbook.present import KINSHIP, PROBABILITY, counted
 
 __all__ = ["AncestorShare", "Relationship", "relationship"]
 
@@ -92,11 +92,11 @@ class Relationship:
         )
         if not self.common:
             return out
-        out.append(f"{len(self.common)} common ancestor(s), by share of the kinship:")
+        out.append(f"{counted(len(self.common), 'common ancestor')}, by share of the kinship:")
         for s in self.common[:limit]:
             percent = 100 * s.share / self.kinship if self.kinship > 0 else 0.0
             n1, n2 = s.generations
-            pairs = f"{s.pairs} path pair(s)" if s.pairs is not None else "very many path pairs"
+            pairs = counted(s.pairs, "path pair") if s.pairs is not None else "very many path pairs"
             route = ""
             if s.path_a:
                 route = ": " + " → ".join([" ← ".join(s.path_a), *reversed(s.path_b[:-1])])

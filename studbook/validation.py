@@ -53,6 +53,7 @@ from studbook.limits import (
     text_problem,
 )
 from studbook.parents import ParentKind, ParentSpec
+from studbook.present import counted
 from studbook.records import AnimalRecord, BirthType
 
 __all__ = [
@@ -452,10 +453,10 @@ def format_problems(problems: Sequence[Problem]) -> str:
 
     >>> print(format_problems([Problem("a.csv", 3, "dam", "dam 'T12' is male")]))
     a.csv:3: error: field 'dam': dam 'T12' is male
-    1 error(s), 0 warning(s)
+    1 error, 0 warnings
     """
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     lines = [str(p) for p in [*errors, *warnings]]
-    lines.append(f"{len(errors)} error(s), {len(warnings)} warning(s)")
+    lines.append(f"{counted(len(errors), 'error')}, {counted(len(warnings), 'warning')}")
     return "\n".join(lines)

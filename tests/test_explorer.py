@@ -162,7 +162,7 @@ class TestRelationshipWords:
         r = relationship(family(), "X", "Y")
         assert [(s.id, s.share, s.pairs) for s in r.common] == [("D", 0.125, 1), ("S", 0.125, 1)]
         assert r.common[1].path_a == ("X", "S") and r.common[1].path_b == ("Y", "S")
-        assert "S: 0.1250 (50 %), 1 path pair(s), nearest 1+1 generations: X ← S → Y" in "\n".join(
+        assert "S: 0.1250 (50 %), 1 path pair, nearest 1+1 generations: X ← S → Y" in "\n".join(
             r.lines()
         )
 

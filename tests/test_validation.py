@@ -200,7 +200,7 @@ class TestReporting:
     def test_format_problems_counts_errors_and_warnings(self) -> None:
         text = format_problems(check("007,,,M,,,,,\nA,,,F,2005,,2004,0,\n"))
         assert text.splitlines()[0].startswith("sb.csv:3: error: field 'death_date'")
-        assert text.splitlines()[-1] == "1 error(s), 1 warning(s)"
+        assert text.splitlines()[-1] == "1 error, 1 warning"
 
 
 def test_the_real_pedigrees_are_all_present() -> None:

@@ -35,6 +35,7 @@ from studbook.errors import (
     StudbookError,
     UnknownAnimalError,
 )
+from studbook.present import counted
 from tui.cli_assumptions import add_assumption_commands, add_assumptions_option
 
 __all__ = ["EXIT_CODES", "build_parser", "main"]
@@ -254,7 +255,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         _problems(errors, args.max_problems)
         _update_hint(plan, args.file, "import")
         raise CliError(
-            f"studbook: {len(errors)} error(s) in the input; nothing was imported", EXIT_INVALID
+            f"studbook: {counted(len(errors), 'error')} in the input; nothing was imported",
+            EXIT_INVALID,
         ) from exc
     progress.close()
     if report.warnings:
@@ -264,13 +266,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         + (f" (and changed {report.changed})" if args.update else "")
         + f", {report.events} events and "
         f"{report.institutions} institutions in {report.seconds:.1f} s"
-        + (f" ({len(report.warnings)} warning(s))" if report.warnings else "")
+        + (f" ({counted(len(report.warnings), 'warning')})" if report.warnings else "")
     )
     if settings:
-        _say(f"set {len(settings)} programme setting(s): {', '.join(settings)}")
+        _say(f"set {counted(len(settings), 'programme setting')}: {', '.join(settings)}")
     if sets:
         _say(
-            f"stored {len(sets)} assumption set(s), apart from the record: "
+            f"stored {counted(len(sets), 'assumption set')}, apart from the record: "
             + ", ".join(s.name for s in sets)
             + " (studbook assumptions use NAME to analyse with one)"
         )
@@ -342,7 +344,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         animals += len(plan.update.changed) + len(plan.update.unchanged)
         events_read += plan.update.unchanged_events
     print(
-        f"{len(plan.errors) + len(settings_errors)} error(s), {len(plan.warnings)} warning(s) "
+        f"{counted(len(plan.errors) + len(settings_errors), 'error')}, "
+        f"{counted(len(plan.warnings), 'warning')} "
         f"in {animals} animals and {events_read} events, checked {against}"
     )
     return EXIT_INVALID if plan.errors or settings_errors else EXIT_OK

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from studbook.errors import ImportValidationError
+from studbook.present import counted
 
 __all__ = ["add_assumption_commands", "add_assumptions_option", "cmd_assumptions"]
 
@@ -137,7 +138,7 @@ def cmd_assumptions(args: argparse.Namespace) -> int:
         with cli._open(args)() as session:
             sets = store.load_assumption_sets(session)
         write_assumption_file(sets, args.file)
-        cli._say(f"exported {len(sets)} assumption set(s) to {args.file}")
+        cli._say(f"exported {counted(len(sets), 'assumption set')} to {args.file}")
         return int(cli.EXIT_OK)
     said: str
     if action == "new":
@@ -165,7 +166,9 @@ def cmd_assumptions(args: argparse.Namespace) -> int:
         said = f"{args.name}: removed hypothetical animal {args.id}"
     elif action == "import":
         sets = _write(args, lambda s: store.import_assumption_sets(s, args.file))
-        said = f"imported {len(sets)} assumption set(s): " + ", ".join(x.name for x in sets)
+        said = f"imported {counted(len(sets), 'assumption set')}: " + ", ".join(
+            x.name for x in sets
+        )
     else:  # use
         chosen = _write(args, lambda s: store.use_set(s, args.name))
         said = (

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from studbook.present import counted
 from tui.cli import (
     EXIT_INVALID,
     EXIT_NOT_FOUND,
@@ -111,9 +112,8 @@ def cmd_breeding_status(args: argparse.Namespace) -> int:
                 message = f"{args.id} marked not breeding: {hold.describe()}"
             else:
                 count = end_holds(session, args.id, args.start or date.today())
-                message = (
-                    f"{args.id}: {count} hold(s) ended; may breed from {args.start or 'today'}"
-                )
+                since = args.start or "today"
+                message = f"{args.id}: {counted(count, 'hold')} ended; may breed from {since}"
         _say(message)
         return EXIT_OK
     with factory() as session:

@@ -166,7 +166,7 @@ def loaded(db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> s
     sets = tmp_path / "sets.csv"
     sets.write_text(SETS, encoding="utf-8")
     code, _, err = run(capsys, "--db", db_url, "assumptions", "import", str(sets))
-    assert code == 0 and "imported 1 assumption set(s): litters" in err, err
+    assert code == 0 and "imported 1 assumption set: litters" in err, err
     return db_url
 
 

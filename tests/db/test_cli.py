@@ -57,7 +57,7 @@ class TestInitAndImport:
         new = tmp_path / "new.csv"
         new.write_text("id,sire,dam,sex\nN1,411,,M\n", encoding="utf-8")
         code, out, _ = run(capsys, "--db", loaded, "validate", str(new))
-        assert code == 0 and "0 error(s)" in out and "against" in out
+        assert code == 0 and "0 errors" in out and "against" in out
         code, out, _ = run(capsys, "--db", loaded, "validate", str(new), "--standalone")
         assert code == 1 and "'411'" in out
         code, _, err = run(capsys, "--db", loaded, "animal", "N1")
@@ -140,7 +140,7 @@ class TestExport:
         assert code == 0 and "exported 804 animals" in err
         assert (tmp_path / "out_events.csv").is_file()
         code, out, _ = run(capsys, "validate", str(out_file), "--standalone")
-        assert code == 0 and "0 error(s)" in out
+        assert code == 0 and "0 errors" in out
 
     @pytest.mark.parametrize("fmt", ["pmx", "vortex", "msi"])
     def test_other_formats(

@@ -21,7 +21,7 @@ class TestRelationship:
         lines = out.splitlines()
         assert lines[0] == "338 and 400: paternal half-sibs through 263"
         assert lines[1] == "kinship f = 0.1599 (relationship 2f = 0.3197)"
-        assert lines[3].startswith("  263: 0.1263 (79 %), 1 path pair(s), nearest 1+1")
+        assert lines[3].startswith("  263: 0.1263 (79 %), 1 path pair, nearest 1+1")
 
     def test_json_shares_sum_to_the_kinship(
         self, loaded: str, capsys: pytest.CaptureFixture[str]

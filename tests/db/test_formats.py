@@ -217,4 +217,4 @@ class TestCondor:
         exported = tmp_path / "condor.csv"
         assert run(capsys, "--db", db_url, "export", str(exported))[0] == 0
         code, out, _ = run(capsys, "validate", str(exported), "--standalone")
-        assert code == 0 and "0 error(s)" in out
+        assert code == 0 and "0 errors" in out

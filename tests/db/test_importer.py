@@ -331,7 +331,7 @@ class TestSuccessfulImport:
             ("import", "event", f"{current_user()} as tester"),
         ]
         animals = rows[1].new_value or ""
-        assert animals.startswith("2 animal row(s) from ") and "base.csv" in animals
+        assert animals.startswith("2 animal rows from ") and "base.csv" in animals
         assert animals.endswith("(entry order 1-2)")
         assert (rows[2].new_value or "").endswith("base_events.csv")
 

@@ -166,7 +166,7 @@ class TestSeparator:
         path.write_text("id;sire;dam;sex\nA;;;M\nB;;;F\nC;A;B;F\nD;A;B;M\n", encoding="utf-8")
         run(capsys, "--db", db_url, "init")
         code, out, err = run(capsys, "--db", db_url, "validate", str(path))
-        assert code == 0 and "read as semicolon-separated" in err and "0 error(s)" in out
+        assert code == 0 and "read as semicolon-separated" in err and "0 errors" in out
         code, _, err = run(capsys, "--db", db_url, "import", str(path))
         assert code == 0 and "imported 4 animals" in err
 
@@ -245,7 +245,7 @@ class TestUpdateHint:
         code, _, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
         assert code == 1 and f"'studbook import --update {FIXTURE}'" in err
         code, out, err = run(capsys, "--db", db_url, "validate", "--update", str(FIXTURE))
-        assert code == 0 and "0 error(s)" in out and "hint:" not in err
+        assert code == 0 and "0 errors" in out and "hint:" not in err
 
     def test_no_hint_for_a_new_file_with_errors(
         self, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

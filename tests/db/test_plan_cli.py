@@ -99,7 +99,7 @@ class TestBreedingStatus:
         code, _, err = run(
             capsys, "--db", loaded, "breeding-status", first, "--breeding", "--from", "2025-06-01"
         )
-        assert code == 0 and "1 hold(s) ended" in err
+        assert code == 0 and "1 hold ended" in err
         assert not notes(plan(capsys, loaded), "not breeding:")
 
     def test_refusals(self, loaded: str, capsys: pytest.CaptureFixture[str]) -> None:

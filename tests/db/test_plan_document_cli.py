@@ -64,7 +64,7 @@ class TestPlanDocument:
         out = tmp_path / "plan.md"
         for content, expected in (
             ('{"gene_diversity": "high"}', "field 'gene_diversity': 'high' is not a number"),
-            ('{"gd": 0.9}', "unknown figure(s) gd"),
+            ('{"gd": 0.9}', "unknown figure: gd"),
             ("[1, 2]", "expected a JSON object"),
         ):
             previous = tmp_path / "previous.json"

@@ -78,7 +78,7 @@ def loaded(db_url: str, capsys: pytest.CaptureFixture[str]) -> str:
     assert run(capsys, "--db", db_url, "init")[0] == 0
     code, _, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
     assert code == 0, err
-    assert "set 6 programme setting(s): species, breeding_age_male" in err
+    assert "set 6 programme settings: species, breeding_age_male" in err
     return db_url
 
 

@@ -43,7 +43,7 @@ class TestUpdate:
         assert code == 1 and "already in the database" in out
         code, out, err = run(capsys, "--db", db_url, "validate", "--update", str(FIXTURE))
         assert code == 0, out
-        assert "0 error(s)" in out and "in 804 animals and 2890 events" in out
+        assert "0 errors" in out and "in 804 animals and 2890 events" in out
         assert "update: 0 animals added, 0 changed, 804 unchanged; 0 events added" in err
 
     def test_import_update_previews_and_writes_the_difference(

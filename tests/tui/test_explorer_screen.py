@@ -37,8 +37,8 @@ class TestMatesAndLitters:
             assert any(isinstance(m, FamilyLoaded) for m in messages)
             lines = text_of(screen, "#animal-litters").splitlines()
             assert lines == [
-                "mate 7: 1 litter(s), 2 offspring",
-                "mate 6 (p=0.50): 1 litter(s), 1 offspring",
+                "mate 7: 1 litter, 2 offspring",
+                "mate 6 (p=0.50): 1 litter, 1 offspring",
                 "2012-05-20  with 7: 9, 10",
                 "2014-06-01  with 6: 11 (possible parent, p=0.50)",
             ]
@@ -65,7 +65,7 @@ class TestMatesAndLitters:
             await settle(app, pilot)
             assert screen.animal_id == "9"
             assert text_of(screen, "#animal-litters").splitlines() == [
-                "mate 10: 1 litter(s), 1 offspring",
+                "mate 10: 1 litter, 1 offspring",
                 "2018-04-01  with 10: 13",
             ]
 

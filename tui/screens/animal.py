@@ -102,7 +102,8 @@ def litters_text(view: FamilyView) -> str:
     out = []
     for mate in view.mates:
         chance = f" ({p.label}={p.text(mate.probability)})" if mate.probability < 1.0 else ""
-        out.append(f"mate {mate.id}{chance}: {mate.litters} litter(s), {mate.offspring} offspring")
+        litters = present.counted(mate.litters, "litter")
+        out.append(f"mate {mate.id}{chance}: {litters}, {mate.offspring} offspring")
     for litter in view.litters:
         mates = " | ".join(
             m if q >= 1.0 else f"{m} ({p.label}={p.text(q)})" for m, q in litter.mates
