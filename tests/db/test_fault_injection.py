@@ -16,11 +16,12 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, make_url, select, text
 
 from db.models import Base
 from db.session import make_engine
@@ -94,10 +95,20 @@ def _studbook(folder: Path, size: int) -> Path:
 
 
 class _Victims:
-    """Command-line processes forked ready to run, so a run waits for work, not for imports."""
+    """Command-line processes forked ready to run, so a run waits for work, not for imports.
+
+    On PostgreSQL they connect under an application name of their own: a client killed just
+    after it sent COMMIT leaves a server process that still commits, a moment later, so a
+    digest taken before that process has ended could call a complete change unchanged (and the
+    late commit then spoils the next run). :meth:`settle` waits for the server to be done.
+    """
 
     def __init__(self, url: str) -> None:
-        self.url = url
+        self.name = f"studbook-killed-{uuid.uuid4().hex[:12]}"
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "postgresql":
+            parsed = parsed.update_query_dict({"application_name": self.name})
+        self.url = parsed.render_as_string(hide_password=False)
         self.server = subprocess.Popen(
             [sys.executable, "-c", FORK_SERVER],
             stdin=subprocess.PIPE,
@@ -119,6 +130,20 @@ class _Victims:
             time.sleep(delay)
             os.kill(child, signal.SIGKILL)
         return self._say("wait")
+
+    def settle(self, engine: Engine) -> None:
+        """Wait until no server process of a killed command is left (PostgreSQL). Each look is a
+        transaction of its own: within one, PostgreSQL shows the same snapshot of activity."""
+        if engine.dialect.name != "postgresql":
+            return
+        query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
+        deadline = time.monotonic() + 60
+        while True:
+            with engine.connect() as connection:
+                if not connection.execute(query, {"name": self.name}).scalar_one():
+                    return
+            assert time.monotonic() < deadline, "a killed command's server process lingers"
+            time.sleep(0.01)
 
     def close(self) -> None:
         assert self.server.stdin is not None
@@ -149,6 +174,7 @@ def _kill_runs(
     after = None
     for _ in range(RUNS):
         code = processes.kill_after(argv, rng.uniform(0, longest))
+        processes.settle(engine)
         state = _digest(engine)
         if code == 0:  # finished before the kill
             seen["finished"] += 1
