@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -228,6 +228,20 @@ class ProgrammeSettings:
         """These settings with one key changed from its text form (validated)."""
         spec = _spec(key)
         return dataclasses.replace(self, **{spec.key: spec.parse(text)})
+
+    def with_texts(self, values: Iterable[tuple[str, str]]) -> ProgrammeSettings:
+        """These settings with each (key, text) of ``values`` applied in order, each validated
+        (:meth:`with_text`): a run's overrides (command line, UI plan form) or the values a
+        user stores.
+
+        >>> s = ProgrammeSettings().with_texts([("kinship_limit", "0.2"), ("region_penalty", "0")])
+        >>> s.kinship_limit, s.region_penalty
+        (0.2, 0.0)
+        """
+        settings = self
+        for key, text in values:
+            settings = settings.with_text(key, text)
+        return settings
 
     def text(self, key: str) -> str:
         """The text form of one setting."""

@@ -576,13 +576,10 @@ def _analysis(args: argparse.Namespace) -> Any:
     from studbook.analysis import Analysis, AnalysisSettings
 
     book = _load_book(args)
-    programme = book.settings
-    overrides = ("flagged_cap", "kinship_limit", "region_penalty", "release_sex_ratio",
-                 "release_max_kinship")  # fmt: skip
-    for key in overrides:
-        value = getattr(args, key, None)
-        if value is not None:
-            programme = programme.with_text(key, str(value))
+    keys = ("flagged_cap", "kinship_limit", "region_penalty", "release_sex_ratio",
+            "release_max_kinship")  # fmt: skip
+    given = [(key, str(value)) for key in keys if (value := getattr(args, key, None)) is not None]
+    programme = book.settings.with_texts(given)
     settings = AnalysisSettings(
         census_date=args.census_date.isoformat() if args.census_date else None,
         regions=tuple(r.upper() for r in args.population_region) or None,
@@ -928,8 +925,9 @@ def _plan_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--pairs",
-        type=int,
-        help="number of pairs (default: sized by the programme's goals, shown in the notes)",
+        metavar="N",
+        help="number of pairs, 0 or more (default: sized by the programme's goals, shown in "
+        "the notes)",
     )
 
 
