@@ -452,8 +452,16 @@ def _gd_cuts_ok(cuts: Any) -> bool:
     )
 
 
-def _excess(text: str) -> float | None:
+def _optional_number(text: str) -> float | None:
     return None if text.lower() in ("", "none") else float(text)
+
+
+def _optional_number_text(value: float | None) -> str:
+    return "none" if value is None else _number(value)
+
+
+def _optional_fraction_ok(value: Any) -> bool:
+    return value is None or _in_unit(value)
 
 
 def _ratio(text: str) -> tuple[int, int] | None:
@@ -495,12 +503,16 @@ def _size(text: str) -> int | None:
     return None if text.lower() in ("", "none") else int(text)
 
 
+def _size_text(size: int | None) -> str:
+    return "none" if size is None else str(size)
+
+
+def _size_ok(size: Any) -> bool:
+    return size is None or (isinstance(size, int) and size > 0)
+
+
 def _optional_window(text: str) -> DemographicWindow | None:
     return None if text.lower() in ("", "none", "all") else DemographicWindow.parse(text)
-
-
-def _ne_ratio(text: str) -> float | None:
-    return None if text.lower() in ("", "none") else float(text)
 
 
 def _capacity(text: str) -> tuple[tuple[str, int, int], ...]:
@@ -599,9 +611,9 @@ SETTINGS: dict[str, SettingSpec] = {
             "use a kinship from 0 to 1 above the population's mean MK (the ceiling is the larger "
             f"of kinship_limit and mean MK + this), or 'none' for kinship_limit alone; default "
             f"{KINSHIP_EXCESS:g}",
-            _excess,
-            lambda v: "none" if v is None else _number(v),
-            lambda v: v is None or _in_unit(v),
+            _optional_number,
+            _optional_number_text,
+            _optional_fraction_ok,
         ),
         SettingSpec(
             "msi_max_unknown",
@@ -627,9 +639,9 @@ SETTINGS: dict[str, SettingSpec] = {
             "use a kinship from 0 to 1 below the population's mean MK (the threshold is the "
             "larger of msi_inbred_f and mean MK - this), or 'none' for msi_inbred_f alone; "
             f"default {MSI_INBRED_MARGIN:g}",
-            _excess,
-            lambda v: "none" if v is None else _number(v),
-            lambda v: v is None or _in_unit(v),
+            _optional_number,
+            _optional_number_text,
+            _optional_fraction_ok,
         ),
         SettingSpec(
             "msi_gd_bands",
@@ -674,30 +686,30 @@ SETTINGS: dict[str, SettingSpec] = {
             "default 0",
             float,
             _number,
-            lambda v: isinstance(v, float | int) and math.isfinite(v) and v >= 0,
+            _cost_ok,
         ),
         SettingSpec(
             "target_size",
             "Target population size (animals)",
             "use a whole number of animals above 0, or 'none'; default none",
             _size,
-            lambda v: "none" if v is None else str(v),
-            lambda v: v is None or (isinstance(v, int) and v > 0),
+            _size_text,
+            _size_ok,
         ),
         SettingSpec(
             "target_years",
             "Years to reach the target size",
             "use a whole number of years above 0, or 'none'; default none",
             _size,
-            lambda v: "none" if v is None else str(v),
-            lambda v: v is None or (isinstance(v, int) and v > 0),
+            _size_text,
+            _size_ok,
         ),
         SettingSpec(
             "ne_ratio",
             "Ne/N (programme setting)",
             "use a ratio above 0 and at most 1, or 'none'; default none",
-            _ne_ratio,
-            lambda v: "none" if v is None else _number(v),
+            _optional_number,
+            _optional_number_text,
             lambda v: v is None or (isinstance(v, float | int) and 0.0 < float(v) <= 1.0),
         ),
         SettingSpec(
@@ -775,9 +787,9 @@ SETTINGS: dict[str, SettingSpec] = {
             "Release group: largest kinship between members",
             "use a kinship from 0 to 1, or 'none' for the pairs' kinship ceiling "
             "(kinship_limit, kinship_excess); default none",
-            _excess,
-            lambda v: "none" if v is None else _number(v),
-            lambda v: v is None or _in_unit(v),
+            _optional_number,
+            _optional_number_text,
+            _optional_fraction_ok,
         ),
     )
 }
