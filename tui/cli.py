@@ -578,7 +578,8 @@ def _analysis(args: argparse.Namespace) -> Any:
     book = _load_book(args)
     keys = ("flagged_cap", "kinship_limit", "region_penalty", "release_sex_ratio",
             "release_max_kinship")  # fmt: skip
-    given = [(key, str(value)) for key in keys if (value := getattr(args, key, None)) is not None]
+    # The option texts are read by the settings' own rules, as the UI's forms read theirs.
+    given = [(key, text) for key in keys if (text := getattr(args, key, None)) is not None]
     programme = book.settings.with_texts(given)
     settings = AnalysisSettings(
         census_date=args.census_date.isoformat() if args.census_date else None,
@@ -916,11 +917,13 @@ def _plan_options(p: argparse.ArgumentParser) -> None:
         help="the per-pair score that decides who mates whom (default delta_gd)",
     )
     p.add_argument(
-        "--kinship-limit", type=float, help="forbid f >= this (default: the setting kinship_limit)"
+        "--kinship-limit",
+        metavar="F",
+        help="forbid f >= this (default: the setting kinship_limit)",
     )
     p.add_argument(
         "--region-penalty",
-        type=float,
+        metavar="COST",
         help="cost of a cross-region pair (default: the setting region_penalty)",
     )
     p.add_argument(
@@ -1072,7 +1075,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--flagged-cap",
-        type=float,
+        metavar="FRACTION",
         help="largest flagged-founder share of a candidate (default: the setting flagged_cap)",
     )
     p.add_argument("--top", type=int, help="candidates to show (default all)")

@@ -66,6 +66,19 @@ class TestBreedingPlan:
             checked_controls(pairs, "contributions", {})
         assert (code, out) == (2, "") and err.strip() == f"studbook: {form.value}"
 
+    @pytest.mark.parametrize(
+        ("option", "key"),
+        [("--kinship-limit", "kinship_limit"), ("--region-penalty", "region_penalty")],
+    )
+    def test_a_refused_override_says_what_the_ui_form_says(
+        self, loaded: str, option: str, key: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The plan's setting overrides are read by the settings' rules on both front ends."""
+        code, out, err = run(capsys, "--db", loaded, "breeding-plan", *CENSUS, option, "x")
+        with pytest.raises(ValueError) as form:
+            checked_controls("", "contributions", {key: "x"})
+        assert (code, out) == (1, "") and err.strip() == f"studbook: {form.value}"
+
     def test_objectives_and_the_next_generation(
         self, loaded: str, capsys: pytest.CaptureFixture[str]
     ) -> None:
