@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from studbook.defaults import PLAN_OBJECTIVES
+from studbook.defaults import PLAN_OBJECTIVES, PLAN_SCORES
 from studbook.errors import (
     ImportValidationError,
     Problem,
@@ -912,7 +912,7 @@ def _plan_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--score",
-        choices=("delta_gd", "offspring_f"),
+        choices=PLAN_SCORES,
         default="delta_gd",
         help="the per-pair score that decides who mates whom (default delta_gd)",
     )

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from clirun import run
 
+from studbook.defaults import PLAN_SCORES
 from tui.screens.plan_controls import checked_controls
 
 CENSUS = ("--census-date", "2026-01-01")
@@ -65,6 +66,11 @@ class TestBreedingPlan:
         with pytest.raises(ValueError) as form:
             checked_controls(pairs, "contributions", {})
         assert (code, out) == (2, "") and err.strip() == f"studbook: {form.value}"
+
+    def test_score_offers_the_core_s_scores(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--score is checked against PLAN_SCORES, the list the plan itself accepts."""
+        code, _, err = run(capsys, "breeding-plan", "--score", "x")
+        assert code == 2 and all(repr(score) in err for score in PLAN_SCORES)
 
     @pytest.mark.parametrize(
         ("option", "key"),
