@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studbook.assumptions import NO_ASSUMPTIONS, set_name_problem
+from studbook.assumptions import NO_ASSUMPTIONS, is_true_record, set_name_problem
 from studbook.defaults import (
     DEFAULT_FLAGGED_CAP,
     DEFAULT_SUCCESS_RATE,
@@ -727,7 +727,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "Assumption set of the analyses",
             "use the name of a stored assumption set (studbook assumptions list), or 'none' for "
             "the true record; default none",
-            lambda text: "" if text.lower() in ("", NO_ASSUMPTIONS) else text,
+            lambda text: "" if is_true_record(text) else text,
             lambda v: v or NO_ASSUMPTIONS,
             lambda v: isinstance(v, str) and (v == "" or set_name_problem(v) is None),
         ),
