@@ -27,6 +27,7 @@ from studbook.assumptions import (
     AssumptionSet,
     HypotheticalAnimal,
     apply_assumptions,
+    is_true_record,
     record_value,
     set_name_problem,
 )
@@ -219,9 +220,7 @@ def remove_hypothetical(session: Session, name: str, animal_id: str) -> None:
 def use_set(session: Session, name: str) -> AssumptionSet | None:
     """Make set ``name`` (``none``: the true record) the one the analyses apply (the setting
     ``assumption_set``, audited); the set is checked against the whole studbook first."""
-    chosen = (
-        None if name.strip().lower() in ("", NO_ASSUMPTIONS) else load_assumption_set(session, name)
-    )
+    chosen = None if is_true_record(name) else load_assumption_set(session, name)
     if chosen is not None:
         _check(session, chosen)
     save_settings(session, {"assumption_set": chosen.name if chosen else NO_ASSUMPTIONS})

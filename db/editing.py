@@ -56,7 +56,7 @@ from studbook.institutions import REGIONS, InstitutionRecord, institution_text_p
 from studbook.limits import MNEMONIC_LENGTH
 from studbook.records import AnimalRecord
 from studbook.status import status_on
-from studbook.validation import validate_records
+from studbook.validation import number_key, validate_records
 
 __all__ = [
     "add_institution",
@@ -131,8 +131,8 @@ def _check_animal(session: Session, record: AnimalRecord, is_new: bool) -> list[
     neighbours = parent_ids - {record.id} - {c.id for c in children}
     if is_new:
         neighbours.add(record.id)
-        if record.id.isascii() and record.id.isdigit():
-            number = record.id.lstrip("0") or "0"
+        number = number_key(record.id)
+        if number is not None:
             neighbours |= set(
                 session.scalars(
                     select(Animal.studbook_id).where(func.ltrim(Animal.studbook_id, "0") == number)

@@ -56,7 +56,7 @@ from studbook.atomic import atomic_text_file
 from studbook.errors import Problem
 from studbook.events import EVENT_COLUMNS
 from studbook.institutions import INSTITUTION_COLUMNS
-from studbook.parents import ParentKind, ParentSpec
+from studbook.parents import ParentKind, ParentSpec, format_parent
 from studbook.pmx import msi_matrix_rows, pmx_companion, pmx_files
 from studbook.records import KNOWN_COLUMNS, AnimalRecord, record_to_row
 from studbook.status import whole_years
@@ -155,12 +155,11 @@ def export_institutions_csv(session: Session, target: Target) -> ExportReport:
 
 
 def _single_parent(spec: ParentSpec) -> str:
-    if spec.kind is ParentKind.WILD:
-        return "WILD"
-    if spec.kind is ParentKind.UNKNOWN or not spec.candidates:
-        return "UNK"
-    best = max(spec.candidates, key=lambda c: c[1])
-    return best[0]
+    """The cell of a format with one parent per role: the likeliest of MULT candidates, else
+    the parent's own cell (:func:`~studbook.parents.format_parent`)."""
+    if spec.kind is ParentKind.MULT and spec.candidates:
+        return max(spec.candidates, key=lambda c: c[1])[0]
+    return format_parent(spec)
 
 
 def _row_warning(file: str, row: int, animal_id: str, field: str, text: str) -> Problem:

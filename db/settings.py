@@ -63,9 +63,7 @@ def save_settings(
 
     stored = stored_settings(session)
     before = ProgrammeSettings.from_text(stored)
-    after = before
-    for key, text in values.items():
-        after = after.with_text(key, text)
+    after = before.with_texts(values.items())
     changed = {key.strip() for key in values if stored.get(key.strip()) != after.text(key)}
     wanted = after.assumption_set
     if "assumption_set" in changed and wanted and session.get(AssumptionSetRow, wanted) is None:

@@ -41,6 +41,7 @@ __all__ = [
     "apply_assumptions",
     "assumed_studbook",
     "chosen_set",
+    "is_true_record",
     "pedigree_label",
     "record_value",
     "resolve_set",
@@ -58,6 +59,15 @@ SET_NAME_LENGTH = 50
 """The longest name of an assumption set."""
 
 
+def is_true_record(name: str) -> bool:
+    """Whether a set name given by a user means no assumption set: blank or ``none`` (any case).
+
+    >>> is_true_record(" None "), is_true_record(""), is_true_record("H1 sire")
+    (True, True, False)
+    """
+    return name.strip().lower() in ("", NO_ASSUMPTIONS)
+
+
 class AssumptionError(StudbookError):
     """An assumption that cannot be applied; the message names the set, animal and field."""
 
@@ -71,7 +81,7 @@ def set_name_problem(name: str) -> str | None:
     """
     if not name.strip():
         return "an assumption set needs a name"
-    if name.strip().lower() == NO_ASSUMPTIONS:
+    if is_true_record(name):
         return f"{NO_ASSUMPTIONS!r} means the true record; choose another name"
     if name != name.strip():
         return "the name starts or ends with a space"
@@ -310,7 +320,7 @@ def chosen_set(book: Studbook, name: str | None = None) -> AssumptionSet | None:
 def resolve_set(sets: Mapping[str, AssumptionSet], name: str) -> AssumptionSet | None:
     """The set called ``name`` (``''`` or ``none``: no set); raises :class:`AssumptionError`
     naming the sets there are when there is none by that name."""
-    if not name.strip() or name.strip().lower() == NO_ASSUMPTIONS:
+    if is_true_record(name):
         return None
     try:
         return sets[name]

@@ -22,7 +22,15 @@ from studbook.parents import ParentKind
 from studbook.recommendations import BreedingHold, PlanHistory
 from studbook.records import AnimalRecord
 from studbook.settings import ProgrammeSettings
-from studbook.status import Status, age_years, is_living, local_id_on, location_on, status_on
+from studbook.status import (
+    Status,
+    age_years,
+    found_by,
+    is_living,
+    local_id_on,
+    location_on,
+    status_on,
+)
 
 if TYPE_CHECKING:
     from studbook.assumptions import AssumptionSet
@@ -309,18 +317,13 @@ class Studbook:
         house name, any case. Ages are on ``on`` (default: today).
         """
         wanted_region = region.upper() if region is not None else None
-        needle = (search or "").casefold()
         out = []
         for animal_id, record in self.records.items():
             if living is not None and self.is_living(animal_id, on) != living:
                 continue
             if sex is not None and record.sex != sex.upper():
                 continue
-            if (
-                needle
-                and needle not in animal_id.casefold()
-                and needle not in (record.house_name.casefold())
-            ):
+            if search and not found_by(search, animal_id, record.house_name):
                 continue
             where = self.location_on(animal_id, on)
             if institution is not None and where != institution:

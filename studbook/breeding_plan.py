@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from studbook.defaults import PLAN_SCORES, PlanScore
 from studbook.errors import StudbookError
 from studbook.jit import compiled
 from studbook.pairing import KINSHIP_LIMIT, TRANSFER_LABELS, PairingInputs
@@ -76,7 +77,8 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-Objective = Literal["delta_gd", "offspring_f"]
+Objective = PlanScore
+"""The per-pair score of a plan (:data:`studbook.defaults.PLAN_SCORES`)."""
 
 _BETWEEN_REGIONS = TRANSFER_LABELS.index("between regions")
 
@@ -96,8 +98,8 @@ class PlanSettings:
     n_pairs: int | None = None
 
     def __post_init__(self) -> None:
-        if self.objective not in ("delta_gd", "offspring_f"):
-            raise ValueError(f"objective must be 'delta_gd' or 'offspring_f', not {self.objective}")
+        if self.objective not in PLAN_SCORES:
+            raise ValueError(f"objective must be one of {PLAN_SCORES}, not {self.objective!r}")
         if self.max_per_animal < 1:
             raise ValueError("max_per_animal must be at least 1")
 

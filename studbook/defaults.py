@@ -27,7 +27,9 @@ __all__ = [
     "MSI_MK_DIFFERENCE_BANDS",
     "MSI_UNKNOWN_CUTS",
     "PLAN_OBJECTIVES",
+    "PLAN_SCORES",
     "PlanObjective",
+    "PlanScore",
 ]
 
 PlanObjective = Literal["contributions", "pairs", "greedy"]
@@ -35,6 +37,11 @@ PLAN_OBJECTIVES: tuple[PlanObjective, ...] = ("contributions", "pairs", "greedy"
 """How a breeding plan chooses its pairs, the default first: optimum contributions for the GD
 of P + offspring (:mod:`studbook.contributions_plan`), the exact optimum of the sum of pair
 ΔGD, or the greedy lowest-MK rule (:mod:`studbook.breeding_plan`)."""
+
+PlanScore = Literal["delta_gd", "offspring_f"]
+PLAN_SCORES: tuple[PlanScore, ...] = ("delta_gd", "offspring_f")
+"""The per-pair score that decides who mates whom in a plan, the default first: the pair's ΔGD
+(maximised) or its offspring's F (minimised)."""
 
 KINSHIP_LIMIT = 0.0625
 """Default kinship limit: a pair with f_mf at or above it (offspring of first cousins) gets MSI

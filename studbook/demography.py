@@ -52,7 +52,6 @@ import numpy.typing as npt
 from studbook.errors import StudbookError
 from studbook.events import ARRIVALS
 from studbook.lifetable import (
-    DAYS_PER_YEAR,
     LifeHistories,
     LifeTable,
     MedianLifeExpectancy,
@@ -61,7 +60,7 @@ from studbook.lifetable import (
 )
 from studbook.pedigree import Pedigree, Population
 from studbook.records import BirthType
-from studbook.status import exit_now
+from studbook.status import DAYS_PER_YEAR, exit_now
 
 if TYPE_CHECKING:
     from studbook.book import Studbook

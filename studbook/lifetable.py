@@ -1,7 +1,8 @@
 """Life tables by sex, as PMx and the AZA publish them, and Kaplan-Meier median life expectancy.
 
 Everything is estimated over a **demographic window** ``[start, end)`` of dates: only what
-happened inside it counts. Ages are in years of 365.25 days since birth; age class ``x`` holds
+happened inside it counts. Ages are in years of 365.25 days since birth (the age rule of
+:func:`studbook.status.age_years`, :data:`~studbook.status.DAYS_PER_YEAR`); age class ``x`` holds
 ages in ``[x, x + 1)``. For each sex and class:
 
 * ``Risk_x``: animals at risk. *Prorated* (the default, as PMx): each animal adds the fraction
@@ -31,9 +32,9 @@ import numpy as np
 import numpy.typing as npt
 
 from studbook.errors import StudbookError
+from studbook.status import DAYS_PER_YEAR
 
 __all__ = [
-    "DAYS_PER_YEAR",
     "LifeHistories",
     "LifeTable",
     "MedianLifeExpectancy",
@@ -42,7 +43,6 @@ __all__ = [
     "median_life_expectancy",
 ]
 
-DAYS_PER_YEAR = 365.25
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

@@ -19,11 +19,24 @@ import math
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["PROBABILITY_TOLERANCE", "ParentKind", "ParentSpec", "format_parent", "parse_parent"]
+__all__ = [
+    "PROBABILITY_TOLERANCE",
+    "UNKNOWN_TOKEN",
+    "UNKNOWN_TOKENS",
+    "WILD_TOKEN",
+    "ParentKind",
+    "ParentSpec",
+    "format_parent",
+    "parse_parent",
+]
 
 PROBABILITY_TOLERANCE = 1e-6
-UNKNOWN_TOKENS = frozenset({"", "0", "UNK"})
+UNKNOWN_TOKEN = "UNK"
+"""The cell written for an unknown parent."""
+UNKNOWN_TOKENS = frozenset({"", "0", UNKNOWN_TOKEN})
+"""The cells read as an unknown parent."""
 WILD_TOKEN = "WILD"
+"""The cell of a wild-born parent."""
 
 
 class ParentKind(Enum):
@@ -128,7 +141,7 @@ def format_parent(spec: ParentSpec) -> str:
     'A|B|C'
     """
     if spec.kind is ParentKind.UNKNOWN:
-        return "UNK"
+        return UNKNOWN_TOKEN
     if spec.kind is ParentKind.WILD:
         return WILD_TOKEN
     if spec.kind is ParentKind.KNOWN:

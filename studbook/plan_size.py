@@ -5,7 +5,8 @@ A plan is for one breeding season (a year). The number of pairs is
 
     pairs = ceil(births needed per year / (expected litter size x success rate)),
 
-capped at the number of pairs the candidates allow, where
+capped at the number of pairs the candidates allow, unless the user asks for a number
+(:func:`asked_pairs`: a whole number of 0 or more; none asked, the goals' number), where
 
 * **births needed per year** come from the life tables (:func:`studbook.demography.
   reproductive_goals`): the population P's age-sex structure is projected with the life table's
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from studbook.defaults import DEFAULT_SUCCESS_RATE
+from studbook.errors import StudbookError
 
 if TYPE_CHECKING:
     from studbook.book import Studbook
@@ -44,8 +46,10 @@ __all__ = [
     "DEFAULT_SUCCESS_RATE",
     "PRIOR_WEIGHT",
     "BirthsNeeded",
+    "PairCountError",
     "PlanSize",
     "SuccessRate",
+    "asked_pairs",
     "births_needed",
     "plan_size",
     "population_day",
@@ -55,6 +59,37 @@ __all__ = [
 
 PRIOR_WEIGHT = 10
 """How many recommendations the default success rate weighs against the recorded outcomes."""
+
+
+class PairCountError(StudbookError, ValueError):
+    """A number of pairs that a plan cannot have (not a whole number of 0 or more)."""
+
+
+def asked_pairs(given: str | int | None) -> int | None:
+    """The number of pairs a user asks a plan for, from the command line's ``--pairs``, the
+    UI's plan form or the API: ``None`` (not given, or a blank text) leaves the plan sized by
+    the goals; otherwise a whole number of 0 or more, else :class:`PairCountError`.
+
+    >>> asked_pairs(" 12 "), asked_pairs(""), asked_pairs(0)
+    (12, None, 0)
+    >>> asked_pairs("-1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    studbook.plan_size.PairCountError: pairs: '-1' is not allowed; use a whole number of 0 or ...
+    """
+    if given is None or (isinstance(given, str) and not given.strip()):
+        return None
+    text = given.strip() if isinstance(given, str) else str(given)
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise PairCountError(
+            f"pairs: {text!r} is not allowed; use a whole number of 0 or more, or none for "
+            "as many as the goals need"
+        )
+    return count
 
 
 @dataclass(frozen=True)

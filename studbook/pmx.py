@@ -49,7 +49,15 @@ from studbook.events import EventCode, EventRecord
 from studbook.foreign import ForeignStudbook, count_wild_founders, estimate_code, estimated_date
 from studbook.institutions import InstitutionRecord
 from studbook.pairing import MSI_DASH, PairingTable, msi_labels
-from studbook.parents import UNKNOWN, UNKNOWN_TOKENS, WILD, WILD_TOKEN, ParentKind, ParentSpec
+from studbook.parents import (
+    UNKNOWN,
+    UNKNOWN_TOKENS,
+    WILD,
+    WILD_TOKEN,
+    ParentKind,
+    ParentSpec,
+    format_parent,
+)
 from studbook.records import AnimalRecord, BirthType, parse_bool, parse_sex, probability_problem
 from studbook.sparks import TRANSACTION_CODES, dbase_date
 
@@ -106,12 +114,8 @@ def pmx_files(book: Studbook, census: date | None = None) -> PmxFiles:
     mult: list[list[str]] = [list(MULT_COLUMNS)]
 
     def parent(spec: ParentSpec) -> str:
-        if spec.kind is ParentKind.WILD:
-            return WILD_TOKEN
-        if spec.kind is ParentKind.UNKNOWN:
-            return "UNK"
-        if spec.kind is ParentKind.KNOWN:
-            return spec.candidates[0][0]
+        if spec.kind is not ParentKind.MULT:
+            return format_parent(spec)
         if spec.candidates not in mult_ids:
             mult_ids[spec.candidates] = f"{_MULT}{len(mult_ids) + 1}"
             name = mult_ids[spec.candidates]

@@ -95,10 +95,21 @@ __all__ = [
     "release_group_figures",
     "spreadsheet_safe",
     "summary_figures",
+    "yes_no",
 ]
 
 MISSING = "–"
 """What a human format shows for a value that is not defined (``None`` or NaN)."""
+
+
+def yes_no(value: bool) -> str:
+    """A yes/no value as a human format shows it.
+
+    >>> yes_no(True), yes_no(False)
+    ('yes', 'no')
+    """
+    return "yes" if value else "no"
+
 
 _UNSHOWABLE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
@@ -184,7 +195,7 @@ class Quantity:
         if self.formatter is not None:
             return self.formatter(value)
         if isinstance(value, bool):
-            return "yes" if value else "no"
+            return yes_no(value)
         if isinstance(value, float) and math.isinf(value):
             return "∞" if value > 0 else "-∞"
         if isinstance(value, int | float):

@@ -30,7 +30,7 @@ from studbook.breeding_plan import BreedingPlan, Objective, Plan, max_pairs
 from studbook.contributions_plan import contributions_plan, judge
 from studbook.defaults import PlanObjective
 from studbook.plan_constraints import PlanConstraints, proven_pairs
-from studbook.plan_size import PlanSize, births_needed, plan_size, success_rate
+from studbook.plan_size import PlanSize, asked_pairs, births_needed, plan_size, success_rate
 from studbook.recommendations import IssuedPlan
 
 if TYPE_CHECKING:
@@ -175,8 +175,10 @@ def recommended_plan(
     max_per_animal: int = 1,
     n_pairs: int | None = None,
 ) -> RecommendedPlan:
-    """The plan sized by the goals (or ``n_pairs``) under the constraints, chosen by
-    ``objective`` with the per-pair ``score`` (module docstring)."""
+    """The plan sized by the goals (or ``n_pairs``, see :func:`~studbook.plan_size.asked_pairs`)
+    under the constraints, chosen by ``objective`` with the per-pair ``score`` (module
+    docstring)."""
+    n_pairs = asked_pairs(n_pairs)
     constraints = plan_constraints(analysis)
     inp = analysis.pairing_inputs
     settings = analysis.programme.plan_settings(

@@ -49,6 +49,7 @@ from studbook.present import (
     release_group_figures,
     spreadsheet_safe,
     summary_figures,
+    yes_no,
 )
 
 if TYPE_CHECKING:
@@ -183,7 +184,7 @@ def _text(value: Any) -> str:
     if isinstance(value, Quantity):
         return value.label
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return yes_no(value)
     if isinstance(value, float):
         if math.isnan(value):
             return ""

@@ -23,13 +23,13 @@ from __future__ import annotations
 import csv
 import dataclasses
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studbook.assumptions import NO_ASSUMPTIONS, set_name_problem
+from studbook.assumptions import NO_ASSUMPTIONS, is_true_record, set_name_problem
 from studbook.defaults import (
     DEFAULT_FLAGGED_CAP,
     DEFAULT_SUCCESS_RATE,
@@ -228,6 +228,20 @@ class ProgrammeSettings:
         """These settings with one key changed from its text form (validated)."""
         spec = _spec(key)
         return dataclasses.replace(self, **{spec.key: spec.parse(text)})
+
+    def with_texts(self, values: Iterable[tuple[str, str]]) -> ProgrammeSettings:
+        """These settings with each (key, text) of ``values`` applied in order, each validated
+        (:meth:`with_text`): a run's overrides (command line, UI plan form) or the values a
+        user stores.
+
+        >>> s = ProgrammeSettings().with_texts([("kinship_limit", "0.2"), ("region_penalty", "0")])
+        >>> s.kinship_limit, s.region_penalty
+        (0.2, 0.0)
+        """
+        settings = self
+        for key, text in values:
+            settings = settings.with_text(key, text)
+        return settings
 
     def text(self, key: str) -> str:
         """The text form of one setting."""
@@ -438,8 +452,16 @@ def _gd_cuts_ok(cuts: Any) -> bool:
     )
 
 
-def _excess(text: str) -> float | None:
+def _optional_number(text: str) -> float | None:
     return None if text.lower() in ("", "none") else float(text)
+
+
+def _optional_number_text(value: float | None) -> str:
+    return "none" if value is None else _number(value)
+
+
+def _optional_fraction_ok(value: Any) -> bool:
+    return value is None or _in_unit(value)
 
 
 def _ratio(text: str) -> tuple[int, int] | None:
@@ -481,12 +503,16 @@ def _size(text: str) -> int | None:
     return None if text.lower() in ("", "none") else int(text)
 
 
+def _size_text(size: int | None) -> str:
+    return "none" if size is None else str(size)
+
+
+def _size_ok(size: Any) -> bool:
+    return size is None or (isinstance(size, int) and size > 0)
+
+
 def _optional_window(text: str) -> DemographicWindow | None:
     return None if text.lower() in ("", "none", "all") else DemographicWindow.parse(text)
-
-
-def _ne_ratio(text: str) -> float | None:
-    return None if text.lower() in ("", "none") else float(text)
 
 
 def _capacity(text: str) -> tuple[tuple[str, int, int], ...]:
@@ -585,9 +611,9 @@ SETTINGS: dict[str, SettingSpec] = {
             "use a kinship from 0 to 1 above the population's mean MK (the ceiling is the larger "
             f"of kinship_limit and mean MK + this), or 'none' for kinship_limit alone; default "
             f"{KINSHIP_EXCESS:g}",
-            _excess,
-            lambda v: "none" if v is None else _number(v),
-            lambda v: v is None or _in_unit(v),
+            _optional_number,
+            _optional_number_text,
+            _optional_fraction_ok,
         ),
         SettingSpec(
             "msi_max_unknown",
@@ -613,9 +639,9 @@ SETTINGS: dict[str, SettingSpec] = {
             "use a kinship from 0 to 1 below the population's mean MK (the threshold is the "
             "larger of msi_inbred_f and mean MK - this), or 'none' for msi_inbred_f alone; "
             f"default {MSI_INBRED_MARGIN:g}",
-            _excess,
-            lambda v: "none" if v is None else _number(v),
-            lambda v: v is None or _in_unit(v),
+            _optional_number,
+            _optional_number_text,
+            _optional_fraction_ok,
         ),
         SettingSpec(
             "msi_gd_bands",
@@ -660,30 +686,30 @@ SETTINGS: dict[str, SettingSpec] = {
             "default 0",
             float,
             _number,
-            lambda v: isinstance(v, float | int) and math.isfinite(v) and v >= 0,
+            _cost_ok,
         ),
         SettingSpec(
             "target_size",
             "Target population size (animals)",
             "use a whole number of animals above 0, or 'none'; default none",
             _size,
-            lambda v: "none" if v is None else str(v),
-            lambda v: v is None or (isinstance(v, int) and v > 0),
+            _size_text,
+            _size_ok,
         ),
         SettingSpec(
             "target_years",
             "Years to reach the target size",
             "use a whole number of years above 0, or 'none'; default none",
             _size,
-            lambda v: "none" if v is None else str(v),
-            lambda v: v is None or (isinstance(v, int) and v > 0),
+            _size_text,
+            _size_ok,
         ),
         SettingSpec(
             "ne_ratio",
             "Ne/N (programme setting)",
             "use a ratio above 0 and at most 1, or 'none'; default none",
-            _ne_ratio,
-            lambda v: "none" if v is None else _number(v),
+            _optional_number,
+            _optional_number_text,
             lambda v: v is None or (isinstance(v, float | int) and 0.0 < float(v) <= 1.0),
         ),
         SettingSpec(
@@ -701,7 +727,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "Assumption set of the analyses",
             "use the name of a stored assumption set (studbook assumptions list), or 'none' for "
             "the true record; default none",
-            lambda text: "" if text.lower() in ("", NO_ASSUMPTIONS) else text,
+            lambda text: "" if is_true_record(text) else text,
             lambda v: v or NO_ASSUMPTIONS,
             lambda v: isinstance(v, str) and (v == "" or set_name_problem(v) is None),
         ),
@@ -761,9 +787,9 @@ SETTINGS: dict[str, SettingSpec] = {
             "Release group: largest kinship between members",
             "use a kinship from 0 to 1, or 'none' for the pairs' kinship ceiling "
             "(kinship_limit, kinship_excess); default none",
-            _excess,
-            lambda v: "none" if v is None else _number(v),
-            lambda v: v is None or _in_unit(v),
+            _optional_number,
+            _optional_number_text,
+            _optional_fraction_ok,
         ),
     )
 }

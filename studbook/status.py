@@ -41,10 +41,11 @@ Location
 :func:`studbook.events.location_history`, :func:`stay_on`), else the record's current location;
 :func:`local_id_on`: the local id of that stay.
 
-Studbook order
---------------
+Studbook order and search
+-------------------------
 :func:`studbook_sort_key`: numeric ids by value (9 before 10), then other ids as text; ``"042"``
-and ``"42"`` (two animals) are ordered by their text.
+and ``"42"`` (two animals) are ordered by their text. :func:`found_by`: a search text finds the
+animals whose id or house name contains it, in any case (the animals list, the UI's palette).
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ __all__ = [
     "Status",
     "age_years",
     "exit_now",
+    "found_by",
     "is_living",
     "living_mask",
     "local_id_on",
@@ -310,6 +312,17 @@ def studbook_sort_key(animal_id: str) -> tuple[int, int, str]:
     """
     numeric = animal_id.isascii() and animal_id.isdigit()
     return (0, int(animal_id), animal_id) if numeric else (1, 0, animal_id)
+
+
+def found_by(search: str, animal_id: str, house_name: str) -> bool:
+    """Whether ``search`` finds the animal: part of its id or house name, in any case (an
+    empty search finds every animal).
+
+    >>> found_by("dar", "42", "Darla"), found_by("4", "42", ""), found_by("x", "42", "Darla")
+    (True, True, False)
+    """
+    needle = search.casefold()
+    return needle in animal_id.casefold() or needle in house_name.casefold()
 
 
 def studbook_order(ids: Iterable[str]) -> npt.NDArray[np.int64]:

@@ -35,6 +35,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from studbook.parents import UNKNOWN_TOKEN, WILD_TOKEN
+
 __all__ = ["SyntheticStudbook", "deep_studbook", "synthetic_studbook"]
 
 IntArray = npt.NDArray[np.int64]
@@ -305,8 +307,8 @@ def synthetic_studbook(
 
 def _parent_cells(recorded: IntArray, founder: BoolArray, ids: npt.NDArray[np.str_]) -> ObjArray:
     """Parent cells: the parent's id, ``UNK`` when it is not recorded, ``WILD`` for founders."""
-    cells = np.where(recorded >= 0, ids[np.maximum(recorded, 0)], "UNK").astype(object)
-    cells[founder] = "WILD"
+    cells = np.where(recorded >= 0, ids[np.maximum(recorded, 0)], UNKNOWN_TOKEN).astype(object)
+    cells[founder] = WILD_TOKEN
     return cells
 
 

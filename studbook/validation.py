@@ -84,12 +84,9 @@ def number_key(animal_id: str) -> str | None:
 
 
 def _has_leading_zero(animal_id: str) -> bool:
-    return (
-        animal_id.isascii()
-        and animal_id.isdigit()
-        and len(animal_id) > 1
-        and animal_id.startswith("0")
-    )
+    """A number written with leading zeros: its text is not the number it stands for."""
+    number = number_key(animal_id)
+    return number is not None and number != animal_id
 
 
 def _candidates(spec: ParentSpec) -> tuple[str, ...]:

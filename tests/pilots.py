@@ -1,11 +1,14 @@
-"""What the terminal-UI tests share: waiting until the app has nothing left to do, and
-pressing a button as a person would."""
+"""What the terminal-UI tests share: waiting until the app has nothing left to do, pressing a
+button as a person would, reading the table on screen, and a second user's database sessions."""
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session, sessionmaker
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Button
+from textual.widgets import Button, DataTable
+
+from db.session import make_engine, make_session_factory
 
 
 async def settle(app: App[None], pilot: Pilot[None]) -> None:
@@ -29,3 +32,20 @@ async def press_button(pilot: Pilot[None], selector: str) -> None:
             break
         await pilot.pause(0.05)
     await pilot.click(selector)
+
+
+def table_ids(app: App[None]) -> list[str]:
+    """The row keys (studbook ids) of the table on the current screen, in display order."""
+    table: DataTable[object] = app.screen.query_one(DataTable)
+    return [str(key.value) for key in table.rows]
+
+
+def column_keys(app: App[None]) -> tuple[str, ...]:
+    """The column keys of the table on the current screen, in display order."""
+    table: DataTable[object] = app.screen.query_one(DataTable)
+    return tuple(str(key.value) for key in table.columns)
+
+
+def other_user(url: str) -> sessionmaker[Session]:
+    """Sessions of another user on the app's database (a concurrent edit, an audit check)."""
+    return make_session_factory(make_engine(url), user="other-user")

@@ -191,6 +191,11 @@ class TestRules:
         plan = breeding_plan(inputs, PlanSettings(objective="offspring_f"))
         assert plan.optimal.mean_offspring_f == 0.0
 
+    def test_a_score_outside_the_list_is_refused(self) -> None:
+        """The per-pair scores are PLAN_SCORES; the refusal names them."""
+        with pytest.raises(ValueError, match="one of \\('delta_gd', 'offspring_f'\\)"):
+            PlanSettings(objective="gd")  # type: ignore[arg-type]
+
 
 class TestGreedyBeside:
     """The greedy MK-order plan is shown beside the optimum and never beats it."""

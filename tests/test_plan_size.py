@@ -10,6 +10,8 @@ from studbook.csvformat import table_from_text
 from studbook.plan_size import (
     PRIOR_WEIGHT,
     BirthsNeeded,
+    PairCountError,
+    asked_pairs,
     births_needed,
     plan_size,
     success_rate,
@@ -114,3 +116,27 @@ class TestBirthsNeeded:
         result = analysis(target_size="14", target_years="1").recommended_plan(n_pairs=1)
         assert result.size is None and len(result.plan.optimal) == 1
         assert "plan size: 1 pairs, as asked (not sized by the goals)" in result.notes()
+
+    def test_a_negative_number_asked_of_the_api_is_refused(self) -> None:
+        with pytest.raises(PairCountError, match="pairs: '-2' is not allowed"):
+            analysis().recommended_plan(n_pairs=-2)
+
+
+class TestAskedPairs:
+    """One rule for the number of pairs a user asks for (command line, UI form, API)."""
+
+    @pytest.mark.parametrize(("given", "count"), [(None, None), ("", None), ("  ", None),
+                                                  ("0", 0), (" 12 ", 12), (3, 3)])  # fmt: skip
+    def test_blank_is_the_goals_number_else_a_whole_number(
+        self, given: str | int | None, count: int | None
+    ) -> None:
+        assert asked_pairs(given) == count
+
+    @pytest.mark.parametrize("given", ["-1", "x", "1.5", -1])
+    def test_anything_else_names_the_field_and_what_is_allowed(self, given: str | int) -> None:
+        with pytest.raises(PairCountError) as refused:
+            asked_pairs(given)
+        assert str(refused.value) == (
+            f"pairs: {str(given)!r} is not allowed; use a whole number of 0 or more, or none "
+            "for as many as the goals need"
+        )

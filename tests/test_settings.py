@@ -102,6 +102,16 @@ class TestParsing:
         assert caught.value.key == key and f"setting {key!r}" in str(caught.value)
         assert repr(text) in str(caught.value)
 
+    def test_several_texts_apply_in_order_and_each_is_checked(self) -> None:
+        """Overrides of a run and stored values go through one function."""
+        s = ProgrammeSettings().with_texts(
+            [("kinship_limit", "0.2"), ("region_penalty", "0"), ("kinship_limit", "0.1")]
+        )
+        assert (s.kinship_limit, s.region_penalty) == (0.1, 0.0)
+        assert ProgrammeSettings().with_texts([]) == ProgrammeSettings()
+        with pytest.raises(SettingsError, match="'region_penalty'"):
+            ProgrammeSettings().with_texts([("kinship_limit", "0.2"), ("region_penalty", "-1")])
+
     def test_unknown_key_lists_the_keys(self) -> None:
         """An unknown key's error lists every setting."""
         with pytest.raises(SettingsError, match="kinship_limit, kinship_excess, msi_max_unknown"):

@@ -8,6 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from studbook.book import Studbook
 from studbook.dates import PartialDate, parse_partial_date
 from studbook.events import EventCode, EventRecord, location_history
 from studbook.pedigree import Pedigree
@@ -15,6 +16,7 @@ from studbook.population import reference_population
 from studbook.records import AnimalRecord
 from studbook.status import (
     age_years,
+    found_by,
     is_living,
     living_mask,
     location_on,
@@ -201,3 +203,20 @@ class TestLocationAndOrder:
         assert ordered == ["9", "042", "42", "100", "A1", "T12"]
         rank = studbook_order(ids).tolist()
         assert [ids[rank.index(k)] for k in range(len(ids))] == ordered
+
+
+class TestSearch:
+    """One rule for what a search text finds: the animals list and the UI's palette use it."""
+
+    def test_part_of_the_id_or_house_name_in_any_case(self) -> None:
+        assert found_by("DAR", "7", "Darla") and found_by("t1", "T12", "")
+        assert not found_by("12", "7", "Darla")
+        assert found_by("", "7", "")
+
+    def test_the_animals_list_finds_what_the_rule_finds(self) -> None:
+        records = [AnimalRecord("7", house_name="Darla"), AnimalRecord("T12", house_name="Ural"),
+                   AnimalRecord("12", house_name="")]  # fmt: skip
+        book = Studbook.build(records)
+        for search in ("dar", "12", "U", "x"):
+            listed = [a.record.id for a in book.animals(search=search)]
+            assert listed == [r.id for r in records if found_by(search, r.id, r.house_name)]

@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from studbook.defaults import PLAN_OBJECTIVES
+from studbook.defaults import PLAN_OBJECTIVES, PLAN_SCORES
 from studbook.errors import (
     ImportValidationError,
     Problem,
@@ -579,13 +579,11 @@ def _analysis(args: argparse.Namespace) -> Any:
     from studbook.analysis import Analysis, AnalysisSettings
 
     book = _load_book(args)
-    programme = book.settings
-    overrides = ("flagged_cap", "kinship_limit", "region_penalty", "release_sex_ratio",
-                 "release_max_kinship")  # fmt: skip
-    for key in overrides:
-        value = getattr(args, key, None)
-        if value is not None:
-            programme = programme.with_text(key, str(value))
+    keys = ("flagged_cap", "kinship_limit", "region_penalty", "release_sex_ratio",
+            "release_max_kinship")  # fmt: skip
+    # The option texts are read by the settings' own rules, as the UI's forms read theirs.
+    given = [(key, text) for key in keys if (text := getattr(args, key, None)) is not None]
+    programme = book.settings.with_texts(given)
     settings = AnalysisSettings(
         census_date=args.census_date.isoformat() if args.census_date else None,
         regions=tuple(r.upper() for r in args.population_region) or None,
@@ -917,22 +915,25 @@ def _plan_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--score",
-        choices=("delta_gd", "offspring_f"),
+        choices=PLAN_SCORES,
         default="delta_gd",
         help="the per-pair score that decides who mates whom (default delta_gd)",
     )
     p.add_argument(
-        "--kinship-limit", type=float, help="forbid f >= this (default: the setting kinship_limit)"
+        "--kinship-limit",
+        metavar="F",
+        help="forbid f >= this (default: the setting kinship_limit)",
     )
     p.add_argument(
         "--region-penalty",
-        type=float,
+        metavar="COST",
         help="cost of a cross-region pair (default: the setting region_penalty)",
     )
     p.add_argument(
         "--pairs",
-        type=int,
-        help="number of pairs (default: sized by the programme's goals, shown in the notes)",
+        metavar="N",
+        help="number of pairs, 0 or more (default: sized by the programme's goals, shown in "
+        "the notes)",
     )
 
 
@@ -1077,7 +1078,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--flagged-cap",
-        type=float,
+        metavar="FRACTION",
         help="largest flagged-founder share of a candidate (default: the setting flagged_cap)",
     )
     p.add_argument("--top", type=int, help="candidates to show (default all)")

@@ -62,16 +62,19 @@ def _refusals(command: str) -> Iterator[None]:
 
 def _recommended(args: argparse.Namespace) -> tuple[Any, Any]:
     """The analysis and its recommended plan for the options given."""
+    from studbook.plan_size import PairCountError, asked_pairs
     from studbook.present import printable
 
+    try:
+        n_pairs = asked_pairs(args.pairs)
+    except PairCountError as exc:
+        raise CliError(f"studbook: {exc}", EXIT_USAGE) from exc
     analysis = _analysis(args)
-    if args.pairs is not None and args.pairs < 0:
-        raise CliError("studbook: --pairs must be 0 or more", EXIT_USAGE)
     result = analysis.recommended_plan(
         objective=args.objective,
         score=args.score,
         max_per_animal=args.max_per_animal,
-        n_pairs=args.pairs,
+        n_pairs=n_pairs,
     )
     if result.plan.why_empty is not None:
         _say(printable(f"studbook breeding-plan: no pairs: {result.plan.why_empty}"))

@@ -16,6 +16,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
 from studbook.present import printable
+from studbook.status import found_by
 
 if TYPE_CHECKING:
     from tui.app import StudbookApp
@@ -162,7 +163,7 @@ class StudbookCommands(Provider):
             return
         shown = 0
         for animal_id, house_name in self._animals:
-            if needle in animal_id.casefold() or needle in house_name.casefold():
+            if found_by(needle, animal_id, house_name):
                 text = f"animal: open {animal_id}" + (f" ({house_name})" if house_name else "")
                 exact = needle in (animal_id.casefold(), house_name.casefold())
                 yield Hit(

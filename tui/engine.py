@@ -253,13 +253,10 @@ def _analysis(
     analyses: dict[tuple[object, ...], Analysis] = _cache["analyses"]
     key = (job.census_date, region, overrides)
     if key not in analyses:
-        programme = book.settings
-        for setting, text in overrides:
-            programme = programme.with_text(setting, text)
         settings = AnalysisSettings(
             census_date=job.census_date,
             regions=(region,) if region else None,
-            programme=programme if overrides else None,
+            programme=book.settings.with_texts(overrides) if overrides else None,
         )
         analyses[key] = Analysis(book, settings)
     return analyses[key]

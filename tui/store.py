@@ -31,7 +31,7 @@ from studbook.dates import PartialDate, parse_partial_date
 from studbook.errors import Problem
 from studbook.events import EventRecord
 from studbook.events import Stay as EventStay
-from studbook.parents import format_parent, parse_parent
+from studbook.parents import ParentKind, ParentSpec, format_parent, parse_parent
 from studbook.plan_draft import DraftEdit, MateCandidate
 from studbook.present import PROBABILITY
 from studbook.records import AnimalRecord, parse_birth_type, parse_sex
@@ -144,7 +144,7 @@ class ParentLink:
     def label(self) -> str:
         """``123``, ``WILD``, ``UNK`` or ``123 (p=0.50)`` for a MULT candidate."""
         if self.id is None:
-            return self.kind.upper() if self.kind != "unknown" else "UNK"
+            return format_parent(ParentSpec(ParentKind(self.kind)))
         if self.kind == "mult":
             p = PROBABILITY
             return f"{self.id} ({p.label}={p.text(self.probability)})"

@@ -158,16 +158,13 @@ class TestStore:
 
 
 @pytest.fixture
-def loaded(db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
-    """The Amur leopard fixture with the set 'litters' stored."""
-    assert run(capsys, "--db", db_url, "init")[0] == 0
-    code, _, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
-    assert code == 0, err
+def with_litters(loaded: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> str:
+    """The Amur leopard fixture (``loaded`` of the conftest) with the set 'litters' stored."""
     sets = tmp_path / "sets.csv"
     sets.write_text(SETS, encoding="utf-8")
-    code, _, err = run(capsys, "--db", db_url, "assumptions", "import", str(sets))
+    code, _, err = run(capsys, "--db", loaded, "assumptions", "import", str(sets))
     assert code == 0 and "imported 1 assumption set: litters" in err, err
-    return db_url
+    return loaded
 
 
 def _figures(out: str) -> dict[str, object]:
@@ -179,13 +176,13 @@ class TestCommandLine:
     """studbook assumptions ..., --assumptions and the record's round trip."""
 
     def test_set_changes_the_analyses_not_the_record(
-        self, loaded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+        self, with_litters: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """With the set in use the summary names it and its figures move; the CSV export is the
         true record: export, import into a new database, export again gives the same bytes."""
-        args = ("--db", loaded, "summary", "--census-date", "2026-01-01", "--format", "json")
+        args = ("--db", with_litters, "summary", "--census-date", "2026-01-01", "--format", "json")
         true = _figures(run(capsys, *args, "--assumptions", "none")[1])
-        code, _, err = run(capsys, "--db", loaded, "assumptions", "use", "litters")
+        code, _, err = run(capsys, "--db", with_litters, "assumptions", "use", "litters")
         assert code == 0 and "now use assumption set 'litters'" in err
         code, out, _ = run(capsys, *args)
         assumed = _figures(out)
@@ -198,7 +195,7 @@ class TestCommandLine:
         assert assumed["known_before"] == true["known_before"]
         assert true["certain"] <= true["known_before"]  # type: ignore[operator]
         first, second = tmp_path / "one.csv", tmp_path / "two.csv"
-        assert run(capsys, "--db", loaded, "export", str(first))[0] == 0
+        assert run(capsys, "--db", with_litters, "export", str(first))[0] == 0
         other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
         assert run(capsys, "--db", other, "init")[0] == 0
         assert run(capsys, "--db", other, "import", str(first))[0] == 0
@@ -213,23 +210,23 @@ class TestCommandLine:
         ]
 
     def test_every_analysis_names_the_pedigree(
-        self, loaded: str, capsys: pytest.CaptureFixture[str]
+        self, with_litters: str, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """pairings, breeding-plan, releases, age-pyramid and projection print the pedigree
         they rest on."""
         projection = ("projection", "--years", "3", "--ne-ratio", "0.3")
         for command in ("pairings", "breeding-plan", "releases", "age-pyramid", projection):
             words = (command,) if isinstance(command, str) else command
-            code, out, err = run(capsys, "--db", loaded, *words, "--assumptions", "litters")
+            code, out, err = run(capsys, "--db", with_litters, *words, "--assumptions", "litters")
             assert code == 0, err
             assert "pedigree: true record + assumption set 'litters'" in out
 
     def test_refusals_name_animal_and_field(
-        self, loaded: str, capsys: pytest.CaptureFixture[str]
+        self, with_litters: str, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """Bad assumptions exit 1 naming the animal and field; unknown sets are refused by
         use, by the setting and by --assumptions."""
-        base = ("--db", loaded, "assumptions")
+        base = ("--db", with_litters, "assumptions")
         code, _, err = run(capsys, *base, "add", "litters", "15", "sire", "3")
         assert code == 1 and "animal '15', field 'sire': sire '3' is female" in err
         assert "nothing was changed" in err
@@ -239,18 +236,20 @@ class TestCommandLine:
         assert (
             code == 1 and "no assumption set 'other' (the sets: hypothetical-sires, litters)" in err
         )
-        code, _, err = run(capsys, "--db", loaded, "settings", "set", "assumption_set", "other")
+        code, _, err = run(
+            capsys, "--db", with_litters, "settings", "set", "assumption_set", "other"
+        )
         assert code == 1 and "no assumption set 'other'" in err
-        code, _, err = run(capsys, "--db", loaded, "summary", "--assumptions", "other")
+        code, _, err = run(capsys, "--db", with_litters, "summary", "--assumptions", "other")
         assert code == 5 and "no assumption set 'other'" in err
 
     def test_list_show_export(
-        self, loaded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+        self, with_litters: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """list marks the set in use; show puts the record's value beside each assumption;
         export writes a file that imports back to the same sets."""
-        run(capsys, "--db", loaded, "assumptions", "use", "litters")
-        code, out, _ = run(capsys, "--db", loaded, "assumptions", "list", "--format", "json")
+        run(capsys, "--db", with_litters, "assumptions", "use", "litters")
+        code, out, _ = run(capsys, "--db", with_litters, "assumptions", "list", "--format", "json")
         rows = {row["set"]: row for row in json.loads(out)["sections"][0]["rows"]}
         assert rows["litters"] == {
             "set": "litters",
@@ -260,11 +259,11 @@ class TestCommandLine:
             "note": "one sire per litter",
         }
         assert rows["hypothetical-sires"]["in use"] is False  # the fixture's set, stored unused
-        code, out, _ = run(capsys, "--db", loaded, "assumptions", "show", "litters")
+        code, out, _ = run(capsys, "--db", with_litters, "assumptions", "show", "litters")
         assert code == 0
         assert any(line.split()[:4] == ["14", "sire", "UNK", "H9"] for line in out.splitlines())
         written = tmp_path / "back.csv"
-        assert run(capsys, "--db", loaded, "assumptions", "export", str(written))[0] == 0
+        assert run(capsys, "--db", with_litters, "assumptions", "export", str(written))[0] == 0
         lines = written.read_text(encoding="utf-8").splitlines()
         assert [line for line in lines if not line.startswith("hypothetical-sires,")] == (
             SETS.splitlines()
@@ -274,13 +273,13 @@ class TestCommandLine:
             fixture_set.splitlines()[1:]
         )
 
-    def test_applied_pedigree(self, loaded: str) -> None:
+    def test_applied_pedigree(self, with_litters: str) -> None:
         """The analysis pedigree has H9 as the litter's sire; the record keeps UNK."""
         from db.opening import open_studbook
         from db.session import make_session_factory
         from studbook.analysis import Analysis, AnalysisSettings
 
-        with make_session_factory(open_studbook(loaded))() as session:
+        with make_session_factory(open_studbook(with_litters))() as session:
             book = load_studbook(session)
         analysis = Analysis(book, AnalysisSettings(assumptions="litters"))
         assert format_parent(analysis.book.records["14"].sire) == "H9"

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import clirun
 import pytest
+from clirun import FIXTURE
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,10 +42,8 @@ from studbook.parents import ParentKind, ParentSpec
 from studbook.records import AnimalRecord, BirthType, records_from_table
 from studbook.status import whole_years
 from tui import engine as engine_module
-from tui.cli import main
 from tui.store import AnimalFilter, Store
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "amur_leopard.csv"
 DATES = (None, date(1985, 6, 30), date(2004, 1, 1), date(2019, 7, 1))
 """``None`` is now (the records as they stand; analyses: today)."""
 
@@ -51,14 +51,11 @@ Counts = tuple[int, int, int]
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    """Run the command line in-process; its standard output (the command must succeed)."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return out.out
+    """Run the command line in-process (:func:`clirun.run`); its standard output (the command
+    must succeed)."""
+    code, out, err = clirun.run(capsys, *argv)
+    assert code == 0, err
+    return out
 
 
 def _sections(text: str) -> list[dict[str, object]]:
@@ -102,15 +99,11 @@ class Views:
     def cli_summary(self, on: date | None) -> Counts | None:
         args = ["--db", self.url, "summary", "--format", "json"]
         args += ["--census-date", on.isoformat()] if on else []
-        try:
-            code = main(args)
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out = self.capsys.readouterr()
+        code, out, err = clirun.run(self.capsys, *args)
         if code != 0:
-            assert "reference population is empty" in out.err
+            assert "reference population is empty" in err
             return None
-        rows = _sections(out.out)[0]["rows"]
+        rows = _sections(out)[0]["rows"]
         assert isinstance(rows, list)
         n, m, f, u = (int(r["value"]) for r in rows[:4])
         assert n == m + f + u

@@ -209,6 +209,19 @@ class TestServices:
         ):
             record_birth(session, AnimalRecord(id="3", birth_date=p("2012")), institution="TALLINN")
 
+    @pytest.mark.parametrize("again", ["03", "003"])
+    def test_a_number_written_with_leading_zeros_is_refused(
+        self, studbook: sessionmaker[Session], again: str
+    ) -> None:
+        """A birth may not reuse a studbook number written differently (03 for 3)."""
+        with (
+            pytest.raises(InvalidEditError, match="same number written differently"),
+            session_scope(studbook) as session,
+        ):
+            record_birth(
+                session, AnimalRecord(id=again, birth_date=p("2012")), institution="TALLINN"
+            )
+
     def test_death_sets_date_and_ends_the_stay(self, studbook: sessionmaker[Session]) -> None:
         """A death stores the date and cause, clears the location and leaves the living list."""
         with session_scope(studbook) as session:

@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from clirun import run
 
+from studbook.defaults import PLAN_SCORES
+from tui.screens.plan_controls import checked_controls
+
 CENSUS = ("--census-date", "2026-01-01")
 
 
@@ -53,6 +56,34 @@ class TestBreedingPlan:
         assert len(grow["sections"][0]["rows"]) > keep
         assert "300 animals in 5 years" in notes(grow, "plan size:")[0]
         assert len(plan(capsys, loaded, "--pairs", "5")["sections"][0]["rows"]) == 5
+
+    @pytest.mark.parametrize("pairs", ["-1", "x"])
+    def test_a_refused_number_of_pairs_says_what_the_ui_form_says(
+        self, loaded: str, pairs: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--pairs and the plan form's pairs field share one rule and one message."""
+        code, out, err = run(capsys, "--db", loaded, "breeding-plan", *CENSUS, "--pairs", pairs)
+        with pytest.raises(ValueError) as form:
+            checked_controls(pairs, "contributions", {})
+        assert (code, out) == (2, "") and err.strip() == f"studbook: {form.value}"
+
+    def test_score_offers_the_core_s_scores(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--score is checked against PLAN_SCORES, the list the plan itself accepts."""
+        code, _, err = run(capsys, "breeding-plan", "--score", "x")
+        assert code == 2 and all(repr(score) in err for score in PLAN_SCORES)
+
+    @pytest.mark.parametrize(
+        ("option", "key"),
+        [("--kinship-limit", "kinship_limit"), ("--region-penalty", "region_penalty")],
+    )
+    def test_a_refused_override_says_what_the_ui_form_says(
+        self, loaded: str, option: str, key: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The plan's setting overrides are read by the settings' rules on both front ends."""
+        code, out, err = run(capsys, "--db", loaded, "breeding-plan", *CENSUS, option, "x")
+        with pytest.raises(ValueError) as form:
+            checked_controls("", "contributions", {key: "x"})
+        assert (code, out) == (1, "") and err.strip() == f"studbook: {form.value}"
 
     def test_objectives_and_the_next_generation(
         self, loaded: str, capsys: pytest.CaptureFixture[str]

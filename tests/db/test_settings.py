@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from clirun import run
+from clirun import FIXTURE, run
 from sqlalchemy.orm import Session, sessionmaker
+from testdata import FIXTURES
 
 from db.audit import history
 from db.errors import EditConflictError
@@ -17,9 +18,6 @@ from db.session import current_user, session_scope
 from db.settings import import_settings, load_settings, save_settings, stored_settings
 from studbook.errors import SettingsError
 from studbook.population import AMUR_LEOPARD, NO_AGE_LIMITS
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-FIXTURE = FIXTURES / "amur_leopard.csv"
 
 
 class TestStore:
@@ -72,16 +70,6 @@ class TestStore:
             assert load_settings(session).profile == AMUR_LEOPARD
 
 
-@pytest.fixture
-def loaded(db_url: str, capsys: pytest.CaptureFixture[str]) -> str:
-    """A database filled with the fixture (its settings file picked up)."""
-    assert run(capsys, "--db", db_url, "init")[0] == 0
-    code, _, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
-    assert code == 0, err
-    assert "set 6 programme settings: species, breeding_age_male" in err
-    return db_url
-
-
 class TestCommandLine:
     """studbook settings, settings show, settings set; import and validate of settings files."""
 
@@ -128,6 +116,14 @@ class TestCommandLine:
         rows = {r["key"]: r["value"] for r in json.loads(out)["sections"][0]["rows"]}
         assert rows["flagged_cap"] == "0.125"
 
+    def test_import_names_the_settings_its_file_sets(
+        self, db_url: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The import picks up the companion settings file and says which settings it set."""
+        run(capsys, "--db", db_url, "init")
+        code, _, err = run(capsys, "--db", db_url, "import", str(FIXTURE))
+        assert code == 0 and "set 6 programme settings: species, breeding_age_male" in err
+
     def test_without_settings_reports_say_no_age_limits(
         self, db_url: str, capsys: pytest.CaptureFixture[str]
     ) -> None:
@@ -160,5 +156,6 @@ class TestCommandLine:
         base = ("--db", loaded, "releases", "--census-date", "2026-01-01", "--format", "json")
         out = json.loads(run(capsys, *base, "--flagged-cap", "0.05")[1])
         assert out["meta"]["parameters"]["flagged-founder cap"] == 0.05
-        code, _, err = run(capsys, *base, "--flagged-cap", "3")
-        assert code == 1 and "'flagged_cap'" in err
+        for bad in ("3", "x"):  # out of range or not a number: the setting's own message
+            code, _, err = run(capsys, *base, "--flagged-cap", bad)
+            assert code == 1 and f"setting 'flagged_cap': {bad!r} is not allowed" in err

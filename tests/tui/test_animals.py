@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from pilots import settle
+from pilots import settle, table_ids
 from textual.message import Message
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
-from tui.app import StudbookApp, make_app
+from tui.app import make_app
 from tui.messages import AnimalLoaded, AnimalsLoaded, GeneticsReady, OpenAnimal
 from tui.screens.animal import AnimalScreen
 from tui.screens.animals import AnimalsScreen
 from tui.widgets.pedigree import PedigreeTree
 
 SIZE = (140, 44)
-
-
-def table_ids(app: StudbookApp) -> list[str]:
-    table: DataTable[object] = app.screen.query_one(DataTable)
-    return [str(key.value) for key in table.rows]
 
 
 class TestAnimalsTable:

@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from pilots import press_button, settle
+from pilots import column_keys, press_button, settle
 from sqlalchemy import select
 from textual.command import CommandList, CommandPalette
 from textual.message import Message
@@ -43,11 +43,6 @@ CENSUS = "2024-01-01"
 
 def app_for(url: str) -> StudbookApp:
     return make_app(url, census_date=CENSUS)
-
-
-def column_keys(app: StudbookApp) -> tuple[str, ...]:
-    table: DataTable[object] = app.screen.query_one(DataTable)
-    return tuple(str(key.value) for key in table.columns)
 
 
 def events_of(url: str, animal: str) -> list[tuple[str, str | None]]:

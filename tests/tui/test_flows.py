@@ -5,15 +5,15 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from pilots import settle
+from pilots import other_user, settle, table_ids
 from sqlalchemy import select
 from textual.message import Message
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, Input, Static
 
 from db.audit import history
 from db.models import Animal, Event
-from db.session import make_engine, make_session_factory, session_scope
+from db.session import session_scope
 from tui.app import StudbookApp, make_app
 from tui.messages import (
     GeneDiversityLoaded,
@@ -37,18 +37,9 @@ SIZE = (150, 46)
 CENSUS = "2024-01-01"
 
 
-def sessions(url: str):  # type: ignore[no-untyped-def]
-    return make_session_factory(make_engine(url), user="other-user")
-
-
 def animal_in_db(url: str, animal_id: str) -> Animal | None:
-    with sessions(url)() as session:
+    with other_user(url)() as session:
         return session.get(Animal, animal_id)
-
-
-def table_ids(app: StudbookApp) -> list[str]:
-    table: DataTable[object] = app.screen.query_one(DataTable)
-    return [str(key.value) for key in table.rows]
 
 
 class TestGenetics:
@@ -278,7 +269,7 @@ class TestEditing:
             assert "16" in table_ids(app)
             stored = animal_in_db(db_url, "16")
             assert stored is not None and stored.house_name == "Amba"
-            with sessions(db_url)() as session:
+            with other_user(db_url)() as session:
                 assert any(row.action == "insert" for row in history(session, "16"))
             assert app.genetics_generation > generation
             row = next(r for r in app.screen.rows if r.id == "16")
@@ -349,7 +340,7 @@ class TestEditing:
             assert book.status("3") == "dead" and book.status("12") == "released"
             ids = table_ids(app)
             assert "3" not in ids and "12" not in ids and "14" in ids
-            with sessions(db_url)() as session:
+            with other_user(db_url)() as session:
                 events = session.scalars(select(Event.event).where(Event.animal_id == "10"))
                 assert "contraception_start" in list(events)
 
@@ -366,7 +357,7 @@ class TestEditing:
             form.query_one("#field-house_name", Input).value = "Mine"
             await settle(app, pilot)
             assert not form.query_one("#save", Button).disabled  # checked against version read
-            with session_scope(sessions(db_url)) as session:
+            with session_scope(other_user(db_url)) as session:
                 animal = session.get(Animal, "15")
                 assert animal is not None
                 animal.notes = "changed elsewhere"

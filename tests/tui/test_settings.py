@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pilots import settle
+from pilots import other_user, settle
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static, TabbedContent
 
 from db.audit import history
-from db.session import make_engine, make_session_factory, session_scope
+from db.session import session_scope
 from db.settings import save_settings, stored_settings
 from studbook.settings import SETTING_GROUPS
 from tui.app import make_app
@@ -17,10 +17,6 @@ from tui.screens.settings import SettingsForm
 
 SIZE = (150, 46)
 CENSUS = "2024-01-01"
-
-
-def sessions(url: str):  # type: ignore[no-untyped-def]
-    return make_session_factory(make_engine(url), user="other-user")
 
 
 class TestSettingsForm:
@@ -55,7 +51,7 @@ class TestSettingsForm:
             assert not isinstance(app.screen, SettingsForm)
             saved = [m for m in messages if isinstance(m, RecordSaved)]
             assert saved and saved[-1].action == "settings"
-        with sessions(db_url)() as session:
+        with other_user(db_url)() as session:
             stored = stored_settings(session)
             assert stored["target_size"] == "80" and stored["release_age"] == "1-4"
             assert stored["species"] == "[b]Panthera[/b] pardus"  # typed text is data, not markup
@@ -74,7 +70,7 @@ class TestSettingsForm:
             await settle(app, pilot)
             form = app.screen
             assert isinstance(form, SettingsForm)
-            with session_scope(sessions(db_url)) as session:
+            with session_scope(other_user(db_url)) as session:
                 save_settings(session, {"flagged_cap": "0.2"})
             form.query_one("#setting-flagged_cap", Input).value = "0.1"
             await settle(app, pilot)
@@ -82,7 +78,7 @@ class TestSettingsForm:
             await settle(app, pilot)
             assert isinstance(app.screen, ErrorModal)
             assert "flagged_cap" in str(app.screen.query_one("#error-message", Static).render())
-        with sessions(db_url)() as session:
+        with other_user(db_url)() as session:
             assert stored_settings(session)["flagged_cap"] == "0.2"
 
 

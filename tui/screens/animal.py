@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from studbook import present
 from studbook.book import Relative
+from studbook.parents import UNKNOWN_TOKEN
 from studbook.present import printable
 from tui.engine_explorer import FamilyView
 from tui.messages import AnimalLoaded, FamilyLoaded, RelationshipLoaded, ReportExported
@@ -49,8 +50,8 @@ def record_text(d: AnimalDetail) -> str:
         (present.DEATH_DATE.label, d.death_date or present.MISSING),
         ("Status", d.status),
         ("Institution", where),
-        ("Sire", " | ".join(parents.get("sire", ["UNK"]))),
-        ("Dam", " | ".join(parents.get("dam", ["UNK"]))),
+        ("Sire", " | ".join(parents.get("sire", [UNKNOWN_TOKEN]))),
+        ("Dam", " | ".join(parents.get("dam", [UNKNOWN_TOKEN]))),
     ]
     if d.flags:
         lines.append(("Flags", ", ".join(d.flags)))

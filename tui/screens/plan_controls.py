@@ -4,7 +4,8 @@ same choices as ``studbook breeding-plan --pairs --objective --kinship-limit
 --region-penalty``).
 
 Blank fields mean the programme's own: the goals' number of pairs and the stored settings.
-Each value is checked by the settings' own rules (:data:`studbook.settings.SETTINGS`) before
+The number of pairs is checked by the core's rule (:func:`studbook.plan_size.asked_pairs`),
+each setting by the settings' own rules (:data:`studbook.settings.SETTINGS`) before
 the form closes, so a refused value names what is allowed and changes nothing.
 """
 
@@ -20,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from studbook.defaults import PLAN_OBJECTIVES, PlanObjective
+from studbook.plan_size import asked_pairs
 from studbook.settings import SETTINGS
 from tui.engine import PLAN_OVERRIDES, PlanControls
 from tui.text import plain
@@ -28,19 +30,10 @@ __all__ = ["PlanControlsModal", "checked_controls"]
 
 
 def checked_controls(pairs: str, objective: PlanObjective, values: dict[str, str]) -> PlanControls:
-    """The controls the form's texts give; raises :class:`ValueError` (a
-    :class:`~studbook.errors.SettingsError` for a setting) naming the field."""
-    count: int | None = None
-    if pairs.strip():
-        try:
-            count = int(pairs)
-        except ValueError:
-            count = -1
-        if count < 0:
-            raise ValueError(
-                f"pairs: {pairs.strip()!r} is not allowed; use a whole number of 0 or more, or "
-                "leave it blank for the goals' number"
-            )
+    """The controls the form's texts give; raises :class:`ValueError` naming the field (a
+    :class:`~studbook.plan_size.PairCountError` for the pairs, the command line's ``--pairs``
+    rule; a :class:`~studbook.errors.SettingsError` for a setting)."""
+    count = asked_pairs(pairs)
     overrides = []
     for key in PLAN_OVERRIDES:
         text = values.get(key, "").strip()

@@ -20,7 +20,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select
 
 from studbook.dispositions import Disposition
 from studbook.plan_draft import EDITABLE, DraftEdit, MateCandidate
-from studbook.present import DELTA_GD, KINSHIP, MSI, RANK
+from studbook.present import DELTA_GD, KINSHIP, MSI, RANK, yes_no
 from tui.text import plain
 
 __all__ = ["DispositionModal"]
@@ -83,7 +83,7 @@ class DispositionModal(ModalScreen[DraftEdit | None]):
                 plain(DELTA_GD.text(m.delta_gd), justify="right"),
                 plain(m.msi),
                 plain(m.location),
-                plain("no" if m.refused else "yes"),
+                plain(yes_no(not m.refused)),
                 key=m.mate,
             )
         self._show_fields()
