@@ -112,6 +112,7 @@ class PairingsScreen(StudbookScreen):
     """Every male x female pair of breeding candidates, best first."""
 
     AUTO_FOCUS = "#pair-table"
+    SHOWS_ISSUED_PLANS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "toggle_plan", "Plan/all pairs", id="pairings.plan"),
         Binding("g", "switch_plan", "Optimal/greedy plan", id="pairings.method"),

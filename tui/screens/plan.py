@@ -67,6 +67,7 @@ class PlanScreen(StudbookScreen):
     issued, x exports the Breeding and Transfer Plan."""
 
     AUTO_FOCUS = "#plan-institutions"
+    SHOWS_ISSUED_PLANS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Change disposition", id="plan.edit"),
         Binding("u", "undo", "Undo change", id="plan.undo"),
@@ -306,9 +307,10 @@ class PlanScreen(StudbookScreen):
         words = f"Saved as plan {message.version} (issued today, every recommendation open)"
         self.query_one("#plan-status", Static).update(words)
         self.notify(words, title="Plan issued")
-        # The issued plan is now the programme's history: the next plan starts from it.
+        # The issued plan is now the programme's history: the next plan starts from it, and
+        # every screen that shows issued plans shows this one.
         self.edits = ()
-        self.reload()
+        self.studbook.reload_screens(plans_only=True)
 
     def on_report_exported(self, message: ReportExported) -> None:
         self.notify(printable(f"Plan written to {message.path}"), title="Exported", markup=False)
