@@ -23,7 +23,7 @@ from tui.screens.export import ExportModal
 from tui.screens.plan_controls import PlanControlsModal
 from tui.store import PairingFilter, PairingsView, PlanControls
 from tui.text import plain
-from tui.widgets.tables import free_column_width, free_text
+from tui.widgets.tables import FittingTable, free_text
 
 __all__ = [
     "CONTRACEPTED_MARK",
@@ -139,8 +139,6 @@ class PairingsScreen(StudbookScreen):
         """The planned pairs shown, in table order."""
         self.narrow = False
         """Whether the terminal is narrower than ``WIDE_FROM``: fewer columns."""
-        self.filled_width = 0
-        """The terminal's width when the table was last filled."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -155,9 +153,7 @@ class PairingsScreen(StudbookScreen):
             yield Select([], prompt="Any female", id="pair-female")
             yield Select([], prompt="Any institution", id="pair-institution")
             yield Select([], prompt="Any region", id="pair-region")
-        table: DataTable[str | Text] = DataTable(
-            id="pair-table", cursor_type="row", zebra_stripes=True
-        )
+        table = FittingTable(id="pair-table", cursor_type="row", zebra_stripes=True)
         for key, title in PAIRING_COLUMNS:
             table.add_column(title, key=key)
         yield table
@@ -173,10 +169,10 @@ class PairingsScreen(StudbookScreen):
         self.query_one(DataTable).focus()
 
     def on_resize(self) -> None:
-        # Narrow and wide show other columns; a wide table's reason column follows the width.
-        width = self.app.size.width
-        if width != self.filled_width and self.view is not None:
-            self.narrow = width < WIDE_FROM
+        # Narrow and wide show other columns (the table itself refits its reason column).
+        narrow = self.app.size.width < WIDE_FROM
+        if narrow != self.narrow and self.view is not None:
+            self.narrow = narrow
             self._fill_table(self.view)
 
     def reload(self) -> None:
@@ -209,18 +205,17 @@ class PairingsScreen(StudbookScreen):
 
     def _fill_table(self, view: PairingsView) -> None:
         """The ranked pairs or one plan, in the columns the terminal's width allows."""
-        table: DataTable[str | Text] = self.query_one(DataTable)
-        table.clear(columns=True)
+        table = self.query_one(FittingTable)
         totals = self.query_one("#plan-totals", Static)
         notes = self.query_one("#plan-notes", Static)
         if view.filter.plan:
             columns = [(k, t) for k, t in PLAN_COLUMNS if not self.narrow or k in NARROW_PLAN_KEYS]
-            for key, title in columns:
-                table.add_column(title, key=key)
             self.plan_rows = [r for r in view.plan_rows if r[0].startswith(self.plan_method)]
+            plan_rows = []
             for i, (plan, pair) in enumerate(self.plan_rows):
                 cells = dict(zip(_PLAN_KEYS, plan_cells(plan, pair), strict=True))
-                table.add_row(*(cells[k] for k, _ in columns), key=f"{i}:{pair.male}×{pair.female}")
+                plan_rows.append((f"{i}:{pair.male}×{pair.female}", [cells[k] for k, _ in columns]))
+            table.fill(columns, plan_rows)
             totals.update(
                 "\n".join(
                     f"{name}: {text}"
@@ -247,14 +242,8 @@ class PairingsScreen(StudbookScreen):
             for row in view.rows:
                 cells = dict(zip(_PAIR_KEYS, pairing_cells(row), strict=True))
                 rows.append((f"{row.male}×{row.female}", [cells[k] for k, _ in columns]))
-            # The MSI reason (wide only) is the last column: cut to the width that is left.
-            reason = columns[-1][0] == "msi_why"
-            titles = [t for _, t in columns]
-            width = free_column_width(table, titles, [c for _, c in rows]) if reason else None
-            for key, title in columns:
-                table.add_column(title, key=key, width=width if key == "msi_why" else None)
-            for row_key, row_cells in rows:
-                table.add_row(*row_cells, key=row_key)
+            # The last column (the MSI reason when wide) is cut to the width that is left.
+            table.fill(columns, rows)
             totals.display = False
             notes.display = False
             self.call_after_refresh(self._show_why)
@@ -262,7 +251,6 @@ class PairingsScreen(StudbookScreen):
             if len(view.rows) < view.matched:
                 status = f"first {len(view.rows)} shown · {status}"
         table.loading = False
-        self.filled_width = self.app.size.width
         self.query_one("#pairings-status", Static).update(status)
 
     def _show_why(self) -> None:

@@ -42,7 +42,7 @@ from tui.screens.export import ExportModal
 from tui.screens.plan_edit import DispositionModal
 from tui.store import PlanView
 from tui.text import plain
-from tui.widgets.tables import free_column_width, free_text
+from tui.widgets.tables import FittingTable, free_text
 
 __all__ = ["DOCUMENT_FORMATS", "PlanScreen", "institution_cells"]
 
@@ -87,8 +87,6 @@ class PlanScreen(StudbookScreen):
         """The version the last save stored."""
         self.shown: str | None = None
         """The institution whose animals the right table shows."""
-        self.filled_width = 0
-        """The terminal's width when the animals were last shown (their notes fit it)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -103,7 +101,7 @@ class PlanScreen(StudbookScreen):
             yield institutions
             with Vertical(id="plan-right"):
                 yield Static("", id="plan-institution", markup=False)
-                yield DataTable(id="plan-animals", cursor_type="row", zebra_stripes=True)
+                yield FittingTable(id="plan-animals", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="plan-note", classes="status", markup=False)
         yield Static("", id="plan-genetics", markup=False)
         yield ProgressBar(id="plan-progress", total=2, show_eta=False)
@@ -195,31 +193,23 @@ class PlanScreen(StudbookScreen):
         """The institution's animals; the notes (the last, free-text column) are cut to the
         width the other columns leave, and the note line shows the highlighted one whole."""
         assert self.view is not None
-        animals: DataTable[str | Text] = self.query_one("#plan-animals", DataTable)
+        animals = self.query_one("#plan-animals", FittingTable)
         row_at = animals.cursor_row
         same = self.shown == institution.mnemonic
-        animals.clear(columns=True)
-        rows = [
-            [
+        rows = []
+        for row in institution.rows:
+            cells = [
                 plain(cell, justify="right") if k in _NUMERIC else plain(cell)
                 for k, cell in enumerate(row[:-1])
             ]
-            + [free_text(row[-1])]
-            for row in institution.rows
-        ]
-        width = free_column_width(animals, self.view.headings, rows)
-        last = len(self.view.headings) - 1
-        for k, heading in enumerate(self.view.headings):
-            animals.add_column(heading, key=str(k), width=width if k == last else None)
-        for row, cells in zip(institution.rows, rows, strict=True):
             cells[_DISPOSITION].stylize("bold")
-            animals.add_row(*cells, key=row[0])
+            rows.append((row[0], [*cells, free_text(row[-1])]))
+        animals.fill([(str(k), h) for k, h in enumerate(self.view.headings)], rows)
         if same and row_at and animals.row_count:
             # Stay on the animal just changed (after the table has laid out its columns).
             row_at = min(row_at, animals.row_count - 1)
             self.call_after_refresh(animals.move_cursor, row=row_at, animate=False)
         self.shown = institution.mnemonic
-        self.filled_width = self.app.size.width
         self.query_one("#plan-institution", Static).update(plain(institution.title))
         self.call_after_refresh(self._show_note)
 
@@ -232,13 +222,6 @@ class PlanScreen(StudbookScreen):
             return
         row = animals.get_row_at(animals.cursor_row)
         note.update(plain(f"{row[0]} {row[2]}: {row[-1]}" if str(row[-1]) else ""))
-
-    def on_resize(self) -> None:
-        # The notes column takes what the other columns leave of the new width.
-        if self.view is not None and self.app.size.width != self.filled_width:
-            for institution in self.view.institutions:
-                if institution.mnemonic == self.shown:
-                    self.call_after_refresh(self._show, institution)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         view = self.view
