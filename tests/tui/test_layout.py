@@ -8,6 +8,7 @@ from pilots import settle
 from textual.widgets import DataTable, Select, Static
 
 from tui.app import StudbookApp, make_app
+from tui.screens.pairings import PairingsScreen
 from tui.screens.plan import PlanScreen
 
 CENSUS = "2026-01-01"
@@ -83,6 +84,32 @@ class TestNoSidewaysScrolling:
             assert sideways(app, "#plan-animals") == 0
             note = str(screen.query_one("#plan-note", Static).render())
             assert notes in " ".join(note.split()), note
+
+
+class TestCutTextShownWhole:
+    """Where a table cuts its free-text column (or leaves it out), the highlighted row's whole
+    text is on screen."""
+
+    @pytest.mark.parametrize("size", [NARROW, WIDE], ids=["100x30", "200x60"])
+    async def test_pairings_msi_reason(self, fixture_db_url: str, size: tuple[int, int]) -> None:
+        """The ranked pairs' MSI reason (cut when wide, left out when narrow) is whole in the
+        line under the table, for the pair under the cursor as it moves."""
+        app = make_app(fixture_db_url, census_date=CENSUS)
+        async with app.run_test(size=size) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f4")
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, PairingsScreen) and screen.view is not None
+            for _ in range(2):
+                await pilot.press("down")
+                await pilot.pause()
+            table = screen.query_one("#pair-table", DataTable)
+            row = screen.view.rows[table.cursor_row]
+            assert table.cursor_row == 2
+            why = " ".join(str(screen.query_one("#pair-why", Static).render()).split())
+            whole = f"MSI {row.msi} for {row.male} × {row.female}: {row.msi_why}"
+            assert why == " ".join(whole.split())
 
 
 class TestStacking:
