@@ -298,16 +298,21 @@ class StudbookApp(App[None]):
         self.notify(
             printable(f"Saved ({saved.action}{what}); genetics are being recomputed"), markup=False
         )
+        self.reload_screens()
+        self.refresh_genetics()
+
+    def reload_screens(self, *, plans_only: bool = False) -> None:
+        """The database changed: reload the screens shown now, and the other modes' screens
+        when they are next shown. ``plans_only``: only the screens that show issued plans
+        (:attr:`~tui.screens.base.StudbookScreen.SHOWS_ISSUED_PLANS`), after a plan is issued."""
         from tui.screens.base import StudbookScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, StudbookScreen):
+            if isinstance(screen, StudbookScreen) and (screen.SHOWS_ISSUED_PLANS or not plans_only):
                 screen.reload()
-        for name in self.MODES:
-            if name != self.current_mode:
-                # Screens of other modes reload when they are next shown.
+        for name, screen_type in self.MODES.items():
+            if name != self.current_mode and (screen_type.SHOWS_ISSUED_PLANS or not plans_only):
                 self._stale_modes.add(name)
-        self.refresh_genetics()
 
     def action_settings(self) -> None:
         """Open the programme settings form; a save recomputes every analysis."""

@@ -295,11 +295,19 @@ class Store:
     def job(self) -> Job:
         return Job(self.url, self.token, self.census_date)
 
-    def invalidate(self) -> None:
-        """Forget what was read (after a write); the next read goes to the database."""
+    def invalidate(self, *, keep_genetics: bool = False) -> None:
+        """Forget what was read (after a write); the next read goes to the database.
+
+        ``keep_genetics``: the write changed no pedigree, setting or assumption (a plan was
+        issued), so the genetics of the version before are those of the new one too.
+        """
         with self._lock:
+            before = self.token
             self._version += 1
             self._book = None
+            g = self._genetics
+            if keep_genetics and g is not None and g.token == before:
+                self._genetics = dataclasses.replace(g, token=self.token)
 
     # ----------------------------------------------------------------- reading
     def book(self) -> Studbook:
@@ -563,7 +571,7 @@ class Store:
                 issued_by=current_user(),
                 note=note,
             )
-        self.invalidate()
+        self.invalidate(keep_genetics=True)
         return version
 
     def export_plan_document(self, path: str, fmt: str, edits: tuple[DraftEdit, ...] = ()) -> Path:

@@ -81,7 +81,8 @@ class TestAssumptionsScreen:
             await settle(app, pilot)
             assert isinstance(app.screen, PopulationScreen)
             panel = app.screen.query_one("#figures", Static)
-            assert panel.border_title == "Living population · true record + assumption set 'bars'"
+            assert panel.border_title == "Living population"
+            assert panel.border_subtitle == "true record + assumption set 'bars'"
             shown = str(panel.render())
             assert "% certain (no MULT or UNK)" in shown
             await pilot.press("f9")

@@ -74,3 +74,27 @@ class TestHostileHouseNames:
             await pilot.press(*"Darla")
             await settle(app, pilot)
             assert "\x1b" not in app.export_screenshot()
+
+
+class TestHostileSetNames:
+    """An assumption set's name is data too, wherever the pedigree analysed is named."""
+
+    async def test_population_panel_names_the_set_as_typed(self, db_url: str) -> None:
+        """F3's figures panel names the set in use literally (its border once took markup)."""
+        from db.assumptions import create_set, use_set
+        from db.session import make_engine, make_session_factory, session_scope
+
+        engine = make_engine(db_url)
+        with session_scope(make_session_factory(engine), write=True) as session:
+            create_set(session, "[b]x[/b]")
+            use_set(session, "[b]x[/b]")
+        engine.dispose()
+        app = make_app(db_url, census_date=CENSUS)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f3")
+            await settle(app, pilot)
+            app.sub_title = "test studbook"  # the header names it too: only the panel here
+            await pilot.pause()
+            svg = app.export_screenshot()
+            assert "set&#160;&#x27;[b]x[/b]&#x27;" in svg

@@ -8,6 +8,8 @@ from pilots import settle
 from textual.widgets import DataTable, Select, Static
 
 from tui.app import StudbookApp, make_app
+from tui.screens.pairings import PairingsScreen
+from tui.screens.plan import PlanScreen
 
 CENSUS = "2026-01-01"
 NARROW = (100, 30)
@@ -49,31 +51,65 @@ class TestNoSidewaysScrolling:
             await settle(app, pilot)
             assert sideways(app, "#pair-table") == 0, (size, "plan view")
 
-    async def test_plan_animals_fit_when_wide(self, fixture_db_url: str) -> None:
-        """At 200 columns the Plan screen's animals, dispositions and notes fit beside the
-        institutions."""
+    @pytest.mark.parametrize("size", [NARROW, WIDE], ids=["100x30", "200x60"])
+    async def test_plan_animals_fit(self, fixture_db_url: str, size: tuple[int, int]) -> None:
+        """The Plan screen's animals fit at every institution: the free-text notes (the last
+        column) take the width the other columns leave, and the note line under the table
+        shows the highlighted animal's notes whole."""
         app = make_app(fixture_db_url, census_date=CENSUS)
-        async with app.run_test(size=WIDE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await settle(app, pilot)
             await pilot.press("f8")
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, PlanScreen) and screen.view is not None
+            institutions = screen.query_one("#plan-institutions", DataTable)
+            for row in range(institutions.row_count):
+                institutions.move_cursor(row=row)
+                await pilot.pause()
+                assert sideways(app, "#plan-animals") == 0, (size, screen.shown)
+            # The animal with the longest notes: whole in the note line.
+            at, (animal, notes) = max(
+                ((k, (r[0], r[-1])) for k, i in enumerate(screen.view.institutions)
+                 for r in i.rows),
+                key=lambda found: len(found[1][1]),
+            )  # fmt: skip
+            institutions.move_cursor(row=at)
+            await pilot.pause()
+            animals = screen.query_one("#plan-animals", DataTable)
+            animals.focus()
+            animals.move_cursor(row=[str(animals.get_row_at(k)[0]) for k in
+                                     range(animals.row_count)].index(animal))  # fmt: skip
             await settle(app, pilot)
             assert sideways(app, "#plan-animals") == 0
+            note = str(screen.query_one("#plan-note", Static).render())
+            assert notes in " ".join(note.split()), note
 
-    async def test_plan_animals_up_to_the_notes_fit_when_narrow(self, fixture_db_url: str) -> None:
-        """At 100 columns the institutions stand above the animals, whose every column but
-        the free-text notes (the last) is on screen without scrolling."""
+
+class TestCutTextShownWhole:
+    """Where a table cuts its free-text column (or leaves it out), the highlighted row's whole
+    text is on screen."""
+
+    @pytest.mark.parametrize("size", [NARROW, WIDE], ids=["100x30", "200x60"])
+    async def test_pairings_msi_reason(self, fixture_db_url: str, size: tuple[int, int]) -> None:
+        """The ranked pairs' MSI reason (cut when wide, left out when narrow) is whole in the
+        line under the table, for the pair under the cursor as it moves."""
         app = make_app(fixture_db_url, census_date=CENSUS)
-        async with app.run_test(size=NARROW) as pilot:
+        async with app.run_test(size=size) as pilot:
             await settle(app, pilot)
-            await pilot.press("f8")
+            await pilot.press("f4")
             await settle(app, pilot)
-            table: DataTable[object] = app.screen.query_one("#plan-animals", DataTable)
-            institutions = app.screen.query_one("#plan-institutions").region
-            assert table.region.y >= institutions.bottom
-            columns = table.ordered_columns
-            assert str(columns[-1].label) == "Notes"
-            shown = sum(c.get_render_width(table) for c in columns[:-1])
-            assert shown <= table.scrollable_content_region.width
+            screen = app.screen
+            assert isinstance(screen, PairingsScreen) and screen.view is not None
+            for _ in range(2):
+                await pilot.press("down")
+                await pilot.pause()
+            table = screen.query_one("#pair-table", DataTable)
+            row = screen.view.rows[table.cursor_row]
+            assert table.cursor_row == 2
+            why = " ".join(str(screen.query_one("#pair-why", Static).render()).split())
+            whole = f"MSI {row.msi} for {row.male} × {row.female}: {row.msi_why}"
+            assert why == " ".join(whole.split())
 
 
 class TestStacking:

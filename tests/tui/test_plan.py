@@ -9,7 +9,7 @@ from sqlalchemy import select
 from textual.app import App
 from textual.message import Message
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, Select, Static
 
 from db.models import PlanIssue, PlanRecommendation
 from db.session import make_engine, make_session_factory
@@ -17,6 +17,7 @@ from studbook.dispositions import Disposition
 from studbook.plan_draft import DraftEdit
 from tui.app import make_app
 from tui.messages import PlanEditRefused, PlanLoaded, ReportExported
+from tui.screens.pairings import PairingsScreen
 from tui.screens.plan import PlanScreen
 from tui.screens.plan_edit import DispositionModal
 
@@ -201,3 +202,33 @@ class TestChangingThePlan:
         text = target.read_text(encoding="utf-8")
         assert "SEND TO HELSINKI" in text and "RECEIVE FROM ERIE" in text
         assert "9 BREED WITH 15" in text  # the changes are listed among the settings used
+
+
+class TestSavingReachesTheOtherScreens:
+    """A plan saved on F8 is what the other screens show next, without reloading them."""
+
+    async def test_pairings_plan_view_shows_the_saved_plan(self, planned_db_url: str) -> None:
+        """The pairings plan view, seen before the save (no plan issued yet), names the plan
+        just saved on F8 as the previous plan when shown again; the genetics stay computed
+        (an issued plan changes no pedigree)."""
+        app = make_app(planned_db_url, census_date=CENSUS)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f4", "p")
+            await settle(app, pilot)
+            pairings = app.screen
+            assert isinstance(pairings, PairingsScreen) and pairings.view is not None
+            assert pairings.filter.plan and pairings.view.notes
+            assert not any(n.startswith("previous plan") for n in pairings.view.notes)
+            await pilot.press("f8")
+            await settle(app, pilot)
+            await pilot.press("s")
+            await settle(app, pilot)
+            saved = app.screen
+            assert isinstance(saved, PlanScreen) and saved.issued == 1
+            await pilot.press("f4")
+            await settle(app, pilot)
+            assert app.screen is pairings
+            notes = str(pairings.query_one("#plan-notes", Static).render())
+            assert "previous plan: plan 1 (" in notes, notes
+            assert app.store is not None and app.store.genetics() is not None

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,28 +27,24 @@ from tui.messages import RecordSaved
 from tui.screens.base import StudbookScreen
 from tui.store import describe_error
 from tui.text import plain
+from tui.widgets.tables import FittingTable, free_text
 
 __all__ = [
-    "NOTE_WIDTH",
     "AssumptionsChanged",
     "AssumptionsLoaded",
     "AssumptionsScreen",
-    "note_cell",
 ]
 
 HYPOTHETICAL = "hypothetical"
 """The form's field for a hypothetical animal of the set (value: its sex)."""
 
-NOTE_WIDTH = 36
-"""Characters of a note shown in the tables (the rest as …): each table fits 100 columns; enter
-on a row puts it in the form, whole note included."""
-
-
-def note_cell(note: str) -> Text:
-    """A note as a table cell: plain text, cut to :data:`NOTE_WIDTH` with an ellipsis."""
-    cell = plain(note)
-    cell.truncate(NOTE_WIDTH, overflow="ellipsis")
-    return cell
+_SET_COLUMNS = (("set", "Set"), ("use", "In use"), ("assumptions", "Assumptions"),
+                ("hypothetical", "Hypothetical"), ("note", "Note"))  # fmt: skip
+_ASSUMPTION_COLUMNS = (("animal", "Animal"), ("field", "Field"), ("true", "True value"),
+                       ("assumed", "Assumed"), ("note", "Note"))  # fmt: skip
+_HYPOTHETICAL_COLUMNS = (("id", "Hypothetical animal"), ("sex", "Sex"), ("note", "Note"))
+"""The tables' columns (key, title); each ends in the free-text note, cut to the table's width
+(enter on a row puts it in the form, whole note included)."""
 
 
 class AssumptionsLoaded(Message):
@@ -91,10 +86,10 @@ class AssumptionsScreen(StudbookScreen):
         yield Header()
         with Horizontal(id="assumptions-body"):
             with Vertical(id="sets-panel", classes="panel"):
-                yield DataTable(id="sets", cursor_type="row", zebra_stripes=True)
+                yield FittingTable(id="sets", cursor_type="row", zebra_stripes=True)
             with Vertical(id="set-panel", classes="panel"):
-                yield DataTable(id="assumption-rows", cursor_type="row", zebra_stripes=True)
-                yield DataTable(id="hypothetical-rows", cursor_type="row")
+                yield FittingTable(id="assumption-rows", cursor_type="row", zebra_stripes=True)
+                yield FittingTable(id="hypothetical-rows", cursor_type="row")
         # Compact (borderless, one line) so the tables keep the room at 100×30.
         with Vertical(id="assumption-form", classes="filters"):
             with Horizontal(classes="form-row"):
@@ -130,12 +125,6 @@ class AssumptionsScreen(StudbookScreen):
         super().on_mount()
         self.query_one("#sets-panel").border_title = "Assumption sets"
         self.query_one("#set-panel").border_title = "Assumptions (true value beside each)"
-        sets = self.query_one("#sets", DataTable)
-        sets.add_columns("Set", "In use", "Assumptions", "Hypothetical", "Note")
-        rows = self.query_one("#assumption-rows", DataTable)
-        rows.add_columns("Animal", "Field", "True value", "Assumed", "Note")
-        placeholders = self.query_one("#hypothetical-rows", DataTable)
-        placeholders.add_columns("Hypothetical animal", "Sex", "Note")
 
     def reload(self) -> None:
         self.load_sets()
@@ -166,44 +155,62 @@ class AssumptionsScreen(StudbookScreen):
         self.active = message.active
         if self.chosen not in self.sets:
             self.chosen = message.active or next(iter(self.sets), None)
-        table = self.query_one("#sets", DataTable)
-        table.clear()
-        for s in message.sets:
-            table.add_row(
-                plain(s.name),
-                "yes" if s.name == message.active else "",
-                str(len(s.assumptions)),
-                str(len(s.hypotheticals)),
-                note_cell(s.note),
-                key=s.name,
-            )
+        self.show_sets()
+
+    def show_sets(self) -> None:
+        """Fill the sets table, then the chosen set's tables, for the table's width."""
+        table = self.query_one("#sets", FittingTable)
+        table.fill(
+            _SET_COLUMNS,
+            (
+                (
+                    s.name,
+                    [
+                        plain(s.name),
+                        "yes" if s.name == self.active else "",
+                        str(len(s.assumptions)),
+                        str(len(s.hypotheticals)),
+                        free_text(s.note),
+                    ],
+                )
+                for s in self.sets.values()
+            ),
+        )
         if self.chosen is not None:
             table.move_cursor(row=table.get_row_index(self.chosen))
         self.show_set()
-        status = f"The analyses use the {pedigree_label(message.active or None)}."
+        status = f"The analyses use the {pedigree_label(self.active or None)}."
         self.query_one("#assumptions-status", Static).update(status)
 
     def show_set(self) -> None:
         """Fill the right-hand tables with the chosen set."""
-        rows = self.query_one("#assumption-rows", DataTable)
-        placeholders = self.query_one("#hypothetical-rows", DataTable)
-        rows.clear()
-        placeholders.clear()
+        rows = self.query_one("#assumption-rows", FittingTable)
+        placeholders = self.query_one("#hypothetical-rows", FittingTable)
         chosen = self.sets.get(self.chosen or "")
-        if chosen is None:
-            return
-        self.query_one("#set-name", Input).value = chosen.name
-        for a in chosen.assumptions:
-            rows.add_row(
-                plain(a.animal_id),
-                a.field,
-                plain(a.true_value),
-                plain(a.assumed),
-                note_cell(a.note),
-                key=f"{a.animal_id}\t{a.field}",
-            )
-        for h in chosen.hypotheticals:
-            placeholders.add_row(plain(h.id), h.sex, note_cell(h.note), key=h.id)
+        assumptions = chosen.assumptions if chosen is not None else ()
+        hypotheticals = chosen.hypotheticals if chosen is not None else ()
+        rows.fill(
+            _ASSUMPTION_COLUMNS,
+            (
+                (
+                    f"{a.animal_id}\t{a.field}",
+                    [
+                        plain(a.animal_id),
+                        a.field,
+                        plain(a.true_value),
+                        plain(a.assumed),
+                        free_text(a.note),
+                    ],
+                )
+                for a in assumptions
+            ),
+        )
+        placeholders.fill(
+            _HYPOTHETICAL_COLUMNS,
+            ((h.id, [plain(h.id), h.sex, free_text(h.note)]) for h in hypotheticals),
+        )
+        if chosen is not None:
+            self.query_one("#set-name", Input).value = chosen.name
 
     @on(DataTable.RowHighlighted, "#sets")
     def choose_set(self, event: DataTable.RowHighlighted) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -34,6 +34,10 @@ def worker_failed(screen: Screen[object], event: Worker.StateChanged) -> None:
 
 class StudbookScreen(Screen[None]):
     """A main screen: reads through the app's store, reloads when the genetics change."""
+
+    SHOWS_ISSUED_PLANS: ClassVar[bool] = False
+    """Whether the screen shows what the issued plans say (their notes, open moves): then it
+    is reloaded when a plan is issued (:meth:`~tui.app.StudbookApp.reload_screens`)."""
 
     @property
     def studbook(self) -> StudbookApp:

@@ -10,9 +10,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown, Static
 
+from tui.screens.base import WIDE_FROM
+
 __all__ = ["HelpScreen", "help_text"]
 
-_ABOUT = """\
+_ABOUT = f"""\
 # studbook
 
 The coordinator's view of the studbook. Every figure is computed by the `studbook` genetics
@@ -20,7 +22,7 @@ engine from the pedigree in the database; nothing here is typed in twice.
 
 - **Animals** (F2): every animal; filter by living, sex, institution and region; type to
   search by id or house name; sort by any column (click its header, or press the digit shown
-  in it; again for the other way); MK, % known, and at 120+ columns region, status and
+  in it; again for the other way); MK, % known, and at {WIDE_FROM}+ columns region, status and
   offspring; enter opens the animal; n birth, t transfer, L loan, d death.
 - **Animal**: the record, parents (MULT with probabilities), offspring and siblings, mates
   and litters, the location history, genetics, the pedigree and descendants trees; enter on a

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,6 +23,7 @@ from tui.screens.export import ExportModal
 from tui.screens.plan_controls import PlanControlsModal
 from tui.store import PairingFilter, PairingsView, PlanControls
 from tui.text import plain
+from tui.widgets.tables import FittingTable, free_text
 
 __all__ = [
     "CONTRACEPTED_MARK",
@@ -88,27 +88,8 @@ def pairing_cells(row: PairingRow) -> tuple[str | Text, ...]:
         plain(row.male_location),
         plain(row.female_location),
         plain(row.transfer),
-        plain(row.msi_why),
+        free_text(row.msi_why),
     )
-
-
-def _reason_width(
-    table: DataTable[str | Text], columns: list[tuple[str, str]], rows: list[dict[str, str | Text]]
-) -> dict[str, int]:
-    """The MSI reason column's width when the ranked pairs would not fit the table otherwise
-    (``{}`` when they fit): the reason is the last, free-length column, cut to what is left
-    of the table's width; the status line shows the highlighted pair's whole reason."""
-    if not rows or columns[-1][0] != "msi_why":
-        return {}
-    pad = 2 * table.cell_padding
-
-    def width(key: str, title: str) -> int:
-        return max(cell_len(title), *(cell_len(str(cells[key])) for cells in rows))
-
-    room = table.scrollable_content_region.width or table.app.size.width
-    left = room - 1 - sum(width(k, t) + pad for k, t in columns[:-1]) - pad
-    key, title = columns[-1]
-    return {} if width(key, title) <= left else {key: max(left, cell_len(title))}
 
 
 def plan_cells(plan: str, pair: PlannedPair) -> tuple[str | Text, ...]:
@@ -131,6 +112,7 @@ class PairingsScreen(StudbookScreen):
     """Every male x female pair of breeding candidates, best first."""
 
     AUTO_FOCUS = "#pair-table"
+    SHOWS_ISSUED_PLANS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "toggle_plan", "Plan/all pairs", id="pairings.plan"),
         Binding("g", "switch_plan", "Optimal/greedy plan", id="pairings.method"),
@@ -157,8 +139,6 @@ class PairingsScreen(StudbookScreen):
         """The planned pairs shown, in table order."""
         self.narrow = False
         """Whether the terminal is narrower than ``WIDE_FROM``: fewer columns."""
-        self.filled_width = 0
-        """The terminal's width when the table was last filled."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -173,12 +153,11 @@ class PairingsScreen(StudbookScreen):
             yield Select([], prompt="Any female", id="pair-female")
             yield Select([], prompt="Any institution", id="pair-institution")
             yield Select([], prompt="Any region", id="pair-region")
-        table: DataTable[str | Text] = DataTable(
-            id="pair-table", cursor_type="row", zebra_stripes=True
-        )
+        table = FittingTable(id="pair-table", cursor_type="row", zebra_stripes=True)
         for key, title in PAIRING_COLUMNS:
             table.add_column(title, key=key)
         yield table
+        yield Static("", id="pair-why", classes="status", markup=False)
         yield Static("", id="plan-totals", classes="status", markup=False)
         yield Static("", id="plan-notes", classes="status", markup=False)
         yield Static("", id="pairings-status", classes="status", markup=False)
@@ -190,10 +169,10 @@ class PairingsScreen(StudbookScreen):
         self.query_one(DataTable).focus()
 
     def on_resize(self) -> None:
-        # Narrow and wide show other columns; a wide table's reason column follows the width.
-        width = self.app.size.width
-        if width != self.filled_width and self.view is not None:
-            self.narrow = width < WIDE_FROM
+        # Narrow and wide show other columns (the table itself refits its reason column).
+        narrow = self.app.size.width < WIDE_FROM
+        if narrow != self.narrow and self.view is not None:
+            self.narrow = narrow
             self._fill_table(self.view)
 
     def reload(self) -> None:
@@ -226,18 +205,17 @@ class PairingsScreen(StudbookScreen):
 
     def _fill_table(self, view: PairingsView) -> None:
         """The ranked pairs or one plan, in the columns the terminal's width allows."""
-        table: DataTable[str | Text] = self.query_one(DataTable)
-        table.clear(columns=True)
+        table = self.query_one(FittingTable)
         totals = self.query_one("#plan-totals", Static)
         notes = self.query_one("#plan-notes", Static)
         if view.filter.plan:
             columns = [(k, t) for k, t in PLAN_COLUMNS if not self.narrow or k in NARROW_PLAN_KEYS]
-            for key, title in columns:
-                table.add_column(title, key=key)
             self.plan_rows = [r for r in view.plan_rows if r[0].startswith(self.plan_method)]
+            plan_rows = []
             for i, (plan, pair) in enumerate(self.plan_rows):
                 cells = dict(zip(_PLAN_KEYS, plan_cells(plan, pair), strict=True))
-                table.add_row(*(cells[k] for k, _ in columns), key=f"{i}:{pair.male}×{pair.female}")
+                plan_rows.append((f"{i}:{pair.male}×{pair.female}", [cells[k] for k, _ in columns]))
+            table.fill(columns, plan_rows)
             totals.update(
                 "\n".join(
                     f"{name}: {text}"
@@ -246,6 +224,7 @@ class PairingsScreen(StudbookScreen):
                 )
             )
             totals.display = True
+            self.query_one("#pair-why").display = False
             notes.update("\n".join(printable(n) for n in view.notes))
             notes.display = bool(view.notes)
             other = "greedy" if self.plan_method == "optimal" else "optimal"
@@ -259,23 +238,36 @@ class PairingsScreen(StudbookScreen):
             columns = [
                 (k, t) for k, t in PAIRING_COLUMNS if not self.narrow or k in NARROW_PAIRING_KEYS
             ]
-            rows = [
-                (f"{row.male}×{row.female}", dict(zip(_PAIR_KEYS, pairing_cells(row), strict=True)))
-                for row in view.rows
-            ]
-            widths = _reason_width(table, columns, [cells for _, cells in rows])
-            for key, title in columns:
-                table.add_column(title, key=key, width=widths.get(key))
-            for row_key, cells in rows:
-                table.add_row(*(cells[k] for k, _ in columns), key=row_key)
+            rows = []
+            for row in view.rows:
+                cells = dict(zip(_PAIR_KEYS, pairing_cells(row), strict=True))
+                rows.append((f"{row.male}×{row.female}", [cells[k] for k, _ in columns]))
+            # The last column (the MSI reason when wide) is cut to the width that is left.
+            table.fill(columns, rows)
             totals.display = False
             notes.display = False
+            self.call_after_refresh(self._show_why)
             status = f"{CONTRACEPTED_MARK} = a mate on contraception · {view.description}"
             if len(view.rows) < view.matched:
                 status = f"first {len(view.rows)} shown · {status}"
         table.loading = False
-        self.filled_width = self.app.size.width
         self.query_one("#pairings-status", Static).update(status)
+
+    def _show_why(self) -> None:
+        """The highlighted pair's whole MSI reason (the table cuts it, or leaves it out when
+        narrow)."""
+        why = self.query_one("#pair-why", Static)
+        table: DataTable[str | Text] = self.query_one(DataTable)
+        view = self.view
+        if view is None or view.filter.plan or not table.row_count:
+            why.display = False
+            return
+        row = view.rows[table.cursor_row]
+        why.update(plain(f"MSI {row.msi} for {row.male} × {row.female}: {row.msi_why}"))
+        why.display = True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_why()
 
     def _set_mate_options(self, view: PairingsView) -> None:
         """Offer the view's candidates in the male and female pickers (when they change)."""

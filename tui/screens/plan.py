@@ -42,6 +42,7 @@ from tui.screens.export import ExportModal
 from tui.screens.plan_edit import DispositionModal
 from tui.store import PlanView
 from tui.text import plain
+from tui.widgets.tables import FittingTable, free_text
 
 __all__ = ["DOCUMENT_FORMATS", "PlanScreen", "institution_cells"]
 
@@ -66,6 +67,7 @@ class PlanScreen(StudbookScreen):
     issued, x exports the Breeding and Transfer Plan."""
 
     AUTO_FOCUS = "#plan-institutions"
+    SHOWS_ISSUED_PLANS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Change disposition", id="plan.edit"),
         Binding("u", "undo", "Undo change", id="plan.undo"),
@@ -99,7 +101,8 @@ class PlanScreen(StudbookScreen):
             yield institutions
             with Vertical(id="plan-right"):
                 yield Static("", id="plan-institution", markup=False)
-                yield DataTable(id="plan-animals", cursor_type="row", zebra_stripes=True)
+                yield FittingTable(id="plan-animals", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="plan-note", classes="status", markup=False)
         yield Static("", id="plan-genetics", markup=False)
         yield ProgressBar(id="plan-progress", total=2, show_eta=False)
         yield Static("", id="plan-status", markup=False)
@@ -187,31 +190,45 @@ class PlanScreen(StudbookScreen):
         self.notify(printable(words), title="Change refused", severity="error", markup=False)
 
     def _show(self, institution: PlanInstitution) -> None:
+        """The institution's animals; the notes (the last, free-text column) are cut to the
+        width the other columns leave, and the note line shows the highlighted one whole."""
         assert self.view is not None
-        animals: DataTable[str | Text] = self.query_one("#plan-animals", DataTable)
+        animals = self.query_one("#plan-animals", FittingTable)
         row_at = animals.cursor_row
         same = self.shown == institution.mnemonic
-        animals.clear(columns=True)
-        for k, heading in enumerate(self.view.headings):
-            animals.add_column(heading, key=str(k))
+        rows = []
         for row in institution.rows:
             cells = [
                 plain(cell, justify="right") if k in _NUMERIC else plain(cell)
-                for k, cell in enumerate(row)
+                for k, cell in enumerate(row[:-1])
             ]
             cells[_DISPOSITION].stylize("bold")
-            animals.add_row(*cells, key=row[0])
+            rows.append((row[0], [*cells, free_text(row[-1])]))
+        animals.fill([(str(k), h) for k, h in enumerate(self.view.headings)], rows)
         if same and row_at and animals.row_count:
             # Stay on the animal just changed (after the table has laid out its columns).
-            row = min(row_at, animals.row_count - 1)
-            self.call_after_refresh(animals.move_cursor, row=row, animate=False)
+            row_at = min(row_at, animals.row_count - 1)
+            self.call_after_refresh(animals.move_cursor, row=row_at, animate=False)
         self.shown = institution.mnemonic
         self.query_one("#plan-institution", Static).update(plain(institution.title))
+        self.call_after_refresh(self._show_note)
+
+    def _show_note(self) -> None:
+        """The highlighted animal's notes, whole, under the table (which may cut them)."""
+        animals: DataTable[str | Text] = self.query_one("#plan-animals", DataTable)
+        note = self.query_one("#plan-note", Static)
+        if not animals.row_count:
+            note.update("")
+            return
+        row = animals.get_row_at(animals.cursor_row)
+        note.update(plain(f"{row[0]} {row[2]}: {row[-1]}" if str(row[-1]) else ""))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         view = self.view
         if event.data_table.id == "plan-institutions" and view is not None:
             self._show(view.institutions[event.cursor_row])
+        elif event.data_table.id == "plan-animals":
+            self._show_note()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "plan-animals" and event.row_key.value is not None:
@@ -273,9 +290,10 @@ class PlanScreen(StudbookScreen):
         words = f"Saved as plan {message.version} (issued today, every recommendation open)"
         self.query_one("#plan-status", Static).update(words)
         self.notify(words, title="Plan issued")
-        # The issued plan is now the programme's history: the next plan starts from it.
+        # The issued plan is now the programme's history: the next plan starts from it, and
+        # every screen that shows issued plans shows this one.
         self.edits = ()
-        self.reload()
+        self.studbook.reload_screens(plans_only=True)
 
     def on_report_exported(self, message: ReportExported) -> None:
         self.notify(printable(f"Plan written to {message.path}"), title="Exported", markup=False)

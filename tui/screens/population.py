@@ -17,6 +17,7 @@ from tui.engine import HYPOTHETICAL_MARK
 from tui.messages import GeneDiversityLoaded, GeneDiversityProgress, PopulationLoaded
 from tui.screens.base import StudbookScreen
 from tui.store import PopulationView
+from tui.text import plain
 from tui.widgets.charts import BarChart, LineChart, Pyramid
 
 __all__ = ["PopulationScreen", "figures_text", "gd_table"]
@@ -126,7 +127,9 @@ class PopulationScreen(StudbookScreen):
         self.query_one("#figures").loading = False
         figures = self.query_one("#figures", Static)
         figures.update(figures_text(view))
-        figures.border_title = f"Living population · {view.pedigree}"
+        # The pedigree analysed (a set's name is typed by people: plain text, never markup)
+        # under the figures, where the title would cut it.
+        figures.border_subtitle = plain(view.pedigree)
         self.query_one(BarChart).set_data(
             view.founder_labels, view.founder_values, empty_text="no founders contribute"
         )
