@@ -50,8 +50,8 @@ def _explorer(job: Job) -> Explorer:
 def family_view(job: Job, animal_id: str) -> FamilyView:
     """Litters, mates and descendants of ``animal_id``."""
     explorer = _explorer(job)
-    graph = explorer.graph
     members = [animal_id, *(k.id for k in explorer.descendants(animal_id))]
+    graph = explorer.graph_of(members)  # the offspring of a descendant are descendants
     offspring = {
         m: tuple(
             (child, float(d["probability"]), bool(d["mult"]))
