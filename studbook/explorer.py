@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from studbook.pedigree import BoolArray, FloatArray, IntArray, Pedigree, Population
-from studbook.status import studbook_order, studbook_sort_key
+from studbook.status import studbook_sort_key
 
 if TYPE_CHECKING:
     from datetime import date
@@ -378,37 +378,38 @@ class Explorer:
     def founder_lineages(self) -> tuple[Lineage, ...]:
         """Each founder (``Pedigree.founder``) with its living descendants, studbook order.
 
-        Computed for all founders at once: a founder x animal reach table filled generation
-        by generation from the parent links (recorded links alone give the certain reach).
+        Computed for all founders at once: an animal x founder reach table, one bit per
+        founder (64 to a word, so 1,000 founders of 1e6 animals take 128 MB, not 1 GB), filled
+        generation by generation from the parent links: an animal's word is the OR of its
+        parents' (recorded links alone give the certain reach).
         """
-        ped = self.pedigree
-        rank = studbook_order(ped.ids)
-        order = np.argsort(rank, kind="stable")
-        founders = order[(ped.founder & ~ped.hypothetical)[order]]
-        reach = np.zeros((len(ped), founders.size), bool)
-        reach[founders, np.arange(founders.size)] = True
+        ped, links = self.pedigree, self._links
+        founders = _in_studbook_order(ped.ids, np.flatnonzero(ped.founder & ~ped.hypothetical))
+        if not founders.size:
+            return ()
+        column = np.arange(founders.size)
+        reach = np.zeros((len(ped), (founders.size + 63) // 64), np.uint64)
+        reach[founders, column // 64] = np.left_shift(np.uint64(1), (column % 64).astype(np.uint64))
         certain = reach.copy()
-        edges = ped.parent_edges
-        recorded = np.where(edges.role == 0, ped.sire[edges.child], ped.dam[edges.child]) >= 0
-        level = ped.generation[edges.child]
-        for g in np.unique(level).tolist():  # parents are always a generation before
-            at = level == g
-            np.logical_or.at(reach, edges.child[at], reach[edges.parent[at]])
-            sure = at & recorded
-            np.logical_or.at(certain, edges.child[sure], certain[edges.parent[sure]])
+        level = ped.generation[links.child]
+        by_level = np.lexsort((links.child, level))
+        bounds = np.flatnonzero(np.diff(level[by_level])) + 1
+        for chosen in np.split(by_level, bounds):  # parents are always a generation before
+            _or_into(reach, links.child[chosen], links.parent[chosen])
+            sure = chosen[~links.mult[chosen]]
+            _or_into(certain, links.child[sure], links.parent[sure])
         living = self.living.copy()
         living[founders] = False
+        alive = _in_studbook_order(ped.ids, np.flatnonzero(living))
+        reach, certain = reach[alive], certain[alive]
         out = []
-        for column, founder in enumerate(founders.tolist()):
-            found = order[(reach[:, column] & living)[order]]
-            unsure = found[~certain[found, column]]
-            out.append(
-                Lineage(
-                    ped.ids[founder],
-                    tuple(ped.ids[k] for k in found.tolist()),
-                    tuple(ped.ids[k] for k in unsure.tolist()),
-                )
-            )
+        for k, founder in enumerate(founders.tolist()):
+            word, bit = divmod(k, 64)
+            mask = np.uint64(1 << bit)
+            hit = (reach[:, word] & mask) != 0
+            found = alive[hit]
+            unsure = found[(certain[hit, word] & mask) == 0]
+            out.append(Lineage(ped.ids[founder], _ids_of(ped, found), _ids_of(ped, unsure)))
         return tuple(out)
 
     def families(self) -> tuple[Family, ...]:
@@ -436,8 +437,8 @@ class Explorer:
         founders = _grouped(label, ped.founder & ~ped.hypothetical)
         groups: list[tuple[tuple[str, ...], tuple[str, ...], int]] = [
             (
-                _in_studbook_order(ped.ids, members),
-                _in_studbook_order(ped.ids, founders.get(group, np.zeros(0, np.int64))),
+                _ids_of(ped, _in_studbook_order(ped.ids, members)),
+                _ids_of(ped, _in_studbook_order(ped.ids, founders.get(group, members[:0]))),
                 int(size[group]),
             )
             for group, members in living.items()
@@ -577,5 +578,20 @@ def _grouped(label: IntArray, mask: BoolArray) -> dict[int, IntArray]:
     return dict(zip(heads, np.split(chosen, cuts), strict=True))
 
 
-def _in_studbook_order(ids: tuple[str, ...], positions: IntArray) -> tuple[str, ...]:
-    return tuple(sorted((ids[k] for k in positions.tolist()), key=studbook_sort_key))
+def _ids_of(ped: Pedigree, positions: IntArray) -> tuple[str, ...]:
+    return tuple(ped.ids[k] for k in positions.tolist())
+
+
+def _in_studbook_order(ids: tuple[str, ...], positions: IntArray) -> IntArray:
+    """``positions`` sorted by their ids' studbook order (only these ids' keys are made)."""
+    keys = [studbook_sort_key(ids[k]) for k in positions.tolist()]
+    return positions[sorted(range(len(keys)), key=keys.__getitem__)]
+
+
+def _or_into(bits: npt.NDArray[np.uint64], child: IntArray, parent: IntArray) -> None:
+    """``bits[c] |= bits[p]`` for every link ``p -> c``, several links into one child
+    included (``child`` sorted)."""
+    if not child.size:
+        return
+    starts = np.flatnonzero(np.concatenate(([True], child[1:] != child[:-1])))
+    bits[child[starts]] |= np.bitwise_or.reduceat(bits[parent], starts, axis=0)

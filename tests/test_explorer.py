@@ -281,6 +281,28 @@ class TestLineagesAndFamilies:
             assert set(lineage.descendants) == {k.id for k in kin}
             assert set(lineage.through_mult) == {k.id for k in kin if k.through_mult}
 
+    def test_more_founders_than_a_word_holds(self) -> None:
+        """150 founders (three words of bits) and their offspring, MULT sires among them:
+        each founder's lineage is networkx's search from it."""
+        rng = np.random.default_rng(5)
+        n = 150
+        ids = [f"F{k}" for k in range(n)] + [f"C{k}" for k in range(n)]
+        sires = [""] * n + [
+            f"F{a}|F{b}" if k % 7 == 0 else f"F{a}"
+            for k, (a, b) in enumerate(rng.choice(n // 2, (n, 2)).tolist())
+        ]
+        dams = [""] * n + [f"F{n // 2 + d}" for d in rng.choice(n // 2, n).tolist()]
+        sexes = ["M" if k < n // 2 else "F" for k in range(n)] + ["U"] * n
+        ped = Pedigree.from_cells(ids, sires, dams, sexes)
+        explorer = Explorer(ped, rng.random(2 * n) < 0.8)
+        lineages = explorer.founder_lineages()
+        assert len(lineages) == n
+        for lineage in lineages:
+            kin = explorer.descendants(lineage.founder, living_only=True)
+            assert lineage.descendants == tuple(sorted(k.id for k in kin))
+            assert set(lineage.through_mult) == {k.id for k in kin if k.through_mult}
+        assert sum(len(x.through_mult) for x in lineages) > 0
+
     def test_families(self) -> None:
         """The main family and the isolated line K1 x K2 -> K3."""
         families = family().families()
