@@ -228,6 +228,11 @@ class Explorer:
         return _Links.of(self.pedigree)
 
     @cached_property
+    def _id_array(self) -> npt.NDArray[np.object_]:
+        """The ids as a numpy array, to turn many positions into ids at once."""
+        return np.array(self.pedigree.ids, dtype=object)
+
+    @cached_property
     def _f(self) -> FloatArray:
         from studbook.inbreeding import inbreeding
 
@@ -402,14 +407,25 @@ class Explorer:
         living[founders] = False
         alive = _in_studbook_order(ped.ids, np.flatnonzero(living))
         reach, certain = reach[alive], certain[alive]
+        ids = self._id_array
         out = []
-        for k, founder in enumerate(founders.tolist()):
-            word, bit = divmod(k, 64)
-            mask = np.uint64(1 << bit)
-            hit = (reach[:, word] & mask) != 0
-            found = alive[hit]
-            unsure = found[(certain[hit, word] & mask) == 0]
-            out.append(Lineage(ped.ids[founder], _ids_of(ped, found), _ids_of(ped, unsure)))
+        for word in range(reach.shape[1]):  # 64 founders at a time
+            first = 64 * word
+            count = min(64, founders.size - first)
+            rows = np.flatnonzero(reach[:, word])  # most descend from few of these 64
+            hit = np.ascontiguousarray(_bits(reach[rows, word])[:, :count].T)
+            who, at = np.nonzero(hit)  # founder by founder, living in studbook order
+            unsure = ~_bits(certain[rows, word])[at, who]
+            cuts = np.cumsum(np.bincount(who, minlength=count))[:-1]
+            for founder, found, maybe in zip(
+                founders[first : first + count].tolist(),
+                np.split(alive[rows[at]], cuts),
+                np.split(unsure, cuts),
+                strict=True,
+            ):
+                out.append(
+                    Lineage(ped.ids[founder], _ids_of(ids, found), _ids_of(ids, found[maybe]))
+                )
         return tuple(out)
 
     def families(self) -> tuple[Family, ...]:
@@ -435,10 +451,11 @@ class Explorer:
         size = np.bincount(label)
         living = _grouped(label, self.living)
         founders = _grouped(label, ped.founder & ~ped.hypothetical)
+        ids = self._id_array
         groups: list[tuple[tuple[str, ...], tuple[str, ...], int]] = [
             (
-                _ids_of(ped, _in_studbook_order(ped.ids, members)),
-                _ids_of(ped, _in_studbook_order(ped.ids, founders.get(group, members[:0]))),
+                _ids_of(ids, _in_studbook_order(ped.ids, members)),
+                _ids_of(ids, _in_studbook_order(ped.ids, founders.get(group, members[:0]))),
                 int(size[group]),
             )
             for group, members in living.items()
@@ -578,8 +595,14 @@ def _grouped(label: IntArray, mask: BoolArray) -> dict[int, IntArray]:
     return dict(zip(heads, np.split(chosen, cuts), strict=True))
 
 
-def _ids_of(ped: Pedigree, positions: IntArray) -> tuple[str, ...]:
-    return tuple(ped.ids[k] for k in positions.tolist())
+def _ids_of(ids: npt.NDArray[np.object_], positions: IntArray) -> tuple[str, ...]:
+    return tuple(ids[positions].tolist())
+
+
+def _bits(words: npt.NDArray[np.uint64]) -> BoolArray:
+    """The 64 bits of each word as a row, lowest first."""
+    octets = np.ascontiguousarray(words, dtype="<u8").view(np.uint8).reshape(-1, 8)
+    return np.unpackbits(octets, axis=1, bitorder="little").astype(bool)
 
 
 def _in_studbook_order(ids: tuple[str, ...], positions: IntArray) -> IntArray:
