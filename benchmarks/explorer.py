@@ -17,9 +17,11 @@ of the studbook needs). Peak RSS is taken after the questions and again after th
 
 ``--ui N`` imports a synthetic studbook of ``N`` animals into SQLite and times the UI's
 animal screen as the genetics process computes it (:func:`tui.engine_explorer.family_view`):
-the first animal opened (the explorer set up for the census date) and the next one; loading
-the studbook from the database is not timed (every screen needs it). Synthetic studbooks
-come from :func:`studbook.synthetic.synthetic_studbook` (seed 1, 1 % MULT sires).
+the first animal opened (the explorer set up for the census date), the founder with the most
+descendants (the view lists them all) and a living animal. Loading the studbook from the
+database and its pedigree arrays is not timed: the genetics at start have done both.
+Synthetic studbooks come from :func:`studbook.synthetic.synthetic_studbook` (seed 1, 1 %
+MULT sires).
 """
 
 from __future__ import annotations
@@ -129,13 +131,20 @@ def run_ui(n: int) -> dict[str, str]:
         db.dispose()
         job = Job(url, "1")
         studbook = engine._book(job)  # loaded once for every screen; not timed
+        ped = studbook.pedigree
+        _ = ped.order  # the genetics at start built it (and loaded numba): not timed
         living = [book.ids[k] for k in np.flatnonzero(book.alive).tolist()]
+        offspring = np.bincount(ped.parent_edges.parent, minlength=len(ped))
+        founders = np.flatnonzero(ped.founder)
+        busiest = ped.ids[int(founders[np.argmax(offspring[founders])])]
         first_s, _ = timed(lambda: family_view(job, living[-1]))
-        next_s, _ = timed(lambda: family_view(job, living[0]))
+        founder_s, view = timed(lambda: family_view(job, busiest))
+        next_s, _ = timed(lambda: family_view(job, living[len(living) // 2]))
         return {
             "studbook": "synthetic (SQLite)",
             "animals": f"{len(studbook):,}",
             "first animal opened": f"{first_s:.2f}",
+            "a founder": f"{founder_s:.2f} ({len(view.offspring) - 1:,} descendants)",
             "next animal": f"{next_s:.3f}",
             "peak MB": f"{peak_mb():,.0f}",
         }
