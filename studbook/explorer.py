@@ -165,6 +165,15 @@ class Explorer:
         ``graph.subgraph(animals)``, without building the whole studbook's graph.
 
         Raises :class:`~studbook.errors.UnknownAnimalError` for an unknown id.
+
+        Examples
+        --------
+        >>> ped = Pedigree.from_cells(
+        ...     ["S", "D", "X", "Y"], ["", "", "S", "X"], ["", "", "D", ""], ["M", "F", "M", "F"])
+        >>> sorted(Explorer(ped).graph_of(["S", "X", "Y"]).edges)
+        [('S', 'X'), ('X', 'Y')]
+        >>> sorted(Explorer(ped).ancestry(["Y"]).edges)
+        [('D', 'X'), ('S', 'X'), ('X', 'Y')]
         """
         return self._graph(self.pedigree.indices(list(animals)))
 
