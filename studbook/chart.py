@@ -137,11 +137,11 @@ def pedigree_chart(
     >>> [(s.id, s.column, s.row) for s in chart.slots]
     [('X', 0, 0.5), ('S', -1, 0.0), ('D', -1, 1.0)]
     """
-    graph = explorer.graph
     generation = {animal_id: 0}
     generation |= {k.id: -k.generation for k in explorer.ancestors(animal_id, depth=up)}
     generation |= {k.id: k.generation for k in explorer.descendants(animal_id, depth=down)}
-    f = explorer.inbreeding
+    graph = explorer.graph_of(generation)  # every link the two trees follow is among them
+    f = explorer.inbreeding_of(generation)
     mk = mk or {}
     nodes = []
     for member, gen in generation.items():
@@ -164,22 +164,22 @@ def pedigree_chart(
     edges = sorted(
         (
             ChartEdge(p, c, str(d["role"]), float(d["probability"]), bool(d["mult"]))
-            for p, c, d in graph.subgraph(generation).edges(data=True)
+            for p, c, d in graph.edges(data=True)
         ),
         key=lambda e: (generation[e.child], studbook_sort_key(e.child), e.role),
     )
-    slots = _slots(explorer, animal_id, up, down)
+    slots = _slots(graph, animal_id, up, down)
     return PedigreeChart(
         animal_id, up, down, tuple(nodes), tuple(edges), tuple(slots), mk_population
     )
 
 
-def _slots(explorer: Explorer, focus: str, up: int, down: int) -> list[Slot]:
+def _slots(graph: Any, focus: str, up: int, down: int) -> list[Slot]:
     """Place the chart as two trees from the animal: ancestors to the left (sire's line above
     the dam's, MULT candidates most likely first), offspring to the right (oldest above).
     A slot without parents (children) on the chart takes the next free row; any other sits
-    halfway between its first and last; the two trees are shifted so the animal lines up."""
-    graph = explorer.graph
+    halfway between its first and last; the two trees are shifted so the animal lines up.
+    ``graph`` holds the chart's animals and their links."""
 
     def tree(upward: bool, depth: int) -> list[Slot]:
         slots: list[Slot] = []
@@ -528,7 +528,7 @@ def studbook_graphml(explorer: Explorer, mk: Mapping[str, float] | None = None) 
     import networkx as nx
 
     graph = explorer.graph.copy()
-    f = explorer.inbreeding
+    f = explorer.inbreeding_of(graph)
     mk = mk or {}
     for animal, data in graph.nodes(data=True):
         data["label"] = printable(f"{animal} {data['house_name']}".strip())

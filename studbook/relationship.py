@@ -30,14 +30,17 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from studbook.explorer import Explorer
 from studbook.present import KINSHIP, PROBABILITY, counted
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["AncestorShare", "Relationship", "relationship"]
 
@@ -130,19 +133,19 @@ def relationship(explorer: Explorer, a: str, b: str) -> Relationship:
     """
     import networkx as nx
 
-    explorer.require(a)
-    explorer.require(b)
-    f = explorer.inbreeding
     if a == b:
-        return Relationship(a, b, (1.0 + f[a]) / 2, "the same animal (f = (1 + F) / 2)")
-    upward = explorer.graph.reverse(copy=False)
+        f_a = explorer.inbreeding_of([a])[a]
+        return Relationship(a, b, (1.0 + f_a) / 2, "the same animal (f = (1 + F) / 2)")
+    graph = explorer.ancestry([a, b])  # every path up from a and b is in it
+    upward = graph.reverse(copy=False)
     up_a = nx.single_source_shortest_path_length(upward, a)
     up_b = nx.single_source_shortest_path_length(upward, b)
-    rank = explorer.rank
+    rank = explorer.rank_of(graph)
     common = sorted((x for x in up_a if x in up_b), key=rank.__getitem__, reverse=True)
     if not common:
-        return Relationship(a, b, 0.0, _words(explorer, a, b, []))
-    weight, certain, count = _meeting_only_at(explorer, a, b, common, set(up_a) | set(up_b))
+        return Relationship(a, b, 0.0, _words(graph, a, b, []))
+    f = explorer.inbreeding_of(common)
+    weight, certain, count = _meeting_only_at(graph, rank, a, b, common, set(up_a) | set(up_b))
     shares = []
     for k, ancestor in enumerate(common):
         if weight[k] <= 0 and certain[k] <= 0:
@@ -164,21 +167,24 @@ def relationship(explorer: Explorer, a: str, b: str) -> Relationship:
     nearest = _nearest(shares)
     sides = ((a, set(up_a)), (b, set(up_b)))
     traced = [
-        _traced(explorer, sides, s) if k < TRACED or s in nearest else s
-        for k, s in enumerate(shares)
+        _traced(graph, sides, s) if k < TRACED or s in nearest else s for k, s in enumerate(shares)
     ]
     total = float(sum(s.share for s in traced))
-    return Relationship(a, b, total, _words(explorer, a, b, traced), tuple(traced))
+    return Relationship(a, b, total, _words(graph, a, b, traced), tuple(traced))
 
 
 def _meeting_only_at(
-    explorer: Explorer, a: str, b: str, common: list[str], ancestry: set[str]
+    graph: nx.DiGraph,
+    rank: Mapping[str, int],
+    a: str,
+    b: str,
+    common: list[str],
+    ancestry: set[str],
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any] | None]:
     """``W_A`` of every common ancestor (youngest first, as ``common``): over all paths, over
     paths of recorded parents only, and the number of path pairs (``None`` when the counts
-    pass 2^52 and floats would no longer count exactly). Tiny values from rounding are 0."""
-    graph = explorer.graph
-    rank = explorer.rank
+    pass 2^52 and floats would no longer count exactly). Tiny values from rounding are 0.
+    ``graph`` holds the two animals' ancestry; ``rank`` orders it parents first."""
     sources = [a, b, *common]
     row = {x: k for k, x in enumerate(sources) if k < 2 or x not in (a, b)}
     order = sorted(ancestry, key=rank.__getitem__, reverse=True)
@@ -218,17 +224,17 @@ def _nearest(shares: list[AncestorShare]) -> list[AncestorShare]:
 
 
 def _traced(
-    explorer: Explorer,
+    graph: nx.DiGraph,
     sides: tuple[tuple[str, set[str]], tuple[str, set[str]]],
     share: AncestorShare,
     limit: int = 12,
 ) -> AncestorShare:
     """``share`` with a short pair of paths meeting only at its ancestor: the first disjoint
     pair met while taking up to ``limit`` paths from each side, shortest first, in turns (none
-    if not found). ``sides`` holds each animal with its ancestors (itself included)."""
+    if not found). ``sides`` holds each animal with its ancestors (itself included), ``graph``
+    their ancestry."""
     import networkx as nx
 
-    graph = explorer.graph
     ancestor = share.id
     ancestry = sides[0][1] | sides[1][1]
     below = {ancestor}
@@ -257,7 +263,7 @@ def _traced(
         for other in found[1 - turn]:
             pa, pb = (path, other) if turn == 0 else (other, path)
             if set(pa) & set(pb) == {ancestor}:
-                chance = _probability(explorer, pa) * _probability(explorer, pb)
+                chance = _probability(graph, pa) * _probability(graph, pb)
                 return AncestorShare(
                     share.id, share.share, share.pairs, share.generations, tuple(pa),
                     tuple(pb), share.inbreeding, share.certain, chance,
@@ -265,9 +271,8 @@ def _traced(
     return share
 
 
-def _probability(explorer: Explorer, path: list[str]) -> float:
+def _probability(graph: nx.DiGraph, path: list[str]) -> float:
     """The product of the parentage probabilities along a path (1 without MULT links)."""
-    graph = explorer.graph
     return math.prod(float(graph[p][c]["probability"]) for c, p in itertools.pairwise(path))
 
 
@@ -289,8 +294,9 @@ def _sexed(sex: str, male: str, female: str) -> str:
     return {"M": male, "F": female}.get(sex, f"{female} or {male}")
 
 
-def _words(explorer: Explorer, a: str, b: str, common: list[AncestorShare]) -> str:
-    """The nearest relationship in a keeper's words (module docstring)."""
+def _words(graph: nx.DiGraph, a: str, b: str, common: list[AncestorShare]) -> str:
+    """The nearest relationship in a keeper's words (module docstring); ``graph`` holds the
+    two animals' ancestry."""
     near = _nearest(common)
     if not near:
         return "not related through the recorded pedigree (no common ancestor)"
@@ -298,7 +304,6 @@ def _words(explorer: Explorer, a: str, b: str, common: list[AncestorShare]) -> s
     possible = sorted(s.id for s in near if s not in through)
     nearest = through[0]
     n1, n2 = nearest.generations
-    graph = explorer.graph
     sex = {x: str(graph.nodes[x]["sex"]) for x in (a, b)}
     names = " and ".join(sorted(s.id for s in through))
     half = "" if len(through) >= 2 else "half-"

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import itertools
 
+import networkx as nx
 import numpy as np
 import pytest
 from reference_kinship import ReferenceKinship, random_pedigree
 
 from studbook.errors import UnknownAnimalError
-from studbook.explorer import Explorer, by_generation
+from studbook.explorer import Explorer, Kin, by_generation
 from studbook.kinship import kinship
 from studbook.pedigree import Pedigree
 from studbook.relationship import relationship
+from studbook.status import studbook_sort_key
 
 # Two grandparent couples; S and T full sibs; X, Y full sibs (one litter); Z a paternal half-sib
 # of X; Q a first cousin of X; R the son of X; P possibly a son of S (MULT sire U1|S);
@@ -279,6 +281,28 @@ class TestLineagesAndFamilies:
             assert set(lineage.descendants) == {k.id for k in kin}
             assert set(lineage.through_mult) == {k.id for k in kin if k.through_mult}
 
+    def test_more_founders_than_a_word_holds(self) -> None:
+        """150 founders (three words of bits) and their offspring, MULT sires among them:
+        each founder's lineage is networkx's search from it."""
+        rng = np.random.default_rng(5)
+        n = 150
+        ids = [f"F{k}" for k in range(n)] + [f"C{k}" for k in range(n)]
+        sires = [""] * n + [
+            f"F{a}|F{b}" if k % 7 == 0 else f"F{a}"
+            for k, (a, b) in enumerate(rng.choice(n // 2, (n, 2)).tolist())
+        ]
+        dams = [""] * n + [f"F{n // 2 + d}" for d in rng.choice(n // 2, n).tolist()]
+        sexes = ["M" if k < n // 2 else "F" for k in range(n)] + ["U"] * n
+        ped = Pedigree.from_cells(ids, sires, dams, sexes)
+        explorer = Explorer(ped, rng.random(2 * n) < 0.8)
+        lineages = explorer.founder_lineages()
+        assert len(lineages) == n
+        for lineage in lineages:
+            kin = explorer.descendants(lineage.founder, living_only=True)
+            assert lineage.descendants == tuple(sorted(k.id for k in kin))
+            assert set(lineage.through_mult) == {k.id for k in kin if k.through_mult}
+        assert sum(len(x.through_mult) for x in lineages) > 0
+
     def test_families(self) -> None:
         """The main family and the isolated line K1 x K2 -> K3."""
         families = family().families()
@@ -309,3 +333,67 @@ class TestMatesAndLitters:
             ("U1", 1, 1, 0.5),
             ("X", 1, 1, 1.0),
         ]
+
+
+def graph_relatives(explorer: Explorer, animal: str, depth: int | None, living_only: bool,
+                    upward: bool) -> tuple[Kin, ...]:  # fmt: skip
+    """The slow twin of ``ancestors``/``descendants``: networkx searches on the whole graph."""
+    whole = explorer.graph
+    graph = whole
+    recorded = nx.subgraph_view(whole, filter_edge=lambda u, v: not whole[u][v]["mult"])
+    if upward:
+        graph, recorded = graph.reverse(copy=False), recorded.reverse(copy=False)
+    distance = nx.single_source_shortest_path_length(graph, animal, cutoff=depth)
+    certain = nx.descendants(recorded, animal)
+    found = [
+        Kin(other, gen, other not in certain, graph.nodes[other]["living"])
+        for other, gen in distance.items()
+        if other != animal and (graph.nodes[other]["living"] or not living_only)
+    ]
+    return tuple(sorted(found, key=lambda k: (k.generation, studbook_sort_key(k.id))))
+
+
+class TestAgainstNetworkx:
+    """The array walks answer as networkx does on the whole graph (random pedigrees)."""
+
+    @pytest.mark.parametrize("seed", range(4))
+    def test_relatives(self, seed: int) -> None:
+        """Every animal's ancestors and descendants, at every depth, living only or not."""
+        ped = random_pedigree(seed, n=50)
+        explorer = Explorer(ped, np.random.default_rng(seed).random(len(ped)) < 0.5)
+        for animal, depth, living_only in itertools.product(ped.ids, [None, 1, 2], [False, True]):
+            for upward, ask in ((True, explorer.ancestors), (False, explorer.descendants)):
+                got = ask(animal, depth=depth, living_only=living_only)
+                assert got == graph_relatives(explorer, animal, depth, living_only, upward)
+
+    @pytest.mark.parametrize("seed", range(4))
+    def test_families(self, seed: int) -> None:
+        """The families are networkx's weakly connected components holding living animals."""
+        ped = random_pedigree(seed, n=60)
+        explorer = Explorer(ped, np.random.default_rng(seed).random(len(ped)) < 0.7)
+        graph = explorer.graph
+        expected = set()
+        for component in nx.weakly_connected_components(graph):
+            living = {a for a in component if graph.nodes[a]["living"]}
+            founders = {
+                a for a in component
+                if graph.nodes[a]["founder"] and not graph.nodes[a]["hypothetical"]
+            }  # fmt: skip
+            if living:
+                expected.add((frozenset(living), frozenset(founders), len(component)))
+        families = explorer.families()
+        assert {(frozenset(f.living), frozenset(f.founders), f.size) for f in families} == expected
+        assert len(families) == len(expected) and [f.main for f in families][:1] == [True]
+
+    @pytest.mark.parametrize("seed", range(3))
+    def test_graph_of_some_animals(self, seed: int) -> None:
+        """``graph_of`` and ``ancestry`` equal subgraphs of the whole graph, attributes too."""
+        ped = random_pedigree(seed, n=40)
+        explorer = Explorer(ped, names={ped.ids[3]: "Freddi"})
+        some = list(np.random.default_rng(seed).choice(ped.ids, 15, replace=False))
+        assert nx.utils.graphs_equal(explorer.graph_of(some), explorer.graph.subgraph(some))
+        pair = some[:2]
+        ancestry = set(pair).union(*(nx.ancestors(explorer.graph, a) for a in pair))
+        assert nx.utils.graphs_equal(explorer.ancestry(pair), explorer.graph.subgraph(ancestry))
+        with pytest.raises(UnknownAnimalError, match="NOPE"):
+            explorer.graph_of(["NOPE"])

@@ -50,19 +50,20 @@ def _explorer(job: Job) -> Explorer:
 def family_view(job: Job, animal_id: str) -> FamilyView:
     """Litters, mates and descendants of ``animal_id``."""
     explorer = _explorer(job)
-    graph = explorer.graph
     members = [animal_id, *(k.id for k in explorer.descendants(animal_id))]
+    graph = explorer.graph_of(members)  # the offspring of a descendant are descendants
+    nodes = graph.nodes
     offspring = {
         m: tuple(
             (child, float(d["probability"]), bool(d["mult"]))
             for child, d in sorted(
-                graph.succ[m].items(), key=lambda item: str(graph.nodes[item[0]]["birth_date"])
+                graph.succ[m].items(), key=lambda item: str(nodes[item[0]]["birth_date"])
             )
         )
         for m in members
     }
     labels = {
-        m: (str(graph.nodes[m]["sex"]), str(graph.nodes[m]["house_name"]), explorer.is_living(m))
+        m: (str(nodes[m]["sex"]), str(nodes[m]["house_name"]), bool(nodes[m]["living"]))
         for m in members
     }
     return FamilyView(
