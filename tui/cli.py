@@ -583,7 +583,10 @@ def _analysis(args: argparse.Namespace) -> Any:
             "release_max_kinship")  # fmt: skip
     # The option texts are read by the settings' own rules, as the UI's forms read theirs.
     given = [(key, text) for key in keys if (text := getattr(args, key, None)) is not None]
-    programme = book.settings.with_texts(given)
+    try:
+        programme = book.settings.with_texts(given)
+    except SettingsError as exc:  # a wrong option, as --pairs and argparse's own say: exit 2
+        raise CliError(f"studbook: {exc}", EXIT_USAGE) from exc
     settings = AnalysisSettings(
         census_date=args.census_date.isoformat() if args.census_date else None,
         regions=tuple(r.upper() for r in args.population_region) or None,

@@ -83,7 +83,7 @@ class TestBreedingPlan:
         code, out, err = run(capsys, "--db", loaded, "breeding-plan", *CENSUS, option, "x")
         with pytest.raises(ValueError) as form:
             checked_controls("", "contributions", {key: "x"})
-        assert (code, out) == (1, "") and err.strip() == f"studbook: {form.value}"
+        assert (code, out) == (2, "") and err.strip() == f"studbook: {form.value}"
 
     def test_objectives_and_the_next_generation(
         self, loaded: str, capsys: pytest.CaptureFixture[str]

@@ -158,4 +158,4 @@ class TestCommandLine:
         assert out["meta"]["parameters"]["flagged-founder cap"] == 0.05
         for bad in ("3", "x"):  # out of range or not a number: the setting's own message
             code, _, err = run(capsys, *base, "--flagged-cap", bad)
-            assert code == 1 and f"setting 'flagged_cap': {bad!r} is not allowed" in err
+            assert code == 2 and f"setting 'flagged_cap': {bad!r} is not allowed" in err
