@@ -12,8 +12,8 @@ Four ways out, each drawing the same chart:
 
 - :func:`chart_svg`: drawn by the project: squares for males, circles for females, diamonds
   for unknown sex; living animals filled green, deceased grey with a slash; hypothetical
-  placeholders outlined dashed; F and MK on each node; MULT links dashed with their
-  probability; every piece of user text escaped.
+  placeholders outlined dashed; F and MK on each node, and which parents are unknown; MULT
+  links dashed with their probability; every piece of user text escaped.
 - :func:`chart_dot`: Graphviz DOT, for those who have Graphviz.
 - :func:`chart_graphml`: GraphML for Gephi and other graph tools (networkx's writer);
   :func:`studbook_graphml` writes the whole studbook's graph the same way.
@@ -57,6 +57,8 @@ class ChartNode:
     living: bool
     hypothetical: bool
     founder: bool
+    unknown_parents: str
+    """``"sire"``, ``"dam"``, ``"sire and dam"`` or ``""``: parents the studbook does not know."""
     f: float | None
     mk: float | None
     generation: int
@@ -156,6 +158,7 @@ def pedigree_chart(
                 living=bool(data["living"]),
                 hypothetical=bool(data["hypothetical"]),
                 founder=bool(data["founder"]),
+                unknown_parents=str(data["unknown_parents"]),
                 f=f.get(member),
                 mk=mk.get(member),
                 generation=gen,
@@ -257,7 +260,8 @@ def _dates(node: ChartNode) -> str:
 def _figures(node: ChartNode) -> str:
     mk = f" · MK {MK.text(node.mk)}" if node.mk is not None else ""
     founder = " · founder" if node.founder else ""
-    return f"F {F.text(node.f)}{mk}{founder}"
+    unknown = f" · {node.unknown_parents} unknown" if node.unknown_parents else ""
+    return f"F {F.text(node.f)}{mk}{founder}{unknown}"
 
 
 def _generation_name(column: int) -> str:
@@ -509,6 +513,7 @@ def chart_graphml(chart: PedigreeChart) -> str:
             "living": node.living,
             "hypothetical": node.hypothetical,
             "founder": node.founder,
+            "unknown_parents": node.unknown_parents,
             "generation": node.generation,
             "F": node.f,
             "MK": node.mk,

@@ -221,22 +221,38 @@ class Explorer:
                     "living": living,
                     "hypothetical": hypothetical,
                     "founder": founder,
+                    "unknown_parents": unknown,
                     "house_name": names.get(animal, ""),
                     "birth_date": born,
                     "death_date": died,
                 },
             )
-            for animal, sex, living, hypothetical, founder, born, died in zip(
+            for animal, sex, living, hypothetical, founder, unknown, born, died in zip(
                 ids,
                 ped.sex[nodes].tolist(),
                 self.living[nodes].tolist(),
                 ped.hypothetical[nodes].tolist(),
                 ped.founder[nodes].tolist(),
+                self._unknown_parents[nodes].tolist(),
                 _date_texts(ped.birth_date[nodes]),
                 _date_texts(ped.death_date[nodes]),
                 strict=True,
             )
         ]
+
+    @cached_property
+    def _unknown_parents(self) -> npt.NDArray[np.str_]:
+        """Which parents of each animal the studbook does not know: ``"sire"``, ``"dam"``,
+        ``"sire and dam"`` or ``""``. A founder's (wild) parents and a MULT parent's
+        candidates do not count as unknown; hypothetical animals have none to know."""
+        ped = self.pedigree
+        n = len(ped.ids)
+        open_ = ~ped.founder & ~ped.hypothetical
+        sire = open_ & (ped.sire < 0) & ~np.isin(np.arange(n), list(ped.mult_sire))
+        dam = open_ & (ped.dam < 0) & ~np.isin(np.arange(n), list(ped.mult_dam))
+        words = np.array(["", "sire", "dam", "sire and dam"])
+        chosen: npt.NDArray[np.str_] = words[sire.astype(np.intp) + 2 * dam.astype(np.intp)]
+        return chosen
 
     @cached_property
     def _links(self) -> _Links:

@@ -118,6 +118,25 @@ class TestSvg:
         assert "F 0.2500 · MK 0.3125" in texts  # I: offspring of full sibs, F = 1/4
         assert "F 0.0000" in texts
 
+    def test_unknown_parents_are_named(self) -> None:
+        """An animal with a parent the studbook does not know says which, in every rendering;
+        a founder's wild parents and a MULT parent's candidates are not 'unknown'."""
+        ped = Pedigree.from_cells(
+            ["S", "D", "A", "B", "Z"],
+            ["", "WILD", "", "S", "S:0.5|A:0.5"],
+            ["", "WILD", "", "UNK", "B"],
+            ["M", "F", "M", "F", "M"],
+        )
+        chart = pedigree_chart(Explorer(ped), "Z", up=2)
+        said = {n.id: n.unknown_parents for n in chart.nodes}
+        assert said == {"Z": "", "S": "", "A": "", "B": "dam"}
+        svg = chart_svg(chart)
+        assert svg.count("dam unknown") == 1 and "sire unknown" not in svg
+        assert "B ♀  ? – living  F 0.0000 · dam unknown" in chart_text(chart)
+        assert "dam unknown" in chart_dot(chart)
+        graph = nx.parse_graphml(chart_graphml(chart))
+        assert graph.nodes["B"]["unknown_parents"] == "dam"
+
 
 class TestDotAndGraphml:
     """Graphviz DOT and GraphML say the same graph."""
