@@ -401,8 +401,11 @@ class DraftPlan:
         return DraftGenetics(result, moves, len(self.edits))
 
     def mate_candidates(self, table: PairingTable, animal: str) -> list[MateCandidate]:
-        """Every possible mate of ``animal`` in the pairing ranker's order (``table`` ranks
-        the same candidates), each with why this draft would refuse the pair."""
+        """Every possible mate of ``animal``, each with why this draft would refuse the pair:
+        the mates it allows first, then the refused ones, each group in the pairing ranker's
+        order (``table`` ranks the same candidates; ``rank`` keeps the ranker's number). A
+        keeper choosing a mate sees the choices first, not a screenful of mates already
+        paired elsewhere."""
         standing = self._living(animal, "animal")
         if standing.sex == "M" and animal in self.context.male_at:
             rows = table.select(male=animal)
@@ -420,7 +423,7 @@ class DraftPlan:
                     rank, mate, row.offspring_f, row.delta_gd, row.msi, location, why or ""
                 )
             )
-        return out
+        return sorted(out, key=lambda candidate: candidate.refused != "")
 
 
 def draft_context(

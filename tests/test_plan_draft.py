@@ -202,11 +202,18 @@ class TestIssue:
         assert issued.figures["pairs"] == len(changed.pairs)
         assert "HOLD (travel)" in issued.settings["edits by hand"]
 
-    def test_candidates_in_ranked_order(self, analysis: Analysis, draft: DraftPlan) -> None:
-        """The mate list follows the pairing ranker and says which pairs are refused."""
+    def test_candidates_allowed_first_in_ranked_order(
+        self, analysis: Analysis, draft: DraftPlan
+    ) -> None:
+        """The mates the draft allows come first, then the refused ones (each saying why),
+        each group in the pairing ranker's order with the ranker's number."""
         male = draft.pairs[0].male
         offered = draft.mate_candidates(analysis.pairings, male)
         ranked = [r.female for r in analysis.pairings.select(male=male)]
-        assert [c.mate for c in offered] == ranked
-        assert any(c.refused == "" for c in offered)
-        assert any("already paired" in c.refused for c in offered)
+        allowed = [c for c in offered if c.refused == ""]
+        refused = [c for c in offered if c.refused != ""]
+        assert allowed and any("already paired" in c.refused for c in refused)
+        assert offered == allowed + refused
+        for group in (allowed, refused):
+            assert [c.rank for c in group] == sorted(c.rank for c in group)
+        assert [ranked[c.rank - 1] for c in offered] == [c.mate for c in offered]
