@@ -7,9 +7,11 @@ import pytest
 from pilots import settle
 from textual.widgets import DataTable, Select, Static
 
+from studbook.dispositions import Disposition
 from tui.app import StudbookApp, make_app
 from tui.screens.pairings import PairingsScreen
 from tui.screens.plan import PlanScreen
+from tui.screens.plan_edit import DispositionModal
 
 CENSUS = "2026-01-01"
 NARROW = (100, 30)
@@ -84,6 +86,26 @@ class TestNoSidewaysScrolling:
             assert sideways(app, "#plan-animals") == 0
             note = str(screen.query_one("#plan-note", Static).render())
             assert notes in " ".join(note.split()), note
+
+    @pytest.mark.parametrize("size", [NARROW, WIDE], ids=["100x30", "200x60"])
+    async def test_plan_change_form_fits(self, fixture_db_url: str, size: tuple[int, int]) -> None:
+        """The Plan screen's change form (e), with the mates for BREED WITH and then the
+        institutions for SEND TO, keeps its Change and Cancel buttons on screen."""
+        app = make_app(fixture_db_url, census_date=CENSUS)
+        async with app.run_test(size=size) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f8")
+            await settle(app, pilot)
+            await pilot.press("tab", "e")
+            await settle(app, pilot)
+            modal = app.screen
+            assert isinstance(modal, DispositionModal)
+            for kind in (Disposition.BREED_WITH, Disposition.SEND_TO):
+                modal.query_one("#disposition", Select).value = kind.value
+                await settle(app, pilot)
+                for button in ("#apply", "#cancel"):
+                    region = modal.query_one(button).region
+                    assert region.height and region.bottom <= size[1], (size, kind, button)
 
 
 class TestCutTextShownWhole:

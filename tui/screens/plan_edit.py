@@ -3,8 +3,9 @@ reason, HOLD, or SEND TO an institution.
 
 The form only gathers the change (a :class:`~studbook.plan_draft.DraftEdit`); whether the plan
 allows it is decided by the plan's rules (:mod:`studbook.plan_draft`) when the screen applies
-it. The mates are listed in the pairing ranker's order with their kinship, ΔGD and MSI, and
-each says whether the plan would take it.
+it. The mates are listed with their kinship, ΔGD and MSI, those the plan would take first, and
+each says whether the plan would take it. The form keeps to one line a field (the choices side
+by side) so that it fits a 100×30 terminal with its buttons.
 """
 
 from __future__ import annotations
@@ -51,22 +52,26 @@ class DispositionModal(ModalScreen[DraftEdit | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form", id="plan-edit"):
             yield Label(plain(f"Animal {self.animal} · now: {self.now}"), classes="form-title")
-            yield Label("Disposition")
-            first = EDITABLE[0] if self.mates else Disposition.DO_NOT_BREED
-            yield Select(
-                [(d.value, d.value) for d in EDITABLE],
-                value=first.value,
-                allow_blank=False,
-                id="disposition",
-            )
-            yield Label("Mate (ranked by the pairing ranker)", id="mates-label")
+            with Horizontal(classes="choice-row"):
+                yield Label("Disposition")
+                first = EDITABLE[0] if self.mates else Disposition.DO_NOT_BREED
+                yield Select(
+                    [(d.value, d.value) for d in EDITABLE],
+                    value=first.value,
+                    allow_blank=False,
+                    id="disposition",
+                )
+                yield Label("institution", id="institution-label")
+                yield Select([(i, i) for i in self.institutions], id="institution")
+            yield Label("Mate: the allowed first, in the pairing ranker's order", id="mates-label")
             mates: DataTable[object] = DataTable(id="mates", cursor_type="row", zebra_stripes=True)
             yield mates
             yield Label("", id="mate-why")
-            yield Label("Institution (SEND TO)", id="institution-label")
-            yield Select([(i, i) for i in self.institutions], id="institution")
-            yield Label("Reason (needed for DO NOT BREED)")
-            yield Input(id="reason", placeholder="why: contraception, behaviour, age, ...")
+            with Horizontal(classes="field-row"):
+                yield Label("Reason")
+                yield Input(
+                    id="reason", placeholder="needed for DO NOT BREED: contraception, age, ..."
+                )
             with Horizontal(classes="buttons"):
                 yield Button("Change", id="apply", variant="primary")
                 yield Button("Cancel", id="cancel")
