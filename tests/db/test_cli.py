@@ -277,7 +277,7 @@ class TestReports:
         code, _, err = run(
             capsys, "--db", loaded, "releases", *self.CENSUS, "--group", "4", "--sex-ratio", "2"
         )
-        assert code == 1 and "release_sex_ratio" in err
+        assert code == 2 and "release_sex_ratio" in err  # a wrong option
 
     def test_releases_evaluate_a_group_chosen_by_hand(
         self, loaded: str, capsys: pytest.CaptureFixture[str]
