@@ -31,6 +31,7 @@ from studbook.errors import ImportValidationError, Problem
 from studbook.events import ARRIVALS, EventCode, EventRecord
 from studbook.institutions import InstitutionRecord
 from studbook.parents import ParentKind
+from studbook.present import counted
 from studbook.records import AnimalRecord
 
 __all__ = [
@@ -228,6 +229,20 @@ def count_wild_founders(records: Sequence[AnimalRecord]) -> int:
 def join_notes(*notes: str) -> str:
     """Notes joined with ``; ``, empty ones left out."""
     return "; ".join(n for n in notes if n)
+
+
+_MOVE_NOTES = {
+    "transfers after a release read as captures": "transfer after a release read as a capture",
+    "repeated releases kept as notes": "repeated release kept as a note",
+    "same-day stop-overs folded": "same-day stop-over folded",
+}
+"""The translations :func:`translate_moves` counts (the keys, plural) and their singular."""
+
+
+def move_notes(counts: Counter[str]) -> list[tuple[int, str]]:
+    """Each translation :func:`translate_moves` counted, with its count in words:
+    ``(1, "1 repeated release kept as a note")``."""
+    return [(n, counted(n, _MOVE_NOTES[what], what)) for what, n in counts.items()]
 
 
 def translate_moves(events: list[EventRecord], counts: Counter[str]) -> list[EventRecord]:

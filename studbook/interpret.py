@@ -34,6 +34,7 @@ from studbook.csvformat import (
     table_from_text,
 )
 from studbook.errors import ImportValidationError, Problem
+from studbook.present import counted
 from studbook.records import KNOWN_COLUMNS
 
 __all__ = [
@@ -216,19 +217,11 @@ def interpret_table(
             columns[name] = _field_cells(column, name, cleaned, understanding)
     if missing_cells:
         understanding.assumptions.insert(
-            0, f"{_count(missing_cells, 'cell')} written NA, N/A, NULL or #N/A read as empty"
+            0, f"{counted(missing_cells, 'cell')} written NA, N/A, NULL or #N/A read as empty"
         )
     _living_assumptions(columns, understanding)
     header = list(columns)
     return StudbookTable(source, columns, table.lines, header), understanding
-
-
-def _count(n: int, noun: str, verb: str = "") -> str:
-    """``"1 animal has"`` / ``"2 animals have"``: a count with its noun (and verb) agreeing."""
-    words = f"{n} {noun}" + ("" if n == 1 else "s")
-    if verb:
-        words += " " + (verb if n == 1 else {"has": "have"}.get(verb, verb))
-    return words
 
 
 def _missing(source: str, name: str, header: Sequence[str]) -> Problem:
@@ -249,7 +242,7 @@ def _field_cells(
     if column in _YEAR_COLUMNS and name in ("birth_date", "death_date"):
         understanding.assumptions.append(
             f"{column} used as a year-precision {name.replace('_', ' ')} "
-            f"({_count(filled, 'animal')})"
+            f"({counted(filled, 'animal')})"
         )
     if name == "sex" and cells and all(c in _SEX_DIGITS for c in cells):
         understanding.assumptions.append(
@@ -259,7 +252,7 @@ def _field_cells(
     if name == "alive" and any(cells) and all(c in ("", "1") for c in cells):
         understanding.assumptions.append(
             f"{column} holds only 1 and empty cells, a list of the living: "
-            f"{_count(len(cells) - filled, 'empty cell')} read as not alive"
+            f"{counted(len(cells) - filled, 'empty cell')} read as not alive"
         )
         return [c or "0" for c in cells]
     return cells
@@ -286,20 +279,20 @@ def _living_assumptions(columns: Mapping[str, list[str]], understanding: Underst
     left = [
         k for k in silent if recorded_exit({c: columns[c][k] for c in exit_columns}) is not None
     ]
-    counted = len(silent) - len(left)
+    living = len(silent) - len(left)
     what = "no alive column" if alive is None else "an empty alive cell"
-    if counted:
+    if living:
         understanding.assumptions.append(
-            f"{_count(counted, 'animal', 'has')} no death date and {what}: counted living"
+            f"{counted(living, 'animal', verb='has')} no death date and {what}: counted living"
         )
     if left:
         understanding.assumptions.append(
-            f"{_count(len(left), 'animal', 'has')} no death date and {what} but a column "
+            f"{counted(len(left), 'animal', verb='has')} no death date and {what} but a column "
             "saying it was released or lost to follow-up: not living, on every date"
         )
     births = columns.get("birth_date", [""] * n)
     unknown = sum(1 for b in births if not b)
     if unknown:
         understanding.assumptions.append(
-            f"{_count(unknown, 'animal', 'has')} no birth date: no age, so in no age window"
+            f"{counted(unknown, 'animal', verb='has')} no birth date: no age, so in no age window"
         )

@@ -58,6 +58,7 @@ from studbook.parents import (
     ParentSpec,
     format_parent,
 )
+from studbook.present import counted
 from studbook.records import AnimalRecord, BirthType, parse_bool, parse_sex, probability_problem
 from studbook.sparks import TRANSACTION_CODES, dbase_date
 
@@ -359,10 +360,11 @@ def read_pmx(path: str | Path) -> ForeignStudbook:
     gone = sum(1 for r in reading.records if r.alive is False and r.death_date is None)
     reading.note(
         gone,
-        f"{gone} animals marked DEAD without a death date: not living (released or lost to "
-        "follow-up only where the moves file says so)",
+        f"{counted(gone, 'animal')} marked DEAD without a death date: not living (released or "
+        "lost to follow-up only where the moves file says so)",
     )
-    reading.note(len(places), f"{len(places)} locations added as institutions (mnemonic only)")
+    added = counted(len(places), "location")
+    reading.note(len(places), f"{added} added as institutions (mnemonic only)")
     if not moves_path.is_file():
         reading.notes.append(f"no moves file ({moves_path.name}): no events")
     return reading

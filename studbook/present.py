@@ -156,16 +156,23 @@ def spreadsheet_safe(text: str) -> str:
     return text
 
 
-def counted(n: int, noun: str, plural: str = "") -> str:
-    """``n`` with its noun in the number it needs, as a person writes it: every message that
-    counts things says "1 error", "3 errors", "0 warnings", never "error(s)".
+def counted(n: int, noun: str, plural: str = "", *, verb: str = "") -> str:
+    """``n`` with its noun (and a verb after it) in the number it needs, as a person writes
+    it: every message that counts things says "1 error", "3 errors", "1 animal has", never
+    "error(s)".
 
     >>> counted(1, "error"), counted(3, "error"), counted(0, "assumption set")
     ('1 error', '3 errors', '0 assumption sets')
-    >>> counted(2, "ancestry", "ancestries")
-    '2 ancestries'
+    >>> counted(2, "ancestry", "ancestries"), counted(2, "animal", verb="has")
+    ('2 ancestries', '2 animals have')
     """
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+    words = f"{n} {noun if n == 1 else plural or noun + 's'}"
+    if verb:
+        words += " " + (verb if n == 1 else _PLURAL_VERBS.get(verb, verb))
+    return words
+
+
+_PLURAL_VERBS = {"has": "have", "is": "are", "was": "were"}
 
 
 @dataclass(frozen=True)

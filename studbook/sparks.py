@@ -51,10 +51,12 @@ from studbook.foreign import (
     date_covering,
     estimated_date,
     join_notes,
+    move_notes,
     translate_moves,
 )
 from studbook.institutions import InstitutionRecord
 from studbook.parents import UNKNOWN, UNKNOWN_TOKENS, WILD, WILD_TOKEN, ParentKind, ParentSpec
+from studbook.present import counted
 from studbook.records import AnimalRecord, BirthType
 
 __all__ = [
@@ -400,7 +402,7 @@ def read_sparks(exchange: str | Path, moves: str | Path | None = None) -> Foreig
     _summarise(reading, records, wild_founders, raw_moves, translated, estimates, len(skipped))
     reading.note(
         len(placeholders),
-        f"{len(placeholders)} wild parent placeholders (SIRE_IDTMP, DAM_ID_TMP): each a "
+        f"{counted(len(placeholders), 'wild parent placeholder')} (SIRE_IDTMP, DAM_ID_TMP): each a "
         "distinct wild founder"
         + (
             f"; {len(founders)} shared by siblings became hypothetical founders" if founders else ""
@@ -408,18 +410,18 @@ def read_sparks(exchange: str | Path, moves: str | Path | None = None) -> Foreig
     )
     reading.note(
         at_wild,
-        f"{at_wild} births at a location that receives releases "
+        f"{counted(at_wild, 'birth')} at a location that receives releases "
         f"({', '.join(sorted(wild))}): birth type unknown when a parent is known (a wild birth "
         "type would make them founders); living there as SPARKS counts them",
     )
     reading.note(
         widened,
-        f"{widened} animals whose BDATE and birth move (AA) disagree: birth date widened to the "
-        "month or year covering both (both in the notes)",
+        f"{counted(widened, 'animal')} whose BDATE and birth move (AA) disagree: birth date "
+        "widened to the month or year covering both (both in the notes)",
     )
     reading.note(
         len(places),
-        f"{len(places)} locations added as institutions with their mnemonic only",
+        f"{counted(len(places), 'location')} added as institutions with their mnemonic only",
     )
     return reading
 
@@ -449,8 +451,8 @@ def _summarise(
             "estimated dates": sum(estimates.values()),
         }
     )
-    for what, n in translated.items():
-        reading.note(n, f"{n} {what}")
+    for n, words in move_notes(translated):
+        reading.note(n, words)
     reading.note(
         estimates[_YEAR_ESTIMATE],
         f"{estimates[_YEAR_ESTIMATE]} dates whose year itself is an estimate (Y) kept as that "

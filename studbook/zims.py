@@ -49,11 +49,13 @@ from studbook.foreign import (
     count_wild_founders,
     date_covering,
     join_notes,
+    move_notes,
     translate_moves,
 )
 from studbook.institutions import InstitutionRecord
 from studbook.interpret import detect_separator
 from studbook.parents import UNKNOWN, WILD, ParentKind, ParentSpec
+from studbook.present import counted
 from studbook.records import (
     AnimalRecord,
     BirthType,
@@ -348,8 +350,8 @@ def _summarise(reading: ForeignStudbook, translated: Counter[str], wide: int) ->
             "undated events": sum(1 for e in events if e.date is None),
         }
     )
-    for what, n in translated.items():
-        reading.note(n, f"{n} {what}")
+    for n, words in move_notes(translated):
+        reading.note(n, words)
     reading.note(
         wide,
         f"{wide} estimated dates span more than a calendar year: kept as the year of their middle",
@@ -361,4 +363,5 @@ def _summarise(reading: ForeignStudbook, translated: Counter[str], wide: int) ->
         "kept as their status attribute (gone on every date)",
     )
     wild = sum(1 for e in events if e.institution == _WILD_PLACE)
-    reading.note(wild, f"{wild} events at a wild place: institution {_WILD_PLACE}, place in notes")
+    at_wild = f"{counted(wild, 'event')} at a wild place"
+    reading.note(wild, f"{at_wild}: institution {_WILD_PLACE}, place in notes")

@@ -121,9 +121,9 @@ class TestSparks:
         assert counts["moves"] == 14 and counts["events"] == 12
         assert (counts["releases"], counts["deaths"], counts["estimated dates"]) == (1, 1, 5)
         text = "\n".join(reading.lines())
-        assert "1 same-day stop-overs folded" in text
-        assert "1 repeated releases kept as notes" in text
-        assert "1 transfers after a release read as captures" in text
+        assert "1 same-day stop-over folded" in text
+        assert "1 repeated release kept as a note" in text
+        assert "1 transfer after a release read as a capture" in text
 
     def test_birth_date_widened_when_the_birth_move_disagrees(self, tmp_path: Path) -> None:
         """BDATE 1990-05-12 and AA 1990-05-10: the birth date becomes 1990-05, both noted."""

@@ -205,7 +205,7 @@ class TestCondor:
             "captures 540, transfers 1310, releases 950, deaths 374, estimated dates 95"
         ) in err
         # every move is an event or a counted note: 3966 + 109 stop-overs + 1 repeated release
-        assert "109 same-day stop-overs folded" in err and "1 repeated releases" in err
+        assert "109 same-day stop-overs folded" in err and "1 repeated release kept" in err
         assert "imported 807 animals, 3966 events and 29 institutions" in err
         census = ("--census-date", "2016-01-01")
         code, out, _ = run(capsys, "--db", db_url, "summary", *census, "--format", "json")
