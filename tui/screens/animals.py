@@ -123,7 +123,7 @@ class AnimalsScreen(StudbookScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="animal-filters", classes="filters"):
-            yield Input(placeholder="id or name  (/)", id="search")
+            yield Input(placeholder="id or name (/)", id="search")
             yield Select(
                 [("Living", True), ("All animals", False)],
                 value=True,
