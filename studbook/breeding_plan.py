@@ -52,6 +52,7 @@ from studbook.errors import StudbookError
 from studbook.jit import compiled
 from studbook.pairing import KINSHIP_LIMIT, TRANSFER_LABELS, PairingInputs
 from studbook.plan_constraints import MOVERS, PlanConstraints, PlanCosts
+from studbook.present import counted
 from studbook.ranking import mk_order
 from studbook.status import studbook_order
 
@@ -331,7 +332,9 @@ def solve_b_matching(
     most = max_pairs(allowed, cm, cf)
     target = most if n_pairs is None else n_pairs
     if target > most:
-        raise StudbookError(f"only {most} pairs are possible under these rules, not {target}")
+        raise StudbookError(
+            f"only {counted(most, 'pair', verb='is')} possible under these rules, not {target}"
+        )
     if target == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     unit = bool((cm == 1).all() and (cf == 1).all())
@@ -348,7 +351,7 @@ def solve_b_matching(
         cost = np.where(allowed, -weight, np.inf)
         x, reached = _min_cost_flow(cost, cm, cf, target)
         if reached != target:  # pragma: no cover - target <= the maximum flow
-            raise StudbookError(f"min-cost flow stopped at {reached} of {target} pairs")
+            raise StudbookError(f"min-cost flow stopped at {reached} of {counted(target, 'pair')}")
         r, c = np.nonzero(x)
         rows, cols = r.astype(np.int64), c.astype(np.int64)
     elif method == "milp":
@@ -839,7 +842,8 @@ def breeding_plan(
             else "each animal's pairings and the forbidden pairs allow no more"
         )
         raise StudbookError(
-            f"only {most} pairs are possible under these rules, not {s.n_pairs}: {why}"
+            f"only {counted(most, 'pair', verb='is')} possible under these rules, "
+            f"not {s.n_pairs}: {why}"
         )
     m, f, movers = _solve(weight, allowed, costs, inputs, constraints, cap_m, cap_f, s.n_pairs)
     proven = costs.proven if costs is not None else None
@@ -930,7 +934,7 @@ def _why_no_pairs(inputs: PairingInputs, allowed: BoolArray, s: PlanSettings) ->
         return f"no pair can be formed: {males} male x {females} female breeding candidates"
     if not allowed.any():
         return (
-            f"all {allowed.size} candidate pairs have kinship at or above the limit "
-            f"{s.kinship_limit:g} (setting kinship_limit)"
+            f"all {counted(allowed.size, 'candidate pair', verb='has')} kinship at or above "
+            f"the limit {s.kinship_limit:g} (setting kinship_limit)"
         )
     return f"no pair was asked for (pairs = {s.n_pairs}, max per animal = {s.max_per_animal})"

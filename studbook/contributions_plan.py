@@ -51,6 +51,7 @@ from studbook.next_generation import (
     optimum_contributions,
 )
 from studbook.plan_constraints import PlanConstraints
+from studbook.present import counted
 
 __all__ = [
     "CONTRIBUTIONS_METHOD",
@@ -167,7 +168,9 @@ def _why_short(
 ) -> str:
     """The rule that leaves the chosen animals fewer than ``n_pairs`` pairs."""
     p = inputs.pairing
-    head = f"among the animals the contributions chose, only {reached} of {n_pairs} pairs"
+    head = (
+        f"among the animals the contributions chose, only {reached} of {counted(n_pairs, 'pair')}"
+    )
     allowed = p.kinship < settings.kinship_limit
     if max_pairs(allowed, *pairings) < n_pairs:
         return (

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studbook.errors import ImportValidationError, Problem
+from studbook.present import counted
 
 __all__ = [
     "REQUIRED_COLUMNS",
@@ -123,9 +124,8 @@ def table_from_text(
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         if len(row) != width:
-            problems.append(
-                Problem(source, start, "(row)", f"has {len(row)} cells, the header has {width}")
-            )
+            found = counted(len(row), "cell")
+            problems.append(Problem(source, start, "(row)", f"has {found}, the header has {width}"))
             continue
         rows.append(row)
         lines.append(start)

@@ -222,8 +222,8 @@ def life_histories(book: Studbook, window: DemographicWindow | None = None) -> S
     # Births count for a parent only while it was counted (in the region, in the population).
     after_entry = np.isnat(start[edges.parent]) | (child_birth >= start[edges.parent])
     before_end = np.isnat(end[edges.parent]) | (child_birth <= end[edges.parent])
-    counted = np.array(sex, "<U1") != "U"
-    keep = ~np.isnat(child_birth) & after_entry & before_end & counted[edges.parent]
+    sexed = np.array(sex, "<U1") != "U"
+    keep = ~np.isnat(child_birth) & after_entry & before_end & sexed[edges.parent]
     histories = LifeHistories(
         sex=np.array(sex, "<U1"),
         birth=birth,

@@ -435,11 +435,14 @@ def optimum_contributions(
     for sex, name in ((is_male, "males"), (~is_male, "females")):
         if upper[sex].sum() < 0.5 - 1e-12:
             raise StudbookError(
-                f"{n_pairs} pairs need more {name} than the {int(sex.sum())} candidates "
+                f"{counted(n_pairs, 'pair')} need more {name} than the "
+                f"{counted(int(sex.sum()), 'candidate')} "
                 f"at {counted(max_per_animal, 'pairing')} each"
             )
         if lower[sex].sum() > 0.5 + 1e-12:
-            raise StudbookError(f"the {name} made to breed need more than {n_pairs} pairs")
+            raise StudbookError(
+                f"the {name} made to breed need more than {counted(n_pairs, 'pair')}"
+            )
     bound = float(flag.mean()) if max_flagged is None else max_flagged
     least_c = _fill(flag, lower, upper, is_male)
     least = float(flag @ least_c)

@@ -39,6 +39,7 @@ from studbook.present import (
     MK,
     OFFSPRING_F,
     PLAN_FIGURES,
+    counted,
     inline,
     plan_totals,
 )
@@ -337,12 +338,9 @@ def _recommendations(inputs: PlanDocumentInputs) -> DocumentSection:
     counts: dict[Disposition, int] = {d: 0 for d in Disposition}
     for _, rec in rows:
         counts[rec.disposition] += 1
-    intro = [
-        Paragraph(
-            f"{len(rows)} living animals at {len({a.institution for a, _ in rows})} "
-            "institutions; " + ", ".join(f"{d.value} {n}" for d, n in counts.items()) + "."
-        )
-    ]
+    places = counted(len({a.institution for a, _ in rows}), "institution")
+    dispositions = ", ".join(f"{d.value} {n}" for d, n in counts.items())
+    intro = [Paragraph(f"{counted(len(rows), 'living animal')} at {places}; {dispositions}.")]
     if inputs.plan is not None:
         intro.append(Paragraph(f"Breeding plan, {inputs.plan.method}: "
                                + inline(plan_totals(inputs.plan))))  # fmt: skip

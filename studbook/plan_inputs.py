@@ -141,8 +141,8 @@ def _charts(analysis: Analysis, demo: Demography) -> tuple[tuple[Chart, ...], st
 
     days = np.array([c.date for c in demo.census], "datetime64[D]")
     history = gene_diversity_over_time(book.pedigree, days, mean_kinship, living=book.living_ids)
-    counted = np.flatnonzero(history.size >= _FEWEST_FOR_GD)
-    first = int(counted[0]) if counted.size else history.size.size
+    enough = np.flatnonzero(history.size >= _FEWEST_FOR_GD)
+    first = int(enough[0]) if enough.size else history.size.size
     observed = Series(
         "Observed",
         tuple(_year(d.astype(date)) for d in history.dates[first:]),
@@ -334,7 +334,7 @@ def plan_document_inputs(
     charts, ne_note = _charts(analysis, demo)
     settings = analysis.programme
     goals = (
-        f"{settings.target_size} animals in {settings.target_years} years"
+        f"{counted(settings.target_size, 'animal')} in {counted(settings.target_years, 'year')}"
         if settings.target_size and settings.target_years
         else "not set (settings target_size and target_years)"
     )

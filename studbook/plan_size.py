@@ -36,6 +36,7 @@ import numpy as np
 
 from studbook.defaults import DEFAULT_SUCCESS_RATE
 from studbook.errors import StudbookError
+from studbook.present import counted
 
 if TYPE_CHECKING:
     from studbook.book import Studbook
@@ -168,10 +169,10 @@ class PlanSize:
         b = self.births
         out = [
             f"goal: {b.goal}",
-            f"births needed = {b.per_year:.1f} a year (life tables, {b.deaths} deaths in the "
-            "demographic window)",
-            f"expected litter size = {b.litter_size:.2f} (mean of {b.litters} litters in the "
-            "demographic window)"
+            f"births needed = {b.per_year:.1f} a year (life tables, "
+            f"{counted(b.deaths, 'death')} in the demographic window)",
+            f"expected litter size = {b.litter_size:.2f} (mean of "
+            f"{counted(b.litters, 'litter')} in the demographic window)"
             if b.litters
             else "expected litter size = 1 (no litter in the demographic window)",
             self.success.text(),
@@ -185,7 +186,8 @@ class PlanSize:
                 "alive = no) before trusting the births needed"
             )
         if self.pairs < self.needed:
-            out.append(f"only {self.possible} pairs are possible under the rules: {self.pairs}")
+            possible = counted(self.possible, "pair", verb="is")
+            out.append(f"only {possible} possible under the rules: {self.pairs}")
         return out
 
 
@@ -228,13 +230,16 @@ def births_needed(
     target, years = settings.target_size, settings.target_years
     goals_set = bool(target and years)
     if target and years:
-        goal = f"{target} animals in {years} years (settings target_size, target_years)"
+        goal = (
+            f"{counted(target, 'animal')} in {counted(years, 'year')} "
+            "(settings target_size, target_years)"
+        )
     else:
         missing = " and ".join(
             key for key, value in (("target_size", target), ("target_years", years)) if not value
         )
         goal = (
-            f"not set ({missing}): keep P at its present {n} animals for a year; "
+            f"not set ({missing}): keep P at its present {counted(n, 'animal')} for a year; "
             f"set {missing} to plan for the programme's goals"
         )
         target, years = n, 1

@@ -159,7 +159,8 @@ def pmx_files(book: Studbook, census: date | None = None) -> PmxFiles:
                 ]
             )  # fmt: skip
     warnings = [
-        f"{n} {what} events left out of the moves file (PMx's moves have no code for them)"
+        f"{counted(n, what + ' event')} left out of the moves file "
+        "(PMx's moves have no code for them)"
         for what, n in left_out.items()
     ]
     if mult_ids:

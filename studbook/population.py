@@ -38,6 +38,7 @@ from studbook.founders import flagged_contribution, percent_known
 from studbook.institutions import read_institutions
 from studbook.kinship import EmptyPopulationError, mean_kinship_array
 from studbook.pedigree import Pedigree
+from studbook.present import counted
 from studbook.settings import AgeWindow
 from studbook.status import (
     LIVING_DEFINITION,
@@ -249,13 +250,17 @@ class Candidates:
         if self.males.size and self.females.size:
             return None
         n = self.population.size
-        head = f"breeding candidates: {self.males.size} males x {self.females.size} females"
+        head = (
+            "breeding candidates: "
+            f"{counted(self.males.size, 'male')} x {counted(self.females.size, 'female')}"
+        )
         if n == 0:
             return f"{head}: the reference population is empty ({self.population.definition})"
         sex = self.population.pedigree.sex[self.population.mask]
-        makeup = f"{int((sex == 'M').sum())} males, {int((sex == 'F').sum())} females"
+        males, females = int((sex == "M").sum()), int((sex == "F").sum())
+        makeup = f"{counted(males, 'male')}, {counted(females, 'female')}"
         counts = ", ".join(f"{c} {reason}" for reason, c in self.exclusion_counts().items())
-        return f"{head}; P has {n} animals ({makeup}), excluded: {counts or 'none'}"
+        return f"{head}; P has {counted(n, 'animal')} ({makeup}), excluded: {counts or 'none'}"
 
 
 def as_day(value: np.datetime64 | str | None) -> np.datetime64:

@@ -172,7 +172,7 @@ def counted(n: int, noun: str, plural: str = "", *, verb: str = "") -> str:
     return words
 
 
-_PLURAL_VERBS = {"has": "have", "is": "are", "was": "were"}
+_PLURAL_VERBS = {"has": "have", "is": "are", "was": "were", "spans": "span"}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from datetime import date
 from typing import Any
 
 from studbook.limits import text_problem
+from studbook.present import counted
 
 __all__ = [
     "HOLD_REASONS",
@@ -161,7 +162,8 @@ class IssuedPlan:
         """``plan 2 (2026-11-30): 12 pairs: 3 fulfilled, 2 attempted, 1 not attempted, 6 open``."""
         counts = self.fulfilment()
         parts = ", ".join(f"{counts[o]} {o}" for o in OUTCOMES[1:] + OUTCOMES[:1])
-        return f"plan {self.version} ({self.issued_on}): {len(self.recommendations)} pairs: {parts}"
+        pairs = counted(len(self.recommendations), "pair")
+        return f"plan {self.version} ({self.issued_on}): {pairs}: {parts}"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from studbook.contributions_plan import contributions_plan, judge
 from studbook.defaults import PlanObjective
 from studbook.plan_constraints import PlanConstraints, proven_pairs
 from studbook.plan_size import PlanSize, asked_pairs, births_needed, plan_size, success_rate
+from studbook.present import counted
 from studbook.recommendations import IssuedPlan
 
 if TYPE_CHECKING:
@@ -95,7 +96,8 @@ class RecommendedPlan:
             out += [f"plan size: {line}" for line in self.size.lines()]
         else:
             pairs = self.plan.settings.n_pairs
-            out.append(f"plan size: {pairs} pairs, as asked (not sized by the goals)")
+            assert pairs is not None  # the plan is sized by the goals unless pairs were asked
+            out.append(f"plan size: {counted(pairs, 'pair')}, as asked (not sized by the goals)")
         out += [f"not breeding: {a}: {why}" for a, why in sorted(self.held.items())]
         out += [
             f"already moving (not moved again): {a}, {rec}" for a, rec in self.open_moves.items()
@@ -203,7 +205,7 @@ def recommended_plan(
         plan = replace(
             plan,
             why_empty=f"no births are needed this year for the goal: {size.births.goal} "
-            f"({size.births.deaths} deaths in the life tables' window)",
+            f"({counted(size.births.deaths, 'death')} in the life tables' window)",
         )
     in_p = set(analysis.population.ids)
     held = {a: h.describe() for a, h in analysis.holds.items() if a in in_p}

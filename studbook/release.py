@@ -73,6 +73,7 @@ from studbook.population import (
     population_genetics,
     release_candidates,
 )
+from studbook.present import counted
 from studbook.status import studbook_order
 
 __all__ = [
@@ -125,7 +126,7 @@ def group_delta_gd(
     -0.03125
     """
     if k >= n:
-        raise StudbookError(f"cannot remove {k} animals from a population of {n}")
+        raise StudbookError(f"cannot remove {counted(k, 'animal')} from a population of {n}")
     s_r = n * n * mean_mk - 2.0 * n * np.asarray(mk_sum) + np.asarray(kinship_sum)
     out: FloatArray = mean_mk - s_r / (n - k) ** 2
     return out
@@ -615,16 +616,17 @@ def release_group(
     order, under = _ranking_order(inputs, flagged_cap)
     pool = order[under[order]]  # ranked, under the cap
     if k >= inputs.n:
-        raise StudbookError(f"cannot release {k} of the {inputs.n} animals in the population")
+        raise StudbookError(
+            f"cannot release {k} of the {counted(inputs.n, 'animal')} in the population"
+        )
     counts = male_counts(k, sex_ratio)
     sex = np.array(inputs.sex, dtype=object)
     if counts is not None:
         pool = pool[np.isin(sex[pool], ("M", "F"))]
     if pool.size < k:
         raise NoReleaseGroupError(
-            f"only {pool.size} release candidates are under the flagged-founder cap"
-            + ("" if counts is None else " with a known sex")
-            + f", not {k}"
+            f"only {counted(pool.size, 'release candidate', verb='is')} under the "
+            "flagged-founder cap" + ("" if counts is None else " with a known sex") + f", not {k}"
         )
     male = sex[pool] == "M"
     if counts is not None:
@@ -633,7 +635,8 @@ def release_group(
         if not counts:
             need = male_counts(k, sex_ratio) or ()
             raise NoReleaseGroupError(
-                f"a {_mix_text(k, need, sex_ratio)} is impossible: {nm} males and {nf} females "
+                f"a {_mix_text(k, need, sex_ratio)} is impossible: {counted(nm, 'male')} and "
+                f"{counted(nf, 'female')} "
                 "are under the flagged-founder cap"
             )
     kin = inputs.kinship[np.ix_(pool, pool)]
@@ -663,7 +666,7 @@ def release_group(
     }
     if count <= exact_limit:
         seen = _enumerate(p)
-        method = f"exact (all {count} groups enumerated)"
+        method = f"exact (all {counted(count, 'group')} enumerated)"
         if seen.best is None:
             closest = None if seen.closest is None else seen.closest[2]
             raise _infeasible(inputs, pool, p, closest, seen, method, parameters, sex_ratio)
@@ -679,7 +682,7 @@ def release_group(
 def _mix_text(k: int, counts: Sequence[int], ratio: tuple[int, int] | None) -> str:
     if ratio is None:
         return f"group of {k}"
-    mixes = " or ".join(f"{c} males and {k - c} females" for c in counts)
+    mixes = " or ".join(f"{counted(c, 'male')} and {counted(k - c, 'female')}" for c in counts)
     return f"group of {k} with {mixes} ({ratio[0]}:{ratio[1]})"
 
 
@@ -770,7 +773,9 @@ def evaluate_release_group(
     if k == 0:
         raise StudbookError("a release group needs at least one animal")
     if k >= inputs.n:
-        raise StudbookError(f"cannot release {k} of the {inputs.n} animals in the population")
+        raise StudbookError(
+            f"cannot release {k} of the {counted(inputs.n, 'animal')} in the population"
+        )
     order, under = _ranking_order(inputs, flagged_cap)
     chosen = np.array([where[a] for a in ids], np.int64)
     parameters = {"group size": k, "flagged-founder cap (per animal)": flagged_cap}

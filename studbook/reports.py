@@ -42,6 +42,7 @@ from studbook.present import (
     Figure,
     Quantity,
     certainty_figures,
+    counted,
     objective_quantity,
     plan_comparison,
     plan_totals,
@@ -365,7 +366,9 @@ def pairing_report(
     params: dict[str, Any] = {
         "N (reference population)": inp.n,
         "GD of P": 1.0 - inp.mean_mk,
-        "breeding candidates": f"{len(inp.male_ids)} males x {len(inp.female_ids)} females",
+        "breeding candidates": (
+            f"{counted(len(inp.male_ids), 'male')} x {counted(len(inp.female_ids), 'female')}"
+        ),
         "flagged founders": list(inp.flags) or "none",
         "MSI table": table.parameters["msi"],
     }
@@ -422,11 +425,12 @@ def breeding_plan_report(
         unit.text(plan.greedy.objective_value),
     )
     if plan.optimal_at_greedy_size is None:
-        note = f"{unit.label}: optimal {optimal}, greedy {greedy} ({len(plan.optimal)} pairs each)"
+        each = counted(len(plan.optimal), "pair")
+        note = f"{unit.label}: optimal {optimal}, greedy {greedy} ({each} each)"
     else:
         note = (
-            f"the greedy plan reached {len(plan.greedy)} of {len(plan.optimal)} pairs; with "
-            f"{len(plan.greedy)} pairs the exact optimum's {unit.label} is "
+            f"the greedy plan reached {len(plan.greedy)} of {counted(len(plan.optimal), 'pair')}; "
+            f"with {counted(len(plan.greedy), 'pair')} the exact optimum's {unit.label} is "
             f"{unit.text(plan.optimal_at_greedy_size)} vs greedy {greedy}"
         )
     sections = [_plan_section(plan.optimal, plan.settings.objective)]

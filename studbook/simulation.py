@@ -67,6 +67,7 @@ import numpy.typing as npt
 from studbook.breeding_plan import PlanSettings
 from studbook.errors import StudbookError
 from studbook.jit import compiled
+from studbook.present import counted
 from studbook.status import studbook_order
 
 __all__ = [
@@ -298,7 +299,9 @@ def _check_inputs(
     if n0 == 0:
         raise StudbookError("there are no living animals to project")
     if len(names) != n0:
-        raise StudbookError(f"{len(names)} ids were given for {n0} animals")
+        raise StudbookError(
+            f"{counted(len(names), 'id', verb='was')} given for {counted(n0, 'animal')}"
+        )
     if kin.shape != (n0, n0):
         raise StudbookError(f"the kinship matrix is {kin.shape}, not {n0} x {n0} (one per animal)")
     if not np.isfinite(kin).all() or (kin < 0).any() or (kin > 1).any():
@@ -329,7 +332,9 @@ def _age_classes(ages: npt.ArrayLike, n0: int, names: list[str]) -> IntArray:
     """Age classes ``floor(age)``; a missing or negative age is an error naming the animal."""
     a = np.asarray(ages, np.float64).reshape(-1)
     if a.size != n0:
-        raise StudbookError(f"{a.size} ages were given for {n0} animals")
+        raise StudbookError(
+            f"{counted(a.size, 'age', verb='was')} given for {counted(n0, 'animal')}"
+        )
     bad = np.flatnonzero(~np.isfinite(a) | (a < 0))
     if bad.size:
         k = int(bad[0])

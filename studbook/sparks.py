@@ -455,8 +455,8 @@ def _summarise(
         reading.note(n, words)
     reading.note(
         estimates[_YEAR_ESTIMATE],
-        f"{estimates[_YEAR_ESTIMATE]} dates whose year itself is an estimate (Y) kept as that "
-        f"year; {estimates['D']} with an estimated day (D) kept to the month, "
+        f"{counted(estimates[_YEAR_ESTIMATE], 'date')} whose year itself is an estimate (Y) "
+        f"kept as that year; {estimates['D']} with an estimated day (D) kept to the month, "
         f"{estimates['M']} with an estimated month (M) to the year",
     )
     reading.note(

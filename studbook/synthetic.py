@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from studbook.parents import UNKNOWN_TOKEN, WILD_TOKEN
+from studbook.present import counted
 
 __all__ = ["SyntheticStudbook", "deep_studbook", "synthetic_studbook"]
 
@@ -363,7 +364,9 @@ def deep_studbook(
     True
     """
     if n < 2 * founders:
-        raise ValueError(f"a deep studbook of {founders} founders needs {2 * founders} animals")
+        raise ValueError(
+            f"a deep studbook of {counted(founders, 'founder')} needs {2 * founders} animals"
+        )
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     sizes = _generation_sizes(n, founders, growth, max(2, round(4 * np.log10(n))))
     first_year = 2020 - 4 * sizes.size

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 from studbook.events import EventRecord
+from studbook.present import counted
 from studbook.records import AnimalRecord
 
 __all__ = ["UpdatePreview", "compare_update"]
@@ -35,8 +36,8 @@ class UpdatePreview:
     def lines(self, shown: int = 10) -> list[str]:
         """The preview for a person: counts, then the first ``shown`` changed animals."""
         out = [
-            f"update: {len(self.added)} animals added, {len(self.changed)} changed, "
-            f"{len(self.unchanged)} unchanged; {len(self.added_events)} events added, "
+            f"update: {counted(len(self.added), 'animal')} added, {len(self.changed)} changed, "
+            f"{len(self.unchanged)} unchanged; {counted(len(self.added_events), 'event')} added, "
             f"{self.unchanged_events} unchanged"
         ]
         out += [f"  changed {r.id}: {', '.join(names)}" for r, names in self.changed[:shown]]

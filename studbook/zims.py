@@ -354,13 +354,14 @@ def _summarise(reading: ForeignStudbook, translated: Counter[str], wide: int) ->
         reading.note(n, words)
     reading.note(
         wide,
-        f"{wide} estimated dates span more than a calendar year: kept as the year of their middle",
+        f"{counted(wide, 'estimated date', verb='spans')} more than a calendar year: "
+        "kept as the year of their middle",
     )
     kept = sum(1 for r in records if "status" in r.extra)
     reading.note(
         kept,
-        f"{kept} animals released or lost to follow-up by Current Status with no such event: "
-        "kept as their status attribute (gone on every date)",
+        f"{counted(kept, 'animal')} released or lost to follow-up by Current Status with no such "
+        "event: kept as their status attribute (gone on every date)",
     )
     wild = sum(1 for e in events if e.institution == _WILD_PLACE)
     at_wild = f"{counted(wild, 'event')} at a wild place"

@@ -168,7 +168,7 @@ class TestRules:
         """Asking for more pairs than the rules allow is a clear error."""
         inputs = PairingInputs.from_arrays(["1"], ["2", "3"], [[0.0, 0.0]], [0.1], [0.1, 0.1],
                                            n=5, mean_mk=0.1)  # fmt: skip
-        with pytest.raises(StudbookError, match="only 1 pairs"):
+        with pytest.raises(StudbookError, match="only 1 pair is possible"):
             breeding_plan(inputs, PlanSettings(n_pairs=2))
 
     def test_region_penalty_moves_the_plan_home(self) -> None:

@@ -115,7 +115,7 @@ class TestBirthsNeeded:
     def test_pairs_given_override_the_size(self) -> None:
         result = analysis(target_size="14", target_years="1").recommended_plan(n_pairs=1)
         assert result.size is None and len(result.plan.optimal) == 1
-        assert "plan size: 1 pairs, as asked (not sized by the goals)" in result.notes()
+        assert "plan size: 1 pair, as asked (not sized by the goals)" in result.notes()
 
     def test_a_negative_number_asked_of_the_api_is_refused(self) -> None:
         with pytest.raises(PairCountError, match="pairs: '-2' is not allowed"):

@@ -57,7 +57,7 @@ class TestCandidateReasons:
         pop = reference_population(ped, census_date=CENSUS, exclude=["f"])
         c = breeding_candidates(pop, AMUR_LEOPARD)
         assert c.why_empty() == (
-            "breeding candidates: 1 males x 0 females; P has 4 animals (2 males, 2 females), "
+            "breeding candidates: 1 male x 0 females; P has 4 animals (2 males, 2 females), "
             "excluded: 2 outside breeding age, 1 age unknown (no birth date)"
         )
         assert (
@@ -95,8 +95,7 @@ class TestEmptyPlan:
         plan = breeding_plan(inp, PlanSettings(kinship_limit=0.0625))
         assert len(plan.optimal) == 0
         assert plan.why_empty == (
-            "all 1 candidate pairs have kinship at or above the limit 0.0625 "
-            "(setting kinship_limit)"
+            "all 1 candidate pair has kinship at or above the limit 0.0625 (setting kinship_limit)"
         )
 
     def test_pairs_have_no_reason(self) -> None:

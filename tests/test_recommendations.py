@@ -82,6 +82,11 @@ class TestHistory:
             "plan 2 (2026-01-02): 2 pairs: 1 fulfilled, 0 attempted, 1 not attempted, 0 open"
         )
 
+    def test_a_plan_of_one_pair_says_one_pair(self) -> None:
+        assert plan(1, "open").fulfilment_text() == (
+            "plan 1 (2026-01-01): 1 pair: 0 fulfilled, 0 attempted, 0 not attempted, 1 open"
+        )
+
     def test_only_open_recommendations_hold_their_moves(self) -> None:
         history = PlanHistory((plan(1, "fulfilled", "open", moving="yes"),))
         assert history.open_moves() == {"m1": "plan 1: m1 A -> B"}

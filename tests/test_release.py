@@ -310,7 +310,7 @@ class TestSexRatioAndKinship:
         inp = ReleaseInputs.from_arrays(
             "ABCDE", np.eye(5) * 0.5, np.full(5, 0.1), n=20, mean_mk=0.1, sex="MMMMF"
         )
-        with pytest.raises(NoReleaseGroupError, match="4 males and 1 females"):
+        with pytest.raises(NoReleaseGroupError, match="4 males and 1 female"):
             release_group(inp, 4, sex_ratio=(1, 1))
 
     def test_unknown_sex_is_left_out_under_a_ratio(self) -> None:

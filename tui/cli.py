@@ -262,10 +262,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if report.warnings:
         _problems(report.warnings, args.max_problems)
     _say(
-        f"imported {report.animals} animals"
+        f"imported {counted(report.animals, 'animal')}"
         + (f" (and changed {report.changed})" if args.update else "")
-        + f", {report.events} events and "
-        f"{report.institutions} institutions in {report.seconds:.1f} s"
+        + f", {counted(report.events, 'event')} and "
+        f"{counted(report.institutions, 'institution')} in {report.seconds:.1f} s"
         + (f" ({counted(len(report.warnings), 'warning')})" if report.warnings else "")
     )
     if settings:
@@ -284,8 +284,8 @@ def _update_hint(plan: Any, file: Path, command: str) -> None:
     for an updated export of the studbook (each of them is otherwise a duplicate-id error)."""
     if plan is not None and plan.already_stored * 2 > max(len(plan.records), 1):
         _say(
-            f"hint: {plan.already_stored} of the file's {len(plan.records)} animals are already "
-            f"in the studbook; if {file} is an updated export of it, use "
+            f"hint: {plan.already_stored} of the file's {counted(len(plan.records), 'animal')} "
+            f"are already in the studbook; if {file} is an updated export of it, use "
             f"'studbook {command} --update {file}'"
         )
 
@@ -346,7 +346,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(
         f"{counted(len(plan.errors) + len(settings_errors), 'error')}, "
         f"{counted(len(plan.warnings), 'warning')} "
-        f"in {animals} animals and {events_read} events, checked {against}"
+        f"in {counted(animals, 'animal')} and {counted(events_read, 'event')}, checked {against}"
     )
     return EXIT_INVALID if plan.errors or settings_errors else EXIT_OK
 
@@ -383,7 +383,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             ) from exc
     for problem in report.warnings:
         _say(str(problem))
-    _say(f"exported {report.rows} animals to {', '.join(str(f) for f in report.files)}")
+    _say(f"exported {counted(report.rows, 'animal')} to {', '.join(str(f) for f in report.files)}")
     return EXIT_OK
 
 
@@ -442,7 +442,7 @@ def cmd_animals(args: argparse.Namespace) -> int:
         "animals",
         "all animals ever recorded" if not filters else "filtered: " + ", ".join(filters),
         {},
-        (Section(f"{len(rows)} animals", columns, rows, quantities={"age": AGE}),),
+        (Section(counted(len(rows), "animal"), columns, rows, quantities={"age": AGE}),),
     )
     _emit(report, args.format)
     return EXIT_OK

@@ -70,6 +70,7 @@ def cmd_plan_document(args: argparse.Namespace) -> int:
     from studbook.plan_html import plan_html
     from studbook.plan_inputs import plan_document_inputs
     from studbook.plan_markdown import plan_markdown
+    from studbook.present import counted
     from tui.cli import EXIT_ERROR, EXIT_INVALID, EXIT_OK, CliError, _load_book, _say
 
     previous = _previous(args.previous) if args.previous is not None else None
@@ -110,9 +111,10 @@ def cmd_plan_document(args: argparse.Namespace) -> int:
             EXIT_ERROR,
         ) from exc
     _say(
-        f"wrote the {args.format} plan to {args.out}: {len(inputs.animals)} living animals at "
-        f"{len({a.institution for a in inputs.animals})} institutions, "
-        f"{len(inputs.plan.pairs) if inputs.plan else 0} pairs"
+        f"wrote the {args.format} plan to {args.out}: "
+        f"{counted(len(inputs.animals), 'living animal')} at "
+        f"{counted(len({a.institution for a in inputs.animals}), 'institution')}, "
+        f"{counted(len(inputs.plan.pairs) if inputs.plan else 0, 'pair')}"
     )
     return EXIT_OK
 

@@ -140,7 +140,9 @@ def cmd_breeding_status(args: argparse.Namespace) -> int:
         {"today": today.isoformat()},
         (
             Section(
-                f"{len(rows)} holds", ("id", "kind", "reason", "from", "until", "in_force"), rows
+                counted(len(rows), "hold"),
+                ("id", "kind", "reason", "from", "until", "in_force"),
+                rows,
             ),
         ),
     )
@@ -215,7 +217,7 @@ def _list(args: argparse.Namespace) -> int:
         "issued breeding plans",
         "the whole programme",
         {"outcomes recorded": recorded, "fulfilled": fulfilled},
-        (Section(f"{len(rows)} plans", columns, rows),),
+        (Section(counted(len(rows), "plan"), columns, rows),),
     )
     _emit(report, args.format)
     return EXIT_OK

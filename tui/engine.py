@@ -81,7 +81,7 @@ class PlanControls:
 
     def describe(self) -> str:
         """What differs from the programme's plan, for the status line (empty: nothing)."""
-        parts = [] if self.pairs is None else [f"{self.pairs} pairs asked"]
+        parts = [] if self.pairs is None else [f"{present.counted(self.pairs, 'pair')} asked"]
         if self.objective != "contributions":
             parts.append(f"objective {self.objective}")
         parts += [f"{key} {text}" for key, text in self.overrides]
@@ -472,8 +472,8 @@ def pairings_view(job: Job, wanted: PairingFilter, limit: int) -> PairingsView:
         total=len(table),
         matched=len(selected),
         description=(
-            f"{len(selected)} of {len(table)} pairs · {where} · MSI provisional, relative to P: "
-            f"{table.parameters['msi']}"
+            f"{len(selected)} of {present.counted(len(table), 'pair')} · {where} · "
+            f"MSI provisional, relative to P: {table.parameters['msi']}"
         ),
         totals=(),
         males=inputs.male_ids,

@@ -129,6 +129,28 @@ class TestQueries:
         assert code == 2 and "not a date" in err
 
 
+class TestCountsOfOne:
+    """A count of one is written with its noun in the singular (present.counted)."""
+
+    def test_one_animal_is_one_animal_everywhere(
+        self, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """import, validate, animals and export of a studbook of one animal say "1 animal"."""
+        one = tmp_path / "one.csv"
+        one.write_text("id,sire,dam,sex\nN1,WILD,WILD,M\n", encoding="utf-8")
+        code, out, _ = run(capsys, "validate", str(one), "--standalone")
+        assert code == 0 and "in 1 animal and " in out
+        run(capsys, "--db", db_url, "init")
+        code, _, err = run(capsys, "--db", db_url, "import", str(one))
+        assert code == 0 and "imported 1 animal," in err
+        code, out, _ = run(capsys, "--db", db_url, "animals", "--format", "json")
+        assert code == 0 and json.loads(out)["sections"][0]["name"] == "1 animal"
+        code, out, _ = run(capsys, "--db", db_url, "animals")
+        assert code == 0 and "1 animal\n" in out and "1 animals" not in out
+        code, _, err = run(capsys, "--db", db_url, "export", str(tmp_path / "out.csv"))
+        assert code == 0 and "exported 1 animal to " in err
+
+
 class TestExport:
     """export round trip through the command line."""
 

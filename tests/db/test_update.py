@@ -55,7 +55,7 @@ class TestUpdate:
         path = updated_export(tmp_path)
         code, _, err = run(capsys, "--db", db_url, "import", "--update", str(path))
         assert code == 0, err
-        assert "update: 1 animals added, 1 changed, 803 unchanged; 1 events added" in err
+        assert "update: 1 animal added, 1 changed, 803 unchanged; 1 event added" in err
         assert "changed 803: notes" in err
         code, out, _ = run(capsys, "--db", db_url, "animal", "803")
         assert code == 0 and "stillborn sibling" in out

@@ -326,7 +326,7 @@ class TestPairings:
             assert screen.filter.controls.pairs == 1
             assert len(screen.plan_rows) == 1
             status = str(screen.query_one("#pairings-status", Static).render())
-            assert "1 pairs asked, kinship_limit 0.3, region_penalty 0.01" in status
+            assert "1 pair asked, kinship_limit 0.3, region_penalty 0.01" in status
             await pilot.press("c")
             await settle(app, pilot)
             app.screen.query_one("#pairs", Input).value = "x"

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 from textual.worker import get_current_worker
 
-from studbook.present import AGE, KNOWN, MISSING, MK, MK_RANK, OFFSPRING, F, Quantity
+from studbook.present import AGE, KNOWN, MISSING, MK, MK_RANK, OFFSPRING, F, Quantity, counted
 from tui.messages import AnimalsLoaded, FilterChoicesLoaded, OpenAnimal
 from tui.screens.base import WIDE_FROM, StudbookScreen
 from tui.store import SORTABLE, AnimalFilter, AnimalRow
@@ -243,7 +243,7 @@ class AnimalsScreen(StudbookScreen):
     def update_status(self) -> None:
         f = self.filter
         arrow = "↓" if f.descending else "↑"
-        parts = [f"{len(self.rows)} animals", "living" if f.living_only else "all"]
+        parts = [counted(len(self.rows), "animal"), "living" if f.living_only else "all"]
         if f.search:
             parts.append(f"matching “{f.search}”")
         parts.append(f"sorted by {COLUMN_TITLES[f.sort]} {arrow}")

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 from studbook.breeding_plan import PlannedPair
 from studbook.pairing import PairingRow
 from studbook.present import PAIRING_QUANTITIES as PQ
-from studbook.present import PLAN_QUANTITIES, printable
+from studbook.present import PLAN_QUANTITIES, counted, printable
 from tui.messages import FilterChoicesLoaded, OpenAnimal, PairingsLoaded, ReportExported
 from tui.screens.base import WIDE_FROM, StudbookScreen
 from tui.screens.export import ExportModal
@@ -230,7 +230,7 @@ class PairingsScreen(StudbookScreen):
             other = "greedy" if self.plan_method == "optimal" else "optimal"
             asked = view.filter.controls.describe()
             status = (
-                f"{self.plan_method} plan: {len(self.plan_rows)} pairs"
+                f"{self.plan_method} plan: {counted(len(self.plan_rows), 'pair')}"
                 + (f" ({asked})" if asked else "")
                 + f" · g shows the {other} plan · c sets pairs and limits · {view.description}"
             )

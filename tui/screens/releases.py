@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from textual.worker import get_current_worker
 
 from studbook.present import RELEASE_QUANTITIES as RQ
+from studbook.present import counted
 from studbook.release import ReleaseRow
 from tui.messages import OpenAnimal, ReleaseGroupLoaded, ReleasesLoaded
 from tui.screens.base import StudbookScreen
@@ -61,7 +62,7 @@ def group_text(view: ReleaseGroupView) -> str:
         if lines:
             head += ["", "The closest group:"]
     else:
-        head = [f"{len(view.ids)} animals: " + ", ".join(view.ids)]
+        head = [f"{counted(len(view.ids), 'animal')}: " + ", ".join(view.ids)]
     return "\n".join(
         [
             *head,
@@ -179,7 +180,7 @@ class ReleasesScreen(StudbookScreen):
         self._fill_table()
         under = sum(1 for r in message.view.rows if r.under_cap)
         self.query_one("#releases-status", Static).update(
-            f"{len(message.view.rows)} candidates, {under} under the cap · "
+            f"{counted(len(message.view.rows), 'candidate')}, {under} under the cap · "
             f"{message.view.description}"
         )
 
