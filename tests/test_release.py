@@ -222,7 +222,7 @@ class TestReleaseGroup:
         """Asking for more animals than are eligible is a clear error."""
         inp = ReleaseInputs.from_arrays("CDFG", LACY_K, LACY_K.mean(axis=1), n=4,
                                         mean_mk=9 / 32, flagged=[0.5, 0.5, 0.5, 0])  # fmt: skip
-        with pytest.raises(StudbookError, match="only 1 release candidates"):
+        with pytest.raises(StudbookError, match="only 1 release candidate is under"):
             release_group(inp, 2)
 
 
