@@ -244,14 +244,15 @@ class Explorer:
     def _unknown_parents(self) -> npt.NDArray[np.str_]:
         """Which parents of each animal the studbook does not know: ``"sire"``, ``"dam"``,
         ``"sire and dam"`` or ``""``. A founder's (wild) parents and a MULT parent's
-        candidates do not count as unknown; hypothetical animals have none to know."""
-        ped = self.pedigree
-        n = len(ped.ids)
-        open_ = ~ped.founder & ~ped.hypothetical
-        sire = open_ & (ped.sire < 0) & ~np.isin(np.arange(n), list(ped.mult_sire))
-        dam = open_ & (ped.dam < 0) & ~np.isin(np.arange(n), list(ped.mult_dam))
+        candidates do not count as unknown; hypothetical animals have none to know. A parent
+        is unknown where no link of its role leads into the animal: the links the graph and
+        the chart draw."""
+        ped, links = self.pedigree, self._links
+        linked = np.zeros((len(ped), len(ROLES)), bool)
+        linked[links.child, links.role] = True
+        unknown = ~linked & (~ped.founder & ~ped.hypothetical)[:, None]
         words = np.array(["", "sire", "dam", "sire and dam"])
-        chosen: npt.NDArray[np.str_] = words[sire.astype(np.intp) + 2 * dam.astype(np.intp)]
+        chosen: npt.NDArray[np.str_] = words[unknown @ np.array([1, 2])]
         return chosen
 
     @cached_property
