@@ -1,11 +1,15 @@
-"""What the terminal-UI tests share: waiting until the app has nothing left to do, pressing a
-button as a person would, reading the table on screen, and a second user's database sessions."""
+"""What the terminal-UI tests share: waiting until the app has nothing left to do, opening a
+screen by its key, pressing a button as a person would, reading the table on screen, and a
+second user's database sessions."""
 
 from __future__ import annotations
+
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Button, DataTable
 
 from db.session import make_engine, make_session_factory
@@ -20,6 +24,19 @@ async def settle(app: App[None], pilot: Pilot[None]) -> None:
         await pilot.pause()
         if done >= 3 and all(w.is_finished for w in app.workers):
             return
+
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+
+async def show(app: App[None], pilot: Pilot[None], key: str, kind: type[ScreenT]) -> ScreenT:
+    """Press ``key`` (a screen's F-key), wait until the screen has loaded, and return it,
+    checked to be a ``kind``."""
+    await pilot.press(key)
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, kind), screen
+    return screen
 
 
 async def press_button(pilot: Pilot[None], selector: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilots import press_button, settle
+from pilots import press_button, settle, show
 from textual.widgets import DataTable, Input, Select, Static
 
 from db.audit import history
@@ -44,10 +44,7 @@ class TestAssumptionsScreen:
             await settle(app, pilot)
             assert "true record (no assumptions)" in app.sub_title
             before = _figure(app, "% known, with the assumptions")
-            await pilot.press("f9")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, AssumptionsScreen)
+            screen = await show(app, pilot, "f9", AssumptionsScreen)
             await _fill(app, pilot, set_name="bars", set_note="Bars' sire")
             await pilot.click("#new-set")
             await settle(app, pilot)

@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from pilots import column_keys, press_button, settle
+from pilots import column_keys, press_button, settle, show
 from sqlalchemy import select
 from textual.command import CommandList, CommandPalette
 from textual.message import Message
@@ -194,10 +194,8 @@ class TestPopulation:
         app = app_for(db_url)
         async with app.run_test(size=SMALL) as pilot:
             await settle(app, pilot)
-            await pilot.press("f3")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, PopulationScreen) and screen.view is not None
+            screen = await show(app, pilot, "f3", PopulationScreen)
+            assert screen.view is not None
             figures = screen.query_one("#figures", Static)
             widest = max(len(line) for line in str(figures.render()).splitlines())
             assert figures.content_region.width >= widest
@@ -241,10 +239,8 @@ class TestPopulation:
             assert app.screen.query_one("#set-name", Input).value == "hypothetical-sires"
             await press_button(pilot, "#use")
             await settle(app, pilot)
-            await pilot.press("f3")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, PopulationScreen) and screen.view is not None
+            screen = await show(app, pilot, "f3", PopulationScreen)
+            assert screen.view is not None
             assert "hypothetical-sires" in screen.view.pedigree
             labels = screen.query_one(BarChart).labels
             assert f"H1 {HYPOTHETICAL_MARK}" in labels and f"H2 {HYPOTHETICAL_MARK}" in labels
@@ -273,10 +269,7 @@ class TestPairings:
         app = app_for(db_url)
         async with app.run_test(size=SMALL) as pilot:
             await settle(app, pilot)
-            await pilot.press("f4")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, PairingsScreen)
+            screen = await show(app, pilot, "f4", PairingsScreen)
             await pilot.press("p")
             await settle(app, pilot)
             assert {"institution", "move"} <= set(column_keys(app))  # where each pair will be
@@ -299,10 +292,7 @@ class TestPairings:
         app = app_for(db_url)
         async with app.run_test(size=SMALL) as pilot:
             await settle(app, pilot)
-            await pilot.press("f4")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, PairingsScreen)
+            screen = await show(app, pilot, "f4", PairingsScreen)
             await pilot.press("c")  # only in the plan view
             await settle(app, pilot)
             assert app.screen is screen
@@ -521,10 +511,8 @@ class TestWalk:
                 return sum(isinstance(m, kind) for m in messages)
 
             async def living() -> int:
-                await pilot.press("f3")
-                await settle(app, pilot)
-                screen = app.screen
-                assert isinstance(screen, PopulationScreen) and screen.view is not None
+                screen = await show(app, pilot, "f3", PopulationScreen)
+                assert screen.view is not None
                 return int(dict(screen.view.figures)["N living (P)"])
 
             planned: dict[str, str] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from pilots import settle
+from pilots import settle, show
 from textual.message import Message
 
 from db.session import make_engine, make_session_factory, session_scope
@@ -36,10 +36,8 @@ class TestDemographyScreen:
         app = make_app(db_url, census_date=CENSUS)
         async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
             await settle(app, pilot)
-            await pilot.press("f7")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, DemographyScreen) and screen.view is not None
+            screen = await show(app, pilot, "f7", DemographyScreen)
+            assert screen.view is not None
             view = screen.view
             figures = dict(view.figures)
             assert "λ life table (females)" in figures and "λ projected, mean" in figures
@@ -57,10 +55,8 @@ class TestDemographyScreen:
         app = make_app(db_url, census_date=CENSUS)
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
-            await pilot.press("f7")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, DemographyScreen) and screen.view is not None
+            screen = await show(app, pilot, "f7", DemographyScreen)
+            assert screen.view is not None
             view = screen.view
             assert len(view.gd) == view.observed + 100 and view.band is None
             assert "drift projection" in view.projection

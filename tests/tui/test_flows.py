@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from pilots import other_user, settle, table_ids
+from pilots import other_user, settle, show, table_ids
 from sqlalchemy import select
 from textual.message import Message
 from textual.pilot import Pilot
@@ -89,10 +89,8 @@ class TestPopulation:
         app = make_app(db_url, census_date=CENSUS)
         async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
             await settle(app, pilot)
-            await pilot.press("f3")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, PopulationScreen) and screen.view is not None
+            screen = await show(app, pilot, "f3", PopulationScreen)
+            assert screen.view is not None
             figures = dict(screen.view.figures)
             assert figures["N living (P)"] == "13"
             assert 0.5 < float(figures["Gene diversity (GD)"]) < 1
@@ -117,10 +115,8 @@ class TestPairings:
         app = make_app(db_url, census_date=CENSUS)
         async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
             await settle(app, pilot)
-            await pilot.press("f4")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, PairingsScreen) and screen.view is not None
+            screen = await show(app, pilot, "f4", PairingsScreen)
+            assert screen.view is not None
             rows = screen.view.rows
             assert rows and [r.rank for r in rows] == list(range(1, len(rows) + 1))
             assert len(table_ids(app)) == len(rows)
@@ -190,10 +186,8 @@ class TestReleases:
         app = make_app(db_url, census_date="2016-06-01")
         async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
             await settle(app, pilot)
-            await pilot.press("f5")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, ReleasesScreen) and screen.view is not None
+            screen = await show(app, pilot, "f5", ReleasesScreen)
+            assert screen.view is not None
             assert screen.view.rows
             sexes = [r.sex for r in screen.view.rows if r.under_cap]
             screen.query_one("#k", Input).value = "2"
@@ -218,10 +212,8 @@ class TestReleases:
         app = make_app(db_url, census_date="2016-01-01")
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
-            await pilot.press("f5")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, ReleasesScreen) and screen.view is not None
+            screen = await show(app, pilot, "f5", ReleasesScreen)
+            assert screen.view is not None
             ids = [r.id for r in screen.view.rows]
             assert len(ids) >= 2
             await pilot.press("space")

@@ -4,7 +4,7 @@ sideways scrolling, panels stack when narrow and stand side by side when wide.""
 from __future__ import annotations
 
 import pytest
-from pilots import settle
+from pilots import settle, show
 from textual.widgets import DataTable, Select, Static
 
 from studbook.dispositions import Disposition
@@ -61,10 +61,8 @@ class TestNoSidewaysScrolling:
         app = make_app(fixture_db_url, census_date=CENSUS)
         async with app.run_test(size=size) as pilot:
             await settle(app, pilot)
-            await pilot.press("f8")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, PlanScreen) and screen.view is not None
+            screen = await show(app, pilot, "f8", PlanScreen)
+            assert screen.view is not None
             institutions = screen.query_one("#plan-institutions", DataTable)
             for row in range(institutions.row_count):
                 institutions.move_cursor(row=row)
@@ -119,10 +117,8 @@ class TestCutTextShownWhole:
         app = make_app(fixture_db_url, census_date=CENSUS)
         async with app.run_test(size=size) as pilot:
             await settle(app, pilot)
-            await pilot.press("f4")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, PairingsScreen) and screen.view is not None
+            screen = await show(app, pilot, "f4", PairingsScreen)
+            assert screen.view is not None
             for _ in range(2):
                 await pilot.press("down")
                 await pilot.pause()

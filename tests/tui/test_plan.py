@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pilots import press_button, settle
+from pilots import press_button, settle, show
 from sqlalchemy import select
 from textual.app import App
 from textual.message import Message
@@ -36,10 +36,8 @@ class TestPlanScreen:
         app = make_app(db_url, census_date=CENSUS)
         async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
             await settle(app, pilot)
-            await pilot.press("f8")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, PlanScreen) and screen.view is not None
+            screen = await show(app, pilot, "f8", PlanScreen)
+            assert screen.view is not None
             view = screen.view
             ids = [row[0] for inst in view.institutions for row in inst.rows]
             assert sorted(ids, key=int) == [str(k) for k in range(3, 16)]  # the 13 living
@@ -81,10 +79,8 @@ class TestPlanScreen:
 async def _open_plan(app: App[None], pilot: Pilot[None]) -> PlanScreen:
     """F8, then the animals of the first institution (ERIE: 9 and 13) focused."""
     await settle(app, pilot)
-    await pilot.press("f8")
-    await settle(app, pilot)
-    screen = app.screen
-    assert isinstance(screen, PlanScreen) and screen.view is not None
+    screen = await show(app, pilot, "f8", PlanScreen)
+    assert screen.view is not None
     assert screen.view.institutions[0].mnemonic == "ERIE"
     await pilot.press("tab")
     return screen

@@ -8,7 +8,7 @@ draw.
 from __future__ import annotations
 
 import pytest
-from pilots import settle
+from pilots import settle, show
 from textual.widgets import DataTable, Static
 
 from tui.app import make_app
@@ -70,10 +70,8 @@ class TestSameFigures:
         app = make_app(fixture_db_url, census_date=CENSUS)
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
-            await pilot.press("f3")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, PopulationScreen) and screen.view is not None
+            screen = await show(app, pilot, "f3", PopulationScreen)
+            assert screen.view is not None
             figures = screen.view.figures
         assert len(figures) > 10
         for label, text in figures:
@@ -94,10 +92,7 @@ class TestSameFigures:
         app = make_app(fixture_db_url, census_date=CENSUS)
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
-            await pilot.press("f4")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, PairingsScreen)
+            screen = await show(app, pilot, "f4", PairingsScreen)
             ui = shown_table(screen.query_one(DataTable))
             await pilot.press("p")
             await settle(app, pilot)
@@ -117,9 +112,6 @@ class TestSameFigures:
         app = make_app(fixture_db_url, census_date=CENSUS)
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
-            await pilot.press("f5")
-            await settle(app, pilot)
-            screen = app.screen
-            assert isinstance(screen, ReleasesScreen)
+            screen = await show(app, pilot, "f5", ReleasesScreen)
             ui = shown_table(screen.query_one(DataTable))
         assert same_columns(ui, report[0], set()) == len(ui[0])
